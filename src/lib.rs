@@ -1,0 +1,3 @@
+pub mod graph;
+pub mod load;
+pub mod query;

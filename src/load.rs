@@ -1,0 +1,692 @@
+//! Loading: graph-data JSON text → `Graph`, validating everything first.
+//!
+//! Input is one or more JSON files of the form
+//! `{"nodes": [{"id", "labels", "properties"}], "edges": [{"from", "to", "type", "properties"}]}`
+//! that merge into one graph, plus an optional `schema.json` naming the vocabulary.
+//! Every problem of every file is collected with its file, line, column and offending id;
+//! the graph is returned only when there is no error, so nothing is ever half-loaded.
+//! Reading files is the only IO here (`load_path`); `load_sources` is pure.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::graph::{Graph, NodeId, Value};
+
+/// One JSON text to load, with the name problems should cite.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+/// How serious a problem is: errors stop the load, warnings do not.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing wrong with the data, located in its file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The node id (or `from->to` of an edge) the problem concerns, when known.
+    pub id: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}:{}: {severity}: ", self.file, self.line, self.column)?;
+        if let Some(id) = &self.id {
+            write!(f, "`{id}`: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// The data could not be loaded; `problems` holds every error and warning found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub problems: Vec<Problem>,
+}
+
+impl LoadError {
+    fn single(file: &str, message: String) -> Self {
+        LoadError {
+            problems: vec![Problem {
+                severity: Severity::Error,
+                file: file.to_owned(),
+                line: 0,
+                column: 0,
+                id: None,
+                message,
+            }],
+        }
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.problems.iter().filter(|problem| problem.severity == Severity::Error).count()
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (position, problem) in self.problems.iter().enumerate() {
+            if position > 0 {
+                writeln!(f)?;
+            }
+            if problem.line == 0 {
+                let severity = if problem.severity == Severity::Error { "error" } else { "warning" };
+                write!(f, "{}: {severity}: {}", problem.file, problem.message)?;
+            } else {
+                write!(f, "{problem}")?;
+            }
+        }
+        let errors = self.error_count();
+        write!(f, "\n{errors} error{} in the data; nothing was loaded", if errors == 1 { "" } else { "s" })
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A loaded graph and the warnings met on the way.
+pub struct Loaded {
+    pub graph: Graph,
+    pub warnings: Vec<Problem>,
+}
+
+/// The vocabulary a data folder declares in `schema.json`: labels and relationship types
+/// outside it are reported as warnings.
+#[derive(Default, Debug)]
+struct Vocabulary {
+    labels: BTreeSet<String>,
+    rel_types: BTreeSet<String>,
+}
+
+/// File name of the optional vocabulary inside a data folder.
+pub const SCHEMA_FILE: &str = "schema.json";
+
+/// Loads a JSON file, or every `*.json` file of a folder (sorted by name; `schema.json`
+/// is the vocabulary, not data).
+pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    let display = path.display().to_string();
+    let metadata = std::fs::metadata(path).map_err(|error| {
+        LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
+    })?;
+    let files: Vec<PathBuf> = if metadata.is_dir() {
+        let entries = std::fs::read_dir(path)
+            .map_err(|error| LoadError::single(&display, format!("cannot list the folder: {error}")))?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|file| file.extension().is_some_and(|ext| ext == "json"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(LoadError::single(&display, "the folder holds no `.json` files".to_owned()));
+        }
+        files
+    } else {
+        vec![path.to_path_buf()]
+    };
+    let mut sources = Vec::with_capacity(files.len());
+    for file in files {
+        let name = file.display().to_string();
+        let text = std::fs::read_to_string(&file)
+            .map_err(|error| LoadError::single(&name, format!("cannot read the file: {error}")))?;
+        sources.push(Source { name, text });
+    }
+    load_sources(&sources)
+}
+
+/// A node or edge waiting for every file to be read, with where it came from.
+struct PendingEdge<'text> {
+    file: usize,
+    index: usize,
+    from: &'text str,
+    to: &'text str,
+    rel_type: &'text str,
+    properties: Vec<(String, Value)>,
+}
+
+/// Loads JSON texts into one graph. Pure: no filesystem access.
+///
+/// ```
+/// use korpu::load::{load_sources, Source};
+/// let text = r#"{"nodes": [{"id": "a", "labels": ["City"], "properties": {"name": "Bakı"}}], "edges": []}"#;
+/// let loaded = load_sources(&[Source { name: "g.json".into(), text: text.into() }]).unwrap();
+/// assert_eq!(loaded.graph.node_count(), 1);
+/// ```
+pub fn load_sources(sources: &[Source]) -> Result<Loaded, LoadError> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut vocabulary: Option<Vocabulary> = None;
+    let mut documents: Vec<(usize, Json)> = Vec::new();
+    for (file_index, source) in sources.iter().enumerate() {
+        let parsed: Json = match serde_json::from_str(&source.text) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                problems.push(Problem {
+                    severity: Severity::Error,
+                    file: source.name.clone(),
+                    line: error.line(),
+                    column: error.column(),
+                    id: None,
+                    message: format!("malformed JSON: {}", strip_position(&error.to_string())),
+                });
+                continue;
+            }
+        };
+        if Path::new(&source.name).file_name().is_some_and(|name| name == SCHEMA_FILE) {
+            match read_vocabulary(&parsed) {
+                Ok(found) => vocabulary = Some(found),
+                Err(message) => problems.push(problem_at(source, 1, 1, None, message)),
+            }
+            continue;
+        }
+        documents.push((file_index, parsed));
+    }
+
+    let mut graph = Graph::default();
+    let mut node_origin: HashMap<NodeId, (usize, usize)> = HashMap::new();
+    let mut pending_edges: Vec<PendingEdge<'_>> = Vec::new();
+    for (file_index, document) in &documents {
+        let source = &sources[*file_index];
+        let locator = Locator::new(&source.text);
+        let Some(object) = document.as_object() else {
+            problems.push(problem_at(source, 1, 1, None, "expected a JSON object with `nodes` and `edges`".to_owned()));
+            continue;
+        };
+        for key in object.keys() {
+            if key != "nodes" && key != "edges" {
+                let (line, column) = locator.top_level_key(key);
+                problems.push(problem_at(source, line, column, None, format!("unknown top-level key `{key}` (expected `nodes` and `edges`)")));
+            }
+        }
+        match object.get("nodes") {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(nodes)) => {
+                for (index, node) in nodes.iter().enumerate() {
+                    let at = |field: Option<&str>| locator.element("nodes", index, field);
+                    match read_node(node) {
+                        Err((field, message)) => {
+                            let (line, column) = at(field.as_deref());
+                            let id = node.get("id").and_then(Json::as_str).map(str::to_owned);
+                            problems.push(problem_at(source, line, column, id, message));
+                        }
+                        Ok(parsed) => {
+                            let labels: Vec<&str> = parsed.labels.iter().map(String::as_str).collect();
+                            match graph.add_node(Some(&parsed.id), &labels, parsed.properties) {
+                                Ok(node_id) => {
+                                    node_origin.insert(node_id, (*file_index, index));
+                                }
+                                Err(_) => {
+                                    let (line, column) = at(Some("id"));
+                                    let first = graph.node_by_key(&parsed.id).and_then(|existing| node_origin.get(&existing));
+                                    let earlier = match first {
+                                        Some((first_file, first_index)) => {
+                                            let (first_line, first_column) =
+                                                Locator::new(&sources[*first_file].text).element("nodes", *first_index, Some("id"));
+                                            format!(" (first defined at {}:{first_line}:{first_column})", sources[*first_file].name)
+                                        }
+                                        None => String::new(),
+                                    };
+                                    problems.push(problem_at(source, line, column, Some(parsed.id.clone()), format!("duplicate node id{earlier}")));
+                                }
+                            }
+                            for label in &labels {
+                                if let Some(vocabulary) = &vocabulary {
+                                    if !vocabulary.labels.contains(*label) {
+                                        let (line, column) = at(Some("labels"));
+                                        problems.push(Problem {
+                                            severity: Severity::Warning,
+                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label `{label}` is not in the vocabulary of {SCHEMA_FILE}"))
+                                        });
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Some(_) => {
+                let (line, column) = locator.top_level_key("nodes");
+                problems.push(problem_at(source, line, column, None, "`nodes` must be a list".to_owned()));
+            }
+        }
+        match object.get("edges") {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(edges)) => {
+                for (index, edge) in edges.iter().enumerate() {
+                    match read_edge(edge) {
+                        Err((field, message)) => {
+                            let (line, column) = locator.element("edges", index, field.as_deref());
+                            problems.push(problem_at(source, line, column, edge_label(edge), message));
+                        }
+                        Ok((from, to, rel_type, properties)) => pending_edges.push(PendingEdge {
+                            file: *file_index,
+                            index,
+                            from,
+                            to,
+                            rel_type,
+                            properties,
+                        }),
+                    }
+                }
+            }
+            Some(_) => {
+                let (line, column) = locator.top_level_key("edges");
+                problems.push(problem_at(source, line, column, None, "`edges` must be a list".to_owned()));
+            }
+        }
+    }
+
+    for edge in pending_edges {
+        let source = &sources[edge.file];
+        let label = format!("{}->{}", edge.from, edge.to);
+        let endpoints = (graph.node_by_key(edge.from), graph.node_by_key(edge.to));
+        let (Some(from), Some(to)) = endpoints else {
+            let (field, missing) = if endpoints.0.is_none() { ("from", edge.from) } else { ("to", edge.to) };
+            let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some(field));
+            problems.push(problem_at(source, line, column, Some(label), format!("`{field}` names unknown node id `{missing}`")));
+            continue;
+        };
+        if let Some(vocabulary) = &vocabulary {
+            if !vocabulary.rel_types.contains(edge.rel_type) {
+                let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some("type"));
+                problems.push(Problem {
+                    severity: Severity::Warning,
+                    ..problem_at(source, line, column, Some(label.clone()), format!("relationship type `{}` is not in the vocabulary of {SCHEMA_FILE}", edge.rel_type))
+                });
+            }
+        }
+        if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
+            let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some("properties"));
+            problems.push(problem_at(source, line, column, Some(label), error.to_string()));
+        }
+    }
+
+    if problems.iter().any(|problem| problem.severity == Severity::Error) {
+        return Err(LoadError { problems });
+    }
+    Ok(Loaded { graph, warnings: problems })
+}
+
+fn problem_at(source: &Source, line: usize, column: usize, id: Option<String>, message: String) -> Problem {
+    Problem { severity: Severity::Error, file: source.name.clone(), line, column, id, message }
+}
+
+/// serde_json appends " at line L column C" to its messages; the problem says that itself.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn edge_label(edge: &Json) -> Option<String> {
+    let from = edge.get("from").and_then(Json::as_str)?;
+    let to = edge.get("to").and_then(Json::as_str)?;
+    Some(format!("{from}->{to}"))
+}
+
+fn read_vocabulary(document: &Json) -> Result<Vocabulary, String> {
+    let names = |key: &str| -> Result<BTreeSet<String>, String> {
+        match document.get(key) {
+            Some(Json::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned).ok_or(format!("`{key}` must list strings")))
+                .collect(),
+            Some(Json::Object(items)) => Ok(items.keys().cloned().collect()),
+            _ => Err(format!("{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name")),
+        }
+    };
+    Ok(Vocabulary { labels: names("labels")?, rel_types: names("relationship_types")? })
+}
+
+struct ParsedNode {
+    id: String,
+    labels: Vec<String>,
+    properties: Vec<(String, Value)>,
+}
+
+/// A problem inside one element: the field it is in (for locating it) and the message.
+type FieldProblem = (Option<String>, String);
+
+fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
+    let Some(object) = node.as_object() else {
+        return Err((None, format!("a node must be an object, found {}", json_kind(node))));
+    };
+    check_fields(object, &["id", "labels", "properties"])?;
+    let id = match object.get("id") {
+        Some(Json::String(id)) if !id.is_empty() => id.clone(),
+        Some(Json::String(_)) => return Err((Some("id".into()), "node id must not be empty".into())),
+        Some(other) => return Err((Some("id".into()), format!("node id must be a string, found {}", json_kind(other)))),
+        None => return Err((None, "node has no `id`".into())),
+    };
+    let labels = match object.get("labels") {
+        None => Vec::new(),
+        Some(Json::Array(items)) => {
+            let mut labels = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Json::String(label) if !label.is_empty() => labels.push(label.clone()),
+                    other => {
+                        return Err((Some("labels".into()), format!("labels must be non-empty strings, found {}", json_kind(other))));
+                    }
+                }
+            }
+            labels
+        }
+        Some(other) => {
+            return Err((Some("labels".into()), format!("`labels` must be a list of strings, found {}", json_kind(other))));
+        }
+    };
+    let properties = read_properties(object.get("properties"))?;
+    Ok(ParsedNode { id, labels, properties })
+}
+
+fn read_edge(edge: &Json) -> Result<(&str, &str, &str, Vec<(String, Value)>), FieldProblem> {
+    let Some(object) = edge.as_object() else {
+        return Err((None, format!("an edge must be an object, found {}", json_kind(edge))));
+    };
+    check_fields(object, &["from", "to", "type", "properties"])?;
+    let text = |field: &str| -> Result<&str, FieldProblem> {
+        match object.get(field) {
+            Some(Json::String(text)) if !text.is_empty() => Ok(text),
+            Some(other) => Err((Some(field.into()), format!("`{field}` must be a non-empty string, found {}", json_kind(other)))),
+            None => Err((None, format!("edge has no `{field}`"))),
+        }
+    };
+    let from = text("from")?;
+    let to = text("to")?;
+    let rel_type = text("type")?;
+    let properties = read_properties(object.get("properties"))?;
+    Ok((from, to, rel_type, properties))
+}
+
+fn check_fields(object: &serde_json::Map<String, Json>, allowed: &[&str]) -> Result<(), FieldProblem> {
+    match object.keys().find(|key| !allowed.contains(&key.as_str())) {
+        Some(key) => Err((Some(key.clone()), format!("unknown field `{key}` (expected {})", allowed.join(", ")))),
+        None => Ok(()),
+    }
+}
+
+fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, FieldProblem> {
+    let object = match properties {
+        None => return Ok(Vec::new()),
+        Some(Json::Object(object)) => object,
+        Some(other) => {
+            return Err((Some("properties".into()), format!("`properties` must be an object, found {}", json_kind(other))));
+        }
+    };
+    let mut read = Vec::with_capacity(object.len());
+    for (key, value) in object {
+        let converted = property_value(value).map_err(|message| {
+            (Some(format!("properties.{key}")), format!("property `{key}`: {message}"))
+        })?;
+        read.push((key.clone(), converted));
+    }
+    Ok(read)
+}
+
+/// Converts a JSON property value; nested objects, nulls and mixed lists are refused
+/// because no query could use them faithfully.
+fn property_value(value: &Json) -> Result<Value, String> {
+    match value {
+        Json::Null => Err("null is not a property value (leave the property out)".into()),
+        Json::Bool(flag) => Ok(Value::Bool(*flag)),
+        Json::Number(number) => match number.as_i64() {
+            Some(integer) => Ok(Value::Int(integer)),
+            None => match number.as_f64() {
+                Some(float) if number.is_f64() => Ok(Value::Float(float)),
+                _ => Err(format!("the number {number} does not fit a 64-bit integer")),
+            },
+        },
+        Json::String(text) => Ok(Value::from(text.as_str())),
+        Json::Array(items) => {
+            let mut converted = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Json::Array(_) | Json::Object(_) | Json::Null => {
+                        return Err(format!("lists may hold strings, numbers and booleans, found {}", json_kind(item)));
+                    }
+                    _ => converted.push(property_value(item)?),
+                }
+            }
+            let first_type = converted.first().map(Value::type_name);
+            let numeric = |name: &str| name == "Integer" || name == "Float";
+            if let Some(first_type) = first_type {
+                if converted.iter().any(|item| {
+                    let name = item.type_name();
+                    name != first_type && !(numeric(name) && numeric(first_type))
+                }) {
+                    return Err("a list must hold values of one type".into());
+                }
+            }
+            Ok(Value::List(converted))
+        }
+        Json::Object(_) => Err("expected a string, number, boolean or list, found an object".into()),
+    }
+}
+
+fn json_kind(value: &Json) -> &'static str {
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// Finds where things are in a JSON text that already parsed, for problem positions.
+///
+/// serde_json's `Value` keeps no positions, so this walks the text once per question.
+/// Problems are rare, so the walk costs nothing on clean data.
+struct Locator<'text> {
+    text: &'text str,
+}
+
+impl<'text> Locator<'text> {
+    fn new(text: &'text str) -> Self {
+        Locator { text }
+    }
+
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
+        (line, column)
+    }
+
+    /// Position of a top-level key.
+    fn top_level_key(&self, key: &str) -> (usize, usize) {
+        let mut scanner = Scanner { bytes: self.text.as_bytes(), position: 0 };
+        scanner.skip_whitespace();
+        match scanner.find_key_in_object(key) {
+            Some(offset) => self.line_column(offset),
+            None => (1, 1),
+        }
+    }
+
+    /// Position of `section[index]`, or of a field inside it (`properties.name` for a
+    /// property).
+    fn element(&self, section: &str, index: usize, field: Option<&str>) -> (usize, usize) {
+        let mut scanner = Scanner { bytes: self.text.as_bytes(), position: 0 };
+        scanner.skip_whitespace();
+        let Some(_) = scanner.find_key_in_object(section) else { return (1, 1) };
+        let Some(element_start) = scanner.enter_array_element(index) else {
+            return self.line_column(scanner.position);
+        };
+        let mut offset = element_start;
+        if let Some(field) = field {
+            for part in field.split('.') {
+                scanner.position = offset;
+                match scanner.find_key_in_object(part) {
+                    // Point at the value rather than the key: problems concern values.
+                    Some(found) => offset = found,
+                    None => break,
+                }
+            }
+        }
+        self.line_column(offset)
+    }
+}
+
+/// A minimal JSON walker over text that is known to be valid JSON.
+struct Scanner<'text> {
+    bytes: &'text [u8],
+    position: usize,
+}
+
+impl Scanner<'_> {
+    fn skip_whitespace(&mut self) {
+        while self.position < self.bytes.len() && self.bytes[self.position].is_ascii_whitespace() {
+            self.position += 1;
+        }
+    }
+
+    /// At an object's `{`: moves to the value of `key` and returns its offset.
+    fn find_key_in_object(&mut self, key: &str) -> Option<usize> {
+        self.skip_whitespace();
+        if self.bytes.get(self.position) != Some(&b'{') {
+            return None;
+        }
+        self.position += 1;
+        loop {
+            self.skip_whitespace();
+            match self.bytes.get(self.position)? {
+                b'}' => return None,
+                b',' => {
+                    self.position += 1;
+                    continue;
+                }
+                b'"' => {}
+                _ => return None,
+            }
+            let key_start = self.position;
+            self.skip_value();
+            let found_key: Option<String> = serde_json::from_slice(&self.bytes[key_start..self.position]).ok();
+            self.skip_whitespace();
+            if self.bytes.get(self.position) == Some(&b':') {
+                self.position += 1;
+            }
+            self.skip_whitespace();
+            if found_key.as_deref() == Some(key) {
+                return Some(self.position);
+            }
+            self.skip_value();
+        }
+    }
+
+    /// At an array's `[`: moves to element `index` and returns its offset.
+    fn enter_array_element(&mut self, index: usize) -> Option<usize> {
+        self.skip_whitespace();
+        if self.bytes.get(self.position) != Some(&b'[') {
+            return None;
+        }
+        self.position += 1;
+        let mut current = 0;
+        loop {
+            self.skip_whitespace();
+            match self.bytes.get(self.position)? {
+                b']' => return None,
+                b',' => {
+                    self.position += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if current == index {
+                return Some(self.position);
+            }
+            self.skip_value();
+            current += 1;
+        }
+    }
+
+    fn skip_value(&mut self) {
+        self.skip_whitespace();
+        let Some(&first) = self.bytes.get(self.position) else { return };
+        match first {
+            b'"' => {
+                self.position += 1;
+                while let Some(&byte) = self.bytes.get(self.position) {
+                    self.position += 1;
+                    match byte {
+                        b'\\' => self.position += 1,
+                        b'"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                while let Some(&byte) = self.bytes.get(self.position) {
+                    match byte {
+                        b'"' => {
+                            self.skip_value();
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.position += 1;
+                                return;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.position += 1;
+                }
+            }
+            _ => {
+                while let Some(&byte) = self.bytes.get(self.position) {
+                    if matches!(byte, b',' | b'}' | b']') || byte.is_ascii_whitespace() {
+                        break;
+                    }
+                    self.position += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Loaded, LoadError> {
+        load_sources(&[Source { name: "g.json".into(), text: text.into() }])
+    }
+
+    #[test]
+    fn locates_nested_fields() {
+        let text = "{\n  \"nodes\": [\n    {\"id\": \"a\"},\n    {\"id\": \"b\", \"properties\": {\"x\": {}}}\n  ]\n}";
+        let error = load(text).err().unwrap();
+        assert_eq!(error.problems.len(), 1);
+        let problem = &error.problems[0];
+        assert_eq!((problem.line, problem.column), (4, 37));
+        assert_eq!(problem.id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn reports_every_problem_not_just_the_first() {
+        let text = r#"{"nodes": [{"id": "a"}, {"id": "a"}, {"id": 3}],
+                       "edges": [{"from": "a", "to": "zz", "type": "T"}]}"#;
+        let error = load(text).err().unwrap();
+        assert_eq!(error.error_count(), 3, "{error}");
+    }
+}

@@ -1,0 +1,211 @@
+//! Query errors: one typed error per stage, gathered in `QueryError`.
+//!
+//! Kinds, codes and phases are named as the openCypher TCK names them (`SyntaxError` /
+//! `UndefinedVariable` / compile time, `TypeError` / `InvalidArgumentType` / runtime), so
+//! scripts and the TCK harness can match on them. Every error keeps the span of the
+//! words it is about; `diagnostic::render` draws it. Display is one lowercase line.
+
+use std::fmt;
+
+use super::syntax::span::Span;
+
+/// The error classes of the openCypher TCK.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    SyntaxError,
+    SemanticError,
+    TypeError,
+    ArgumentError,
+    EntityNotFound,
+    ConstraintVerificationFailed,
+    /// Körpü's own: the query was cancelled (Ctrl-C, `--timeout`).
+    Cancelled,
+    /// Körpü's own: a resource guard stopped the query (too many paths, rows).
+    ResourceLimit,
+}
+
+impl ErrorKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::SyntaxError => "SyntaxError",
+            ErrorKind::SemanticError => "SemanticError",
+            ErrorKind::TypeError => "TypeError",
+            ErrorKind::ArgumentError => "ArgumentError",
+            ErrorKind::EntityNotFound => "EntityNotFound",
+            ErrorKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
+            ErrorKind::Cancelled => "Cancelled",
+            ErrorKind::ResourceLimit => "ResourceLimit",
+        }
+    }
+}
+
+/// When an error is detected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    CompileTime,
+    Runtime,
+}
+
+impl Phase {
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::CompileTime => "compile time",
+            Phase::Runtime => "runtime",
+        }
+    }
+}
+
+/// The text could not be parsed. Example: `MATCH (n RETURN n`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    pub span: Span,
+    /// TCK code, e.g. `UnexpectedSyntax`, `IntegerOverflow`, `InvalidUnicodeLiteral`.
+    pub code: &'static str,
+    pub message: String,
+    /// Where an unclosed bracket was opened, for a second label in the snippet.
+    pub opened_at: Option<Span>,
+}
+
+/// The statement parsed but does not make sense. Example: `RETURN x` (`x` is not defined).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+    pub span: Span,
+}
+
+/// Running the plan failed. Example: `RETURN 1 + 'a'`... at runtime for non-literals,
+/// `UNWIND [1, 'a'] AS x RETURN x + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecError {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+    pub message: String,
+    /// The expression that failed, when one did.
+    pub span: Option<Span>,
+}
+
+impl ExecError {
+    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+        ExecError { kind, code, message: message.into(), span: None }
+    }
+
+    pub fn type_error(message: impl Into<String>) -> Self {
+        ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", message)
+    }
+
+    pub fn argument_error(code: &'static str, message: impl Into<String>) -> Self {
+        ExecError::new(ErrorKind::ArgumentError, code, message)
+    }
+
+    pub fn cancelled() -> Self {
+        ExecError::new(ErrorKind::Cancelled, "Cancelled", "the query was cancelled")
+    }
+
+    /// Attaches `span` unless a more precise one is already there.
+    pub fn at(mut self, span: Span) -> Self {
+        if self.span.is_none() {
+            self.span = Some(span);
+        }
+        self
+    }
+}
+
+/// Any error from parsing, planning or running a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum QueryError {
+    Parse(ParseError),
+    Plan(PlanError),
+    Exec(ExecError),
+}
+
+impl QueryError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            QueryError::Parse(_) => ErrorKind::SyntaxError,
+            QueryError::Plan(error) => error.kind,
+            QueryError::Exec(error) => error.kind,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueryError::Parse(error) => error.code,
+            QueryError::Plan(error) => error.code,
+            QueryError::Exec(error) => error.code,
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        match self {
+            QueryError::Parse(_) | QueryError::Plan(_) => Phase::CompileTime,
+            QueryError::Exec(_) => Phase::Runtime,
+        }
+    }
+
+    pub fn message(&self) -> &str {
+        match self {
+            QueryError::Parse(error) => &error.message,
+            QueryError::Plan(error) => &error.message,
+            QueryError::Exec(error) => &error.message,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            QueryError::Parse(error) => Some(error.span),
+            QueryError::Plan(error) => Some(error.span),
+            QueryError::Exec(error) => error.span,
+        }
+    }
+
+    /// Moves the spans by `offset` bytes: a statement's errors, placed in its script.
+    pub fn shifted(mut self, offset: usize) -> Self {
+        let shift = |span: &mut Span| {
+            span.start += offset;
+            span.end += offset;
+        };
+        match &mut self {
+            QueryError::Parse(error) => {
+                shift(&mut error.span);
+                if let Some(opened) = &mut error.opened_at {
+                    shift(opened);
+                }
+            }
+            QueryError::Plan(error) => shift(&mut error.span),
+            QueryError::Exec(error) => {
+                if let Some(span) = &mut error.span {
+                    shift(span);
+                }
+            }
+        }
+        self
+    }
+}
+
+impl fmt::Display for QueryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for QueryError {}
+
+impl From<ParseError> for QueryError {
+    fn from(error: ParseError) -> Self {
+        QueryError::Parse(error)
+    }
+}
+
+impl From<PlanError> for QueryError {
+    fn from(error: PlanError) -> Self {
+        QueryError::Plan(error)
+    }
+}
+
+impl From<ExecError> for QueryError {
+    fn from(error: ExecError) -> Self {
+        QueryError::Exec(error)
+    }
+}

@@ -1,0 +1,845 @@
+//! The syntax tree of one openCypher statement, every node spanned.
+//!
+//! Names follow the openCypher grammar. `Display` prints canonical Cypher (upper-case
+//! keywords, minimal parentheses, single-quoted strings) that parses back to an equal
+//! tree, spans aside; the parser's golden tests and round-trip property test rely on it.
+//! Knows nothing of the graph or of how a statement runs.
+
+use std::fmt::{self, Display, Formatter, Write as _};
+
+use super::span::Span;
+
+/// What the user asked to do with a query.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatementKind {
+    /// Run it.
+    Run,
+    /// `EXPLAIN …`: show the plan without running.
+    Explain,
+    /// `PROFILE …`: run and show the plan with rows and time per operator.
+    Profile,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub query: Query,
+    pub span: Span,
+}
+
+/// `single (UNION [ALL] single)*`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    pub first: SingleQuery,
+    pub unions: Vec<(UnionKind, SingleQuery)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnionKind {
+    Distinct,
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SingleQuery {
+    pub clauses: Vec<Clause>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Clause {
+    Match(Match),
+    Unwind(Unwind),
+    With(Projection),
+    Return(Projection),
+    Create(Create),
+}
+
+impl Clause {
+    pub fn span(&self) -> Span {
+        match self {
+            Clause::Match(clause) => clause.span,
+            Clause::Unwind(clause) => clause.span,
+            Clause::With(clause) | Clause::Return(clause) => clause.span,
+            Clause::Create(clause) => clause.span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    pub optional: Optionality,
+    pub pattern: Vec<PatternPart>,
+    pub where_clause: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Optionality {
+    Required,
+    Optional,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unwind {
+    pub expr: Expr,
+    pub variable: Ident,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Create {
+    pub pattern: Vec<PatternPart>,
+    pub span: Span,
+}
+
+/// The body of `WITH` and `RETURN`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Projection {
+    pub distinct: bool,
+    /// `*` leads the list: every variable in scope is projected first.
+    pub star: bool,
+    pub items: Vec<ProjectionItem>,
+    pub order_by: Vec<SortItem>,
+    pub skip: Option<Expr>,
+    pub limit: Option<Expr>,
+    /// Only `WITH … WHERE`.
+    pub where_clause: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectionItem {
+    pub expr: Expr,
+    pub alias: Option<Ident>,
+    pub span: Span,
+}
+
+impl ProjectionItem {
+    /// The column name: the alias, or the expression's text as written.
+    pub fn column_name(&self, source: &str) -> String {
+        match &self.alias {
+            Some(alias) => alias.name.clone(),
+            None => source.get(self.expr.span.start..self.expr.span.end).map_or_else(|| self.expr.to_string(), str::to_owned),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SortItem {
+    pub expr: Expr,
+    pub direction: SortDirection,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortDirection {
+    Ascending,
+    Descending,
+}
+
+/// A name as written (backticks removed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// `[p =] [shortestPath|allShortestPaths](element)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatternPart {
+    pub variable: Option<Ident>,
+    pub selector: PathSelector,
+    pub element: PatternElement,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathSelector {
+    All,
+    ShortestPath,
+    AllShortestPaths,
+}
+
+/// `(a)-[r]->(b)<-[s]-(c)…`
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatternElement {
+    pub start: NodePattern,
+    pub chain: Vec<(RelPattern, NodePattern)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePattern {
+    pub variable: Option<Ident>,
+    pub labels: Vec<Ident>,
+    pub properties: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelPattern {
+    pub variable: Option<Ident>,
+    pub types: Vec<Ident>,
+    pub direction: RelDirection,
+    pub length: Option<LengthRange>,
+    pub properties: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelDirection {
+    /// `-[]->`
+    Outgoing,
+    /// `<-[]-`
+    Incoming,
+    /// `-[]-` (or `<-[]->`, which means the same)
+    Either,
+}
+
+/// `*min..max` of a variable-length relationship; `None` bounds are open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LengthRange {
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Literal(Literal),
+    Parameter(String),
+    Variable(String),
+    Property(Box<Expr>, Ident),
+    List(Vec<Expr>),
+    Map(Vec<(Ident, Expr)>),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `a < b <= c`: every neighbouring pair compared, all must hold.
+    Comparison(Box<Expr>, Vec<(BinaryOp, Expr)>),
+    IsNull(Box<Expr>, Negation),
+    /// `expr:Label:Other`
+    HasLabels(Box<Expr>, Vec<Ident>),
+    Index(Box<Expr>, Box<Expr>),
+    Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
+    FunctionCall(FunctionCall),
+    /// `count(*)`
+    CountStar,
+    Case(Case),
+    ListComprehension(Box<ListComprehension>),
+    Quantifier(Quantifier, Box<ListComprehension>),
+    /// `(a)-[:T]->(b)` used as a boolean: does such a path exist?
+    PatternPredicate(Box<PatternElement>),
+    /// `EXISTS { MATCH … [WHERE …] }` or `EXISTS { pattern [WHERE …] }`.
+    Exists(Box<ExistsSubquery>),
+    MapProjection(Box<Expr>, Vec<MapProjectionItem>),
+    /// `reduce(acc = init, x IN list | expr)`
+    Reduce(Box<Reduce>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    String(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Negation {
+    Is,
+    IsNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    Minus,
+    Plus,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Or,
+    Xor,
+    And,
+    Eq,
+    NotEq,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    In,
+    StartsWith,
+    EndsWith,
+    Contains,
+    RegexMatch,
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+    Power,
+}
+
+impl BinaryOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "OR",
+            BinaryOp::Xor => "XOR",
+            BinaryOp::And => "AND",
+            BinaryOp::Eq => "=",
+            BinaryOp::NotEq => "<>",
+            BinaryOp::Lt => "<",
+            BinaryOp::Gt => ">",
+            BinaryOp::Le => "<=",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "IN",
+            BinaryOp::StartsWith => "STARTS WITH",
+            BinaryOp::EndsWith => "ENDS WITH",
+            BinaryOp::Contains => "CONTAINS",
+            BinaryOp::RegexMatch => "=~",
+            BinaryOp::Add => "+",
+            BinaryOp::Subtract => "-",
+            BinaryOp::Multiply => "*",
+            BinaryOp::Divide => "/",
+            BinaryOp::Modulo => "%",
+            BinaryOp::Power => "^",
+        }
+    }
+
+    /// Binding strength; higher binds tighter. Printing uses it to place parentheses.
+    pub fn precedence(self) -> u8 {
+        match self {
+            BinaryOp::Or => 1,
+            BinaryOp::Xor => 2,
+            BinaryOp::And => 3,
+            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Gt | BinaryOp::Le | BinaryOp::Ge => 5,
+            BinaryOp::In | BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains | BinaryOp::RegexMatch => 6,
+            BinaryOp::Add | BinaryOp::Subtract => 7,
+            BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => 8,
+            BinaryOp::Power => 9,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FunctionCall {
+    /// The name as written, namespace included (`toLower`, `a.b.f`).
+    pub name: Ident,
+    pub distinct: bool,
+    pub args: Vec<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Case {
+    pub operand: Option<Box<Expr>>,
+    pub branches: Vec<(Expr, Expr)>,
+    pub otherwise: Option<Box<Expr>>,
+}
+
+/// `[x IN list WHERE pred | expr]`; quantifiers use the same shape without `| expr`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListComprehension {
+    pub variable: Ident,
+    pub list: Expr,
+    pub filter: Option<Expr>,
+    pub map: Option<Expr>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantifier {
+    All,
+    Any,
+    None,
+    Single,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExistsSubquery {
+    pub pattern: Vec<PatternPart>,
+    pub where_clause: Option<Expr>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum MapProjectionItem {
+    /// `.key`
+    Property(Ident),
+    /// `.*`
+    AllProperties,
+    /// `key: expr`
+    Literal(Ident, Expr),
+    /// `variable`
+    Variable(Ident),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reduce {
+    pub accumulator: Ident,
+    pub init: Expr,
+    pub variable: Ident,
+    pub list: Expr,
+    pub expr: Expr,
+}
+
+// ---------------------------------------------------------------------------------------
+// Canonical printing.
+
+impl Display for Statement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            StatementKind::Run => {}
+            StatementKind::Explain => f.write_str("EXPLAIN ")?,
+            StatementKind::Profile => f.write_str("PROFILE ")?,
+        }
+        write!(f, "{}", self.query)
+    }
+}
+
+impl Display for Query {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.first)?;
+        for (kind, query) in &self.unions {
+            match kind {
+                UnionKind::Distinct => f.write_str(" UNION ")?,
+                UnionKind::All => f.write_str(" UNION ALL ")?,
+            }
+            write!(f, "{query}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for SingleQuery {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        for (position, clause) in self.clauses.iter().enumerate() {
+            if position > 0 {
+                f.write_char(' ')?;
+            }
+            write!(f, "{clause}")?;
+        }
+        Ok(())
+    }
+}
+
+fn write_list<T: Display>(f: &mut Formatter<'_>, items: &[T], separator: &str) -> fmt::Result {
+    for (position, item) in items.iter().enumerate() {
+        if position > 0 {
+            f.write_str(separator)?;
+        }
+        write!(f, "{item}")?;
+    }
+    Ok(())
+}
+
+impl Display for Clause {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            Clause::Match(clause) => {
+                if clause.optional == Optionality::Optional {
+                    f.write_str("OPTIONAL ")?;
+                }
+                f.write_str("MATCH ")?;
+                write_list(f, &clause.pattern, ", ")?;
+                if let Some(predicate) = &clause.where_clause {
+                    write!(f, " WHERE {predicate}")?;
+                }
+                Ok(())
+            }
+            Clause::Unwind(clause) => write!(f, "UNWIND {} AS {}", clause.expr, clause.variable),
+            Clause::With(projection) => {
+                f.write_str("WITH ")?;
+                write_projection(f, projection)
+            }
+            Clause::Return(projection) => {
+                f.write_str("RETURN ")?;
+                write_projection(f, projection)
+            }
+            Clause::Create(clause) => {
+                f.write_str("CREATE ")?;
+                write_list(f, &clause.pattern, ", ")
+            }
+        }
+    }
+}
+
+fn write_projection(f: &mut Formatter<'_>, projection: &Projection) -> fmt::Result {
+    if projection.distinct {
+        f.write_str("DISTINCT ")?;
+    }
+    if projection.star {
+        f.write_char('*')?;
+        if !projection.items.is_empty() {
+            f.write_str(", ")?;
+        }
+    }
+    for (position, item) in projection.items.iter().enumerate() {
+        if position > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", item.expr)?;
+        if let Some(alias) = &item.alias {
+            write!(f, " AS {alias}")?;
+        }
+    }
+    if !projection.order_by.is_empty() {
+        f.write_str(" ORDER BY ")?;
+        for (position, item) in projection.order_by.iter().enumerate() {
+            if position > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", item.expr)?;
+            if item.direction == SortDirection::Descending {
+                f.write_str(" DESC")?;
+            }
+        }
+    }
+    if let Some(skip) = &projection.skip {
+        write!(f, " SKIP {skip}")?;
+    }
+    if let Some(limit) = &projection.limit {
+        write!(f, " LIMIT {limit}")?;
+    }
+    if let Some(predicate) = &projection.where_clause {
+        write!(f, " WHERE {predicate}")?;
+    }
+    Ok(())
+}
+
+impl Display for Ident {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write_name(f, &self.name)
+    }
+}
+
+/// Writes a name, backticked when it is not a plain word or could read as a keyword.
+pub fn write_name(f: &mut impl fmt::Write, name: &str) -> fmt::Result {
+    let mut chars = name.chars();
+    let plain = chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|rest| rest.is_alphanumeric() || rest == '_')
+        && !super::lexer::RESERVED.iter().any(|word| word.eq_ignore_ascii_case(name));
+    if plain { f.write_str(name) } else { write!(f, "`{}`", name.replace('`', "``")) }
+}
+
+impl Display for PatternPart {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        if let Some(variable) = &self.variable {
+            write!(f, "{variable} = ")?;
+        }
+        match self.selector {
+            PathSelector::All => write!(f, "{}", self.element),
+            PathSelector::ShortestPath => write!(f, "shortestPath({})", self.element),
+            PathSelector::AllShortestPaths => write!(f, "allShortestPaths({})", self.element),
+        }
+    }
+}
+
+impl Display for PatternElement {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.start)?;
+        for (relationship, node) in &self.chain {
+            write!(f, "{relationship}{node}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for NodePattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_char('(')?;
+        if let Some(variable) = &self.variable {
+            write!(f, "{variable}")?;
+        }
+        for label in &self.labels {
+            write!(f, ":{label}")?;
+        }
+        if let Some(properties) = &self.properties {
+            if self.variable.is_some() || !self.labels.is_empty() {
+                f.write_char(' ')?;
+            }
+            write!(f, "{properties}")?;
+        }
+        f.write_char(')')
+    }
+}
+
+impl Display for RelPattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.direction == RelDirection::Incoming { "<-" } else { "-" })?;
+        let has_detail = self.variable.is_some() || !self.types.is_empty() || self.length.is_some() || self.properties.is_some();
+        if has_detail {
+            f.write_char('[')?;
+            if let Some(variable) = &self.variable {
+                write!(f, "{variable}")?;
+            }
+            for (position, rel_type) in self.types.iter().enumerate() {
+                f.write_str(if position == 0 { ":" } else { "|" })?;
+                write!(f, "{rel_type}")?;
+            }
+            if let Some(length) = &self.length {
+                f.write_char('*')?;
+                match (length.min, length.max) {
+                    (None, None) => {}
+                    (Some(min), Some(max)) if min == max => write!(f, "{min}")?,
+                    (min, max) => {
+                        if let Some(min) = min {
+                            write!(f, "{min}")?;
+                        }
+                        f.write_str("..")?;
+                        if let Some(max) = max {
+                            write!(f, "{max}")?;
+                        }
+                    }
+                }
+            }
+            if let Some(properties) = &self.properties {
+                write!(f, " {properties}")?;
+            }
+            f.write_char(']')?;
+        }
+        f.write_str(if self.direction == RelDirection::Outgoing { "->" } else { "-" })
+    }
+}
+
+impl Display for Expr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write_expr(f, self, 0)
+    }
+}
+
+/// Precedence of an expression form, for deciding where parentheses are needed.
+fn expr_precedence(expr: &Expr) -> u8 {
+    match &expr.kind {
+        ExprKind::Binary(op, _, _) => op.precedence(),
+        ExprKind::Comparison(_, _) => 5,
+        ExprKind::Unary(UnaryOp::Not, _) => 4,
+        ExprKind::IsNull(_, _) => 6,
+        ExprKind::Unary(_, _) => 10,
+        _ => 12,
+    }
+}
+
+fn write_operand(f: &mut Formatter<'_>, expr: &Expr, minimum: u8) -> fmt::Result {
+    if expr_precedence(expr) < minimum {
+        f.write_char('(')?;
+        write_expr(f, expr, 0)?;
+        f.write_char(')')
+    } else {
+        write_expr(f, expr, minimum)
+    }
+}
+
+fn write_expr(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Result {
+    match &expr.kind {
+        ExprKind::Literal(literal) => write_literal(f, literal),
+        ExprKind::Parameter(name) => {
+            f.write_char('$')?;
+            write_name(f, name)
+        }
+        ExprKind::Variable(name) => write_name(f, name),
+        ExprKind::Property(subject, key) => {
+            write_operand(f, subject, 12)?;
+            write!(f, ".{key}")
+        }
+        ExprKind::List(items) => {
+            f.write_char('[')?;
+            write_list(f, items, ", ")?;
+            f.write_char(']')
+        }
+        ExprKind::Map(entries) => {
+            f.write_char('{')?;
+            for (position, (key, value)) in entries.iter().enumerate() {
+                if position > 0 {
+                    f.write_str(", ")?;
+                }
+                write!(f, "{key}: {value}")?;
+            }
+            f.write_char('}')
+        }
+        ExprKind::Unary(op, operand) => match op {
+            UnaryOp::Not => {
+                f.write_str("NOT ")?;
+                write_operand(f, operand, 4)
+            }
+            UnaryOp::Minus => {
+                f.write_char('-')?;
+                // Keep `- -1` from printing as the comment-free but different `--1`.
+                if matches!(operand.kind, ExprKind::Unary(UnaryOp::Minus, _))
+                    || matches!(operand.kind, ExprKind::Literal(Literal::Integer(n)) if n < 0)
+                    || matches!(operand.kind, ExprKind::Literal(Literal::Float(n)) if n.is_sign_negative())
+                {
+                    f.write_char(' ')?;
+                }
+                write_operand(f, operand, 10)
+            }
+            UnaryOp::Plus => {
+                f.write_char('+')?;
+                write_operand(f, operand, 10)
+            }
+        },
+        ExprKind::Binary(op, left, right) => {
+            let precedence = op.precedence();
+            // `^` is left-associative in openCypher like the rest.
+            write_operand(f, left, precedence)?;
+            write!(f, " {} ", op.symbol())?;
+            write_operand(f, right, precedence + 1)
+        }
+        ExprKind::Comparison(first, rest) => {
+            write_operand(f, first, 6)?;
+            for (op, operand) in rest {
+                write!(f, " {} ", op.symbol())?;
+                write_operand(f, operand, 6)?;
+            }
+            Ok(())
+        }
+        ExprKind::IsNull(operand, negation) => {
+            write_operand(f, operand, 7)?;
+            f.write_str(if *negation == Negation::Is { " IS NULL" } else { " IS NOT NULL" })
+        }
+        ExprKind::HasLabels(subject, labels) => {
+            write_operand(f, subject, 12)?;
+            for label in labels {
+                write!(f, ":{label}")?;
+            }
+            Ok(())
+        }
+        ExprKind::Index(subject, index) => {
+            write_operand(f, subject, 12)?;
+            write!(f, "[{index}]")
+        }
+        ExprKind::Slice(subject, from, to) => {
+            write_operand(f, subject, 12)?;
+            f.write_char('[')?;
+            if let Some(from) = from {
+                write!(f, "{from}")?;
+            }
+            f.write_str("..")?;
+            if let Some(to) = to {
+                write!(f, "{to}")?;
+            }
+            f.write_char(']')
+        }
+        ExprKind::FunctionCall(call) => {
+            f.write_str(&call.name.name)?;
+            f.write_char('(')?;
+            if call.distinct {
+                f.write_str("DISTINCT ")?;
+            }
+            write_list(f, &call.args, ", ")?;
+            f.write_char(')')
+        }
+        ExprKind::CountStar => f.write_str("count(*)"),
+        ExprKind::Case(case) => {
+            f.write_str("CASE")?;
+            if let Some(operand) = &case.operand {
+                write!(f, " {operand}")?;
+            }
+            for (condition, result) in &case.branches {
+                write!(f, " WHEN {condition} THEN {result}")?;
+            }
+            if let Some(otherwise) = &case.otherwise {
+                write!(f, " ELSE {otherwise}")?;
+            }
+            f.write_str(" END")
+        }
+        ExprKind::ListComprehension(comprehension) => {
+            write!(f, "[{} IN {}", comprehension.variable, comprehension.list)?;
+            if let Some(filter) = &comprehension.filter {
+                write!(f, " WHERE {filter}")?;
+            }
+            if let Some(map) = &comprehension.map {
+                write!(f, " | {map}")?;
+            }
+            f.write_char(']')
+        }
+        ExprKind::Quantifier(quantifier, comprehension) => {
+            let name = match quantifier {
+                Quantifier::All => "all",
+                Quantifier::Any => "any",
+                Quantifier::None => "none",
+                Quantifier::Single => "single",
+            };
+            write!(f, "{name}({} IN {}", comprehension.variable, comprehension.list)?;
+            if let Some(filter) = &comprehension.filter {
+                write!(f, " WHERE {filter}")?;
+            }
+            f.write_char(')')
+        }
+        ExprKind::PatternPredicate(element) => write!(f, "{element}"),
+        ExprKind::Exists(subquery) => {
+            f.write_str("EXISTS { MATCH ")?;
+            write_list(f, &subquery.pattern, ", ")?;
+            if let Some(predicate) = &subquery.where_clause {
+                write!(f, " WHERE {predicate}")?;
+            }
+            f.write_str(" }")
+        }
+        ExprKind::MapProjection(subject, items) => {
+            write_operand(f, subject, 12)?;
+            f.write_str(" {")?;
+            for (position, item) in items.iter().enumerate() {
+                if position > 0 {
+                    f.write_str(", ")?;
+                }
+                match item {
+                    MapProjectionItem::Property(key) => write!(f, ".{key}")?,
+                    MapProjectionItem::AllProperties => f.write_str(".*")?,
+                    MapProjectionItem::Literal(key, value) => write!(f, "{key}: {value}")?,
+                    MapProjectionItem::Variable(name) => write!(f, "{name}")?,
+                }
+            }
+            f.write_char('}')
+        }
+        ExprKind::Reduce(reduce) => write!(
+            f,
+            "reduce({} = {}, {} IN {} | {})",
+            reduce.accumulator, reduce.init, reduce.variable, reduce.list, reduce.expr
+        ),
+    }
+}
+
+fn write_literal(f: &mut Formatter<'_>, literal: &Literal) -> fmt::Result {
+    match literal {
+        Literal::Null => f.write_str("null"),
+        Literal::Bool(true) => f.write_str("true"),
+        Literal::Bool(false) => f.write_str("false"),
+        Literal::Integer(number) => write!(f, "{number}"),
+        Literal::Float(number) => write_float(f, *number),
+        Literal::String(text) => write_string(f, text),
+    }
+}
+
+/// Writes a float so that it reads back as a float (`1.0`, `1e300`, never `1`).
+pub fn write_float(f: &mut impl fmt::Write, number: f64) -> fmt::Result {
+    if number.is_nan() {
+        return f.write_str("NaN");
+    }
+    if number.is_infinite() {
+        return f.write_str(if number > 0.0 { "Infinity" } else { "-Infinity" });
+    }
+    let text = format!("{number:?}");
+    f.write_str(&text)
+}
+
+/// Writes a single-quoted Cypher string literal with escapes.
+pub fn write_string(f: &mut impl fmt::Write, text: &str) -> fmt::Result {
+    f.write_char('\'')?;
+    for character in text.chars() {
+        match character {
+            '\'' => f.write_str("\\'")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            '\u{8}' => f.write_str("\\b")?,
+            '\u{c}' => f.write_str("\\f")?,
+            other if other.is_control() => write!(f, "\\u{:04X}", other as u32)?,
+            other => f.write_char(other)?,
+        }
+    }
+    f.write_char('\'')
+}

@@ -1,0 +1,9 @@
+//! Syntax: query text → tokens → spanned AST. Independent of the graph.
+
+pub mod ast;
+pub mod lexer;
+pub mod parser;
+pub mod span;
+
+pub use parser::{parse, parse_expression};
+pub use span::Span;
