@@ -1,3 +1,22 @@
+//! Körpü: an openCypher query engine over a curated knowledge graph.
+//!
+//! ```text
+//! JSON files ──load──▶ Graph
+//!                        │ read by exec and render
+//! query text ──lexer──▶ tokens ──parser──▶ ast ──planner──▶ Plan ──exec──▶ QueryResult ──render──▶ table / json / csv / dot
+//! ```
+//!
+//! ```
+//! use korpu::{graph::Graph, query::{run, exec::{Control, Params}}};
+//! let mut graph = Graph::default();
+//! run(&mut graph, "CREATE (:City {name: 'Bakı'})", &Params::new(), &Control::default()).unwrap();
+//! let result = run(&mut graph, "MATCH (c:City) RETURN c.name AS name", &Params::new(), &Control::default()).unwrap();
+//! assert_eq!(result.rows[0][0].as_str(), Some("Bakı"));
+//! ```
+
 pub mod graph;
 pub mod load;
+pub mod text;
 pub mod query;
+pub mod diagnostic;
+pub mod render;

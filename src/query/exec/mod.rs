@@ -1,0 +1,252 @@
+//! Execution: `Plan` + `Graph` → `QueryResult`.
+//!
+//! Each operator is a pull iterator over rows (`Vec<Value>`, one value per slot), so rows
+//! stream and `LIMIT 1` stops the work early; only `Sort`, `Aggregate` and the rows
+//! handed from a write to the next segment are materialised. Writes (`CREATE`) run
+//! between segments, when no reader borrows the graph. A `Control` lets another thread
+//! cancel a running query, and caps what a variable-length expansion may walk.
+//! Never sees the AST or query text: only slots and plan expressions.
+
+mod aggregate;
+mod eval;
+mod functions;
+mod operators;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::graph::{Graph, Value};
+use crate::query::error::{ErrorKind, ExecError};
+use crate::query::plan::ir::{CreateSpec, Plan, Slot};
+
+pub use operators::Profile;
+
+/// One row: a value per slot.
+pub type Row = Vec<Value>;
+
+/// Query parameters by name (`$name`).
+pub type Params = BTreeMap<String, Value>;
+
+/// What `CREATE` changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub nodes_created: usize,
+    pub relationships_created: usize,
+    pub properties_set: usize,
+    pub labels_added: usize,
+}
+
+/// A statement's answer.
+#[derive(Clone, Debug, Default)]
+pub struct QueryResult {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    pub stats: WriteStats,
+}
+
+/// Limits and cancellation for one execution.
+#[derive(Clone, Debug)]
+pub struct Control {
+    /// Set from another thread (Ctrl-C) to stop the query.
+    pub cancel: Arc<AtomicBool>,
+    pub deadline: Option<Instant>,
+    /// How many partial paths a variable-length expansion or shortest-path search may
+    /// visit for one input row before it stops with an error.
+    pub max_path_steps: u64,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control { cancel: Arc::new(AtomicBool::new(false)), deadline: None, max_path_steps: 50_000_000 }
+    }
+}
+
+impl Control {
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Control { deadline: Some(Instant::now() + timeout), ..Control::default() }
+    }
+}
+
+/// What every operator can reach while running.
+pub(crate) struct Context<'g> {
+    pub graph: &'g Graph,
+    pub params: &'g Params,
+    pub control: &'g Control,
+    pub slot_count: usize,
+    checks: Cell<u32>,
+    random_state: Cell<u64>,
+    pub profile: Option<&'g Profile>,
+}
+
+impl<'g> Context<'g> {
+    /// Cheap enough to call per row: looks at the flag and clock every 256th call.
+    pub fn check(&self) -> Result<(), ExecError> {
+        let count = self.checks.get().wrapping_add(1);
+        self.checks.set(count);
+        if count % 256 != 0 {
+            return Ok(());
+        }
+        self.check_now()
+    }
+
+    pub fn check_now(&self) -> Result<(), ExecError> {
+        if self.control.cancel.load(Ordering::Relaxed) {
+            return Err(ExecError::cancelled());
+        }
+        if let Some(deadline) = self.control.deadline {
+            if Instant::now() >= deadline {
+                return Err(ExecError::new(ErrorKind::Cancelled, "Timeout", "the query ran past its time limit and was stopped"));
+            }
+        }
+        Ok(())
+    }
+
+    /// A pseudo-random float in [0, 1) (xorshift; `rand()` needs no cryptography).
+    pub fn random(&self) -> f64 {
+        let mut state = self.random_state.get();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        self.random_state.set(state);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Runs a plan against the graph. Writes (`CREATE`) change `graph`.
+///
+/// ```
+/// use korpu::graph::Graph;
+/// use korpu::query::{run, exec::{Control, Params}};
+/// let mut graph = Graph::default();
+/// let result = run(&mut graph, "UNWIND [3, 1, 2] AS x RETURN x ORDER BY x", &Params::new(), &Control::default()).unwrap();
+/// assert_eq!(result.rows.len(), 3);
+/// ```
+pub fn execute(graph: &mut Graph, plan: &Plan, params: &Params, control: &Control) -> Result<QueryResult, ExecError> {
+    execute_profiled(graph, plan, params, control, None)
+}
+
+/// Like `execute`, recording rows and time per operator into `profile`.
+pub fn execute_profiled(
+    graph: &mut Graph,
+    plan: &Plan,
+    params: &Params,
+    control: &Control,
+    profile: Option<&Profile>,
+) -> Result<QueryResult, ExecError> {
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos() as u64) ^ 0x9E37_79B9_7F4A_7C15;
+    let mut stats = WriteStats::default();
+    let mut rows: Vec<Row> = vec![vec![Value::Null; plan.slot_count]];
+    let mut columns_rows = Vec::new();
+    for segment in &plan.segments {
+        let produced: Vec<Row> = {
+            let context = Context {
+                graph,
+                params,
+                control,
+                slot_count: plan.slot_count,
+                checks: Cell::new(0),
+                random_state: Cell::new(seed | 1),
+                profile,
+            };
+            context.check_now()?;
+            let iterator = operators::open(&segment.reads, &context, operators::Argument::Rows(std::mem::take(&mut rows)))?;
+            match &segment.create {
+                Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
+                None => {
+                    for row in iterator {
+                        let row = row?;
+                        columns_rows.push(plan.columns.iter().map(|(_, slot)| row[*slot].clone()).collect());
+                    }
+                    Vec::new()
+                }
+            }
+        };
+        if let Some(create) = &segment.create {
+            rows = apply_create(graph, create, produced, params, control, plan.slot_count, &mut stats)?;
+        }
+    }
+    Ok(QueryResult { columns: plan.columns.iter().map(|(name, _)| name.clone()).collect(), rows: columns_rows, stats })
+}
+
+fn apply_create(
+    graph: &mut Graph,
+    create: &CreateSpec,
+    rows: Vec<Row>,
+    params: &Params,
+    control: &Control,
+    slot_count: usize,
+    stats: &mut WriteStats,
+) -> Result<Vec<Row>, ExecError> {
+    let mut output = Vec::with_capacity(rows.len());
+    for mut row in rows {
+        // Evaluate every property first, against the graph as it stands.
+        let (node_properties, rel_properties) = {
+            let context = Context {
+                graph,
+                params,
+                control,
+                slot_count,
+                checks: Cell::new(0),
+                random_state: Cell::new(1),
+                profile: None,
+            };
+            let evaluate = |properties: &[(String, crate::query::plan::ir::Expr)], row: &mut Row| -> Result<Vec<(String, Value)>, ExecError> {
+                let mut values = Vec::new();
+                for (key, expr) in properties {
+                    let value = eval::eval(expr, row, &context)?;
+                    if key.is_empty() {
+                        // A parameter map spread into properties.
+                        match value {
+                            Value::Map(entries) => values.extend(entries),
+                            Value::Null => {}
+                            other => return Err(ExecError::type_error(format!("expected a map of properties, found {}", other.type_name())).at(expr.span)),
+                        }
+                    } else {
+                        values.push((key.clone(), value));
+                    }
+                }
+                for (key, value) in &values {
+                    if !value.is_storable() {
+                        return Err(ExecError::type_error(format!("property `{key}` cannot hold a {}", value.type_name())));
+                    }
+                }
+                Ok(values)
+            };
+            let nodes: Vec<Vec<(String, Value)>> = create.nodes.iter().map(|node| evaluate(&node.properties, &mut row)).collect::<Result<_, _>>()?;
+            let rels: Vec<Vec<(String, Value)>> = create.relationships.iter().map(|rel| evaluate(&rel.properties, &mut row)).collect::<Result<_, _>>()?;
+            (nodes, rels)
+        };
+        for (node, properties) in create.nodes.iter().zip(node_properties) {
+            let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
+            stats.properties_set += properties.iter().filter(|(_, value)| !value.is_null()).count();
+            let mut unique_labels = labels.clone();
+            unique_labels.sort_unstable();
+            unique_labels.dedup();
+            stats.labels_added += unique_labels.len();
+            let id = graph.add_node(None, &labels, properties).map_err(|error| ExecError::type_error(error.to_string()))?;
+            stats.nodes_created += 1;
+            row[node.slot] = Value::Node(id);
+        }
+        for (rel, properties) in create.relationships.iter().zip(rel_properties) {
+            let endpoint = |slot: Slot| match &row[slot] {
+                Value::Node(id) => Ok(*id),
+                Value::Null => Err(ExecError::new(ErrorKind::SemanticError, "CreatingWithNull", "cannot create a relationship to a null node")),
+                other => Err(ExecError::type_error(format!("expected a node to connect, found {}", other.type_name()))),
+            };
+            let (from, to) = (endpoint(rel.from)?, endpoint(rel.to)?);
+            stats.properties_set += properties.iter().filter(|(_, value)| !value.is_null()).count();
+            let id = graph.add_edge(from, to, &rel.rel_type, properties).map_err(|error| ExecError::type_error(error.to_string()))?;
+            stats.relationships_created += 1;
+            row[rel.slot] = Value::Relationship(id);
+        }
+        for (slot, steps) in &create.paths {
+            let context = Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None };
+            row[*slot] = eval::build_path(steps, &row, &context)?;
+        }
+        output.push(row);
+    }
+    Ok(output)
+}

@@ -1,0 +1,689 @@
+//! The operators: each `Op` opened as a pull iterator over rows.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use super::aggregate::Accumulator;
+use super::eval::{eval, eval_predicate};
+use super::{Context, Row};
+use crate::graph::{Dir, EdgeId, GroupKey, NodeId, Path, Symbol, Value};
+use crate::query::error::{ErrorKind, ExecError};
+use crate::query::plan::ir::{Expand, Expr, Op, ShortestPath, Slot, SortKey, VarExpand};
+
+pub(crate) type RowIter<'g> = Box<dyn Iterator<Item = Result<Row, ExecError>> + 'g>;
+
+/// The rows an `Argument` leaf yields.
+pub(crate) enum Argument {
+    Rows(Vec<Row>),
+    One(Row),
+}
+
+/// Rows and time per operator, filled while a `PROFILE` runs.
+#[derive(Default, Debug)]
+pub struct Profile {
+    figures: RefCell<HashMap<usize, (u64, Duration)>>,
+}
+
+impl Profile {
+    /// Rows produced and time spent (including the operators it reads) by `op`.
+    pub fn figures(&self, op: &Op) -> Option<(u64, Duration)> {
+        self.figures.borrow().get(&(op as *const Op as usize)).copied()
+    }
+}
+
+struct Profiled<'g> {
+    inner: RowIter<'g>,
+    key: usize,
+    profile: &'g Profile,
+}
+
+impl Iterator for Profiled<'_> {
+    type Item = Result<Row, ExecError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let started = Instant::now();
+        let next = self.inner.next();
+        let mut figures = self.profile.figures.borrow_mut();
+        let entry = figures.entry(self.key).or_default();
+        entry.1 += started.elapsed();
+        if matches!(next, Some(Ok(_))) {
+            entry.0 += 1;
+        }
+        next
+    }
+}
+
+fn single<'g>(result: Result<Row, ExecError>) -> RowIter<'g> {
+    Box::new(std::iter::once(result))
+}
+
+fn empty<'g>() -> RowIter<'g> {
+    Box::new(std::iter::empty())
+}
+
+/// For each input row, the rows `expand` makes of it; errors pass through.
+fn flat_map_rows<'g>(input: RowIter<'g>, context: &'g Context<'g>, mut expand: impl FnMut(Row) -> RowIter<'g> + 'g) -> RowIter<'g> {
+    Box::new(input.flat_map(move |result| match result.and_then(|row| context.check().map(|()| row)) {
+        Ok(row) => expand(row),
+        Err(error) => single(Err(error)),
+    }))
+}
+
+pub(crate) fn open<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    let iterator = open_unprofiled(op, context, argument)?;
+    Ok(match context.profile {
+        Some(profile) => Box::new(Profiled { inner: iterator, key: op as *const Op as usize, profile }),
+        None => iterator,
+    })
+}
+
+fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    Ok(match op {
+        Op::Argument => match argument {
+            Argument::Rows(rows) => Box::new(rows.into_iter().map(Ok)),
+            Argument::One(row) => single(Ok(row)),
+        },
+        Op::NodeScan { input, slot, label } => {
+            let input = open(input, context, argument)?;
+            let graph = context.graph;
+            let nodes: Box<dyn Fn() -> Box<dyn Iterator<Item = NodeId> + 'g> + 'g> = match label {
+                None => Box::new(move || Box::new(graph.nodes())),
+                Some(label) => match graph.label_symbol(label) {
+                    Some(symbol) => Box::new(move || Box::new(graph.nodes_with_label(symbol).iter().copied())),
+                    None => return Ok(drain_then_empty(input)),
+                },
+            };
+            let slot = *slot;
+            flat_map_rows(input, context, move |row| {
+                Box::new(nodes().map(move |node| {
+                    context.check()?;
+                    let mut next = row.clone();
+                    next[slot] = Value::Node(node);
+                    Ok(next)
+                }))
+            })
+        }
+        Op::NodeIndexSeek { input, slot, key, value } => {
+            let input = open(input, context, argument)?;
+            let slot = *slot;
+            flat_map_rows(input, context, move |mut row| {
+                let wanted = match eval(value, &mut row, context) {
+                    Ok(wanted) => wanted,
+                    Err(error) => return single(Err(error)),
+                };
+                let graph = context.graph;
+                let matches: Vec<NodeId> = match (&wanted, key.as_str()) {
+                    (Value::String(name), "name") => graph.nodes_named(name).to_vec(),
+                    // Not a string: no node's name can equal it (numbers are compared by
+                    // value, so fall back to a scan for those).
+                    (Value::Int(_) | Value::Float(_), _) => graph
+                        .nodes()
+                        .filter(|node| graph.node_property_by_name(*node, key).is_some_and(|found| found.cypher_eq(&wanted) == Some(true)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                Box::new(matches.into_iter().map(move |node| {
+                    let mut next = row.clone();
+                    next[slot] = Value::Node(node);
+                    Ok(next)
+                }))
+            })
+        }
+        Op::Expand(expand) => open_expand(expand, context, argument)?,
+        Op::VarExpand(expand) => open_var_expand(expand, context, argument)?,
+        Op::ShortestPath(shortest) => open_shortest(shortest, context, argument)?,
+        Op::Filter { input, predicate } => {
+            let input = open(input, context, argument)?;
+            Box::new(input.filter_map(move |result| match result {
+                Ok(mut row) => match eval_predicate(predicate, &mut row, context) {
+                    Ok(true) => Some(Ok(row)),
+                    Ok(false) => None,
+                    Err(error) => Some(Err(error)),
+                },
+                Err(error) => Some(Err(error)),
+            }))
+        }
+        Op::Optional { input, inner, nullable } => {
+            let input = open(input, context, argument)?;
+            flat_map_rows(input, context, move |row| {
+                let mut rows = match open(inner, context, Argument::One(row.clone())) {
+                    Ok(rows) => rows,
+                    Err(error) => return single(Err(error)),
+                };
+                match rows.next() {
+                    Some(first) => Box::new(std::iter::once(first).chain(rows)),
+                    None => {
+                        let mut padded = row;
+                        for slot in nullable {
+                            padded[*slot] = Value::Null;
+                        }
+                        single(Ok(padded))
+                    }
+                }
+            })
+        }
+        Op::Project { input, items } => {
+            let input = open(input, context, argument)?;
+            Box::new(input.map(move |result| {
+                let mut row = result?;
+                for (slot, expr) in items {
+                    let value = eval(expr, &mut row, context)?;
+                    row[*slot] = value;
+                }
+                Ok(row)
+            }))
+        }
+        Op::Aggregate { input, keys, aggregates } => {
+            let input = open(input, context, argument)?;
+            aggregate_rows(input, keys, aggregates, context)?
+        }
+        Op::CountRows { input, slot } => {
+            let mut input = open(input, context, argument)?;
+            let mut count: i64 = 0;
+            for row in input.by_ref() {
+                row?;
+                count += 1;
+            }
+            let mut row = vec![Value::Null; context.slot_count];
+            row[*slot] = Value::Int(count);
+            single(Ok(row))
+        }
+        Op::Distinct { input, slots } => {
+            let input = open(input, context, argument)?;
+            let mut seen: HashSet<Vec<GroupKey>> = HashSet::new();
+            Box::new(input.filter(move |result| match result {
+                Ok(row) => seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect()),
+                Err(_) => true,
+            }))
+        }
+        Op::Sort { input, keys } => {
+            let input = open(input, context, argument)?;
+            let mut keyed = sort_keyed(input, keys, context)?;
+            keyed.sort_by(|left, right| compare_keys(&left.0, &right.0, keys));
+            Box::new(keyed.into_iter().map(|(_, row)| Ok(row)))
+        }
+        Op::Top { input, keys, limit } => {
+            let limit = count_value(limit, context, "LIMIT")?;
+            let input = open(input, context, argument)?;
+            let mut kept: Vec<(Vec<Value>, Row)> = Vec::new();
+            for result in input {
+                let mut row = result?;
+                let key: Vec<Value> = keys.iter().map(|key| eval(&key.expr, &mut row, context)).collect::<Result<_, _>>()?;
+                kept.push((key, row));
+                // Trim now and then so memory stays near `limit` rows.
+                if limit > 0 && kept.len() >= limit.saturating_mul(2).max(1024) {
+                    kept.sort_by(|left, right| compare_keys(&left.0, &right.0, keys));
+                    kept.truncate(limit);
+                }
+            }
+            kept.sort_by(|left, right| compare_keys(&left.0, &right.0, keys));
+            kept.truncate(limit);
+            Box::new(kept.into_iter().map(|(_, row)| Ok(row)))
+        }
+        Op::Skip { input, count } => {
+            let count = count_value(count, context, "SKIP")?;
+            Box::new(open(input, context, argument)?.skip(count))
+        }
+        Op::Limit { input, count } => {
+            let count = count_value(count, context, "LIMIT")?;
+            if count == 0 {
+                return Ok(empty());
+            }
+            Box::new(open(input, context, argument)?.take(count))
+        }
+        Op::Unwind { input, list, slot } => {
+            let input = open(input, context, argument)?;
+            let slot = *slot;
+            flat_map_rows(input, context, move |mut row| match eval(list, &mut row, context) {
+                Ok(Value::List(items)) => Box::new(items.into_iter().map(move |item| {
+                    let mut next = row.clone();
+                    next[slot] = item;
+                    Ok(next)
+                })),
+                Ok(Value::Null) => empty(),
+                Ok(other) => {
+                    row[slot] = other;
+                    single(Ok(row))
+                }
+                Err(error) => single(Err(error)),
+            })
+        }
+        Op::Union { branches, distinct, slots } => {
+            let rows = match argument {
+                Argument::Rows(rows) => rows,
+                Argument::One(row) => vec![row],
+            };
+            let mut chained: RowIter<'g> = empty();
+            for branch in branches {
+                let opened = open(branch, context, Argument::Rows(rows.clone()))?;
+                chained = Box::new(chained.chain(opened));
+            }
+            if *distinct {
+                let mut seen: HashSet<Vec<GroupKey>> = HashSet::new();
+                Box::new(chained.filter(move |result| match result {
+                    Ok(row) => seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect()),
+                    Err(_) => true,
+                }))
+            } else {
+                chained
+            }
+        }
+    })
+}
+
+/// An input that must still be pulled (it may fail), then nothing.
+fn drain_then_empty<'g>(input: RowIter<'g>) -> RowIter<'g> {
+    Box::new(input.filter_map(|result| result.err().map(Err)))
+}
+
+/// Evaluates a `SKIP`/`LIMIT` count: a non-negative integer.
+fn count_value(expr: &Expr, context: &Context<'_>, clause: &str) -> Result<usize, ExecError> {
+    let mut row = vec![Value::Null; context.slot_count];
+    match eval(expr, &mut row, context)? {
+        Value::Int(count) if count >= 0 => Ok(count as usize),
+        Value::Int(count) => Err(ExecError::argument_error("NegativeIntegerArgument", format!("{clause} must not be negative, found {count}")).at(expr.span)),
+        Value::Float(number) if number.fract() == 0.0 && number >= 0.0 => {
+            Err(ExecError::argument_error("InvalidArgumentType", format!("{clause} takes an integer, found the float {number}")).at(expr.span))
+        }
+        other => Err(ExecError::argument_error("InvalidArgumentType", format!("{clause} takes an integer, found {}", other.type_name())).at(expr.span)),
+    }
+}
+
+fn sort_keyed(input: RowIter<'_>, keys: &[SortKey], context: &Context<'_>) -> Result<Vec<(Vec<Value>, Row)>, ExecError> {
+    let mut keyed = Vec::new();
+    for result in input {
+        let mut row = result?;
+        let key: Vec<Value> = keys.iter().map(|key| eval(&key.expr, &mut row, context)).collect::<Result<_, _>>()?;
+        keyed.push((key, row));
+    }
+    Ok(keyed)
+}
+
+fn compare_keys(left: &[Value], right: &[Value], keys: &[SortKey]) -> std::cmp::Ordering {
+    for ((left, right), key) in left.iter().zip(right).zip(keys) {
+        let order = left.order_cmp(right);
+        let order = if key.descending { order.reverse() } else { order };
+        if order != std::cmp::Ordering::Equal {
+            return order;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+fn aggregate_rows<'g>(
+    input: RowIter<'g>,
+    keys: &'g [(Slot, Expr)],
+    aggregates: &'g [(Slot, crate::query::plan::ir::Aggregation)],
+    context: &'g Context<'g>,
+) -> Result<RowIter<'g>, ExecError> {
+    let mut groups: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+    let mut states: Vec<(Vec<Value>, Vec<Accumulator>)> = Vec::new();
+    for result in input {
+        let mut row = result?;
+        let key_values: Vec<Value> = keys.iter().map(|(_, expr)| eval(expr, &mut row, context)).collect::<Result<_, _>>()?;
+        let group_key: Vec<GroupKey> = key_values.iter().cloned().map(GroupKey).collect();
+        let index = match groups.get(&group_key) {
+            Some(index) => *index,
+            None => {
+                let accumulators = aggregates.iter().map(|(_, aggregation)| Accumulator::new(aggregation)).collect();
+                states.push((key_values, accumulators));
+                groups.insert(group_key, states.len() - 1);
+                states.len() - 1
+            }
+        };
+        for ((_, aggregation), accumulator) in aggregates.iter().zip(&mut states[index].1) {
+            accumulator.add(aggregation, &mut row, context)?;
+        }
+    }
+    // With no grouping keys, an empty input still gives one row (count 0, collect []).
+    if states.is_empty() && keys.is_empty() {
+        let accumulators = aggregates.iter().map(|(_, aggregation)| Accumulator::new(aggregation)).collect();
+        states.push((Vec::new(), accumulators));
+    }
+    let slot_count = context.slot_count;
+    let mut output = Vec::with_capacity(states.len());
+    for (key_values, accumulators) in states {
+        let mut row = vec![Value::Null; slot_count];
+        for ((slot, _), value) in keys.iter().zip(key_values) {
+            row[*slot] = value;
+        }
+        for ((slot, aggregation), accumulator) in aggregates.iter().zip(accumulators) {
+            row[*slot] = accumulator.finish(aggregation, context)?;
+        }
+        output.push(Ok(row));
+    }
+    Ok(Box::new(output.into_iter()))
+}
+
+/// Resolves relationship type names: `None` means every type; an unknown name matches
+/// nothing.
+fn type_symbols(context: &Context<'_>, types: &[String]) -> Option<Vec<Symbol>> {
+    if types.is_empty() {
+        return None;
+    }
+    Some(types.iter().filter_map(|name| context.graph.rel_type_symbol(name)).collect())
+}
+
+/// True when relationship `edge` already sits in one of `slots` (single or list).
+fn already_used(edge: EdgeId, row: &Row, slots: &[Slot]) -> bool {
+    slots.iter().any(|slot| match &row[*slot] {
+        Value::Relationship(used) => *used == edge,
+        Value::List(items) => items.iter().any(|item| matches!(item, Value::Relationship(used) if *used == edge)),
+        _ => false,
+    })
+}
+
+fn node_in(row: &Row, slot: Slot) -> Result<Option<NodeId>, ExecError> {
+    match &row[slot] {
+        Value::Node(node) => Ok(Some(*node)),
+        Value::Null => Ok(None),
+        other => Err(ExecError::type_error(format!("expected a node, found {}", other.type_name()))),
+    }
+}
+
+fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    let input = open(&expand.input, context, argument)?;
+    let types: Option<Rc<[Symbol]>> = type_symbols(context, &expand.types).map(Rc::from);
+    if types.as_ref().is_some_and(|types| types.is_empty()) {
+        return Ok(drain_then_empty(input));
+    }
+    let graph = context.graph;
+    Ok(flat_map_rows(input, context, move |row| {
+        let from = match node_in(&row, expand.from) {
+            Ok(Some(from)) => from,
+            Ok(None) => return empty(),
+            Err(error) => return single(Err(error)),
+        };
+        let target = if expand.into {
+            match node_in(&row, expand.to) {
+                Ok(Some(target)) => Some(target),
+                Ok(None) => return empty(),
+                Err(error) => return single(Err(error)),
+            }
+        } else {
+            None
+        };
+        let types = types.clone();
+        let neighbors = graph.neighbors(from, expand.dir, None);
+        Box::new(neighbors.filter_map(move |neighbor| {
+            if types.as_ref().is_some_and(|types| !types.contains(&graph.edge_type_symbol(neighbor.edge))) {
+                return None;
+            }
+            if target.is_some_and(|target| target != neighbor.node) || already_used(neighbor.edge, &row, &expand.distinct_from) {
+                return None;
+            }
+            let mut next = row.clone();
+            next[expand.rel] = Value::Relationship(neighbor.edge);
+            next[expand.to] = Value::Node(neighbor.node);
+            Some(Ok(next))
+        }))
+    }))
+}
+
+fn open_var_expand<'g>(expand: &'g VarExpand, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    let input = open(&expand.input, context, argument)?;
+    let types: Option<Rc<[Symbol]>> = type_symbols(context, &expand.types).map(Rc::from);
+    Ok(flat_map_rows(input, context, move |mut row| {
+        let start = match node_in(&row, expand.from) {
+            Ok(Some(start)) => start,
+            Ok(None) => return empty(),
+            Err(error) => return single(Err(error)),
+        };
+        let target = if expand.into {
+            match node_in(&row, expand.to) {
+                Ok(Some(target)) => Some(target),
+                Ok(None) => return empty(),
+                Err(error) => return single(Err(error)),
+            }
+        } else {
+            None
+        };
+        let mut wanted_properties = Vec::new();
+        for (key, expr) in &expand.rel_properties {
+            match eval(expr, &mut row, context) {
+                Ok(value) => wanted_properties.push((context.graph.key_symbol(key), value)),
+                Err(error) => return single(Err(error)),
+            }
+        }
+        Box::new(VarExpandWalk {
+            expand,
+            context,
+            types: types.clone(),
+            wanted_properties,
+            row,
+            target,
+            stack: vec![(start, None, 0)],
+            path: Vec::new(),
+            steps: 0,
+            failed: false,
+        })
+    }))
+}
+
+/// Depth-first walk over relationship-unique paths, yielding one row per path whose
+/// length is within bounds.
+struct VarExpandWalk<'g> {
+    expand: &'g VarExpand,
+    context: &'g Context<'g>,
+    types: Option<Rc<[Symbol]>>,
+    wanted_properties: Vec<(Option<Symbol>, Value)>,
+    row: Row,
+    target: Option<NodeId>,
+    /// Nodes to enter: (node, relationship that led there, its depth). Depth-first
+    /// order guarantees that when an entry of depth d is popped, the first d-1
+    /// relationships of `path` lead to its parent.
+    stack: Vec<(NodeId, Option<EdgeId>, usize)>,
+    /// Relationships on the current path.
+    path: Vec<EdgeId>,
+    steps: u64,
+    failed: bool,
+}
+
+impl VarExpandWalk<'_> {
+    fn edge_matches(&self, edge: EdgeId) -> bool {
+        self.wanted_properties.iter().all(|(key, value)| match key {
+            Some(key) => self.context.graph.edge_property(edge, *key).is_some_and(|found| found.cypher_eq(value) == Some(true)),
+            None => false,
+        })
+    }
+}
+
+impl Iterator for VarExpandWalk<'_> {
+    type Item = Result<Row, ExecError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        while let Some((node, via, depth)) = self.stack.pop() {
+            self.path.truncate(depth.saturating_sub(1));
+            if let Some(edge) = via {
+                self.path.push(edge);
+            }
+            self.steps += 1;
+            if self.steps > self.context.control.max_path_steps {
+                self.failed = true;
+                return Some(Err(ExecError::new(
+                    ErrorKind::ResourceLimit,
+                    "PathExplosion",
+                    format!(
+                        "a variable-length pattern walked more than {} paths from one start node; add an upper bound (e.g. *1..4) or a more selective start",
+                        self.context.control.max_path_steps
+                    ),
+                )));
+            }
+            if let Err(error) = self.context.check() {
+                self.failed = true;
+                return Some(Err(error));
+            }
+            let depth = self.path.len() as u64;
+            // Children are pushed now so the stack order is depth-first.
+            if self.expand.max.is_none_or(|max| depth < max) {
+                let neighbors: Vec<_> = self.context.graph.neighbors(node, self.expand.dir, self.types.as_deref()).collect();
+                for neighbor in neighbors.into_iter().rev() {
+                    if self.path.contains(&neighbor.edge) || already_used(neighbor.edge, &self.row, &self.expand.distinct_from) {
+                        continue;
+                    }
+                    if !self.wanted_properties.is_empty() && !self.edge_matches(neighbor.edge) {
+                        continue;
+                    }
+                    self.stack.push((neighbor.node, Some(neighbor.edge), depth as usize + 1));
+                }
+            }
+            let in_range = depth >= self.expand.min;
+            if in_range && self.target.is_none_or(|target| target == node) {
+                let mut next = self.row.clone();
+                next[self.expand.rels] = Value::List(self.path.iter().map(|edge| Value::Relationship(*edge)).collect());
+                next[self.expand.to] = Value::Node(node);
+                return Some(Ok(next));
+            }
+        }
+        None
+    }
+}
+
+fn open_shortest<'g>(shortest: &'g ShortestPath, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    let input = open(&shortest.input, context, argument)?;
+    let types = type_symbols(context, &shortest.types);
+    Ok(flat_map_rows(input, context, move |row| {
+        let (from, to) = match (node_in(&row, shortest.from), node_in(&row, shortest.to)) {
+            (Ok(Some(from)), Ok(Some(to))) => (from, to),
+            (Err(error), _) | (_, Err(error)) => return single(Err(error)),
+            _ => return empty(),
+        };
+        let paths = match shortest_paths(context, from, to, shortest, types.as_deref()) {
+            Ok(paths) => paths,
+            Err(error) => return single(Err(error)),
+        };
+        Box::new(paths.into_iter().map(move |path| {
+            let mut next = row.clone();
+            if let Some(rels) = shortest.rels {
+                next[rels] = Value::List(path.relationships.iter().map(|edge| Value::Relationship(*edge)).collect());
+            }
+            next[shortest.path] = Value::Path(std::sync::Arc::new(path));
+            Ok(next)
+        }))
+    }))
+}
+
+/// Breadth-first search from both ends at once: each round grows the smaller frontier by
+/// one level, and the search stops at the first level where the frontiers meet.
+fn shortest_paths(
+    context: &Context<'_>,
+    from: NodeId,
+    to: NodeId,
+    shortest: &ShortestPath,
+    types: Option<&[Symbol]>,
+) -> Result<Vec<Path>, ExecError> {
+    if from == to {
+        return Ok(if shortest.min == 0 { vec![Path { nodes: vec![from], relationships: Vec::new() }] } else { Vec::new() });
+    }
+    let reverse = match shortest.dir {
+        Dir::Outgoing => Dir::Incoming,
+        Dir::Incoming => Dir::Outgoing,
+        Dir::Both => Dir::Both,
+    };
+    // For each reached node: its distance and the (edge, previous node) pairs that reach
+    // it at that distance.
+    let mut forward: HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)> = HashMap::from([(from, (0, Vec::new()))]);
+    let mut backward: HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)> = HashMap::from([(to, (0, Vec::new()))]);
+    let mut forward_frontier = vec![from];
+    let mut backward_frontier = vec![to];
+    let (mut forward_depth, mut backward_depth) = (0u64, 0u64);
+    let mut steps = 0u64;
+    loop {
+        if forward_frontier.is_empty() || backward_frontier.is_empty() {
+            return Ok(Vec::new());
+        }
+        if shortest.max.is_some_and(|max| forward_depth + backward_depth >= max) {
+            return Ok(Vec::new());
+        }
+        let grow_forward = forward_frontier.len() <= backward_frontier.len();
+        let (frontier, seen, other, dir, depth) = if grow_forward {
+            (&mut forward_frontier, &mut forward, &backward, shortest.dir, &mut forward_depth)
+        } else {
+            (&mut backward_frontier, &mut backward, &forward, reverse, &mut backward_depth)
+        };
+        *depth += 1;
+        let mut next_frontier = Vec::new();
+        let mut meeting = Vec::new();
+        for node in frontier.iter() {
+            for neighbor in context.graph.neighbors(*node, dir, types) {
+                steps += 1;
+                if steps % 4096 == 0 {
+                    context.check_now()?;
+                }
+                match seen.get_mut(&neighbor.node) {
+                    Some((distance, parents)) if *distance == *depth => parents.push((neighbor.edge, *node)),
+                    Some(_) => {}
+                    None => {
+                        seen.insert(neighbor.node, (*depth, vec![(neighbor.edge, *node)]));
+                        next_frontier.push(neighbor.node);
+                        if other.contains_key(&neighbor.node) {
+                            meeting.push(neighbor.node);
+                        }
+                    }
+                }
+            }
+        }
+        *frontier = next_frontier;
+        if !meeting.is_empty() {
+            meeting.sort_unstable();
+            meeting.dedup();
+            let mut paths = Vec::new();
+            for middle in meeting {
+                for head in unwind_parents(&forward, middle, false) {
+                    for tail in unwind_parents(&backward, middle, true) {
+                        let mut path = head.clone();
+                        path.relationships.extend(tail.relationships.iter().copied());
+                        path.nodes.extend(tail.nodes.iter().skip(1).copied());
+                        // Relationship-unique paths only (an undirected walk may reuse one).
+                        let unique: HashSet<_> = path.relationships.iter().collect();
+                        if unique.len() == path.relationships.len() && path.relationships.len() as u64 >= shortest.min {
+                            paths.push(path);
+                        }
+                        if !shortest.all && !paths.is_empty() {
+                            return Ok(paths);
+                        }
+                    }
+                }
+            }
+            if !paths.is_empty() {
+                return Ok(paths);
+            }
+        }
+    }
+}
+
+/// Every path from a search's root to `node` following the parent links; `reversed`
+/// lists them from `node` back to the root (for the backward search).
+fn unwind_parents(seen: &HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)>, node: NodeId, reversed: bool) -> Vec<Path> {
+    let mut finished = Vec::new();
+    let mut partial: VecDeque<Path> = VecDeque::from([Path { nodes: vec![node], relationships: Vec::new() }]);
+    while let Some(path) = partial.pop_front() {
+        let last = *path.nodes.last().expect("paths start with a node");
+        let parents = &seen[&last].1;
+        if parents.is_empty() {
+            finished.push(path);
+            continue;
+        }
+        for (edge, previous) in parents {
+            let mut longer = path.clone();
+            longer.relationships.push(*edge);
+            longer.nodes.push(*previous);
+            partial.push_back(longer);
+        }
+        if finished.len() + partial.len() > 100_000 {
+            break;
+        }
+    }
+    if !reversed {
+        for path in &mut finished {
+            path.nodes.reverse();
+            path.relationships.reverse();
+        }
+    }
+    finished
+}

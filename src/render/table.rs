@@ -1,0 +1,148 @@
+//! Aligned text tables, measured in display columns (ə and İ take one, CJK two).
+
+use crate::graph::Graph;
+use crate::query::exec::QueryResult;
+use crate::text::display_width;
+
+use super::cell_text;
+
+/// How a table is drawn.
+#[derive(Clone, Debug)]
+pub struct TableStyle {
+    /// Widest a column may be before its values are cut with `…`.
+    pub max_column_width: usize,
+    /// Rows shown; the rest are counted in the footer.
+    pub max_rows: Option<usize>,
+}
+
+impl Default for TableStyle {
+    fn default() -> Self {
+        TableStyle { max_column_width: 60, max_rows: None }
+    }
+}
+
+/// Draws a result as a box table followed by a row count line.
+///
+/// ```text
+/// +------+-------+
+/// | name | n     |
+/// +------+-------+
+/// | Bakı | 3     |
+/// +------+-------+
+/// 1 row
+/// ```
+pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> String {
+    if result.columns.is_empty() {
+        return summary_line(result);
+    }
+    let shown = style.max_rows.map_or(result.rows.len(), |max| max.min(result.rows.len()));
+    let cells: Vec<Vec<String>> = result.rows[..shown]
+        .iter()
+        .map(|row| row.iter().map(|value| truncate(&one_line(&cell_text(value, graph)), style.max_column_width)).collect())
+        .collect();
+    let headers: Vec<String> = result.columns.iter().map(|column| truncate(column, style.max_column_width)).collect();
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|column| cells.iter().map(|row| display_width(&row[column])).chain([display_width(&headers[column])]).max().unwrap_or(0))
+        .collect();
+    let rule: String = {
+        let mut line = String::from("+");
+        for width in &widths {
+            line.push_str(&"-".repeat(width + 2));
+            line.push('+');
+        }
+        line
+    };
+    let mut text = String::new();
+    text.push_str(&rule);
+    text.push('\n');
+    text.push_str(&format_row(&headers, &widths));
+    text.push_str(&rule);
+    text.push('\n');
+    for row in &cells {
+        text.push_str(&format_row(row, &widths));
+    }
+    text.push_str(&rule);
+    text.push('\n');
+    let total = result.rows.len();
+    text.push_str(&format!("{total} row{}", if total == 1 { "" } else { "s" }));
+    if shown < total {
+        text.push_str(&format!(" ({} not shown; raise :maxrows to see them)", total - shown));
+    }
+    text.push('\n');
+    text
+}
+
+/// What a statement without columns reports: its writes, or that it returned nothing.
+pub fn summary_line(result: &QueryResult) -> String {
+    let stats = result.stats;
+    let mut parts = Vec::new();
+    let mut count = |number: usize, what: &str| {
+        if number > 0 {
+            parts.push(format!("{number} {what}{}", if number == 1 { "" } else { "s" }));
+        }
+    };
+    count(stats.nodes_created, "node created");
+    count(stats.relationships_created, "relationship created");
+    count(stats.properties_set, "property set");
+    count(stats.labels_added, "label added");
+    if parts.is_empty() { "no changes, no rows\n".to_owned() } else { format!("{}\n", parts.join(", ")).replace("propertys", "properties") }
+}
+
+fn format_row(cells: &[String], widths: &[usize]) -> String {
+    let mut line = String::from("|");
+    for (cell, width) in cells.iter().zip(widths) {
+        line.push(' ');
+        line.push_str(cell);
+        line.push_str(&" ".repeat(width - display_width(cell)));
+        line.push_str(" |");
+    }
+    line.push('\n');
+    line
+}
+
+/// Newlines and tabs would break the grid; show them as escapes.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "\\n").replace('\t', "\\t").replace('\r', "\\r")
+}
+
+/// Cuts `text` to at most `max` display columns, ending in `…` when cut.
+pub fn truncate(text: &str, max: usize) -> String {
+    if display_width(text) <= max {
+        return text.to_owned();
+    }
+    let mut cut = String::new();
+    let mut width = 0;
+    for character in text.chars() {
+        let character_width = unicode_width::UnicodeWidthChar::width(character).unwrap_or(0);
+        if width + character_width + 1 > max {
+            break;
+        }
+        cut.push(character);
+        width += character_width;
+    }
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::Value;
+
+    #[test]
+    fn aligns_by_display_width() {
+        let result = QueryResult {
+            columns: vec!["ad".into()],
+            rows: vec![vec![Value::from("Əliyev")], vec![Value::from("北京")], vec![Value::from("abc")]],
+            stats: Default::default(),
+        };
+        let text = render_table(&result, &Graph::default(), &TableStyle::default());
+        let widths: Vec<usize> = text.lines().take(6).map(display_width).collect();
+        assert!(widths.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
+    }
+
+    #[test]
+    fn truncates_with_ellipsis() {
+        assert_eq!(truncate("Azərbaycan", 5), "Azər…");
+    }
+}
