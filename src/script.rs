@@ -1,0 +1,121 @@
+//! Scripts: text with statements ending in `;`, `//` and `/* */` comments, and
+//! `:param NAME VALUE` lines, split into items that keep their place in the file.
+//!
+//! Splitting uses the query lexer, so a `;` inside a string or comment never ends a
+//! statement. Pure: text in, items out; running them is the caller's job.
+
+use crate::query::syntax::Span;
+use crate::query::syntax::lexer::{Punct, TokenKind, tokenize};
+
+/// One piece of a script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptItem {
+    /// A statement; `span` is its text in the script, without the `;`.
+    Statement { span: Span },
+    /// A `:command args` line; `span` covers the line from the colon.
+    Command { span: Span },
+}
+
+/// Splits a script into statements and meta-command lines.
+///
+/// ```
+/// use korpu::script::{split_script, ScriptItem};
+/// let items = split_script(":param x 1\nRETURN $x; RETURN ';' // done;\n");
+/// assert_eq!(items.len(), 3);
+/// ```
+pub fn split_script(script: &str) -> Vec<ScriptItem> {
+    let tokens = tokenize(script);
+    let mut items = Vec::new();
+    let mut statement_start: Option<usize> = None;
+    let mut statement_end = 0;
+    let mut index = 0;
+    while index < tokens.len() {
+        let token = &tokens[index];
+        if token.kind == TokenKind::Comment {
+            index += 1;
+            continue;
+        }
+        if statement_start.is_none() && token.kind == TokenKind::Punct(Punct::Colon) && starts_line(script, token.span.start) {
+            let line_end = script[token.span.start..].find('\n').map_or(script.len(), |offset| token.span.start + offset);
+            items.push(ScriptItem::Command { span: Span::new(token.span.start, script[..line_end].trim_end().len()) });
+            while index < tokens.len() && tokens[index].span.start < line_end {
+                index += 1;
+            }
+            continue;
+        }
+        if token.kind == TokenKind::Punct(Punct::Semicolon) {
+            if let Some(start) = statement_start.take() {
+                items.push(ScriptItem::Statement { span: Span::new(start, statement_end) });
+            }
+            index += 1;
+            continue;
+        }
+        statement_start.get_or_insert(token.span.start);
+        statement_end = token.span.end;
+        index += 1;
+    }
+    if let Some(start) = statement_start {
+        items.push(ScriptItem::Statement { span: Span::new(start, statement_end) });
+    }
+    items
+}
+
+fn starts_line(script: &str, offset: usize) -> bool {
+    script[..offset].rsplit('\n').next().is_none_or(|before| before.trim().is_empty())
+}
+
+/// True when `text` holds at least one complete statement and nothing unfinished after
+/// it: the REPL keeps reading lines until this holds. An unclosed string, comment or
+/// bracket keeps the statement open.
+pub fn is_complete(text: &str) -> bool {
+    let tokens = tokenize(text);
+    let mut depth: i64 = 0;
+    let mut complete = false;
+    for token in &tokens {
+        match &token.kind {
+            TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedString)
+            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedComment)
+            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedQuotedName) => return false,
+            TokenKind::Comment => continue,
+            TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
+            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth -= 1,
+            _ => {}
+        }
+        complete = depth <= 0 && token.kind == TokenKind::Punct(Punct::Semicolon);
+    }
+    complete
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn semicolons_in_strings_and_comments_do_not_split() {
+        let script = "RETURN 'a;b' /* ; */ AS x;\n// ;\nRETURN 2";
+        let spans: Vec<&str> = split_script(script)
+            .into_iter()
+            .map(|item| match item {
+                ScriptItem::Statement { span } | ScriptItem::Command { span } => &script[span.start..span.end],
+            })
+            .collect();
+        assert_eq!(spans, vec!["RETURN 'a;b' /* ; */ AS x", "RETURN 2"]);
+    }
+
+    #[test]
+    fn commands_only_at_line_start_between_statements() {
+        let items = split_script(":param name 'Bakı'\nMATCH (n {name: $name})\nRETURN n;");
+        assert!(matches!(items[0], ScriptItem::Command { .. }));
+        assert!(matches!(items[1], ScriptItem::Statement { .. }));
+        assert_eq!(items.len(), 2);
+    }
+
+    #[test]
+    fn completeness_waits_for_semicolon_outside_strings() {
+        assert!(!is_complete("MATCH (n)"));
+        assert!(!is_complete("RETURN 'a;"));
+        assert!(!is_complete("RETURN [1,\n2;"));
+        assert!(is_complete("RETURN 1;"));
+        assert!(is_complete("RETURN 1; // trailing"));
+    }
+}

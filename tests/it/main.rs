@@ -1,0 +1,5 @@
+//! The single integration-test binary (`cargo test --test it`).
+//!
+//! Each suite lives in its own module below; add a `mod name;` line to add one.
+
+mod tck;
