@@ -2,4 +2,6 @@
 //!
 //! Each suite lives in its own module below; add a `mod name;` line to add one.
 
+mod cli;
+mod data;
 mod tck;

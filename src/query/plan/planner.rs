@@ -102,7 +102,7 @@ impl<'a> Planner<'a> {
 
     fn anonymous_slot(&mut self, what: &str) -> Slot {
         let slot = self.slot_names.len();
-        self.new_slot(&format!("  {what}{slot}"))
+        self.new_slot(&format!("{what}{slot}"))
     }
 
     fn plan_query(&mut self, query: &ast::Query) -> Result<(Vec<Segment>, Vec<(String, Slot)>), PlanError> {

@@ -109,10 +109,15 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
                 content.push(strip_indent(body_line, indent).to_string());
             }
             if !closed {
-                return Err(GherkinError { line: line_number, message: "doc string is not closed".into() });
+                return Err(GherkinError {
+                    line: line_number,
+                    message: "doc string is not closed".into(),
+                });
             }
-            let step = last_step(&mut current, &mut background, in_background)
-                .ok_or_else(|| GherkinError { line: line_number, message: "doc string without a step".into() })?;
+            let step =
+                last_step(&mut current, &mut background, in_background).ok_or_else(|| {
+                    GherkinError { line: line_number, message: "doc string without a step".into() }
+                })?;
             step.argument = StepArgument::DocString(content.join("\n"));
             continue;
         }
@@ -122,12 +127,18 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
                 .map_err(|message| GherkinError { line: line_number, message })?;
             match table_target {
                 TableTarget::Nothing => {
-                    return Err(GherkinError { line: line_number, message: "table row without a step".into() });
+                    return Err(GherkinError {
+                        line: line_number,
+                        message: "table row without a step".into(),
+                    });
                 }
                 TableTarget::LastStep => {
-                    let step = last_step(&mut current, &mut background, in_background).ok_or_else(|| {
-                        GherkinError { line: line_number, message: "table row without a step".into() }
-                    })?;
+                    let step = last_step(&mut current, &mut background, in_background).ok_or_else(
+                        || GherkinError {
+                            line: line_number,
+                            message: "table row without a step".into(),
+                        },
+                    )?;
                     match &mut step.argument {
                         StepArgument::Table(rows) => rows.push(cells),
                         StepArgument::None => step.argument = StepArgument::Table(vec![cells]),
@@ -141,7 +152,8 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
                 }
                 TableTarget::Examples => {
                     let scenario = current.as_mut().expect("examples target implies a scenario");
-                    let block = scenario.examples.last_mut().expect("examples target implies a block");
+                    let block =
+                        scenario.examples.last_mut().expect("examples target implies a block");
                     if block.0.is_empty() {
                         block.0 = cells;
                     } else {
@@ -158,7 +170,9 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
         } else if keyword_rest(trimmed, &["Background:"]).is_some() {
             in_background = true;
             table_target = TableTarget::Nothing;
-        } else if let Some(name) = keyword_rest(trimmed, &["Scenario Outline:", "Scenario Template:"]) {
+        } else if let Some(name) =
+            keyword_rest(trimmed, &["Scenario Outline:", "Scenario Template:"])
+        {
             finish_scenario(&mut feature, current.take(), &background)?;
             current = Some(PendingScenario {
                 name: name.to_string(),
@@ -181,12 +195,18 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
             in_background = false;
             table_target = TableTarget::Nothing;
         } else if keyword_rest(trimmed, &["Examples:", "Scenarios:"]).is_some() {
-            let scenario = current.as_mut().filter(|scenario| scenario.is_outline).ok_or_else(|| {
-                GherkinError { line: line_number, message: "Examples outside a Scenario Outline".into() }
-            })?;
+            let scenario =
+                current.as_mut().filter(|scenario| scenario.is_outline).ok_or_else(|| {
+                    GherkinError {
+                        line: line_number,
+                        message: "Examples outside a Scenario Outline".into(),
+                    }
+                })?;
             scenario.examples.push((Vec::new(), Vec::new()));
             table_target = TableTarget::Examples;
-        } else if let Some(keyword) = STEP_KEYWORDS.iter().find(|keyword| trimmed.starts_with(**keyword)) {
+        } else if let Some(keyword) =
+            STEP_KEYWORDS.iter().find(|keyword| trimmed.starts_with(**keyword))
+        {
             let step = Step {
                 keyword: keyword.trim().to_string(),
                 text: trimmed[keyword.len()..].trim().to_string(),
@@ -198,7 +218,10 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
             } else if let Some(scenario) = current.as_mut() {
                 scenario.steps.push(step);
             } else {
-                return Err(GherkinError { line: line_number, message: "step outside a scenario".into() });
+                return Err(GherkinError {
+                    line: line_number,
+                    message: "step outside a scenario".into(),
+                });
             }
             table_target = TableTarget::LastStep;
         }
@@ -320,7 +343,9 @@ fn substitute_step(step: &Step, bindings: &[(&str, &str)]) -> Step {
         StepArgument::None => StepArgument::None,
         StepArgument::DocString(text) => StepArgument::DocString(substitute(text, bindings)),
         StepArgument::Table(rows) => StepArgument::Table(
-            rows.iter().map(|row| row.iter().map(|cell| substitute(cell, bindings)).collect()).collect(),
+            rows.iter()
+                .map(|row| row.iter().map(|cell| substitute(cell, bindings)).collect())
+                .collect(),
         ),
     };
     Step {
@@ -396,7 +421,10 @@ Feature: F
         assert_eq!(second.name, "[1] Use 'a'");
         assert_eq!(second.steps.len(), 3);
         assert_eq!(second.steps[0].text, "an empty graph");
-        assert_eq!(second.steps[1].argument, StepArgument::DocString("RETURN 'a' AS v\n  , 1".into()));
+        assert_eq!(
+            second.steps[1].argument,
+            StepArgument::DocString("RETURN 'a' AS v\n  , 1".into())
+        );
         assert_eq!(
             second.steps[2].argument,
             StepArgument::Table(vec![vec!["v".into()], vec!["'a'".into()]])
@@ -405,7 +433,8 @@ Feature: F
 
     #[test]
     fn unclosed_doc_string_is_an_error() {
-        let text = "Feature: F\n  Scenario: s\n    When executing query:\n      \"\"\"\n      RETURN 1\n";
+        let text =
+            "Feature: F\n  Scenario: s\n    When executing query:\n      \"\"\"\n      RETURN 1\n";
         assert!(parse_feature(text).is_err());
     }
 }

@@ -75,7 +75,10 @@ pub fn parse_tck_value(text: &str) -> Result<TckValue, String> {
     let value = reader.value()?;
     reader.skip_space();
     if reader.position != reader.chars.len() {
-        return Err(format!("unexpected text after value at offset {} in `{text}`", reader.position));
+        return Err(format!(
+            "unexpected text after value at offset {} in `{text}`",
+            reader.position
+        ));
     }
     Ok(value)
 }
@@ -111,11 +114,7 @@ impl Reader {
     }
 
     fn expect(&mut self, expected: char) -> Result<(), String> {
-        if self.eat(expected) {
-            Ok(())
-        } else {
-            Err(self.error(&format!("expected `{expected}`")))
-        }
+        if self.eat(expected) { Ok(()) } else { Err(self.error(&format!("expected `{expected}`"))) }
     }
 
     fn error(&self, what: &str) -> String {
@@ -124,7 +123,10 @@ impl Reader {
     }
 
     fn starts_with_word(&self, word: &str) -> bool {
-        let matches = word.chars().enumerate().all(|(offset, expected)| self.peek_at(offset) == Some(expected));
+        let matches = word
+            .chars()
+            .enumerate()
+            .all(|(offset, expected)| self.peek_at(offset) == Some(expected));
         let after = self.peek_at(word.chars().count());
         matches && !after.is_some_and(|character| character.is_alphanumeric() || character == '_')
     }
@@ -169,13 +171,17 @@ impl Reader {
         self.position += 1;
         let mut out = String::new();
         loop {
-            let Some(character) = self.peek() else { return Err(self.error("unterminated string")) };
+            let Some(character) = self.peek() else {
+                return Err(self.error("unterminated string"));
+            };
             self.position += 1;
             if character == quote {
                 return Ok(out);
             }
             if character == '\\' {
-                let Some(escaped) = self.peek() else { return Err(self.error("unterminated string")) };
+                let Some(escaped) = self.peek() else {
+                    return Err(self.error("unterminated string"));
+                };
                 self.position += 1;
                 match escaped {
                     '\\' | '\'' | '"' => out.push(escaped),
@@ -315,7 +321,9 @@ impl Reader {
         if negative || self.peek() == Some('+') {
             self.position += 1;
         }
-        for (word, value) in [("NaN", f64::NAN), ("Infinity", f64::INFINITY), ("Inf", f64::INFINITY)] {
+        for (word, value) in
+            [("NaN", f64::NAN), ("Infinity", f64::INFINITY), ("Inf", f64::INFINITY)]
+        {
             if self.starts_with_word(word) {
                 self.position += word.len();
                 return Ok(TckValue::Float(if negative { -value } else { value }));
@@ -355,9 +363,13 @@ impl Reader {
             return Err(self.error("expected a value"));
         }
         if is_float {
-            text.parse::<f64>().map(TckValue::Float).map_err(|_| self.error(&format!("bad float `{text}`")))
+            text.parse::<f64>()
+                .map(TckValue::Float)
+                .map_err(|_| self.error(&format!("bad float `{text}`")))
         } else {
-            text.parse::<i64>().map(TckValue::Int).map_err(|_| self.error(&format!("bad integer `{text}`")))
+            text.parse::<i64>()
+                .map(TckValue::Int)
+                .map_err(|_| self.error(&format!("bad integer `{text}`")))
         }
     }
 }
@@ -374,7 +386,9 @@ pub fn from_engine(value: &Value, graph: &Graph) -> TckValue {
         Value::Int(number) => TckValue::Int(*number),
         Value::Float(number) => TckValue::Float(*number),
         Value::String(text) => TckValue::String(text.to_string()),
-        Value::List(items) => TckValue::List(items.iter().map(|item| from_engine(item, graph)).collect()),
+        Value::List(items) => {
+            TckValue::List(items.iter().map(|item| from_engine(item, graph)).collect())
+        }
         Value::Map(entries) => TckValue::Map(
             entries.iter().map(|(key, item)| (key.clone(), from_engine(item, graph))).collect(),
         ),
@@ -435,7 +449,9 @@ pub fn to_engine(value: &TckValue) -> Result<Value, String> {
         TckValue::Int(number) => Value::Int(*number),
         TckValue::Float(number) => Value::Float(*number),
         TckValue::String(text) => Value::String(Arc::from(text.as_str())),
-        TckValue::List(items) => Value::List(items.iter().map(to_engine).collect::<Result<_, _>>()?),
+        TckValue::List(items) => {
+            Value::List(items.iter().map(to_engine).collect::<Result<_, _>>()?)
+        }
         TckValue::Map(entries) => Value::Map(
             entries
                 .iter()
@@ -469,13 +485,18 @@ pub fn tck_equal(expected: &TckValue, actual: &TckValue, list_order: ListOrder) 
         (TckValue::String(a), TckValue::String(b)) => a == b,
         (TckValue::List(a), TckValue::List(b)) => match list_order {
             ListOrder::Significant => {
-                a.len() == b.len() && a.iter().zip(b).all(|(left, right)| tck_equal(left, right, list_order))
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(left, right)| tck_equal(left, right, list_order))
             }
-            ListOrder::Ignored => same_multiset(a, b, |left, right| tck_equal(left, right, list_order)),
+            ListOrder::Ignored => {
+                same_multiset(a, b, |left, right| tck_equal(left, right, list_order))
+            }
         },
         (TckValue::Map(a), TckValue::Map(b)) => maps_equal(a, b, list_order),
         (TckValue::Node(a), TckValue::Node(b)) => nodes_equal(a, b, list_order),
-        (TckValue::Relationship(a), TckValue::Relationship(b)) => relationships_equal(a, b, list_order),
+        (TckValue::Relationship(a), TckValue::Relationship(b)) => {
+            relationships_equal(a, b, list_order)
+        }
         (TckValue::Path(a), TckValue::Path(b)) => {
             nodes_equal(&a.start, &b.start, list_order)
                 && a.steps.len() == b.steps.len()
@@ -493,16 +514,25 @@ fn directions_agree(a: StepDirection, b: StepDirection) -> bool {
     a == b || a == StepDirection::Either || b == StepDirection::Either
 }
 
-fn maps_equal(a: &BTreeMap<String, TckValue>, b: &BTreeMap<String, TckValue>, list_order: ListOrder) -> bool {
+fn maps_equal(
+    a: &BTreeMap<String, TckValue>,
+    b: &BTreeMap<String, TckValue>,
+    list_order: ListOrder,
+) -> bool {
     a.len() == b.len()
-        && a.iter().all(|(key, value)| b.get(key).is_some_and(|other| tck_equal(value, other, list_order)))
+        && a.iter()
+            .all(|(key, value)| b.get(key).is_some_and(|other| tck_equal(value, other, list_order)))
 }
 
 fn nodes_equal(a: &NodeShape, b: &NodeShape, list_order: ListOrder) -> bool {
     a.labels == b.labels && maps_equal(&a.properties, &b.properties, list_order)
 }
 
-fn relationships_equal(a: &RelationshipShape, b: &RelationshipShape, list_order: ListOrder) -> bool {
+fn relationships_equal(
+    a: &RelationshipShape,
+    b: &RelationshipShape,
+    list_order: ListOrder,
+) -> bool {
     a.rel_type == b.rel_type && maps_equal(&a.properties, &b.properties, list_order)
 }
 
@@ -514,7 +544,8 @@ pub fn same_multiset<T>(a: &[T], b: &[T], equal: impl Fn(&T, &T) -> bool) -> boo
     }
     let mut used = vec![false; b.len()];
     a.iter().all(|left| {
-        let found = b.iter().enumerate().position(|(index, right)| !used[index] && equal(left, right));
+        let found =
+            b.iter().enumerate().position(|(index, right)| !used[index] && equal(left, right));
         match found {
             Some(index) => {
                 used[index] = true;
@@ -537,7 +568,11 @@ impl fmt::Display for TckValue {
             TckValue::Int(number) => write!(formatter, "{number}"),
             TckValue::Float(number) => write_float(*number, formatter),
             TckValue::String(text) => {
-                write!(formatter, "'{}'", text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n"))
+                write!(
+                    formatter,
+                    "'{}'",
+                    text.replace('\\', "\\\\").replace('\'', "\\'").replace('\n', "\\n")
+                )
             }
             TckValue::List(items) => {
                 write!(formatter, "[")?;
@@ -581,7 +616,10 @@ fn write_float(number: f64, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
     }
 }
 
-fn write_map(entries: &BTreeMap<String, TckValue>, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+fn write_map(
+    entries: &BTreeMap<String, TckValue>,
+    formatter: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
     write!(formatter, "{{")?;
     for (index, (key, value)) in entries.iter().enumerate() {
         if index > 0 {
@@ -650,20 +688,32 @@ mod tests {
         let TckValue::Map(entries) = map else { panic!("not a map") };
         assert_eq!(entries.len(), 3);
         assert_eq!(entries[""], TckValue::Null);
-        assert_eq!(entries["a"], TckValue::List(vec![TckValue::Int(1), TckValue::String("x".into())]));
+        assert_eq!(
+            entries["a"],
+            TckValue::List(vec![TckValue::Int(1), TckValue::String("x".into())])
+        );
 
         let TckValue::Node(node) = parse("(:B:A {name: 'n'})") else { panic!("not a node") };
         assert_eq!(node.labels.iter().collect::<Vec<_>>(), ["A", "B"]);
 
-        let TckValue::List(relationships) = parse("[[:T {w: 1}], []]") else { panic!("not a list") };
-        assert!(matches!(&relationships[0], TckValue::Relationship(shape) if shape.rel_type == "T"));
+        let TckValue::List(relationships) = parse("[[:T {w: 1}], []]") else {
+            panic!("not a list")
+        };
+        assert!(
+            matches!(&relationships[0], TckValue::Relationship(shape) if shape.rel_type == "T")
+        );
         assert_eq!(relationships[1], TckValue::List(vec![]));
 
-        let TckValue::Path(path) = parse("<(:A)-[:T]->(:B)<-[:U]-()>") else { panic!("not a path") };
+        let TckValue::Path(path) = parse("<(:A)-[:T]->(:B)<-[:U]-()>") else {
+            panic!("not a path")
+        };
         assert_eq!(path.steps.len(), 2);
         assert_eq!(path.steps[0].direction, StepDirection::Forward);
         assert_eq!(path.steps[1].direction, StepDirection::Backward);
-        assert_eq!(parse("<()>"), TckValue::Path(PathShape { start: parse_node("()"), steps: vec![] }));
+        assert_eq!(
+            parse("<()>"),
+            TckValue::Path(PathShape { start: parse_node("()"), steps: vec![] })
+        );
     }
 
     fn parse_node(text: &str) -> NodeShape {
@@ -694,8 +744,14 @@ mod tests {
         let a = graph.add_node(None, &["A"], vec![("name".into(), Value::from("a"))]).unwrap();
         let b = graph.add_node(None, &["B", "C"], vec![]).unwrap();
         let edge = graph.add_edge(a, b, "T", vec![("w".into(), Value::Int(2))]).unwrap();
-        let forward = Value::Path(Arc::new(korpu::graph::Path { nodes: vec![a, b], relationships: vec![edge] }));
-        let backward = Value::Path(Arc::new(korpu::graph::Path { nodes: vec![b, a], relationships: vec![edge] }));
+        let forward = Value::Path(Arc::new(korpu::graph::Path {
+            nodes: vec![a, b],
+            relationships: vec![edge],
+        }));
+        let backward = Value::Path(Arc::new(korpu::graph::Path {
+            nodes: vec![b, a],
+            relationships: vec![edge],
+        }));
         let described = from_engine(&forward, &graph);
         let expected = parse("<(:A {name: 'a'})-[:T {w: 2}]->(:C:B)>");
         assert!(tck_equal(&expected, &described, ListOrder::Significant), "got {described}");
@@ -708,13 +764,18 @@ mod tests {
     fn printing_round_trips() {
         for text in ["[1, 2.5, 'a\\'b', null, {k: [true]}]", "(:A {x: -1.0})", "[:R]", "NaN"] {
             let value = parse(text);
-            assert!(tck_equal(&value, &parse(&value.to_string()), ListOrder::Significant), "{text}");
+            assert!(
+                tck_equal(&value, &parse(&value.to_string()), ListOrder::Significant),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn parameters_convert_to_engine_values() {
-        assert!(matches!(to_engine(&parse("[1, 'a']")), Ok(Value::List(items)) if items.len() == 2));
+        assert!(
+            matches!(to_engine(&parse("[1, 'a']")), Ok(Value::List(items)) if items.len() == 2)
+        );
         assert!(to_engine(&parse("(:A)")).is_err());
     }
 }

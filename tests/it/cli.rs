@@ -1,0 +1,167 @@
+//! The `korpu` command line as scripts use it: the JSON contract, exit codes, script
+//! errors with script line numbers, `--continue`, parameters and `--timing`.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn korpu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).output().unwrap()
+}
+
+fn korpu_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+const BALTICS: &str = "MATCH (n:NGO)-[:PARTNERS_WITH]-(d:DiasporaGroup)-[:LOCATED_IN]->(:Country)-[:PART_OF]->(:Region {name_en: 'Baltics'}) RETURN DISTINCT n.name AS ngo ORDER BY ngo";
+
+#[test]
+fn the_baltics_question_names_the_national_ngo_forum() {
+    let output = korpu(&["query", "--format", "json", BALTICS]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "{\"columns\":[\"ngo\"],\"rows\":[[\"Milli Qeyri Hökumət Təşkilatları Forumu\"]]}\n");
+}
+
+#[test]
+fn the_baltics_question_runs_on_an_empty_graph() {
+    let output = korpu(&["--empty", "query", "--format", "json", BALTICS]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "{\"columns\":[\"ngo\"],\"rows\":[]}\n");
+}
+
+#[test]
+fn nodes_relationships_and_paths_follow_the_json_contract() {
+    let output = korpu(&[
+        "--format",
+        "json",
+        "query",
+        "MATCH p = (person:Person {name: 'Rauf Zeyni'})-[r:LEADS]->(o) RETURN person.name AS name, r.role AS role, size(nodes(p)) AS n, o, r, p",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["columns"], serde_json::json!(["name", "role", "n", "o", "r", "p"]));
+    let row = &value["rows"][0];
+    assert_eq!(row[0], "Rauf Zeyni");
+    assert_eq!(row[1], "president");
+    assert_eq!(row[2], 2);
+    assert_eq!(row[3]["id"], "org-milli-qht-forumu");
+    assert!(row[3]["labels"].as_array().unwrap().contains(&serde_json::json!("NGO")));
+    assert_eq!(row[3]["properties"]["short_name"], "Milli QHT Forumu");
+    assert_eq!(row[4]["type"], "LEADS");
+    assert_eq!(row[4]["end"], "org-milli-qht-forumu");
+    assert!(row[4]["id"].is_u64());
+    assert_eq!(row[5]["nodes"].as_array().unwrap().len(), 2);
+    assert_eq!(row[5]["relationships"][0]["type"], "LEADS");
+}
+
+#[test]
+fn a_query_error_is_a_json_object_on_stdout_and_a_snippet_on_stderr() {
+    let output = korpu(&["--empty", "--format", "json", "query", "MATCH (n) RETURN m"]);
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(
+        value,
+        serde_json::json!({"error": {"kind": "SyntaxError", "code": "UndefinedVariable", "phase": "compile time", "message": "variable `m` is not defined", "line": 1, "column": 18}})
+    );
+    assert_eq!(
+        stderr(&output),
+        "error[SyntaxError/UndefinedVariable]: variable `m` is not defined\n --> query:1:18\n  |\n1 | MATCH (n) RETURN m\n  |                  ^\n"
+    );
+}
+
+const SCRIPT: &str = "// two good statements around a bad one\nRETURN 1 AS one;\n\nRETURN\n  2 +\n  'x' * 3 AS bad;\nCREATE (:City {name: 'Gəncə'});\n";
+
+#[test]
+fn a_script_stops_at_the_first_error_with_script_line_numbers() {
+    let output = korpu_stdin(&["--empty", "run", "-"], SCRIPT);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains(" --> <stdin>:6:3\n"), "{err}");
+    assert!(err.contains("6 |   'x' * 3 AS bad;\n  |   ^^^^^^^"), "{err}");
+    assert!(!stdout(&output).contains("node created"), "ran past the error: {}", stdout(&output));
+}
+
+#[test]
+fn continue_prints_each_error_in_place_and_still_fails() {
+    let output = korpu_stdin(&["--empty", "--format", "json", "run", "--continue", "-"], SCRIPT);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0], serde_json::json!({"columns": ["one"], "rows": [[1]]}));
+    assert_eq!(lines[1]["error"]["kind"], "TypeError");
+    assert_eq!(lines[1]["error"]["phase"], "runtime");
+    assert_eq!(lines[1]["error"]["line"], 6);
+    assert_eq!(lines[2], serde_json::json!({"columns": [], "rows": []}));
+}
+
+#[test]
+fn parameters_come_from_flags_files_and_scripts() {
+    let output = korpu(&["--empty", "--param", "city='Bakı'", "--param", "n=2", "query", "RETURN $city AS city, $n * 2 AS twice"]);
+    assert!(stdout(&output).contains("| Bakı | 4     |"), "{}{}", stdout(&output), stderr(&output));
+    let dir = std::env::temp_dir().join(format!("korpu-params-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("params.json");
+    std::fs::write(&file, r#"{"names": ["Əli", "Vəli"]}"#).unwrap();
+    let output = korpu(&["--empty", "--format", "csv", "--params", file.to_str().unwrap(), "query", "UNWIND $names AS name RETURN name"]);
+    assert_eq!(stdout(&output), "name\r\nƏli\r\nVəli\r\n");
+    let script = ":param year 2010\nRETURN $year AS year;\n";
+    let from_script = korpu_stdin(&["--empty", "--format", "csv", "run", "-"], script);
+    assert_eq!(stdout(&from_script), "year\r\n2010\r\n");
+    let overridden = korpu_stdin(&["--empty", "--format", "csv", "--param", "year=1999", "run", "-"], script);
+    assert_eq!(stdout(&overridden), "year\r\n1999\r\n");
+}
+
+#[test]
+fn a_bad_param_value_is_a_clear_error() {
+    let output = korpu(&["--empty", "--param", "x=[1,", "query", "RETURN $x"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("--param x:"), "{}", stderr(&output));
+}
+
+#[test]
+fn timing_lines_have_the_documented_shape() {
+    let output = korpu_stdin(&["--empty", "--timing", "--format", "json", "run", "-"], "UNWIND range(1, 42) AS x RETURN x;\nRETURN 1;\n");
+    let err = stderr(&output);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with("timing load_ms=") && lines[0].ends_with(" nodes=0 edges=0"), "{err}");
+    let shape = |line: &str, statement: usize, rows: usize| {
+        let fields: Vec<&str> = line.split(' ').collect();
+        assert_eq!(fields[0], "timing");
+        assert_eq!(fields[1], format!("stmt={statement}"));
+        for (field, key) in fields[2..5].iter().zip(["parse_ms", "plan_ms", "exec_ms"]) {
+            let (name, value) = field.split_once('=').unwrap();
+            assert_eq!(name, key);
+            assert!(value.parse::<f64>().is_ok() && value.split_once('.').unwrap().1.len() == 3, "{line}");
+        }
+        assert_eq!(fields[5], format!("rows={rows}"));
+    };
+    shape(lines[1], 1, 42);
+    shape(lines[2], 2, 1);
+}
+
+#[test]
+fn piped_stdin_runs_statements_without_prompts() {
+    let output = korpu_stdin(&["--empty", "--format", "json"], "RETURN 'a' AS x;\nRETURN\n 2 AS y;\n");
+    let out = stdout(&output);
+    assert!(out.contains("| a |") && out.contains("| 2 |") && !out.contains("körpü>"), "{out}");
+}
+
+#[test]
+fn find_is_ascii_and_typo_tolerant() {
+    let output = korpu(&["find", "--format", "json", "ilham", "ismayilov"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["rows"][0][1], "person-ilham-ismayilov");
+    let output = korpu(&["find", "--format", "json", "Zaur Aliyev"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(value["rows"][0][3], "Zaur Əliyev");
+}

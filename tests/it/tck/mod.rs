@@ -1,0 +1,832 @@
+//! The openCypher TCK harness: runs every scenario of the TCK feature files against the
+//! engine and checks the number passing against `tests/tck-minimum-passing.txt`.
+//!
+//! Owns the step definitions (graphs, setup queries, parameters, the query under test,
+//! result / error / side-effect expectations), per-scenario isolation (own thread, query
+//! deadline, watchdog, panics caught and reported as failures) and the report.
+//!
+//! Environment: `KORPU_TCK_DIR` (default `../shared/tck` from the crate root),
+//! `TCK_FILTER=text` (only feature paths or scenario names containing `text`; the
+//! threshold is then not checked), `TCK_VERBOSE=1` (print every failure in detail).
+
+mod gherkin;
+mod values;
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use korpu::graph::Graph;
+use korpu::query::error::QueryError;
+use korpu::query::exec::{Control, Params, QueryResult};
+
+use gherkin::{Scenario, Step, StepArgument};
+use values::{
+    ListOrder, TckValue, from_engine, parse_tck_value, same_multiset, tck_equal, to_engine,
+};
+
+/// Time one query may run before the engine is asked to stop.
+const QUERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Time a whole scenario may take before it is abandoned as hung.
+const SCENARIO_WATCHDOG: Duration = Duration::from_secs(60);
+/// Scenarios run on their own thread; deep recursion in the engine should fail, not abort.
+const SCENARIO_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+#[test]
+fn tck() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tck_dir = std::env::var_os("KORPU_TCK_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| manifest.join("../shared/tck"));
+    let features_dir = tck_dir.join("features");
+    if !features_dir.is_dir() {
+        println!(
+            "The openCypher TCK is not available (no directory {}); set KORPU_TCK_DIR to run it. Skipping.",
+            features_dir.display()
+        );
+        return;
+    }
+    let filter = std::env::var("TCK_FILTER").ok().filter(|text| !text.is_empty());
+    let verbose = std::env::var("TCK_VERBOSE").is_ok_and(|value| !value.is_empty() && value != "0");
+
+    let mut feature_files = Vec::new();
+    collect_feature_files(&features_dir, &mut feature_files);
+    feature_files.sort();
+
+    let mut report = Report::default();
+    for file in &feature_files {
+        let relative =
+            file.strip_prefix(&features_dir).unwrap_or(file).to_string_lossy().replace('\\', "/");
+        let folder = relative.rsplit_once('/').map_or("", |(folder, _)| folder).to_string();
+        let text = std::fs::read_to_string(file)
+            .unwrap_or_else(|error| panic!("reading {relative}: {error}"));
+        let feature = match gherkin::parse_feature(&text) {
+            Ok(feature) => feature,
+            Err(error) => panic!("the harness cannot read {relative}: {error}"),
+        };
+        for scenario in feature.scenarios {
+            if let Some(filter) = &filter {
+                if !relative.contains(filter.as_str()) && !scenario.name.contains(filter.as_str()) {
+                    continue;
+                }
+            }
+            let outcome = run_isolated(&scenario, &tck_dir);
+            report.record(&folder, &relative, &scenario, outcome);
+        }
+    }
+
+    report.print(verbose);
+
+    if filter.is_some() {
+        println!("TCK_FILTER is set: the minimum-passing threshold is not checked.");
+        return;
+    }
+    let threshold_file = manifest.join("tests/tck-minimum-passing.txt");
+    let threshold_text = std::fs::read_to_string(&threshold_file)
+        .unwrap_or_else(|error| panic!("reading {}: {error}", threshold_file.display()));
+    let minimum: usize = threshold_text
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("{} must hold one integer", threshold_file.display()));
+    assert!(
+        report.passed >= minimum,
+        "TCK regression: {} scenarios pass, fewer than the {minimum} required by {}. \
+         Run with TCK_VERBOSE=1 to see the failures.",
+        report.passed,
+        threshold_file.display()
+    );
+    if report.passed > minimum {
+        println!(
+            "{} scenarios pass, more than the recorded minimum of {minimum}: raise the number in {} to {}.",
+            report.passed,
+            threshold_file.display(),
+            report.passed
+        );
+    }
+}
+
+fn collect_feature_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|error| panic!("listing {}: {error}", dir.display()));
+    for entry in entries {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            collect_feature_files(&path, out);
+        } else if path.extension().is_some_and(|extension| extension == "feature") {
+            out.push(path);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Outcomes and the report
+// ---------------------------------------------------------------------------------------
+
+/// What became of one scenario.
+#[derive(Debug)]
+enum Outcome {
+    Passed {
+        /// Set when an expected error was raised, but with another detail code.
+        code_note: Option<String>,
+    },
+    Failed {
+        query: Option<String>,
+        reason: String,
+    },
+    Skipped {
+        reason: String,
+    },
+}
+
+#[derive(Default)]
+struct FolderCounts {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+#[derive(Default)]
+struct Report {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    folders: BTreeMap<String, FolderCounts>,
+    failures: Vec<String>,
+    skips: Vec<String>,
+    code_notes: Vec<String>,
+}
+
+impl Report {
+    fn record(&mut self, folder: &str, file: &str, scenario: &Scenario, outcome: Outcome) {
+        let counts = self.folders.entry(folder.to_string()).or_default();
+        let title = format!("{file}:{} {}", scenario.line, scenario.name);
+        match outcome {
+            Outcome::Passed { code_note } => {
+                self.passed += 1;
+                counts.passed += 1;
+                if let Some(note) = code_note {
+                    self.code_notes.push(format!("{title}\n    {note}"));
+                }
+            }
+            Outcome::Failed { query, reason } => {
+                self.failed += 1;
+                counts.failed += 1;
+                let mut text = format!("FAILED {title}\n");
+                if let Some(query) = query {
+                    for line in query.lines() {
+                        let _ = writeln!(text, "    | {line}");
+                    }
+                }
+                for line in reason.lines() {
+                    let _ = writeln!(text, "    {line}");
+                }
+                self.failures.push(text);
+            }
+            Outcome::Skipped { reason } => {
+                self.skipped += 1;
+                counts.skipped += 1;
+                self.skips.push(format!("SKIPPED {title}: {reason}"));
+            }
+        }
+    }
+
+    fn print(&self, verbose: bool) {
+        if verbose {
+            for failure in &self.failures {
+                println!("{failure}");
+            }
+            for skip in &self.skips {
+                println!("{skip}");
+            }
+            for note in &self.code_notes {
+                println!("PASSED WITH ANOTHER ERROR CODE {note}");
+            }
+            println!();
+        }
+        println!("{} passed, {} failed, {} skipped", self.passed, self.failed, self.skipped);
+        let width = self.folders.keys().map(String::len).max().unwrap_or(6).max(6);
+        println!("{:<width$}  {:>6}  {:>6}  {:>7}", "folder", "passed", "failed", "skipped");
+        for (folder, counts) in &self.folders {
+            println!(
+                "{folder:<width$}  {:>6}  {:>6}  {:>7}",
+                counts.passed, counts.failed, counts.skipped
+            );
+        }
+        if !self.code_notes.is_empty() {
+            println!(
+                "{} passing error scenarios raised the right kind of error with another detail code \
+                 (TCK_VERBOSE=1 lists them).",
+                self.code_notes.len()
+            );
+        }
+        if !verbose && self.failed > 0 {
+            println!("Run with TCK_VERBOSE=1 to see every failing scenario.");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Isolation: own thread, watchdog, panics captured
+// ---------------------------------------------------------------------------------------
+
+thread_local! {
+    /// `Some` on scenario threads: the panic hook stores the message here instead of
+    /// printing it.
+    static CAPTURED_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    static CAPTURING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The query a scenario thread is running, for the report should the engine panic.
+    static CURRENT_QUERY: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that keeps quiet on scenario threads and records the
+/// message and location; every other thread still gets the previous hook.
+fn install_panic_capture() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if CAPTURING.with(std::cell::Cell::get) {
+                CAPTURED_PANIC.with(|slot| *slot.borrow_mut() = Some(info.to_string()));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+fn run_isolated(scenario: &Scenario, tck_dir: &Path) -> Outcome {
+    if let Some(reason) = unsupported_step(scenario) {
+        return Outcome::Skipped { reason };
+    }
+    let owned = scenario.clone();
+    let dir = tck_dir.to_path_buf();
+    run_guarded(&scenario.name, SCENARIO_WATCHDOG, move || ScenarioRunner::new(dir).run(&owned))
+}
+
+/// Runs `work` on its own thread: a panic becomes a failure carrying its message (and the
+/// query then running, see `CURRENT_QUERY`), and a thread still busy after `watchdog` is
+/// abandoned and reported as hung.
+fn run_guarded(
+    name: &str,
+    watchdog: Duration,
+    work: impl FnOnce() -> Outcome + Send + 'static,
+) -> Outcome {
+    install_panic_capture();
+    let (sender, receiver) = mpsc::channel();
+    let spawned = thread::Builder::new()
+        .name(format!("tck {name}"))
+        .stack_size(SCENARIO_STACK_BYTES)
+        .spawn(move || {
+            CAPTURING.with(|flag| flag.set(true));
+            let outcome = match panic::catch_unwind(AssertUnwindSafe(work)) {
+                Ok(outcome) => outcome,
+                Err(payload) => {
+                    let message = CAPTURED_PANIC
+                        .with(|slot| slot.borrow_mut().take())
+                        .unwrap_or_else(|| payload_text(payload.as_ref()));
+                    Outcome::Failed {
+                        query: CURRENT_QUERY.with(|slot| slot.borrow().clone()),
+                        reason: format!("the engine panicked: {message}"),
+                    }
+                }
+            };
+            let _ = sender.send(outcome);
+        });
+    if let Err(error) = spawned {
+        return Outcome::Failed {
+            query: None,
+            reason: format!("harness could not start a thread: {error}"),
+        };
+    }
+    match receiver.recv_timeout(watchdog) {
+        Ok(outcome) => outcome,
+        Err(mpsc::RecvTimeoutError::Timeout) => Outcome::Failed {
+            query: None,
+            reason: format!(
+                "the scenario did not finish within {}s (the engine ignored the query deadline); \
+                 its thread was abandoned",
+                watchdog.as_secs()
+            ),
+        },
+        Err(mpsc::RecvTimeoutError::Disconnected) => Outcome::Failed {
+            query: None,
+            reason: "the scenario thread ended without a verdict".into(),
+        },
+    }
+}
+
+fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "(no message)".into()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------------------
+
+/// The steps this harness understands.
+enum StepKind {
+    EmptyGraph,
+    NamedGraph(String),
+    HavingExecuted,
+    Parameters,
+    ExecutingQuery,
+    ResultInAnyOrder(ListOrder),
+    ResultInOrder(ListOrder),
+    ResultEmpty,
+    ErrorRaised { kind: String, phase: String, code: String },
+    NoSideEffects,
+    SideEffects,
+}
+
+fn classify(step: &Step) -> Option<StepKind> {
+    let text = step.text.trim();
+    let kind = match text {
+        "an empty graph" | "any graph" => StepKind::EmptyGraph,
+        "having executed:" => StepKind::HavingExecuted,
+        "parameters are:" => StepKind::Parameters,
+        "executing query:" => StepKind::ExecutingQuery,
+        "the result should be, in any order:" => StepKind::ResultInAnyOrder(ListOrder::Significant),
+        "the result should be (ignoring element order for lists):" => {
+            StepKind::ResultInAnyOrder(ListOrder::Ignored)
+        }
+        "the result should be, in order:" => StepKind::ResultInOrder(ListOrder::Significant),
+        "the result should be, in order (ignoring element order for lists):" => {
+            StepKind::ResultInOrder(ListOrder::Ignored)
+        }
+        "the result should be empty" => StepKind::ResultEmpty,
+        "no side effects" => StepKind::NoSideEffects,
+        "the side effects should be:" => StepKind::SideEffects,
+        _ => {
+            if let Some(name) =
+                text.strip_prefix("the ").and_then(|rest| rest.strip_suffix(" graph"))
+            {
+                if !name.is_empty() && !name.contains(' ') {
+                    return Some(StepKind::NamedGraph(name.to_string()));
+                }
+            }
+            let rest = text.strip_prefix("a ").or_else(|| text.strip_prefix("an "))?;
+            let (kind, rest) = rest.split_once(" should be raised at ")?;
+            let (phase, code) = rest.split_once(':')?;
+            StepKind::ErrorRaised {
+                kind: kind.trim().to_string(),
+                phase: phase.trim().to_string(),
+                code: code.trim().to_string(),
+            }
+        }
+    };
+    Some(kind)
+}
+
+fn unsupported_step(scenario: &Scenario) -> Option<String> {
+    scenario.steps.iter().find(|step| classify(step).is_none()).map(|step| {
+        format!("unsupported step `{} {}` (line {})", step.keyword, step.text, step.line)
+    })
+}
+
+/// One scenario's state while its steps run.
+struct ScenarioRunner {
+    tck_dir: PathBuf,
+    graph: Graph,
+    params: Params,
+    current_query: Option<String>,
+    /// The query under test's outcome, once `executing query` ran.
+    result: Option<Result<QueryResult, QueryError>>,
+    code_note: Option<String>,
+}
+
+impl ScenarioRunner {
+    fn new(tck_dir: PathBuf) -> Self {
+        ScenarioRunner {
+            tck_dir,
+            graph: Graph::default(),
+            params: Params::new(),
+            current_query: None,
+            result: None,
+            code_note: None,
+        }
+    }
+
+    fn run(&mut self, scenario: &Scenario) -> Outcome {
+        for step in &scenario.steps {
+            let kind = classify(step).expect("unsupported steps are skipped before running");
+            if let Err(reason) = self.step(kind, step) {
+                return Outcome::Failed {
+                    query: self.current_query.clone(),
+                    reason: format!(
+                        "step `{} {}` (line {}): {reason}",
+                        step.keyword, step.text, step.line
+                    ),
+                };
+            }
+        }
+        if self.result.is_none() {
+            return Outcome::Failed {
+                query: None,
+                reason: "the scenario never executed a query".into(),
+            };
+        }
+        Outcome::Passed { code_note: self.code_note.take() }
+    }
+
+    fn step(&mut self, kind: StepKind, step: &Step) -> Result<(), String> {
+        match kind {
+            StepKind::EmptyGraph => {
+                self.graph = Graph::default();
+                Ok(())
+            }
+            StepKind::NamedGraph(name) => self.load_named_graph(&name),
+            StepKind::HavingExecuted => {
+                let text = doc_string(step)?;
+                self.set_current_query(Some(text.to_string()));
+                for statement in split_statements(text) {
+                    self.execute(&statement).map_err(|error| {
+                        format!("setup query failed: {}", describe_error(&error))
+                    })?;
+                }
+                self.set_current_query(None);
+                Ok(())
+            }
+            StepKind::Parameters => {
+                for row in table(step)? {
+                    let [name, value] = row.as_slice() else {
+                        return Err("a parameter row needs two cells".into());
+                    };
+                    let parsed = parse_tck_value(value)
+                        .map_err(|error| format!("harness: parameter {name}: {error}"))?;
+                    self.params.insert(name.clone(), to_engine(&parsed)?);
+                }
+                Ok(())
+            }
+            StepKind::ExecutingQuery => {
+                let text = doc_string(step)?.to_string();
+                self.set_current_query(Some(text.clone()));
+                self.result = Some(self.execute(&text));
+                Ok(())
+            }
+            StepKind::ResultInAnyOrder(list_order) => {
+                self.check_rows(table(step)?, false, list_order)
+            }
+            StepKind::ResultInOrder(list_order) => self.check_rows(table(step)?, true, list_order),
+            StepKind::ResultEmpty => {
+                let result = self.successful_result()?;
+                if result.rows.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "expected no rows, got:\n{}",
+                        self.render_rows(&result.columns, &result.rows)
+                    ))
+                }
+            }
+            StepKind::ErrorRaised { kind, phase, code } => self.check_error(&kind, &phase, &code),
+            StepKind::NoSideEffects => self.check_side_effects(&[]),
+            StepKind::SideEffects => self.check_side_effects(table(step)?),
+        }
+    }
+
+    fn set_current_query(&mut self, query: Option<String>) {
+        CURRENT_QUERY.with(|slot| slot.borrow_mut().clone_from(&query));
+        self.current_query = query;
+    }
+
+    fn execute(&mut self, text: &str) -> Result<QueryResult, QueryError> {
+        let control = Control::with_timeout(QUERY_TIMEOUT);
+        korpu::query::run(&mut self.graph, text, &self.params, &control)
+    }
+
+    fn load_named_graph(&mut self, name: &str) -> Result<(), String> {
+        let path = self.tck_dir.join("graphs").join(name).join(format!("{name}.cypher"));
+        let script = std::fs::read_to_string(&path).map_err(|error| {
+            format!("harness: cannot read graph script {}: {error}", path.display())
+        })?;
+        self.graph = Graph::default();
+        for statement in split_statements(&script) {
+            self.execute(&statement).map_err(|error| {
+                format!("creating the {name} graph failed: {}", describe_error(&error))
+            })?;
+        }
+        Ok(())
+    }
+
+    fn query_outcome(&self) -> Result<&Result<QueryResult, QueryError>, String> {
+        self.result
+            .as_ref()
+            .ok_or_else(|| "harness: no query was executed before this step".to_string())
+    }
+
+    fn successful_result(&self) -> Result<&QueryResult, String> {
+        match self.query_outcome()? {
+            Ok(result) => Ok(result),
+            Err(error) => {
+                Err(format!("expected a result, but the query failed: {}", describe_error(error)))
+            }
+        }
+    }
+
+    fn check_rows(
+        &self,
+        table: &[Vec<String>],
+        ordered: bool,
+        list_order: ListOrder,
+    ) -> Result<(), String> {
+        let result = self.successful_result()?;
+        let (header, expected_cells) =
+            table.split_first().ok_or("harness: result table has no header")?;
+        let mut expected_rows = Vec::with_capacity(expected_cells.len());
+        for row in expected_cells {
+            let parsed = row
+                .iter()
+                .map(|cell| {
+                    parse_tck_value(cell)
+                        .map_err(|error| format!("harness: expected value: {error}"))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            expected_rows.push(parsed);
+        }
+        let actual_rows: Vec<Vec<TckValue>> = result
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|value| from_engine(value, &self.graph)).collect())
+            .collect();
+
+        let columns_match = header.as_slice() == result.columns.as_slice();
+        let rows_equal = |left: &Vec<TckValue>, right: &Vec<TckValue>| {
+            left.len() == right.len()
+                && left.iter().zip(right).all(|(a, b)| tck_equal(a, b, list_order))
+        };
+        let rows_match = if ordered {
+            expected_rows.len() == actual_rows.len()
+                && expected_rows
+                    .iter()
+                    .zip(&actual_rows)
+                    .all(|(left, right)| rows_equal(left, right))
+        } else {
+            same_multiset(&expected_rows, &actual_rows, rows_equal)
+        };
+        if columns_match && rows_match {
+            return Ok(());
+        }
+        let mut message = String::new();
+        if !columns_match {
+            let _ =
+                writeln!(message, "columns differ: expected {header:?}, got {:?}", result.columns);
+        }
+        let _ = writeln!(
+            message,
+            "expected{}:\n{}",
+            if ordered { " (in order)" } else { "" },
+            render_table(header, &expected_rows)
+        );
+        let _ = write!(message, "actual:\n{}", render_table(&result.columns, &actual_rows));
+        Err(message)
+    }
+
+    fn render_rows(&self, columns: &[String], rows: &[Vec<korpu::graph::Value>]) -> String {
+        let described: Vec<Vec<TckValue>> = rows
+            .iter()
+            .map(|row| row.iter().map(|value| from_engine(value, &self.graph)).collect())
+            .collect();
+        render_table(columns, &described)
+    }
+
+    fn check_error(&mut self, kind: &str, phase: &str, code: &str) -> Result<(), String> {
+        let error = match self.query_outcome()? {
+            Ok(result) => {
+                return Err(format!(
+                    "expected a {kind} at {phase} ({code}), but the query succeeded with:\n{}",
+                    self.render_rows(&result.columns, &result.rows)
+                ));
+            }
+            Err(error) => error,
+        };
+        let kind_matches = error.kind().name() == kind;
+        let phase_matches = phase == "any time" || error.phase().name() == phase;
+        if !kind_matches || !phase_matches {
+            return Err(format!(
+                "expected a {kind} at {phase} ({code}), got {}",
+                describe_error(error)
+            ));
+        }
+        if code != "*" && error.code() != code {
+            self.code_note =
+                Some(format!("expected detail code {code}, got {}", describe_error(error)));
+        }
+        Ok(())
+    }
+
+    fn check_side_effects(&self, table: &[Vec<String>]) -> Result<(), String> {
+        let mut expected: BTreeMap<&str, usize> = BTreeMap::new();
+        for row in table {
+            let [key, count] = row.as_slice() else {
+                return Err("a side-effect row needs two cells".into());
+            };
+            let count =
+                count.parse().map_err(|_| format!("harness: side-effect count `{count}`"))?;
+            expected.insert(key.as_str(), count);
+        }
+        let stats = match self.query_outcome()? {
+            Ok(result) => result.stats,
+            Err(_) => Default::default(),
+        };
+        let actual: [(&str, usize); 8] = [
+            ("+nodes", stats.nodes_created),
+            ("-nodes", 0),
+            ("+relationships", stats.relationships_created),
+            ("-relationships", 0),
+            ("+properties", stats.properties_set),
+            ("-properties", 0),
+            ("+labels", stats.labels_added),
+            ("-labels", 0),
+        ];
+        if let Some(unknown) =
+            expected.keys().find(|key| !actual.iter().any(|(name, _)| name == *key))
+        {
+            return Err(format!("harness: unknown side-effect key `{unknown}`"));
+        }
+        let differences: Vec<String> = actual
+            .iter()
+            .filter_map(|(name, count)| {
+                let wanted = expected.get(name).copied().unwrap_or(0);
+                (wanted != *count).then(|| format!("{name}: expected {wanted}, got {count}"))
+            })
+            .collect();
+        if differences.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("side effects differ: {}", differences.join(", ")))
+        }
+    }
+}
+
+fn doc_string(step: &Step) -> Result<&str, String> {
+    match &step.argument {
+        StepArgument::DocString(text) => Ok(text),
+        _ => Err("harness: this step needs a doc string".into()),
+    }
+}
+
+fn table(step: &Step) -> Result<&[Vec<String>], String> {
+    match &step.argument {
+        StepArgument::Table(rows) => Ok(rows),
+        _ => Err("harness: this step needs a table".into()),
+    }
+}
+
+fn describe_error(error: &QueryError) -> String {
+    format!(
+        "{} at {} ({}): {}",
+        error.kind().name(),
+        error.phase().name(),
+        error.code(),
+        error.message()
+    )
+}
+
+fn render_table(columns: &[String], rows: &[Vec<TckValue>]) -> String {
+    let mut out = format!("  | {} |", columns.join(" | "));
+    if rows.is_empty() {
+        out.push_str("\n  (no rows)");
+    }
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(ToString::to_string).collect();
+        let _ = write!(out, "\n  | {} |", cells.join(" | "));
+    }
+    out
+}
+
+/// Splits a script at `;` outside quotes, backticks and comments; drops empty pieces.
+fn split_statements(script: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    let mut chars = script.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(character) = chars.next() {
+        current.push(character);
+        match quote {
+            Some(open) => {
+                if character == '\\' && open != '`' {
+                    if let Some(next) = chars.next() {
+                        current.push(next);
+                    }
+                } else if character == open {
+                    quote = None;
+                }
+            }
+            None => match character {
+                '\'' | '"' | '`' => quote = Some(character),
+                '/' if chars.peek() == Some(&'/') => {
+                    for rest in chars.by_ref() {
+                        current.push(rest);
+                        if rest == '\n' {
+                            break;
+                        }
+                    }
+                }
+                ';' => {
+                    current.pop();
+                    statements.push(std::mem::take(&mut current));
+                }
+                _ => {}
+            },
+        }
+    }
+    statements.push(current);
+    statements.into_iter().filter(|statement| !statement.trim().is_empty()).collect()
+}
+
+#[cfg(test)]
+mod harness_tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_at_top_level_semicolons() {
+        let pieces = split_statements("CREATE (:A {s: 'x;y'});\n CREATE (:`B;`) // c;\n;\n");
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[0], "CREATE (:A {s: 'x;y'})");
+        assert!(pieces[1].contains("CREATE (:`B;`) // c;"));
+    }
+
+    #[test]
+    fn error_steps_are_recognised() {
+        let step = Step {
+            keyword: "Then".into(),
+            text: "a SyntaxError should be raised at compile time: UndefinedVariable".into(),
+            argument: StepArgument::None,
+            line: 1,
+        };
+        match classify(&step) {
+            Some(StepKind::ErrorRaised { kind, phase, code }) => {
+                assert_eq!(
+                    (kind.as_str(), phase.as_str(), code.as_str()),
+                    ("SyntaxError", "compile time", "UndefinedVariable")
+                );
+            }
+            _ => panic!("not recognised as an error step"),
+        }
+        let unknown = Step { text: "the database is on fire".into(), ..step };
+        assert!(classify(&unknown).is_none());
+    }
+
+    #[test]
+    fn a_panic_in_a_scenario_becomes_a_failure_with_its_message() {
+        let outcome = run_guarded("panicking", Duration::from_secs(30), || {
+            CURRENT_QUERY.with(|slot| *slot.borrow_mut() = Some("RETURN 1".into()));
+            panic!("engine exploded");
+        });
+        match outcome {
+            Outcome::Failed { query, reason } => {
+                assert_eq!(query.as_deref(), Some("RETURN 1"));
+                assert!(reason.contains("engine exploded"), "{reason}");
+            }
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_scenario_over_its_watchdog_fails() {
+        let outcome = run_guarded("slow", Duration::from_millis(50), || {
+            thread::sleep(Duration::from_millis(500));
+            Outcome::Passed { code_note: None }
+        });
+        assert!(
+            matches!(outcome, Outcome::Failed { reason, .. } if reason.contains("did not finish"))
+        );
+    }
+
+    #[test]
+    fn scenarios_with_unknown_steps_are_skipped() {
+        let feature = gherkin::parse_feature(
+            "Feature: F\n  Scenario: s\n    Given a graph with a moat\n    When executing query:\n      \"\"\"\n      RETURN 1\n      \"\"\"\n",
+        )
+        .unwrap();
+        let outcome = run_isolated(&feature.scenarios[0], Path::new("."));
+        assert!(
+            matches!(outcome, Outcome::Skipped { reason } if reason.contains("a graph with a moat"))
+        );
+    }
+
+    #[test]
+    fn a_wrong_result_fails_and_a_right_one_passes() {
+        let text = "Feature: F\n  Scenario: s\n    Given an empty graph\n    When executing query:\n      \"\"\"\n      UNWIND [1, 2] AS x RETURN x\n      \"\"\"\n    Then the result should be, in any order:\n      | x |\n      | 2 |\n      | EXPECTED |\n    And no side effects\n";
+        let right = gherkin::parse_feature(&text.replace("EXPECTED", "1")).unwrap();
+        let outcome = run_isolated(&right.scenarios[0], Path::new("."));
+        assert!(matches!(outcome, Outcome::Passed { .. }), "{outcome:?}");
+        for wrong in ["1.0", "3", "'1'", "null"] {
+            let feature = gherkin::parse_feature(&text.replace("EXPECTED", wrong)).unwrap();
+            let outcome = run_isolated(&feature.scenarios[0], Path::new("."));
+            assert!(matches!(outcome, Outcome::Failed { .. }), "{wrong}: {outcome:?}");
+        }
+    }
+}
