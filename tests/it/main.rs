@@ -4,4 +4,5 @@
 
 mod cli;
 mod data;
+mod scripts;
 mod tck;

@@ -63,8 +63,14 @@ struct PendingScenario {
     line: usize,
     steps: Vec<Step>,
     is_outline: bool,
-    /// Each `Examples:` block: header row and value rows with their line numbers.
-    examples: Vec<(Vec<String>, Vec<(usize, Vec<String>)>)>,
+    examples: Vec<ExamplesBlock>,
+}
+
+/// One `Examples:` block: its header row and its value rows with their line numbers.
+#[derive(Default)]
+struct ExamplesBlock {
+    header: Vec<String>,
+    rows: Vec<(usize, Vec<String>)>,
 }
 
 /// Where table rows currently go.
@@ -154,10 +160,10 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
                     let scenario = current.as_mut().expect("examples target implies a scenario");
                     let block =
                         scenario.examples.last_mut().expect("examples target implies a block");
-                    if block.0.is_empty() {
-                        block.0 = cells;
+                    if block.header.is_empty() {
+                        block.header = cells;
                     } else {
-                        block.1.push((line_number, cells));
+                        block.rows.push((line_number, cells));
                     }
                 }
             }
@@ -202,7 +208,7 @@ pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
                         message: "Examples outside a Scenario Outline".into(),
                     }
                 })?;
-            scenario.examples.push((Vec::new(), Vec::new()));
+            scenario.examples.push(ExamplesBlock::default());
             table_target = TableTarget::Examples;
         } else if let Some(keyword) =
             STEP_KEYWORDS.iter().find(|keyword| trimmed.starts_with(**keyword))
@@ -316,7 +322,7 @@ fn finish_scenario(
         feature.scenarios.push(Scenario { name: pending.name, line: pending.line, steps });
         return Ok(());
     }
-    for (header, rows) in &pending.examples {
+    for ExamplesBlock { header, rows } in &pending.examples {
         for (row_line, values) in rows {
             if values.len() != header.len() {
                 return Err(GherkinError {
