@@ -1,10 +1,11 @@
 //! The graph model: nodes with labels and properties, typed relationships between them.
 //!
-//! `Graph` wraps a petgraph `StableDiGraph` and keeps the indexes queries start from:
-//! nodes by label, by stable id (the slug in the data files) and by `name`, plus counts
-//! by relationship type. Labels, relationship types and property keys are interned to
-//! small integers. The graph changes only through `add_node` and `add_edge`, which keep
-//! every index in step; reads never mutate.
+//! `Graph` wraps a petgraph `StableDiGraph` and keeps beside it what queries read in
+//! bulk: property columns, contiguous adjacency lists, and the indexes queries start
+//! from (by label, by stable id, by `name`, numeric ranges per label and key).
+//! Labels, relationship types and property keys are interned to small integers. The
+//! graph changes only through `add_node` and `add_edge`, which keep every index in step;
+//! reads never mutate.
 //! Knows nothing of JSON, queries or terminals.
 
 mod value;
@@ -12,9 +13,7 @@ mod value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use petgraph::Direction;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::EdgeRef;
 
 pub use value::{GroupKey, Path, Value};
 
@@ -65,17 +64,160 @@ impl Interner {
     }
 }
 
+/// A node's record in the petgraph store: its stable id and its set of labels.
+/// Properties live in per-key columns (`Graph::node_columns`).
 #[derive(Debug)]
 struct NodeRecord {
     key: Arc<str>,
-    labels: Vec<Symbol>,
-    properties: Vec<(Symbol, Value)>,
+    label_set: u32,
 }
 
 #[derive(Debug)]
 struct EdgeRecord {
     rel_type: Symbol,
-    properties: Vec<(Symbol, Value)>,
+    properties: Box<[(Symbol, Value)]>,
+}
+
+/// A distinct combination of labels; nodes point at one by index.
+#[derive(Debug, Default)]
+struct LabelSet {
+    labels: Box<[Symbol]>,
+    /// Bit `s` set for each label symbol `s < 64`, for a one-instruction `has_label`.
+    mask: u64,
+}
+
+impl LabelSet {
+    fn contains(&self, label: Symbol) -> bool {
+        if label.0 < 64 { self.mask & (1 << label.0) != 0 } else { self.labels.contains(&label) }
+    }
+}
+
+/// One relationship in a node's adjacency list.
+#[derive(Clone, Copy, Debug)]
+struct AdjacencyEntry {
+    edge: EdgeId,
+    other: NodeId,
+    /// Relationship type in the high bits, direction (1 = outgoing) in the lowest.
+    type_and_direction: u32,
+}
+
+impl AdjacencyEntry {
+    fn rel_type(self) -> Symbol {
+        Symbol(self.type_and_direction >> 1)
+    }
+
+    fn is_outgoing(self) -> bool {
+        self.type_and_direction & 1 == 1
+    }
+}
+
+/// Nodes found by an index lookup: usually one, so no allocation for it.
+#[derive(Debug, Clone)]
+enum NodeList {
+    One(NodeId),
+    Many(Vec<NodeId>),
+}
+
+impl NodeList {
+    fn as_slice(&self) -> &[NodeId] {
+        match self {
+            NodeList::One(node) => std::slice::from_ref(node),
+            NodeList::Many(nodes) => nodes,
+        }
+    }
+
+    fn push(&mut self, node: NodeId) {
+        match self {
+            NodeList::One(first) => *self = NodeList::Many(vec![*first, node]),
+            NodeList::Many(nodes) => nodes.push(node),
+        }
+    }
+}
+
+/// Numeric values of one property over the nodes of one label, sorted, for range
+/// predicates (`n.founded > 2005`) and their counts.
+#[derive(Debug, Default)]
+pub struct RangeIndex {
+    integers: Vec<(i64, NodeId)>,
+    floats: Vec<(f64, NodeId)>,
+}
+
+/// A bound of a numeric range.
+#[derive(Clone, Copy, Debug)]
+pub enum Bound {
+    Unbounded,
+    Included(f64),
+    Excluded(f64),
+}
+
+impl RangeIndex {
+    fn insert(&mut self, value: &Value, node: NodeId, sorted: bool) {
+        match value {
+            Value::Int(number) => {
+                if sorted {
+                    let at = self.integers.partition_point(|entry| *entry < (*number, node));
+                    self.integers.insert(at, (*number, node));
+                } else {
+                    self.integers.push((*number, node));
+                }
+            }
+            Value::Float(number) if !number.is_nan() => {
+                if sorted {
+                    let at = self.floats.partition_point(|entry| entry.0 < *number || (entry.0 == *number && entry.1 < node));
+                    self.floats.insert(at, (*number, node));
+                } else {
+                    self.floats.push((*number, node));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn sort(&mut self) {
+        self.integers.sort_unstable();
+        self.floats.sort_unstable_by(|left, right| left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)));
+    }
+
+    fn integer_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
+        // Integers compare with a float bound exactly: `n > 2005.5` is `n >= 2006`.
+        let start = match lower {
+            Bound::Unbounded => 0,
+            Bound::Included(bound) => self.integers.partition_point(|(value, _)| (*value as f64) < bound),
+            Bound::Excluded(bound) => self.integers.partition_point(|(value, _)| (*value as f64) <= bound),
+        };
+        let end = match upper {
+            Bound::Unbounded => self.integers.len(),
+            Bound::Included(bound) => self.integers.partition_point(|(value, _)| (*value as f64) <= bound),
+            Bound::Excluded(bound) => self.integers.partition_point(|(value, _)| (*value as f64) < bound),
+        };
+        start..end.max(start)
+    }
+
+    fn float_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
+        let start = match lower {
+            Bound::Unbounded => 0,
+            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value < bound),
+            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
+        };
+        let end = match upper {
+            Bound::Unbounded => self.floats.len(),
+            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
+            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value < bound),
+        };
+        start..end.max(start)
+    }
+
+    /// How many indexed values lie within the bounds.
+    pub fn count(&self, lower: Bound, upper: Bound) -> usize {
+        self.integer_range(lower, upper).len() + self.float_range(lower, upper).len()
+    }
+
+    /// The nodes whose value lies within the bounds.
+    pub fn nodes(&self, lower: Bound, upper: Bound) -> impl Iterator<Item = NodeId> + '_ {
+        let integers = &self.integers[self.integer_range(lower, upper)];
+        let floats = &self.floats[self.float_range(lower, upper)];
+        integers.iter().map(|(_, node)| *node).chain(floats.iter().map(|(_, node)| *node))
+    }
 }
 
 /// Why a mutation was refused.
@@ -88,17 +230,29 @@ pub enum GraphError {
 }
 
 /// The in-memory property graph.
+///
+/// Topology and relationship properties sit in a petgraph `StableDiGraph`. Beside it the
+/// graph keeps what queries read in bulk: node properties in one column per key
+/// (indexed by node), each node's relationships in one contiguous list, nodes by label,
+/// by id and by `name`, and sorted numeric values per (label, key) for range predicates.
 #[derive(Default, Debug)]
 pub struct Graph {
     store: StableDiGraph<NodeRecord, EdgeRecord, u32>,
     labels: Interner,
     rel_types: Interner,
     keys: Interner,
+    label_sets: Vec<LabelSet>,
+    label_set_ids: HashMap<Box<[Symbol]>, u32>,
+    /// `node_columns[key][node]`: a node's value for a key (`Null` when absent).
+    node_columns: Vec<Vec<Value>>,
+    adjacency: Vec<Vec<AdjacencyEntry>>,
     nodes_by_label: Vec<Vec<NodeId>>,
     edges_by_type: Vec<usize>,
     nodes_by_key: HashMap<Arc<str>, NodeId>,
-    nodes_by_name: HashMap<Arc<str>, Vec<NodeId>>,
-    name_key: Option<Symbol>,
+    nodes_by_name: HashMap<Arc<str>, NodeList>,
+    range_indexes: HashMap<(Symbol, Symbol), RangeIndex>,
+    /// Set while `load_in_bulk` runs: indexes are appended to and sorted at the end.
+    bulk: bool,
 }
 
 /// One relationship seen from a node: its id and the node at the other end.
@@ -117,6 +271,38 @@ impl Graph {
         self.store.edge_count()
     }
 
+    /// Runs `load` (which adds nodes and edges) with index maintenance deferred, then
+    /// sorts the indexes once. Loading millions of nodes this way avoids keeping every
+    /// sorted index sorted after each insert.
+    pub fn load_in_bulk<R>(&mut self, load: impl FnOnce(&mut Graph) -> R) -> R {
+        self.bulk = true;
+        let result = load(self);
+        self.bulk = false;
+        for index in self.range_indexes.values_mut() {
+            index.sort();
+        }
+        result
+    }
+
+    fn label_set_for(&mut self, labels: &[&str]) -> u32 {
+        let mut symbols: Vec<Symbol> = Vec::with_capacity(labels.len());
+        for label in labels {
+            let symbol = self.labels.intern(label);
+            if !symbols.contains(&symbol) {
+                symbols.push(symbol);
+            }
+        }
+        let symbols: Box<[Symbol]> = symbols.into_boxed_slice();
+        if let Some(id) = self.label_set_ids.get(&symbols) {
+            return *id;
+        }
+        let mask = symbols.iter().filter(|symbol| symbol.0 < 64).fold(0u64, |mask, symbol| mask | (1 << symbol.0));
+        let id = self.label_sets.len() as u32;
+        self.label_sets.push(LabelSet { labels: symbols.clone(), mask });
+        self.label_set_ids.insert(symbols, id);
+        id
+    }
+
     /// Adds a node. `key` is its stable id; `None` picks a fresh one (`_n<number>`).
     pub fn add_node(
         &mut self,
@@ -132,30 +318,44 @@ impl Graph {
             return Err(GraphError::DuplicateId(key.to_string()));
         }
         let properties = self.intern_properties(properties)?;
-        let mut label_symbols: Vec<Symbol> = Vec::with_capacity(labels.len());
-        for label in labels {
-            let symbol = self.labels.intern(label);
-            if !label_symbols.contains(&symbol) {
-                label_symbols.push(symbol);
-            }
-        }
-        let index = self.store.add_node(NodeRecord {
-            key: key.clone(),
-            labels: label_symbols.clone(),
-            properties,
-        });
+        let label_set = self.label_set_for(labels);
+        let index = self.store.add_node(NodeRecord { key: key.clone(), label_set });
         let id = NodeId(index.index() as u32);
-        for symbol in label_symbols {
-            let slot = symbol.0 as usize;
-            if self.nodes_by_label.len() <= slot {
-                self.nodes_by_label.resize_with(slot + 1, Vec::new);
+        let slot = index.index();
+        if self.adjacency.len() <= slot {
+            self.adjacency.resize_with(slot + 1, Vec::new);
+        }
+        let label_symbols = self.label_sets[label_set as usize].labels.clone();
+        for symbol in label_symbols.iter() {
+            let label_slot = symbol.0 as usize;
+            if self.nodes_by_label.len() <= label_slot {
+                self.nodes_by_label.resize_with(label_slot + 1, Vec::new);
             }
-            self.nodes_by_label[slot].push(id);
+            self.nodes_by_label[label_slot].push(id);
         }
         self.nodes_by_key.insert(key, id);
-        if let Some(Value::String(name)) = self.node_property_by_name(id, "name") {
-            let name = name.clone();
-            self.nodes_by_name.entry(name).or_default().push(id);
+        for (symbol, value) in properties {
+            if matches!(value, Value::Int(_) | Value::Float(_)) {
+                let sorted = !self.bulk;
+                for label in label_symbols.iter() {
+                    self.range_indexes.entry((*label, symbol)).or_default().insert(&value, id, sorted);
+                }
+            }
+            if self.keys.name(symbol) == "name" {
+                if let Value::String(name) = &value {
+                    match self.nodes_by_name.get_mut(name) {
+                        Some(list) => list.push(id),
+                        None => {
+                            self.nodes_by_name.insert(name.clone(), NodeList::One(id));
+                        }
+                    }
+                }
+            }
+            let column = &mut self.node_columns[symbol.0 as usize];
+            if column.len() <= slot {
+                column.resize(slot + 1, Value::Null);
+            }
+            column[slot] = value;
         }
         Ok(id)
     }
@@ -185,8 +385,8 @@ impl Graph {
                 continue;
             }
             let symbol = self.keys.intern(&key);
-            if key == "name" {
-                self.name_key = Some(symbol);
+            if self.node_columns.len() <= symbol.0 as usize {
+                self.node_columns.resize_with(symbol.0 as usize + 1, Vec::new);
             }
             match interned.iter_mut().find(|(existing, _)| *existing == symbol) {
                 Some(slot) => slot.1 = value,
@@ -204,7 +404,7 @@ impl Graph {
         rel_type: &str,
         properties: Vec<(String, Value)>,
     ) -> Result<EdgeId, GraphError> {
-        let properties = self.intern_properties(properties)?;
+        let properties = self.intern_properties(properties)?.into_boxed_slice();
         let symbol = self.rel_types.intern(rel_type);
         let slot = symbol.0 as usize;
         if self.edges_by_type.len() <= slot {
@@ -216,7 +416,12 @@ impl Graph {
             NodeIndex::new(to.0 as usize),
             EdgeRecord { rel_type: symbol, properties },
         );
-        Ok(EdgeId(index.index() as u32))
+        let edge = EdgeId(index.index() as u32);
+        self.adjacency[from.0 as usize].push(AdjacencyEntry { edge, other: to, type_and_direction: symbol.0 << 1 | 1 });
+        if from != to {
+            self.adjacency[to.0 as usize].push(AdjacencyEntry { edge, other: from, type_and_direction: symbol.0 << 1 });
+        }
+        Ok(edge)
     }
 
     fn node(&self, id: NodeId) -> &NodeRecord {
@@ -252,32 +457,44 @@ impl Graph {
 
     /// Nodes whose `name` property is exactly `name`.
     pub fn nodes_named(&self, name: &str) -> &[NodeId] {
-        self.nodes_by_name.get(name).map_or(&[], Vec::as_slice)
+        self.nodes_by_name.get(name).map_or(&[], NodeList::as_slice)
     }
 
     pub fn node_labels(&self, id: NodeId) -> impl Iterator<Item = &str> + '_ {
-        self.node(id).labels.iter().map(|symbol| self.labels.name(*symbol))
+        self.node_label_symbols(id).iter().map(|symbol| self.labels.name(*symbol))
     }
 
     pub fn node_label_symbols(&self, id: NodeId) -> &[Symbol] {
-        &self.node(id).labels
+        &self.label_sets[self.node(id).label_set as usize].labels
     }
 
     pub fn has_label(&self, id: NodeId, label: Symbol) -> bool {
-        self.node(id).labels.contains(&label)
+        self.label_sets[self.node(id).label_set as usize].contains(label)
+    }
+
+    /// True when the node carries every label in `labels`.
+    pub fn has_labels(&self, id: NodeId, labels: &[Symbol]) -> bool {
+        let set = &self.label_sets[self.node(id).label_set as usize];
+        labels.iter().all(|label| set.contains(*label))
     }
 
     pub fn node_property(&self, id: NodeId, key: Symbol) -> Option<&Value> {
-        self.node(id).properties.iter().find(|(symbol, _)| *symbol == key).map(|(_, value)| value)
+        match self.node_columns.get(key.0 as usize)?.get(id.0 as usize)? {
+            Value::Null => None,
+            value => Some(value),
+        }
     }
 
     pub fn node_property_by_name(&self, id: NodeId, key: &str) -> Option<&Value> {
         self.node_property(id, self.keys.get(key)?)
     }
 
-    /// A node's properties in the order they were set.
+    /// A node's properties, in the order their keys were first seen in the graph.
     pub fn node_properties(&self, id: NodeId) -> impl Iterator<Item = (&str, &Value)> + '_ {
-        self.node(id).properties.iter().map(|(symbol, value)| (self.keys.name(*symbol), value))
+        self.node_columns.iter().enumerate().filter_map(move |(key, column)| match column.get(id.0 as usize) {
+            None | Some(Value::Null) => None,
+            Some(value) => Some((self.keys.name(Symbol(key as u32)), value)),
+        })
     }
 
     pub fn edge_type(&self, id: EdgeId) -> &str {
@@ -326,6 +543,11 @@ impl Graph {
         self.nodes_by_label.get(label.0 as usize).map_or(&[], Vec::as_slice)
     }
 
+    /// The sorted numeric values of `key` over nodes labelled `label`.
+    pub fn range_index(&self, label: Symbol, key: Symbol) -> Option<&RangeIndex> {
+        self.range_indexes.get(&(label, key))
+    }
+
     /// Relationships of `node` in direction `dir`, optionally only those whose type is
     /// in `types`. With `Dir::Both` a self-loop is reported once.
     pub fn neighbors<'graph>(
@@ -334,23 +556,33 @@ impl Graph {
         dir: Dir,
         types: Option<&'graph [Symbol]>,
     ) -> impl Iterator<Item = Neighbor> + 'graph {
-        let index = NodeIndex::new(node.0 as usize);
-        let outgoing = matches!(dir, Dir::Outgoing | Dir::Both)
-            .then(|| self.store.edges_directed(index, Direction::Outgoing))
-            .into_iter()
-            .flatten()
-            .map(|edge| Neighbor { edge: EdgeId(edge.id().index() as u32), node: NodeId(edge.target().index() as u32) });
-        let incoming = matches!(dir, Dir::Incoming | Dir::Both)
-            .then(|| self.store.edges_directed(index, Direction::Incoming))
-            .into_iter()
-            .flatten()
-            // A self-loop already came out of the outgoing list when both ways are asked.
-            .filter(move |edge| dir != Dir::Both || edge.source() != edge.target())
-            .map(|edge| Neighbor { edge: EdgeId(edge.id().index() as u32), node: NodeId(edge.source().index() as u32) });
-        outgoing.chain(incoming).filter(move |neighbor| match types {
-            None => true,
-            Some(types) => types.contains(&self.edge(neighbor.edge).rel_type),
+        self.adjacency[node.0 as usize].iter().filter_map(move |entry| {
+            let direction_matches = match dir {
+                Dir::Outgoing => entry.is_outgoing(),
+                // A self-loop has one entry, marked outgoing; it is incoming too.
+                Dir::Incoming => !entry.is_outgoing() || entry.other == node,
+                Dir::Both => true,
+            };
+            let type_matches = types.is_none_or(|types| types.contains(&entry.rel_type()));
+            (direction_matches && type_matches).then_some(Neighbor { edge: entry.edge, node: entry.other })
         })
+    }
+
+    /// How many relationships `neighbors` would report, without building them.
+    pub fn degree(&self, node: NodeId, dir: Dir, types: Option<&[Symbol]>, other_labels: &[Symbol]) -> usize {
+        self.adjacency[node.0 as usize]
+            .iter()
+            .filter(|entry| {
+                let direction_matches = match dir {
+                    Dir::Outgoing => entry.is_outgoing(),
+                    Dir::Incoming => !entry.is_outgoing() || entry.other == node,
+                    Dir::Both => true,
+                };
+                direction_matches
+                    && types.is_none_or(|types| types.contains(&entry.rel_type()))
+                    && (other_labels.is_empty() || self.has_labels(entry.other, other_labels))
+            })
+            .count()
     }
 
     /// Labels with their node counts, sorted by name.
