@@ -8,13 +8,16 @@
 //! reads never mutate.
 //! Knows nothing of JSON, queries or terminals.
 
+mod hash;
+mod key;
 mod value;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use key::CompactKey;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
+pub use hash::{FastMap, FastSet};
 pub use value::{GroupKey, Path, Value};
 
 /// A node's handle; stable for the graph's life (nodes are never removed).
@@ -40,7 +43,7 @@ pub enum Dir {
 #[derive(Default, Debug)]
 struct Interner {
     names: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, Symbol>,
+    ids: FastMap<Arc<str>, Symbol>,
 }
 
 impl Interner {
@@ -68,7 +71,7 @@ impl Interner {
 /// Properties live in per-key columns (`Graph::node_columns`).
 #[derive(Debug)]
 struct NodeRecord {
-    key: Arc<str>,
+    key: CompactKey,
     label_set: u32,
 }
 
@@ -242,15 +245,18 @@ pub struct Graph {
     rel_types: Interner,
     keys: Interner,
     label_sets: Vec<LabelSet>,
-    label_set_ids: HashMap<Box<[Symbol]>, u32>,
+    label_set_ids: FastMap<Box<[Symbol]>, u32>,
     /// `node_columns[key][node]`: a node's value for a key (`Null` when absent).
     node_columns: Vec<Vec<Value>>,
     adjacency: Vec<Vec<AdjacencyEntry>>,
     nodes_by_label: Vec<Vec<NodeId>>,
     edges_by_type: Vec<usize>,
-    nodes_by_key: HashMap<Arc<str>, NodeId>,
-    nodes_by_name: HashMap<Arc<str>, NodeList>,
-    range_indexes: HashMap<(Symbol, Symbol), RangeIndex>,
+    nodes_by_key: FastMap<CompactKey, NodeId>,
+    nodes_by_name: FastMap<Arc<str>, NodeList>,
+    range_indexes: FastMap<(Symbol, Symbol), RangeIndex>,
+    /// The label strings and set of the node added last: data files list nodes of one
+    /// kind together, so this saves most label lookups while loading.
+    last_label_set: Option<(Vec<String>, u32)>,
     /// Set while `load_in_bulk` runs: indexes are appended to and sorted at the end.
     bulk: bool,
 }
@@ -275,16 +281,37 @@ impl Graph {
     /// sorts the indexes once. Loading millions of nodes this way avoids keeping every
     /// sorted index sorted after each insert.
     pub fn load_in_bulk<R>(&mut self, load: impl FnOnce(&mut Graph) -> R) -> R {
-        self.bulk = true;
+        self.begin_bulk();
         let result = load(self);
+        self.end_bulk();
+        result
+    }
+
+    /// Defers index sorting until `end_bulk` (see `load_in_bulk`).
+    pub fn begin_bulk(&mut self) {
+        self.bulk = true;
+    }
+
+    /// Sorts what `begin_bulk` deferred.
+    pub fn end_bulk(&mut self) {
         self.bulk = false;
         for index in self.range_indexes.values_mut() {
             index.sort();
         }
-        result
     }
 
     fn label_set_for(&mut self, labels: &[&str]) -> u32 {
+        if let Some((last, id)) = &self.last_label_set {
+            if last.len() == labels.len() && last.iter().zip(labels).all(|(left, right)| left == right) {
+                return *id;
+            }
+        }
+        let id = self.intern_label_set(labels);
+        self.last_label_set = Some((labels.iter().map(|label| (*label).to_owned()).collect(), id));
+        id
+    }
+
+    fn intern_label_set(&mut self, labels: &[&str]) -> u32 {
         let mut symbols: Vec<Symbol> = Vec::with_capacity(labels.len());
         for label in labels {
             let symbol = self.labels.intern(label);
@@ -310,12 +337,12 @@ impl Graph {
         labels: &[&str],
         properties: Vec<(String, Value)>,
     ) -> Result<NodeId, GraphError> {
-        let key: Arc<str> = match key {
-            Some(key) => Arc::from(key),
+        let key: CompactKey = match key {
+            Some(key) => CompactKey::new(key),
             None => self.fresh_key(),
         };
-        if self.nodes_by_key.contains_key(&key) {
-            return Err(GraphError::DuplicateId(key.to_string()));
+        if self.nodes_by_key.contains_key(key.as_str()) {
+            return Err(GraphError::DuplicateId(key.as_str().to_owned()));
         }
         let properties = self.intern_properties(properties)?;
         let label_set = self.label_set_for(labels);
@@ -360,12 +387,12 @@ impl Graph {
         Ok(id)
     }
 
-    fn fresh_key(&self) -> Arc<str> {
+    fn fresh_key(&self) -> CompactKey {
         let mut number = self.store.node_count();
         loop {
             let candidate = format!("_n{number}");
             if !self.nodes_by_key.contains_key(candidate.as_str()) {
-                return Arc::from(candidate);
+                return CompactKey::new(&candidate);
             }
             number += 1;
         }
@@ -448,7 +475,7 @@ impl Graph {
 
     /// The stable id of a node (the slug in the data files).
     pub fn node_key(&self, id: NodeId) -> &str {
-        &self.node(id).key
+        self.node(id).key.as_str()
     }
 
     pub fn node_by_key(&self, key: &str) -> Option<NodeId> {

@@ -7,6 +7,8 @@
 //! the graph is returned only when there is no error, so nothing is ever half-loaded.
 //! Reading files is the only IO here (`load_path`); `load_sources` is pure.
 
+mod fast;
+
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use crate::graph::{Graph, NodeId, Value};
+
+pub use fast::LoadProgress;
 
 /// One JSON text to load, with the name problems should cite.
 pub struct Source {
@@ -108,7 +112,7 @@ pub struct Loaded {
 /// The vocabulary a data folder declares in `schema.json`: labels and relationship types
 /// outside it are reported as warnings.
 #[derive(Default, Debug)]
-struct Vocabulary {
+pub(crate) struct Vocabulary {
     labels: BTreeSet<String>,
     rel_types: BTreeSet<String>,
 }
@@ -119,6 +123,11 @@ pub const SCHEMA_FILE: &str = "schema.json";
 /// Loads a JSON file, or every `*.json` file of a folder (sorted by name; `schema.json`
 /// is the vocabulary, not data).
 pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
+    load_path_with_progress(path, None)
+}
+
+/// Like `load_path`, counting nodes and edges into `progress` as they are read.
+pub fn load_path_with_progress(path: &Path, progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
     let display = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|error| {
         LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
@@ -146,7 +155,7 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
             .map_err(|error| LoadError::single(&name, format!("cannot read the file: {error}")))?;
         sources.push(Source { name, text });
     }
-    load_sources(&sources)
+    load_sources_with_progress(&sources, progress)
 }
 
 /// A node or edge waiting for every file to be read, with where it came from.
@@ -168,6 +177,34 @@ struct PendingEdge<'text> {
 /// assert_eq!(loaded.graph.node_count(), 1);
 /// ```
 pub fn load_sources(sources: &[Source]) -> Result<Loaded, LoadError> {
+    load_sources_with_progress(sources, None)
+}
+
+fn is_schema(source: &Source) -> bool {
+    Path::new(&source.name).file_name().is_some_and(|name| name == SCHEMA_FILE)
+}
+
+/// Loads JSON texts, streaming them into the graph when they are clean (the common
+/// case) and falling back to the thorough path, which finds and locates every problem,
+/// when they are not.
+pub fn load_sources_with_progress(sources: &[Source], progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
+    let vocabulary = match sources.iter().find(|source| is_schema(source)) {
+        None => Some(None),
+        Some(schema) => serde_json::from_str::<Json>(&schema.text).ok().and_then(|parsed| read_vocabulary(&parsed).ok()).map(Some),
+    };
+    if let Some(vocabulary) = vocabulary {
+        let texts: Vec<&str> = sources.iter().filter(|source| !is_schema(source)).map(|source| source.text.as_str()).collect();
+        let mut graph = Graph::default();
+        if fast::load_clean(&texts, &mut graph, vocabulary.as_ref(), progress).is_ok() {
+            return Ok(Loaded { graph, warnings: Vec::new() });
+        }
+    }
+    load_sources_thorough(sources)
+}
+
+/// Validates everything, reporting every problem with its position, and builds the
+/// graph when there is no error.
+fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
     let mut problems: Vec<Problem> = Vec::new();
     let mut vocabulary: Option<Vocabulary> = None;
     let mut documents: Vec<(usize, Json)> = Vec::new();
@@ -186,7 +223,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Loaded, LoadError> {
                 continue;
             }
         };
-        if Path::new(&source.name).file_name().is_some_and(|name| name == SCHEMA_FILE) {
+        if is_schema(source) {
             match read_vocabulary(&parsed) {
                 Ok(found) => vocabulary = Some(found),
                 Err(message) => problems.push(problem_at(source, 1, 1, None, message)),
@@ -197,6 +234,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Loaded, LoadError> {
     }
 
     let mut graph = Graph::default();
+    graph.begin_bulk();
     let mut node_origin: HashMap<NodeId, (usize, usize)> = HashMap::new();
     let mut pending_edges: Vec<PendingEdge<'_>> = Vec::new();
     for (file_index, document) in &documents {
@@ -315,6 +353,7 @@ pub fn load_sources(sources: &[Source]) -> Result<Loaded, LoadError> {
         }
     }
 
+    graph.end_bulk();
     if problems.iter().any(|problem| problem.severity == Severity::Error) {
         return Err(LoadError { problems });
     }

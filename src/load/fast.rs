@@ -1,0 +1,346 @@
+//! The fast path of loading: streams each JSON file straight into the graph with typed
+//! serde visitors, never building a `serde_json::Value` tree or a second copy of the
+//! graph. It only succeeds on clean data; at the first problem of any kind it gives up
+//! and the caller reruns the thorough path, which finds and locates every problem.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+use crate::graph::{Graph, Value};
+
+use super::Vocabulary;
+
+/// Counts shown by a progress line while a large graph loads.
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    pub nodes: AtomicUsize,
+    pub edges: AtomicUsize,
+}
+
+/// Why the fast path stopped; the thorough path will say it properly.
+pub(super) struct NotClean;
+
+/// An edge whose endpoints were not both known yet when it was read.
+struct LaterEdge {
+    from: String,
+    to: String,
+    rel_type: String,
+    properties: Vec<(String, Value)>,
+}
+
+struct State<'g> {
+    graph: &'g mut Graph,
+    vocabulary: Option<&'g Vocabulary>,
+    later: Vec<LaterEdge>,
+    progress: Option<&'g LoadProgress>,
+    clean: bool,
+}
+
+/// Loads every data text into `graph`, or reports `NotClean`.
+pub(super) fn load_clean(texts: &[&str], graph: &mut Graph, vocabulary: Option<&Vocabulary>, progress: Option<&LoadProgress>) -> Result<(), NotClean> {
+    graph.load_in_bulk(|graph| {
+        let mut state = State { graph, vocabulary, later: Vec::new(), progress, clean: true };
+        for text in texts {
+            let mut deserializer = serde_json::Deserializer::from_str(text);
+            FileSeed { state: &mut state }.deserialize(&mut deserializer).map_err(|_| NotClean)?;
+            deserializer.end().map_err(|_| NotClean)?;
+            if !state.clean {
+                return Err(NotClean);
+            }
+        }
+        for edge in std::mem::take(&mut state.later) {
+            let (Some(from), Some(to)) = (state.graph.node_by_key(&edge.from), state.graph.node_by_key(&edge.to)) else {
+                return Err(NotClean);
+            };
+            state.graph.add_edge(from, to, &edge.rel_type, edge.properties).map_err(|_| NotClean)?;
+        }
+        Ok(())
+    })
+}
+
+struct FileSeed<'s, 'g> {
+    state: &'s mut State<'g>,
+}
+
+impl<'de> DeserializeSeed<'de> for FileSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FileSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("an object with `nodes` and `edges`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            match &*key {
+                "nodes" => map.next_value_seed(NodesSeed { state: &mut *self.state })?,
+                "edges" => map.next_value_seed(EdgesSeed { state: &mut *self.state })?,
+                _ => {
+                    self.state.clean = false;
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NodeIn<'a> {
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+    #[serde(default, borrow)]
+    labels: Vec<Cow<'a, str>>,
+    #[serde(default)]
+    properties: PropertiesIn,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EdgeIn<'a> {
+    #[serde(borrow)]
+    from: Cow<'a, str>,
+    #[serde(borrow)]
+    to: Cow<'a, str>,
+    #[serde(rename = "type", borrow)]
+    rel_type: Cow<'a, str>,
+    #[serde(default)]
+    properties: PropertiesIn,
+}
+
+/// A property map, read straight into `(key, Value)` pairs.
+#[derive(Default)]
+struct PropertiesIn(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for PropertiesIn {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = PropertiesIn;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("a map of properties")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertiesIn, A::Error> {
+                let mut properties = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let PropertyValue(value) = map.next_value()?;
+                    properties.push((key.into_owned(), value));
+                }
+                Ok(PropertiesIn(properties))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor)
+    }
+}
+
+/// One property value: a scalar or a list of scalars of one kind.
+struct PropertyValue(Value);
+
+impl<'de> Deserialize<'de> for PropertyValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor { in_list: false }).map(PropertyValue)
+    }
+}
+
+struct ValueVisitor {
+    in_list: bool,
+}
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string, number, boolean or list")
+    }
+
+    fn visit_bool<E: de::Error>(self, flag: bool) -> Result<Value, E> {
+        Ok(Value::Bool(flag))
+    }
+
+    fn visit_i64<E: de::Error>(self, number: i64) -> Result<Value, E> {
+        Ok(Value::Int(number))
+    }
+
+    fn visit_u64<E: de::Error>(self, number: u64) -> Result<Value, E> {
+        i64::try_from(number).map(Value::Int).map_err(|_| E::custom("integer too large"))
+    }
+
+    fn visit_f64<E: de::Error>(self, number: f64) -> Result<Value, E> {
+        Ok(Value::Float(number))
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Value, E> {
+        Ok(Value::from(text))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.in_list {
+            return Err(de::Error::custom("nested list"));
+        }
+        let mut items: Vec<Value> = Vec::new();
+        while let Some(item) = seq.next_element_seed(ListItemSeed)? {
+            items.push(item);
+        }
+        let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
+        if let Some(first) = items.first() {
+            let same_kind = items.iter().all(|item| item.type_name() == first.type_name() || (numeric(item) && numeric(first)));
+            if !same_kind {
+                return Err(de::Error::custom("mixed list"));
+            }
+        }
+        Ok(Value::List(items))
+    }
+}
+
+struct ListItemSeed;
+
+impl<'de> DeserializeSeed<'de> for ListItemSeed {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(ValueVisitor { in_list: true })
+    }
+}
+
+struct NodesSeed<'s, 'g> {
+    state: &'s mut State<'g>,
+}
+
+impl<'de> DeserializeSeed<'de> for NodesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a list of nodes")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.state;
+        while let Some(node) = seq.next_element::<NodeIn<'de>>()? {
+            if node.id.is_empty() || node.labels.iter().any(|label| label.is_empty()) {
+                state.clean = false;
+                continue;
+            }
+            let labels: smallvec_labels::Labels<'_> = node.labels.iter().map(|label| &**label).collect();
+            if let Some(vocabulary) = state.vocabulary {
+                if labels.as_slice().iter().any(|label| !vocabulary.labels.contains(*label)) {
+                    state.clean = false;
+                }
+            }
+            if state.graph.add_node(Some(&node.id), labels.as_slice(), node.properties.0).is_err() {
+                state.clean = false;
+            }
+            if let Some(progress) = state.progress {
+                progress.nodes.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+}
+
+struct EdgesSeed<'s, 'g> {
+    state: &'s mut State<'g>,
+}
+
+impl<'de> DeserializeSeed<'de> for EdgesSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a list of edges")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let state = self.state;
+        while let Some(edge) = seq.next_element::<EdgeIn<'de>>()? {
+            if edge.from.is_empty() || edge.to.is_empty() || edge.rel_type.is_empty() {
+                state.clean = false;
+                continue;
+            }
+            if let Some(vocabulary) = state.vocabulary {
+                if !vocabulary.rel_types.contains(&*edge.rel_type) {
+                    state.clean = false;
+                }
+            }
+            match (state.graph.node_by_key(&edge.from), state.graph.node_by_key(&edge.to)) {
+                (Some(from), Some(to)) => {
+                    if state.graph.add_edge(from, to, &edge.rel_type, edge.properties.0).is_err() {
+                        state.clean = false;
+                    }
+                }
+                // The other end may be in a file not read yet.
+                _ => state.later.push(LaterEdge {
+                    from: edge.from.into_owned(),
+                    to: edge.to.into_owned(),
+                    rel_type: edge.rel_type.into_owned(),
+                    properties: edge.properties.0,
+                }),
+            }
+            if let Some(progress) = state.progress {
+                progress.edges.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A node's labels without a heap allocation for the usual one to four.
+mod smallvec_labels {
+    pub struct Labels<'a> {
+        inline: [&'a str; 4],
+        length: usize,
+        spilled: Vec<&'a str>,
+    }
+
+    impl<'a> FromIterator<&'a str> for Labels<'a> {
+        fn from_iter<I: IntoIterator<Item = &'a str>>(items: I) -> Self {
+            let mut labels = Labels { inline: [""; 4], length: 0, spilled: Vec::new() };
+            for item in items {
+                if labels.length < 4 && labels.spilled.is_empty() {
+                    labels.inline[labels.length] = item;
+                    labels.length += 1;
+                } else {
+                    if labels.spilled.is_empty() {
+                        labels.spilled.extend_from_slice(&labels.inline[..labels.length]);
+                    }
+                    labels.spilled.push(item);
+                }
+            }
+            labels
+        }
+    }
+
+    impl<'a> Labels<'a> {
+        pub fn as_slice(&self) -> &[&'a str] {
+            if self.spilled.is_empty() { &self.inline[..self.length] } else { &self.spilled }
+        }
+    }
+}
