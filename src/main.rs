@@ -4,6 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+// Query execution makes and drops many short-lived rows; glibc's allocator spent more
+// time consolidating free lists than the queries spent working (see ARCHITECTURE.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = korpu::cli::Args::parse();
     match korpu::cli::run(args) {

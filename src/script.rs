@@ -86,6 +86,29 @@ pub fn is_complete(text: &str) -> bool {
     complete
 }
 
+/// Where the complete statements at the start of `text` end: just after the last `;`
+/// outside strings, comments and brackets, or `None` when there is none. The REPL runs
+/// `text[..end]` and keeps the rest as the start of the next statement.
+///
+/// ```
+/// use korpu::script::statement_end;
+/// assert_eq!(statement_end("RETURN 1; RETURN ';"), Some(9));
+/// assert_eq!(statement_end("RETURN [1;"), None);
+/// ```
+pub fn statement_end(text: &str) -> Option<usize> {
+    let mut depth: i64 = 0;
+    let mut end = None;
+    for token in tokenize(text) {
+        match token.kind {
+            TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
+            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth -= 1,
+            TokenKind::Punct(Punct::Semicolon) if depth <= 0 => end = Some(token.span.end),
+            _ => {}
+        }
+    }
+    end
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +140,15 @@ mod tests {
         assert!(!is_complete("RETURN [1,\n2;"));
         assert!(is_complete("RETURN 1;"));
         assert!(is_complete("RETURN 1; // trailing"));
+    }
+
+    #[test]
+    fn statement_end_is_the_last_semicolon_outside_everything() {
+        assert_eq!(statement_end("RETURN 1;"), Some(9));
+        assert_eq!(statement_end("RETURN 1; RETURN 2"), Some(9));
+        assert_eq!(statement_end("RETURN 'a;b'"), None);
+        assert_eq!(statement_end("RETURN 1 /* ; */"), None);
+        assert_eq!(statement_end("RETURN [1,\n2;"), None);
+        assert_eq!(statement_end("RETURN 1; RETURN 'open;"), Some(9));
     }
 }

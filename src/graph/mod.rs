@@ -20,6 +20,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 pub use hash::{FastMap, FastSet};
 pub use value::{GroupKey, Path, Value};
 
+
 /// A node's handle; stable for the graph's life (nodes are never removed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
@@ -102,6 +103,9 @@ struct AdjacencyEntry {
     other: NodeId,
     /// Relationship type in the high bits, direction (1 = outgoing) in the lowest.
     type_and_direction: u32,
+    /// The label set of `other`, copied here so label tests while expanding read the
+    /// list sequentially instead of visiting every neighbour (labels never change).
+    other_label_set: u32,
 }
 
 impl AdjacencyEntry {
@@ -444,9 +448,10 @@ impl Graph {
             EdgeRecord { rel_type: symbol, properties },
         );
         let edge = EdgeId(index.index() as u32);
-        self.adjacency[from.0 as usize].push(AdjacencyEntry { edge, other: to, type_and_direction: symbol.0 << 1 | 1 });
+        let (from_labels, to_labels) = (self.node(from).label_set, self.node(to).label_set);
+        self.adjacency[from.0 as usize].push(AdjacencyEntry { edge, other: to, type_and_direction: symbol.0 << 1 | 1, other_label_set: to_labels });
         if from != to {
-            self.adjacency[to.0 as usize].push(AdjacencyEntry { edge, other: from, type_and_direction: symbol.0 << 1 });
+            self.adjacency[to.0 as usize].push(AdjacencyEntry { edge, other: from, type_and_direction: symbol.0 << 1, other_label_set: from_labels });
         }
         Ok(edge)
     }
@@ -501,8 +506,34 @@ impl Graph {
 
     /// True when the node carries every label in `labels`.
     pub fn has_labels(&self, id: NodeId, labels: &[Symbol]) -> bool {
-        let set = &self.label_sets[self.node(id).label_set as usize];
+        self.label_set_has_all(self.node(id).label_set, labels)
+    }
+
+    fn label_set_has_all(&self, label_set: u32, labels: &[Symbol]) -> bool {
+        let set = &self.label_sets[label_set as usize];
         labels.iter().all(|label| set.contains(*label))
+    }
+
+    /// Like `neighbors`, keeping only neighbours that carry every label in `labels`,
+    /// tested without visiting them.
+    pub fn neighbors_with_labels<'graph>(
+        &'graph self,
+        node: NodeId,
+        dir: Dir,
+        types: Option<&'graph [Symbol]>,
+        labels: &'graph [Symbol],
+    ) -> impl Iterator<Item = Neighbor> + 'graph {
+        self.adjacency[node.0 as usize].iter().filter_map(move |entry| {
+            let direction_matches = match dir {
+                Dir::Outgoing => entry.is_outgoing(),
+                Dir::Incoming => !entry.is_outgoing() || entry.other == node,
+                Dir::Both => true,
+            };
+            let matches = direction_matches
+                && types.is_none_or(|types| types.contains(&entry.rel_type()))
+                && (labels.is_empty() || self.label_set_has_all(entry.other_label_set, labels));
+            matches.then_some(Neighbor { edge: entry.edge, node: entry.other })
+        })
     }
 
     pub fn node_property(&self, id: NodeId, key: Symbol) -> Option<&Value> {
@@ -607,7 +638,7 @@ impl Graph {
                 };
                 direction_matches
                     && types.is_none_or(|types| types.contains(&entry.rel_type()))
-                    && (other_labels.is_empty() || self.has_labels(entry.other, other_labels))
+                    && (other_labels.is_empty() || self.label_set_has_all(entry.other_label_set, other_labels))
             })
             .count()
     }

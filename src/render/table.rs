@@ -76,16 +76,16 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
 pub fn summary_line(result: &QueryResult) -> String {
     let stats = result.stats;
     let mut parts = Vec::new();
-    let mut count = |number: usize, what: &str| {
+    let mut count = |number: usize, one: &str, many: &str| {
         if number > 0 {
-            parts.push(format!("{number} {what}{}", if number == 1 { "" } else { "s" }));
+            parts.push(format!("{number} {}", if number == 1 { one } else { many }));
         }
     };
-    count(stats.nodes_created, "node created");
-    count(stats.relationships_created, "relationship created");
-    count(stats.properties_set, "property set");
-    count(stats.labels_added, "label added");
-    if parts.is_empty() { "no changes, no rows\n".to_owned() } else { format!("{}\n", parts.join(", ")).replace("propertys", "properties") }
+    count(stats.nodes_created, "node created", "nodes created");
+    count(stats.relationships_created, "relationship created", "relationships created");
+    count(stats.properties_set, "property set", "properties set");
+    count(stats.labels_added, "label added", "labels added");
+    if parts.is_empty() { "no changes, no rows\n".to_owned() } else { format!("{}\n", parts.join(", ")) }
 }
 
 fn format_row(cells: &[String], widths: &[usize]) -> String {
@@ -139,6 +139,14 @@ mod tests {
         let text = render_table(&result, &Graph::default(), &TableStyle::default());
         let widths: Vec<usize> = text.lines().take(6).map(display_width).collect();
         assert!(widths.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
+    }
+
+    #[test]
+    fn summary_counts_read_as_english() {
+        let mut result = QueryResult::default();
+        result.stats.nodes_created = 2;
+        result.stats.properties_set = 1;
+        assert_eq!(summary_line(&result), "2 nodes created, 1 property set\n");
     }
 
     #[test]

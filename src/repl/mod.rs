@@ -1,153 +1,170 @@
-//! The interactive shell: reads statements (ending in `;`) and `:commands`, runs them on
-//! the session, prints results.
+//! The interactive shell (`korpu` with no command): reads statements ending in `;` and
+//! `:commands`, runs them on the session, prints results.
 //!
-//! When stdin is not a terminal it reads statements from stdin without prompts or
-//! colour, so `korpu < script.cypher` works.
+//! This file is the loop and the terminal plumbing: the rustyline editor, the history
+//! file, the Ctrl-C handler and the terminal's width. When stdin is not a terminal it
+//! reads stdin without prompts or colour, so `korpu < script.cypher` works; both ways
+//! feed lines to the same `Shell`, so statements and commands behave the same.
+//!
+//! - `shell`: the engine (pending statement, `:commands`, printing).
+//! - `commands`: the command table, parsing and suggestions.
+//! - `scan`, `complete`, `highlight`: pure functions over the query lexer.
+//! - `schema`: the graph's vocabulary for completion and `:schema`.
+//! - `output`: results as fitted tables, JSON or CSV.
+//! - `helper`: rustyline glue.
 
-use std::io::{self, BufRead, Write};
+pub mod commands;
+pub mod complete;
+pub mod helper;
+pub mod highlight;
+pub mod output;
+pub mod scan;
+pub mod schema;
+pub mod shell;
+
+use std::ffi::OsStr;
+use std::io::{self, BufRead, IsTerminal};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
+use rustyline::config::{ColorMode, CompletionType, Config};
+use rustyline::error::ReadlineError;
+use rustyline::history::FileHistory;
+use rustyline::Editor;
 
-use crate::cli::{Args, print_out, render_error, stdin_is_terminal};
-use crate::render::table::{TableStyle, render_table, summary_line};
-use crate::script::is_complete;
-use crate::session::{Outcome, Session};
+use crate::cli::{Args, stdin_is_terminal};
+use crate::session::Session;
 
-/// Runs the shell until `:quit`, Ctrl-D or end of input.
-pub fn run(mut session: Session, _args: &Args) -> Result<ExitCode> {
-    if !stdin_is_terminal() {
-        return run_piped(&mut session);
+use helper::ShellHelper;
+use shell::{Flow, Settings, Shell};
+
+const PROMPT: &str = "körpü> ";
+/// As wide as the prompt, so continued lines line up.
+const CONTINUATION_PROMPT: &str = "  ...> ";
+
+/// Runs the shell until `:quit`, Ctrl-D or the end of input.
+pub fn run(session: Session, _args: &Args) -> Result<ExitCode> {
+    if stdin_is_terminal() { run_terminal(session) } else { run_piped(session) }
+}
+
+fn run_piped(session: Session) -> Result<ExitCode> {
+    let mut shell = Shell::new(session, Settings::piped(), Box::new(io::stdout()), Box::new(io::stderr()), terminal_width);
+    let mut quit = false;
+    for line in io::stdin().lock().lines() {
+        let line = line.context("reading stdin")?;
+        if shell.feed(&line).0 == Flow::Quit {
+            quit = true;
+            break;
+        }
     }
-    let mut editor = rustyline::DefaultEditor::new()?;
+    if !quit {
+        shell.finish();
+    }
+    Ok(if shell.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_terminal(session: Session) -> Result<ExitCode> {
+    let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let config = Config::builder()
+        .auto_add_history(false)
+        .history_ignore_dups(true)?
+        .max_history_size(10_000)?
+        .completion_type(CompletionType::List)
+        .color_mode(if colour { ColorMode::Enabled } else { ColorMode::Disabled })
+        .build();
+    let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
+    let history = history_path(std::env::var_os("XDG_DATA_HOME").as_deref(), std::env::var_os("HOME").as_deref());
+    if let Some(path) = &history {
+        if let Some(folder) = path.parent() {
+            let _ = std::fs::create_dir_all(folder);
+        }
+        if path.exists() {
+            if let Err(error) = editor.load_history(path) {
+                eprintln!("warning: could not read the history {}: {error}", path.display());
+            }
+        }
+    }
+    // Making the editor replaced the SIGINT handler with rustyline's; ours goes in after
+    // it. While a query runs the terminal is not in raw mode, so Ctrl-C arrives as SIGINT
+    // and cancels the query; at the prompt rustyline reads it as a key instead.
+    let cancel = session.cancel.clone();
+    let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+
     println!(
-        "Körpü {} — {} nodes, {} relationships. Statements end with `;`. Type :help for commands.",
+        "Körpü {} — {} nodes, {} relationships. Statements end with `;`; Tab completes; :help lists commands.",
         env!("CARGO_PKG_VERSION"),
         session.graph.node_count(),
         session.graph.edge_count()
     );
-    let mut buffer = String::new();
+    let mut shell = Shell::new(session, Settings::interactive(), Box::new(io::stdout()), Box::new(io::stderr()), terminal_width);
+    editor.set_helper(Some(ShellHelper::new(shell.schema(), colour)));
     loop {
-        let prompt = if buffer.is_empty() { "körpü> " } else { "   ...> " };
+        if let Some(helper) = editor.helper_mut() {
+            helper.pending = shell.pending().to_owned();
+            helper.schema = shell.schema();
+        }
+        let prompt = if shell.pending().is_empty() { PROMPT } else { CONTINUATION_PROMPT };
         match editor.readline(prompt) {
-            Ok(line) => {
-                if buffer.is_empty() && line.trim_start().starts_with(':') {
-                    let _ = editor.add_history_entry(line.as_str());
-                    if !meta_command(&mut session, line.trim())? {
-                        break;
-                    }
-                    continue;
+            Ok(input) => {
+                let (flow, entries) = shell.feed(&input);
+                for entry in entries {
+                    let _ = editor.add_history_entry(entry);
                 }
-                buffer.push_str(&line);
-                buffer.push('\n');
-                if is_complete(&buffer) {
-                    let statement = std::mem::take(&mut buffer);
-                    let _ = editor.add_history_entry(statement.trim_end());
-                    execute(&mut session, statement.trim_end().trim_end_matches(';'));
+                // Saved after every entry, so a killed shell loses nothing.
+                if let Some(path) = &history {
+                    let _ = editor.append_history(path);
+                }
+                if flow == Flow::Quit {
+                    break;
                 }
             }
-            Err(rustyline::error::ReadlineError::Interrupted) => buffer.clear(),
-            Err(rustyline::error::ReadlineError::Eof) => break,
+            Err(ReadlineError::Interrupted) => shell.clear_pending(),
+            Err(ReadlineError::Eof) => break,
             Err(error) => return Err(error.into()),
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_piped(session: &mut Session) -> Result<ExitCode> {
-    let mut buffer = String::new();
-    let mut failed = false;
-    for line in io::stdin().lock().lines() {
-        let line = line?;
-        if buffer.trim().is_empty() && line.trim_start().starts_with(':') {
-            if !meta_command(session, line.trim())? {
-                break;
-            }
-            continue;
-        }
-        buffer.push_str(&line);
-        buffer.push('\n');
-        if is_complete(&buffer) {
-            let statement = std::mem::take(&mut buffer);
-            failed |= !execute(session, statement.trim_end().trim_end_matches(';'));
-        }
-    }
-    if !buffer.trim().is_empty() {
-        failed |= !execute(session, buffer.trim_end());
-    }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+/// Where the history lives: `$XDG_DATA_HOME/korpu/history`, else
+/// `~/.local/share/korpu/history`; `None` without either (no history is kept).
+///
+/// ```
+/// use std::ffi::OsStr;
+/// use korpu::repl::history_path;
+/// assert_eq!(history_path(None, Some(OsStr::new("/home/a"))).unwrap(), std::path::Path::new("/home/a/.local/share/korpu/history"));
+/// ```
+pub fn history_path(xdg_data_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<PathBuf> {
+    // The XDG specification says a relative path in the variable is to be ignored.
+    let data = xdg_data_home
+        .map(PathBuf::from)
+        .filter(|path| path.is_absolute())
+        .or_else(|| home.filter(|home| !home.is_empty()).map(|home| PathBuf::from(home).join(".local/share")))?;
+    Some(data.join("korpu").join("history"))
 }
 
-/// Runs one statement and prints its outcome; false when it failed.
-fn execute(session: &mut Session, text: &str) -> bool {
-    let (outcome, times) = session.run(text);
-    let elapsed = times.parse + times.plan + times.execute;
-    match outcome {
-        Ok(Outcome::Explained(plan)) => {
-            let _ = print_out(&plan);
-            true
-        }
-        Ok(Outcome::Rows(result)) => {
-            let table = if result.columns.is_empty() { summary_line(&result) } else { render_table(&result, &session.graph, &TableStyle::default()) };
-            let _ = print_out(&format!("{}({:.1} ms)\n", table, elapsed.as_secs_f64() * 1000.0));
-            true
-        }
-        Ok(Outcome::Profiled(plan, result)) => {
-            let _ = print_out(&format!("{plan}{}", render_table(&result, &session.graph, &TableStyle::default())));
-            true
-        }
-        Err(error) => {
-            eprint!("{}", render_error(&error, text, "query"));
-            let _ = io::stderr().flush();
-            false
-        }
-    }
+/// The terminal's width in columns, when stdout is a terminal.
+fn terminal_width() -> Option<usize> {
+    terminal_size::terminal_size_of(io::stdout()).map(|(width, _)| usize::from(width.0)).filter(|width| *width > 0)
 }
 
-/// Handles a `:command`; false means quit.
-fn meta_command(session: &mut Session, line: &str) -> Result<bool> {
-    let body = line.trim_start_matches(':');
-    let (command, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
-    match command {
-        "quit" | "exit" | "q" => return Ok(false),
-        "help" => print_out(":help  :schema  :find TEXT  :param NAME VALUE  :params  :quit\nStatements end with `;`.\n")?,
-        "find" => {
-            let hits = crate::search::find(&session.graph, rest, 10);
-            let mut text = String::new();
-            for hit in hits {
-                text.push_str(&format!("{:>3}  {:<40} {}\n", hit.score, session.graph.node_key(hit.node), hit.matched));
-            }
-            print_out(&text)?;
-        }
-        "param" => {
-            let (name, value) = rest.trim().split_once(char::is_whitespace).unwrap_or((rest.trim(), ""));
-            match crate::session::parse_literal(value) {
-                Ok(value) => {
-                    session.params.insert(name.trim_start_matches('$').to_owned(), value);
-                }
-                Err(error) => eprint!("{}", render_error(&error, value, "value")),
-            }
-        }
-        "params" => {
-            let mut text = String::new();
-            for (name, value) in &session.params {
-                text.push_str(&format!("${name} = {}\n", crate::render::value_text(value, &session.graph)));
-            }
-            print_out(&text)?;
-        }
-        "schema" => {
-            let graph = &session.graph;
-            let mut text = String::from("labels:\n");
-            for (label, count) in graph.label_counts() {
-                text.push_str(&format!("  {label} ({count})\n"));
-            }
-            text.push_str("relationship types:\n");
-            for (rel_type, count) in graph.rel_type_counts() {
-                text.push_str(&format!("  {rel_type} ({count})\n"));
-            }
-            print_out(&text)?;
-        }
-        other => eprintln!("unknown command `:{other}`; type :help"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_follows_xdg() {
+        let path = |xdg: Option<&str>, home: Option<&str>| history_path(xdg.map(OsStr::new), home.map(OsStr::new));
+        assert_eq!(path(Some("/data"), Some("/home/a")), Some(PathBuf::from("/data/korpu/history")));
+        assert_eq!(path(Some("relative"), Some("/home/a")), Some(PathBuf::from("/home/a/.local/share/korpu/history")));
+        assert_eq!(path(Some(""), Some("/home/a")), Some(PathBuf::from("/home/a/.local/share/korpu/history")));
+        assert_eq!(path(None, None), None);
     }
-    Ok(true)
+
+    #[test]
+    fn the_continuation_prompt_is_as_wide_as_the_prompt() {
+        assert_eq!(PROMPT.chars().count(), CONTINUATION_PROMPT.chars().count());
+    }
 }

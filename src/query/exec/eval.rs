@@ -264,6 +264,19 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             Value::Map(map)
         }
         ExprKind::BuildPath(steps) => build_path(steps, row, context)?,
+        ExprKind::Degree { node, dir, types, to_labels } => match &row[*node] {
+            Value::Node(node) => {
+                let graph = context.graph;
+                let type_symbols: Option<Vec<crate::graph::Symbol>> =
+                    if types.is_empty() { None } else { Some(types.iter().filter_map(|name| graph.rel_type_symbol(name)).collect()) };
+                match super::operators::label_symbols(context, to_labels) {
+                    Some(labels) => Value::Int(graph.degree(*node, *dir, type_symbols.as_deref(), &labels) as i64),
+                    None => Value::Int(0),
+                }
+            }
+            Value::Null => Value::Int(0),
+            other => return Err(ExecError::type_error(format!("expected a node, found {}", other.type_name()))),
+        },
     })
 }
 

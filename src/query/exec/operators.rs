@@ -8,9 +8,9 @@ use std::time::{Duration, Instant};
 use super::aggregate::Accumulator;
 use super::eval::{eval, eval_predicate};
 use super::{Context, Row};
-use crate::graph::{Dir, EdgeId, GroupKey, NodeId, Path, Symbol, Value};
+use crate::graph::{Bound, Dir, EdgeId, FastMap, FastSet, GroupKey, NodeId, Path, Symbol, Value};
 use crate::query::error::{ErrorKind, ExecError};
-use crate::query::plan::ir::{Expand, Expr, Op, ShortestPath, Slot, SortKey, VarExpand};
+use crate::query::plan::ir::{Expand, Expr, Op, RangeSeek, ShortestPath, Slot, SortKey, VarExpand};
 
 pub(crate) type RowIter<'g> = Box<dyn Iterator<Item = Result<Row, ExecError>> + 'g>;
 
@@ -131,6 +131,7 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
                 }))
             })
         }
+        Op::NodeRangeSeek(seek) => open_range_seek(seek, context, argument)?,
         Op::Expand(expand) => open_expand(expand, context, argument)?,
         Op::VarExpand(expand) => open_var_expand(expand, context, argument)?,
         Op::ShortestPath(shortest) => open_shortest(shortest, context, argument)?,
@@ -180,6 +181,11 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
             aggregate_rows(input, keys, aggregates, context)?
         }
         Op::CountRows { input, slot } => {
+            if let Some(count) = count_without_rows(input, context, &argument)? {
+                let mut row = vec![Value::Null; context.slot_count];
+                row[*slot] = Value::Int(count as i64);
+                return Ok(single(Ok(row)));
+            }
             let mut input = open(input, context, argument)?;
             let mut count: i64 = 0;
             for row in input.by_ref() {
@@ -192,7 +198,15 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
         }
         Op::Distinct { input, slots } => {
             let input = open(input, context, argument)?;
-            let mut seen: HashSet<Vec<GroupKey>> = HashSet::new();
+            if let [slot] = slots.as_slice() {
+                // One column: no key vector per row.
+                let mut seen: FastSet<GroupKey> = FastSet::default();
+                return Ok(Box::new(input.filter(move |result| match result {
+                    Ok(row) => seen.insert(GroupKey(row[*slot].clone())),
+                    Err(_) => true,
+                })));
+            }
+            let mut seen: FastSet<Vec<GroupKey>> = FastSet::default();
             Box::new(input.filter(move |result| match result {
                 Ok(row) => seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect()),
                 Err(_) => true,
@@ -318,7 +332,7 @@ fn aggregate_rows<'g>(
     aggregates: &'g [(Slot, crate::query::plan::ir::Aggregation)],
     context: &'g Context<'g>,
 ) -> Result<RowIter<'g>, ExecError> {
-    let mut groups: HashMap<Vec<GroupKey>, usize> = HashMap::new();
+    let mut groups: FastMap<Vec<GroupKey>, usize> = FastMap::default();
     let mut states: Vec<(Vec<Value>, Vec<Accumulator>)> = Vec::new();
     for result in input {
         let mut row = result?;
@@ -366,6 +380,11 @@ fn type_symbols(context: &Context<'_>, types: &[String]) -> Option<Vec<Symbol>> 
     Some(types.iter().filter_map(|name| context.graph.rel_type_symbol(name)).collect())
 }
 
+/// Resolves label names; `None` when one is unknown (then no node can carry them all).
+pub(crate) fn label_symbols(context: &Context<'_>, labels: &[String]) -> Option<Vec<Symbol>> {
+    labels.iter().map(|label| context.graph.label_symbol(label)).collect()
+}
+
 /// True when relationship `edge` already sits in one of `slots` (single or list).
 fn already_used(edge: EdgeId, row: &Row, slots: &[Slot]) -> bool {
     slots.iter().any(|slot| match &row[*slot] {
@@ -390,6 +409,8 @@ fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argum
         return Ok(drain_then_empty(input));
     }
     let graph = context.graph;
+    let Some(to_labels) = label_symbols(context, &expand.to_labels) else { return Ok(drain_then_empty(input)) };
+    let to_labels: Rc<[Symbol]> = Rc::from(to_labels);
     Ok(flat_map_rows(input, context, move |row| {
         let from = match node_in(&row, expand.from) {
             Ok(Some(from)) => from,
@@ -406,11 +427,10 @@ fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argum
             None
         };
         let types = types.clone();
-        let neighbors = graph.neighbors(from, expand.dir, None);
-        Box::new(neighbors.filter_map(move |neighbor| {
-            if types.as_ref().is_some_and(|types| !types.contains(&graph.edge_type_symbol(neighbor.edge))) {
-                return None;
-            }
+        let to_labels = to_labels.clone();
+        // The iterator below may outlive this call, so it owns what it filters by.
+        let neighbors: Vec<crate::graph::Neighbor> = graph.neighbors_with_labels(from, expand.dir, types.as_deref(), &to_labels).collect();
+        Box::new(neighbors.into_iter().filter_map(move |neighbor| {
             if target.is_some_and(|target| target != neighbor.node) || already_used(neighbor.edge, &row, &expand.distinct_from) {
                 return None;
             }
@@ -686,4 +706,91 @@ fn unwind_parents(seen: &HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)>, node: No
         }
     }
     finished
+}
+
+/// The bounds of a range seek, evaluated: `None` when a bound is null (nothing can
+/// compare with null), `Err(())` when one is not a number (use the predicate instead).
+fn seek_bounds(seek: &RangeSeek, row: &mut Row, context: &Context<'_>) -> Result<Option<(Bound, Bound)>, SeekFallback> {
+    let mut evaluate = |bound: &Option<(Expr, bool)>| -> Result<Option<Bound>, SeekFallback> {
+        let Some((expr, inclusive)) = bound else { return Ok(Some(Bound::Unbounded)) };
+        let number = match eval(expr, row, context).map_err(SeekFallback::Error)? {
+            Value::Int(number) => number as f64,
+            Value::Float(number) if !number.is_nan() => number,
+            Value::Null => return Ok(None),
+            _ => return Err(SeekFallback::Scan),
+        };
+        Ok(Some(if *inclusive { Bound::Included(number) } else { Bound::Excluded(number) }))
+    };
+    let lower = evaluate(&seek.lower)?;
+    let upper = evaluate(&seek.upper)?;
+    Ok(lower.zip(upper))
+}
+
+enum SeekFallback {
+    Scan,
+    Error(ExecError),
+}
+
+/// Counts what `op` would produce for a single argument row, without producing it,
+/// when an index knows the answer.
+fn count_without_rows(op: &Op, context: &Context<'_>, argument: &Argument) -> Result<Option<usize>, ExecError> {
+    let mut row = match argument {
+        Argument::One(row) => row.clone(),
+        Argument::Rows(rows) if rows.len() == 1 => rows[0].clone(),
+        Argument::Rows(_) => return Ok(None),
+    };
+    let graph = context.graph;
+    match op {
+        Op::NodeScan { input, label, .. } if matches!(**input, Op::Argument) => Ok(Some(match label {
+            None => graph.node_count(),
+            Some(label) => graph.label_symbol(label).map_or(0, |symbol| graph.label_count(symbol)),
+        })),
+        Op::NodeRangeSeek(seek) if matches!(*seek.input, Op::Argument) => match seek_bounds(seek, &mut row, context) {
+            Ok(None) => Ok(Some(0)),
+            Ok(Some((lower, upper))) => {
+                let index = graph.label_symbol(&seek.label).zip(seek.key.symbol.or_else(|| graph.key_symbol(&seek.key.name))).and_then(|(label, key)| graph.range_index(label, key));
+                Ok(Some(index.map_or(0, |index| index.count(lower, upper))))
+            }
+            Err(SeekFallback::Scan) => Ok(None),
+            Err(SeekFallback::Error(error)) => Err(error),
+        },
+        _ => Ok(None),
+    }
+}
+
+fn open_range_seek<'g>(seek: &'g RangeSeek, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+    let input = open(&seek.input, context, argument)?;
+    let graph = context.graph;
+    let label = graph.label_symbol(&seek.label);
+    let key = seek.key.symbol.or_else(|| graph.key_symbol(&seek.key.name));
+    let slot = seek.slot;
+    Ok(flat_map_rows(input, context, move |mut row| {
+        let Some(label) = label else { return empty() };
+        let nodes: Vec<NodeId> = match seek_bounds(seek, &mut row, context) {
+            Ok(None) => return empty(),
+            Ok(Some((lower, upper))) => match key.and_then(|key| graph.range_index(label, key)) {
+                Some(index) => index.nodes(lower, upper).collect(),
+                None => Vec::new(),
+            },
+            Err(SeekFallback::Error(error)) => return single(Err(error)),
+            Err(SeekFallback::Scan) => {
+                // A bound is not a number: test the predicate on every node of the label.
+                let mut matching = Vec::new();
+                for node in graph.nodes_with_label(label) {
+                    row[slot] = Value::Node(*node);
+                    match eval_predicate(&seek.predicate, &mut row, context) {
+                        Ok(true) => matching.push(*node),
+                        Ok(false) => {}
+                        Err(error) => return single(Err(error)),
+                    }
+                }
+                matching
+            }
+        };
+        Box::new(nodes.into_iter().map(move |node| {
+            let mut next = row.clone();
+            next[slot] = Value::Node(node);
+            Ok(next)
+        }))
+    }))
 }

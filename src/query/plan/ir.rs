@@ -78,6 +78,10 @@ pub enum Op {
     NodeScan { input: Box<Op>, slot: Slot, label: Option<String> },
     /// For each input row, the nodes whose `name` equals `value`, into `slot`.
     NodeIndexSeek { input: Box<Op>, slot: Slot, key: String, value: Expr },
+    /// For each input row, the nodes with `label` whose numeric `key` lies between the
+    /// bounds, found in the range index. `predicate` is the original filter, used
+    /// instead when a bound turns out not to be a number.
+    NodeRangeSeek(RangeSeek),
     /// Follows one relationship from the node in `from`.
     Expand(Expand),
     /// Follows `min..max` relationships from the node in `from`.
@@ -115,6 +119,8 @@ pub struct Expand {
     pub into: bool,
     /// Relationship slots (single or lists) this one must differ from.
     pub distinct_from: Vec<Slot>,
+    /// Labels the node reached must carry (checked before a row is made).
+    pub to_labels: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -132,6 +138,17 @@ pub struct VarExpand {
     pub rel_properties: Vec<(String, Expr)>,
     pub into: bool,
     pub distinct_from: Vec<Slot>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RangeSeek {
+    pub input: Box<Op>,
+    pub slot: Slot,
+    pub label: String,
+    pub key: PropertyKey,
+    pub lower: Option<(Expr, bool)>,
+    pub upper: Option<(Expr, bool)>,
+    pub predicate: Expr,
 }
 
 #[derive(Clone, Debug)]
@@ -252,6 +269,9 @@ pub enum ExprKind {
     MapProjection(Box<Expr>, Vec<MapProjectionItem>),
     /// Assembles a path from node slots and relationship (or relationship-list) slots.
     BuildPath(Vec<PathStep>),
+    /// How many relationships of the node in `node` match, without visiting rows: what a
+    /// `count` over an expansion becomes.
+    Degree { node: Slot, dir: Dir, types: Vec<String>, to_labels: Vec<String> },
 }
 
 #[derive(Clone, Debug)]
@@ -482,12 +502,28 @@ fn op_line(op: &Op, plan: &Plan) -> String {
         Op::NodeScan { slot, label: None, .. } => format!("AllNodesScan ({})", name(*slot)),
         Op::NodeIndexSeek { slot, key, value, .. } => format!("NodeIndexSeek ({} {{{key}: {}}})", name(*slot), ExprDisplay(value, plan)),
         Op::Expand(expand) => format!(
-            "{} ({}){}({})",
+            "{} ({}){}({}{})",
             if expand.into { "ExpandInto" } else { "Expand" },
             name(expand.from),
             arrow(expand.dir, format!("{}{}", name(expand.rel), types(&expand.types))),
-            name(expand.to)
+            name(expand.to),
+            expand.to_labels.iter().map(|label| format!(":{label}")).collect::<String>()
         ),
+        Op::NodeRangeSeek(seek) => {
+            let bound = |bound: &Option<(Expr, bool)>, inclusive: &str, exclusive: &str| match bound {
+                Some((expr, true)) => format!(" {inclusive} {}", ExprDisplay(expr, plan)),
+                Some((expr, false)) => format!(" {exclusive} {}", ExprDisplay(expr, plan)),
+                None => String::new(),
+            };
+            format!(
+                "NodeRangeSeek ({}:{}) {}{}{}",
+                name(seek.slot),
+                seek.label,
+                seek.key.name,
+                bound(&seek.lower, ">=", ">"),
+                bound(&seek.upper, "<=", "<")
+            )
+        }
         Op::VarExpand(expand) => format!(
             "VarLengthExpand{} ({}){}({})",
             if expand.into { "Into" } else { "" },
@@ -546,6 +582,7 @@ fn sort_keys(keys: &[SortKey], plan: &Plan) -> String {
 pub fn op_children(op: &Op) -> Vec<&Op> {
     match op {
         Op::Argument => Vec::new(),
+        Op::NodeRangeSeek(seek) => vec![&seek.input],
         Op::NodeScan { input, .. }
         | Op::NodeIndexSeek { input, .. }
         | Op::Filter { input, .. }
@@ -670,6 +707,14 @@ impl<'a> Display for ExprDisplay<'a> {
             ExprKind::Reduce { .. } => f.write_str("reduce(…)"),
             ExprKind::Exists(_) => f.write_str("EXISTS {…}"),
             ExprKind::MapProjection(subject, _) => write!(f, "{} {{…}}", show(subject)),
+            ExprKind::Degree { node, dir, types, to_labels } => {
+                let arrow = match dir {
+                    Dir::Outgoing => "->",
+                    Dir::Incoming => "<-",
+                    Dir::Both => "-",
+                };
+                write!(f, "degree({}{arrow}{}{})", plan.slot_name(*node), types.join("|"), to_labels.iter().map(|label| format!(":{label}")).collect::<String>())
+            }
             ExprKind::BuildPath(steps) => {
                 f.write_str("path(")?;
                 for (position, step) in steps.iter().enumerate() {

@@ -1,7 +1,21 @@
 //! Planning: `ast::Statement` → `Plan` (the operator tree the executor runs).
 
 pub mod ir;
+mod optimize;
 mod planner;
 
 pub use ir::{Mode, Plan};
-pub use planner::plan;
+
+use crate::graph::Graph;
+use crate::query::error::PlanError;
+use crate::query::syntax::ast;
+
+/// Plans a statement and applies the rewrites of `optimize`.
+pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+    planner::plan(statement, source, graph).map(optimize::optimize)
+}
+
+/// Plans without the rewrites; the differential tests compare both.
+pub fn plan_unoptimized(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+    planner::plan(statement, source, graph)
+}

@@ -523,6 +523,7 @@ impl<'a> Planner<'a> {
                         types,
                         into,
                         distinct_from: match_rels.clone(),
+                        to_labels: Vec::new(),
                     });
                     if rel.bound {
                         // The relationship was bound earlier: the expansion must find that one.

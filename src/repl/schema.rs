@@ -1,0 +1,196 @@
+//! What the shell knows about the graph's vocabulary: labels, relationship types,
+//! property keys (overall, per label and per type), the short text values of nodes
+//! (names to complete inside quotes), and which labels each relationship type connects.
+//!
+//! `Schema::of` reads a graph once (the shell rebuilds it after a write); the completer
+//! then works from this snapshot, so completion needs no access to the graph.
+//! `describe` prints the `:schema` overview. Pure: graph in, values and text out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::graph::{Graph, Value};
+use crate::text::display_width;
+
+/// Text values longer than this are prose, not names; they are not offered as completions.
+const MAX_VALUE_CHARS: usize = 100;
+/// Beyond this many values the completer stops collecting (huge graphs).
+const MAX_VALUES: usize = 200_000;
+
+/// A node's short text property, for completing `{name: '…`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextValue {
+    pub key: String,
+    pub labels: Vec<String>,
+    pub value: String,
+}
+
+/// The vocabulary completion draws on.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    pub labels: Vec<String>,
+    pub rel_types: Vec<String>,
+    /// Every property key of nodes and relationships, sorted.
+    pub keys: Vec<String>,
+    pub keys_by_label: BTreeMap<String, BTreeSet<String>>,
+    pub keys_by_type: BTreeMap<String, BTreeSet<String>>,
+    pub values: Vec<TextValue>,
+    /// Names of the session's parameters (without `$`).
+    pub params: Vec<String>,
+}
+
+impl Schema {
+    /// Reads the vocabulary of `graph`.
+    ///
+    /// ```
+    /// use korpu::{graph::Graph, repl::schema::Schema};
+    /// let mut graph = Graph::default();
+    /// graph.add_node(None, &["City"], vec![("name".into(), "Bakı".into())]).unwrap();
+    /// let schema = Schema::of(&graph);
+    /// assert_eq!(schema.labels, ["City"]);
+    /// assert_eq!(schema.values[0].value, "Bakı");
+    /// ```
+    pub fn of(graph: &Graph) -> Schema {
+        let mut schema = Schema {
+            labels: graph.label_counts().into_iter().map(|(label, _)| label.to_owned()).collect(),
+            rel_types: graph.rel_type_counts().into_iter().map(|(rel_type, _)| rel_type.to_owned()).collect(),
+            keys: graph.property_keys().into_iter().map(str::to_owned).collect(),
+            ..Schema::default()
+        };
+        for node in graph.nodes() {
+            let labels: Vec<String> = graph.node_labels(node).map(str::to_owned).collect();
+            for (key, value) in graph.node_properties(node) {
+                for label in &labels {
+                    schema.keys_by_label.entry(label.clone()).or_default().insert(key.to_owned());
+                }
+                if schema.values.len() >= MAX_VALUES {
+                    continue;
+                }
+                let texts: Vec<&str> = match value {
+                    Value::String(text) => vec![text],
+                    Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
+                    _ => continue,
+                };
+                for text in texts {
+                    if text.chars().count() <= MAX_VALUE_CHARS {
+                        schema.values.push(TextValue { key: key.to_owned(), labels: labels.clone(), value: text.to_owned() });
+                    }
+                }
+            }
+        }
+        for edge in graph.edges() {
+            let keys = schema.keys_by_type.entry(graph.edge_type(edge).to_owned()).or_default();
+            keys.extend(graph.edge_properties(edge).map(|(key, _)| key.to_owned()));
+        }
+        schema
+    }
+}
+
+/// The `:schema` overview: labels, relationship types (with the labels they connect)
+/// and property keys, each with counts.
+pub fn describe(graph: &Graph) -> String {
+    let labels = graph.label_counts();
+    let rel_types = graph.rel_type_counts();
+    let mut connections: BTreeMap<&str, BTreeMap<(String, String), usize>> = BTreeMap::new();
+    for edge in graph.edges() {
+        let (start, end) = graph.edge_endpoints(edge);
+        let pair = (label_set(graph, start), label_set(graph, end));
+        *connections.entry(graph.edge_type(edge)).or_default().entry(pair).or_default() += 1;
+    }
+    let mut node_keys: BTreeMap<&str, usize> = BTreeMap::new();
+    for node in graph.nodes() {
+        for (key, _) in graph.node_properties(node) {
+            *node_keys.entry(key).or_default() += 1;
+        }
+    }
+    let mut edge_keys: BTreeMap<&str, usize> = BTreeMap::new();
+    for edge in graph.edges() {
+        for (key, _) in graph.edge_properties(edge) {
+            *edge_keys.entry(key).or_default() += 1;
+        }
+    }
+    let all_keys: BTreeSet<&str> = node_keys.keys().chain(edge_keys.keys()).copied().collect();
+    let name_width = labels
+        .iter()
+        .map(|(name, _)| display_width(name))
+        .chain(rel_types.iter().map(|(name, _)| display_width(name)))
+        .chain(all_keys.iter().map(|name| display_width(name)))
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let pad = |name: &str| format!("{name}{}", " ".repeat(name_width.saturating_sub(display_width(name))));
+
+    let mut text = String::new();
+    let _ = writeln!(text, "{} nodes, {} relationships", graph.node_count(), graph.edge_count());
+    if graph.node_count() == 0 {
+        return text;
+    }
+    let _ = writeln!(text, "\n{:<width$}{:>6}", format!("labels ({})", labels.len()), "nodes", width = name_width + 3);
+    for (label, count) in &labels {
+        let _ = writeln!(text, "  {} {count:>6}", pad(label));
+    }
+    if !rel_types.is_empty() {
+        let title = format!("relationship types ({})", rel_types.len());
+        let _ = writeln!(text, "\n{title:<width$}{:>6}  connects", "count", width = name_width + 3);
+        for (rel_type, count) in &rel_types {
+            let pairs = connections.get(rel_type).map(|pairs| {
+                let mut sorted: Vec<(&(String, String), &usize)> = pairs.iter().collect();
+                sorted.sort_by(|left, right| right.1.cmp(left.1).then_with(|| left.0.cmp(right.0)));
+                sorted
+            });
+            let pairs = pairs.unwrap_or_default();
+            for (position, ((start, end), pair_count)) in pairs.iter().enumerate() {
+                let head = if position == 0 { format!("  {} {count:>6}", pad(rel_type)) } else { " ".repeat(name_width + 9) };
+                let tally = if pairs.len() > 1 { format!("  ×{pair_count}") } else { String::new() };
+                let _ = writeln!(text, "{head}  ({start})-[:{rel_type}]->({end}){tally}");
+            }
+        }
+    }
+    if !all_keys.is_empty() {
+        let title = format!("property keys ({})", all_keys.len());
+        let _ = writeln!(text, "\n{title:<width$}{:>6}  {:>6}", "nodes", "rels", width = name_width + 3);
+        for key in all_keys {
+            let on_nodes = node_keys.get(key).copied().unwrap_or(0);
+            let on_edges = edge_keys.get(key).copied().unwrap_or(0);
+            let _ = writeln!(text, "  {} {on_nodes:>6}  {on_edges:>6}", pad(key));
+        }
+    }
+    text
+}
+
+/// `:NGO:Organization`, or empty for a node without labels.
+fn label_set(graph: &Graph, node: crate::graph::NodeId) -> String {
+    graph.node_labels(node).map(|label| format!(":{label}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Graph {
+        let mut graph = Graph::default();
+        let person = graph.add_node(Some("p"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
+        let ngo = graph.add_node(Some("o"), &["NGO"], vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))]).unwrap();
+        graph.add_edge(person, ngo, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
+        graph
+    }
+
+    #[test]
+    fn vocabulary_by_label_and_type() {
+        let schema = Schema::of(&tiny());
+        assert_eq!(schema.labels, ["NGO", "Person"]);
+        assert_eq!(schema.rel_types, ["LEADS"]);
+        assert_eq!(schema.keys, ["founded", "name", "role"]);
+        assert_eq!(schema.keys_by_label["NGO"].iter().collect::<Vec<_>>(), ["founded", "name"]);
+        assert_eq!(schema.keys_by_type["LEADS"].iter().collect::<Vec<_>>(), ["role"]);
+        assert_eq!(schema.values.len(), 2, "only text values: {:?}", schema.values);
+    }
+
+    #[test]
+    fn describe_counts_and_connections() {
+        let text = describe(&tiny());
+        assert!(text.contains("(:Person)-[:LEADS]->(:NGO)"), "{text}");
+        assert!(text.contains("NGO               1"), "{text}");
+        assert!(text.contains("  role              0       1\n"), "{text}");
+    }
+}
