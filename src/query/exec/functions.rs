@@ -131,10 +131,12 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             other => return Err(wrong_type(function, &other)),
         },
         Range => {
-            let start = integer_argument(function, &first)?;
-            let end = integer_argument(function, &args[1])?;
+            // openCypher classes a non-integer bound of range() as an ArgumentError.
+            let as_argument_error = |error: ExecError| ExecError { kind: ErrorKind::ArgumentError, code: "InvalidArgumentValue", ..error };
+            let start = integer_argument(function, &first).map_err(as_argument_error)?;
+            let end = integer_argument(function, &args[1]).map_err(as_argument_error)?;
             let step = match args.get(2) {
-                Some(step) => integer_argument(function, step)?,
+                Some(step) => integer_argument(function, step).map_err(as_argument_error)?,
                 None => Some(1),
             };
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {

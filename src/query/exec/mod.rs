@@ -182,46 +182,12 @@ fn apply_create(
 ) -> Result<Vec<Row>, ExecError> {
     let mut output = Vec::with_capacity(rows.len());
     for mut row in rows {
-        // Evaluate every property first, against the graph as it stands.
-        let (node_properties, rel_properties) = {
-            let context = Context {
-                graph,
-                params,
-                control,
-                slot_count,
-                checks: Cell::new(0),
-                random_state: Cell::new(1),
-                profile: None,
-            };
-            let evaluate = |properties: &[(String, crate::query::plan::ir::Expr)], row: &mut Row| -> Result<Vec<(String, Value)>, ExecError> {
-                let mut values = Vec::new();
-                for (key, expr) in properties {
-                    let value = eval::eval(expr, row, &context)?;
-                    if key.is_empty() {
-                        // A parameter map spread into properties.
-                        match value {
-                            Value::Map(entries) => values.extend(entries),
-                            Value::Null => {}
-                            other => return Err(ExecError::type_error(format!("expected a map of properties, found {}", other.type_name())).at(expr.span)),
-                        }
-                    } else {
-                        values.push((key.clone(), value));
-                    }
-                }
-                for (key, value) in &values {
-                    if !value.is_storable() {
-                        return Err(ExecError::type_error(format!("property `{key}` cannot hold a {}", value.type_name())));
-                    }
-                }
-                Ok(values)
-            };
-            let nodes: Vec<Vec<(String, Value)>> = create.nodes.iter().map(|node| evaluate(&node.properties, &mut row)).collect::<Result<_, _>>()?;
-            let rels: Vec<Vec<(String, Value)>> = create.relationships.iter().map(|rel| evaluate(&rel.properties, &mut row)).collect::<Result<_, _>>()?;
-            (nodes, rels)
-        };
-        for (node, properties) in create.nodes.iter().zip(node_properties) {
+        // Each element is created in pattern order, its properties evaluated just before,
+        // so `CREATE (a {id: 0}), (b {ref: a.id})` sees `a`.
+        for node in &create.nodes {
+            let properties = evaluate_properties(graph, &node.properties, &mut row, params, control, slot_count)?;
             let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
-            stats.properties_set += properties.iter().filter(|(_, value)| !value.is_null()).count();
+            stats.properties_set += properties.len();
             let mut unique_labels = labels.clone();
             unique_labels.sort_unstable();
             unique_labels.dedup();
@@ -230,14 +196,15 @@ fn apply_create(
             stats.nodes_created += 1;
             row[node.slot] = Value::Node(id);
         }
-        for (rel, properties) in create.relationships.iter().zip(rel_properties) {
+        for rel in &create.relationships {
+            let properties = evaluate_properties(graph, &rel.properties, &mut row, params, control, slot_count)?;
             let endpoint = |slot: Slot| match &row[slot] {
                 Value::Node(id) => Ok(*id),
                 Value::Null => Err(ExecError::new(ErrorKind::SemanticError, "CreatingWithNull", "cannot create a relationship to a null node")),
                 other => Err(ExecError::type_error(format!("expected a node to connect, found {}", other.type_name()))),
             };
             let (from, to) = (endpoint(rel.from)?, endpoint(rel.to)?);
-            stats.properties_set += properties.iter().filter(|(_, value)| !value.is_null()).count();
+            stats.properties_set += properties.len();
             let id = graph.add_edge(from, to, &rel.rel_type, properties).map_err(|error| ExecError::type_error(error.to_string()))?;
             stats.relationships_created += 1;
             row[rel.slot] = Value::Relationship(id);
@@ -249,4 +216,38 @@ fn apply_create(
         output.push(row);
     }
     Ok(output)
+}
+
+/// Evaluates the property map of one element being created; nulls are dropped (a null
+/// property is no property).
+fn evaluate_properties(
+    graph: &Graph,
+    properties: &[(String, crate::query::plan::ir::Expr)],
+    row: &mut Row,
+    params: &Params,
+    control: &Control,
+    slot_count: usize,
+) -> Result<Vec<(String, Value)>, ExecError> {
+    let context = Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None };
+    let mut values = Vec::new();
+    for (key, expr) in properties {
+        let value = eval::eval(expr, row, &context)?;
+        if key.is_empty() {
+            // A parameter map spread into properties.
+            match value {
+                Value::Map(entries) => values.extend(entries),
+                Value::Null => {}
+                other => return Err(ExecError::type_error(format!("expected a map of properties, found {}", other.type_name())).at(expr.span)),
+            }
+        } else {
+            values.push((key.clone(), value));
+        }
+    }
+    for (key, value) in &values {
+        if !value.is_storable() {
+            return Err(ExecError::type_error(format!("property `{key}` cannot hold a {}", value.type_name())));
+        }
+    }
+    values.retain(|(_, value)| !value.is_null());
+    Ok(values)
 }

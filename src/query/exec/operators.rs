@@ -292,8 +292,13 @@ fn drain_then_empty<'g>(input: RowIter<'g>) -> RowIter<'g> {
     Box::new(input.filter_map(|result| result.err().map(Err)))
 }
 
-/// Evaluates a `SKIP`/`LIMIT` count: a non-negative integer.
+/// Evaluates a `SKIP`/`LIMIT` count: a non-negative integer. A bad count is a syntax
+/// error found at run time (it came in a parameter), as openCypher classes it.
 fn count_value(expr: &Expr, context: &Context<'_>, clause: &str) -> Result<usize, ExecError> {
+    count_value_checked(expr, context, clause).map_err(|error| ExecError { kind: ErrorKind::SyntaxError, ..error })
+}
+
+fn count_value_checked(expr: &Expr, context: &Context<'_>, clause: &str) -> Result<usize, ExecError> {
     let mut row = vec![Value::Null; context.slot_count];
     match eval(expr, &mut row, context)? {
         Value::Int(count) if count >= 0 => Ok(count as usize),

@@ -38,6 +38,9 @@ enum VarKind {
     Path,
     /// Anything: a projected expression, an `UNWIND` item.
     Value,
+    /// A value whose type is known while planning (it came from a literal), by its
+    /// openCypher type name.
+    Known(&'static str),
 }
 
 impl VarKind {
@@ -48,6 +51,27 @@ impl VarKind {
             VarKind::RelationshipList => "a list of relationships",
             VarKind::Path => "a path",
             VarKind::Value => "a value",
+            VarKind::Known(type_name) => match type_name {
+                "Integer" => "an integer",
+                "Float" => "a float",
+                "String" => "a string",
+                "Boolean" => "a boolean",
+                "List" => "a list",
+                "Map" => "a map",
+                _ => "a value",
+            },
+        }
+    }
+
+    /// The openCypher type name when known.
+    fn type_name(self) -> Option<&'static str> {
+        match self {
+            VarKind::Node => Some("Node"),
+            VarKind::Relationship => Some("Relationship"),
+            VarKind::RelationshipList => Some("List"),
+            VarKind::Path => Some("Path"),
+            VarKind::Known(type_name) => Some(type_name),
+            VarKind::Value => None,
         }
     }
 }
@@ -272,6 +296,15 @@ impl<'a> Planner<'a> {
         scope: &mut Scope,
         usage: PatternUse,
     ) -> Result<Op, PlanError> {
+        for part in parts {
+            let nodes = std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, node)| node));
+            let properties = nodes.filter_map(|node| node.properties.as_ref()).chain(part.element.chain.iter().filter_map(|(rel, _)| rel.properties.as_ref()));
+            for map in properties {
+                if matches!(map.kind, ast::ExprKind::Parameter(_)) {
+                    return Err(syntax("InvalidParameterUse", "a parameter cannot stand for the properties of a pattern to match; write {key: $value}", map.span));
+                }
+            }
+        }
         // Bind every variable the pattern introduces first, checking kinds.
         let mut introduced: BTreeSet<String> = BTreeSet::new();
         let mut bound_now: BTreeSet<Slot> = scope.vars.iter().map(|(_, slot, _)| *slot).collect();
@@ -283,7 +316,7 @@ impl<'a> Planner<'a> {
                 match &pattern.variable {
                     None => Ok((planner.anonymous_slot("anon_"), false)),
                     Some(name) => match scope.get(&name.name) {
-                        Some((slot, VarKind::Node | VarKind::Value)) => Ok((slot, !introduced.contains(&name.name))),
+                        Some((slot, VarKind::Node | VarKind::Value | VarKind::Known("Null"))) => Ok((slot, !introduced.contains(&name.name))),
                         Some((_, kind)) => Err(syntax("VariableTypeConflict", format!("variable `{}` is {}, not a node", name.name, kind.describe()), name.span)),
                         None => {
                             let slot = planner.new_slot(&name.name);
@@ -330,7 +363,7 @@ impl<'a> Planner<'a> {
                 None => None,
                 Some(name) => {
                     if scope.get(&name.name).is_some() {
-                        let code = if introduced.contains(&name.name) { "VariableTypeConflict" } else { "VariableAlreadyBound" };
+                        let code = "VariableAlreadyBound";
                         return Err(syntax(code, format!("variable `{}` is already defined", name.name), name.span));
                     }
                     let slot = self.new_slot(&name.name);
@@ -997,7 +1030,12 @@ impl<'a> Planner<'a> {
             if contains_aggregate(predicate) {
                 return Err(syntax("InvalidAggregation", "WHERE cannot aggregate", predicate.span));
             }
-            let predicate = self.plan_expr(predicate, &new_scope, Context::Plain)?;
+            // Without aggregation or DISTINCT, WITH's WHERE also sees what came before.
+            let mut where_scope = if aggregating || projection.distinct { Scope::default() } else { scope.clone() };
+            for (name, slot, var_kind) in &new_scope.vars {
+                where_scope.bind(name, *slot, *var_kind);
+            }
+            let predicate = self.plan_expr(predicate, &where_scope, Context::Plain)?;
             op = Op::Filter { input: Box::new(op), predicate };
         }
         Ok((op, new_scope, columns))
@@ -1058,7 +1096,7 @@ impl<'a> Planner<'a> {
     fn kind_of(&self, expr: &ast::Expr, scope: &Scope) -> VarKind {
         match &expr.kind {
             ast::ExprKind::Variable(name) => scope.get(name).map_or(VarKind::Value, |(_, kind)| kind),
-            _ => VarKind::Value,
+            _ => static_type(expr, scope).map_or(VarKind::Value, VarKind::Known),
         }
     }
 
@@ -1158,6 +1196,15 @@ impl<'a> Planner<'a> {
                 None => Err(syntax("UndefinedVariable", format!("variable `{name}` is not defined"), span)),
             },
             ast::ExprKind::Property(subject, key) => {
+                if let Some(type_name) = static_type(subject, scope) {
+                    if !matches!(type_name, "Node" | "Relationship" | "Map" | "Null") {
+                        // A path or list of relationships in a pattern variable is a
+                        // misuse of the pattern (syntax); a literal of the wrong type is a
+                        // type error.
+                        let kind = if matches!(scope_kind(subject, scope), Some(VarKind::Path | VarKind::RelationshipList)) { ErrorKind::SyntaxError } else { ErrorKind::TypeError };
+                        return Err(error(kind, "InvalidArgumentType", format!("cannot read property `{}` of {type_name}", key.name), subject.span));
+                    }
+                }
                 let subject = self.plan_expr(subject, scope, context)?;
                 make(ExprKind::Property(Box::new(subject), self.property_key(&key.name)))
             }
@@ -1173,11 +1220,13 @@ impl<'a> Planner<'a> {
                 make(ExprKind::Map(entries))
             }
             ast::ExprKind::Unary(op, operand) => {
+                check_unary_static(*op, operand, scope)?;
                 let operand = self.plan_expr(operand, scope, context)?;
                 check_operand_type(*op, &operand)?;
                 make(ExprKind::Unary(*op, Box::new(operand)))
             }
             ast::ExprKind::Binary(op, left, right) => {
+                check_binary_static(*op, left, right, scope)?;
                 let left = self.plan_expr(left, scope, context)?;
                 let right = self.plan_expr(right, scope, context)?;
                 check_binary_types(*op, &left, &right, span)?;
@@ -1232,6 +1281,21 @@ impl<'a> Planner<'a> {
                 if call.distinct {
                     return Err(syntax("InvalidArgumentType", format!("DISTINCT only applies to aggregate functions, not {}()", call.name.name), span));
                 }
+                // `exists((a)-->(b))` asks whether the pattern has a match.
+                if function == Function::Exists {
+                    if let [arg] = call.args.as_slice() {
+                        if matches!(arg.kind, ast::ExprKind::PatternPredicate(_)) {
+                            return self.plan_expr(arg, scope, context);
+                        }
+                    }
+                }
+                if let (Some(arg), Some(accepts)) = (call.args.first(), accepted_types(function)) {
+                    if let Some(type_name) = static_type(arg, scope) {
+                        if !accepts.contains(&type_name) {
+                            return Err(syntax("InvalidArgumentType", format!("{}() cannot take {type_name}", call.name.name), arg.span));
+                        }
+                    }
+                }
                 let args: Vec<Expr> = call.args.iter().map(|arg| self.plan_expr(arg, scope, context)).collect::<Result<_, _>>()?;
                 check_function_types(function, &args)?;
                 make(ExprKind::Function(function, args))
@@ -1250,7 +1314,7 @@ impl<'a> Planner<'a> {
                 let list = self.plan_expr(&comprehension.list, scope, context)?;
                 let mut inner = scope.clone();
                 let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(&comprehension.variable.name, slot, VarKind::Value);
+                inner.bind(&comprehension.variable.name, slot, element_kind(&comprehension.list, scope));
                 let filter = comprehension.filter.as_ref().map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new)).transpose()?;
                 let map = comprehension.map.as_ref().map(|map| self.plan_expr(map, &inner, context).map(Box::new)).transpose()?;
                 make(ExprKind::ListComprehension { slot, list: Box::new(list), filter, map })
@@ -1259,7 +1323,7 @@ impl<'a> Planner<'a> {
                 let list = self.plan_expr(&comprehension.list, scope, context)?;
                 let mut inner = scope.clone();
                 let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(&comprehension.variable.name, slot, VarKind::Value);
+                inner.bind(&comprehension.variable.name, slot, element_kind(&comprehension.list, scope));
                 let predicate = comprehension.filter.as_ref().map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new)).transpose()?;
                 make(ExprKind::Quantifier { kind: *quantifier, slot, list: Box::new(list), predicate })
             }
@@ -1613,3 +1677,115 @@ fn check_function_types(function: Function, args: &[Expr]) -> Result<(), PlanErr
 
 #[allow(dead_code)]
 fn unused(_: HashMap<(), ()>) {}
+
+/// The type an expression is known to have before running, when it is.
+fn static_type(expr: &ast::Expr, scope: &Scope) -> Option<&'static str> {
+    match &expr.kind {
+        ast::ExprKind::Literal(literal) => Some(match literal {
+            ast::Literal::Null => "Null",
+            ast::Literal::Bool(_) => "Boolean",
+            ast::Literal::Integer(_) => "Integer",
+            ast::Literal::Float(_) => "Float",
+            ast::Literal::String(_) => "String",
+        }),
+        ast::ExprKind::List(_) | ast::ExprKind::ListComprehension(_) => Some("List"),
+        ast::ExprKind::Map(_) | ast::ExprKind::MapProjection(_, _) => Some("Map"),
+        ast::ExprKind::Variable(name) => scope.get(name).and_then(|(_, kind)| kind.type_name()),
+        ast::ExprKind::IsNull(_, _) | ast::ExprKind::Quantifier(_, _) | ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) => Some("Boolean"),
+        _ => None,
+    }
+}
+
+/// The kind of a comprehension variable: the element type of a literal list whose
+/// elements share one type.
+fn element_kind(list: &ast::Expr, scope: &Scope) -> VarKind {
+    if let ast::ExprKind::List(items) = &list.kind {
+        let types: Vec<Option<&'static str>> = items.iter().map(|item| static_type(item, scope)).collect();
+        if let Some(Some(first)) = types.first() {
+            if types.iter().all(|found| *found == Some(*first)) && *first != "Null" {
+                return VarKind::Known(first);
+            }
+        }
+    }
+    VarKind::Value
+}
+
+fn invalid_argument(message: String, span: Span) -> PlanError {
+    syntax("InvalidArgumentType", message, span)
+}
+
+fn check_unary_static(op: ast::UnaryOp, operand: &ast::Expr, scope: &Scope) -> Result<(), PlanError> {
+    let Some(type_name) = static_type(operand, scope) else { return Ok(()) };
+    let fine = match op {
+        ast::UnaryOp::Not => matches!(type_name, "Boolean" | "Null"),
+        ast::UnaryOp::Minus | ast::UnaryOp::Plus => matches!(type_name, "Integer" | "Float" | "Null"),
+    };
+    if fine { Ok(()) } else { Err(invalid_argument(format!("{op:?} cannot take {type_name}"), operand.span)) }
+}
+
+fn check_binary_static(op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, scope: &Scope) -> Result<(), PlanError> {
+    use ast::BinaryOp::*;
+    let (left_type, right_type) = (static_type(left, scope), static_type(right, scope));
+    let numeric = |type_name: &str| matches!(type_name, "Integer" | "Float");
+    match op {
+        And | Or | Xor => {
+            for (operand, type_name) in [(left, left_type), (right, right_type)] {
+                if let Some(type_name) = type_name {
+                    if !matches!(type_name, "Boolean" | "Null") {
+                        return Err(invalid_argument(format!("{} needs booleans, found {type_name}", op.symbol()), operand.span));
+                    }
+                }
+            }
+        }
+        In => {
+            if let Some(type_name) = right_type {
+                if !matches!(type_name, "List" | "Null") {
+                    return Err(invalid_argument(format!("IN needs a list on its right, found {type_name}"), right.span));
+                }
+            }
+        }
+        Subtract | Multiply | Divide | Modulo | Power => {
+            if let (Some(left_type), Some(right_type)) = (left_type, right_type) {
+                let fine = left_type == "Null" || right_type == "Null" || (numeric(left_type) && numeric(right_type));
+                if !fine {
+                    return Err(invalid_argument(format!("cannot apply `{}` to {left_type} and {right_type}", op.symbol()), left.span.to(right.span)));
+                }
+            }
+        }
+        Add => {
+            if let (Some(left_type), Some(right_type)) = (left_type, right_type) {
+                let fine = left_type == "Null"
+                    || right_type == "Null"
+                    || left_type == "List"
+                    || right_type == "List"
+                    || (numeric(left_type) && numeric(right_type))
+                    || (left_type == "String" && matches!(right_type, "String" | "Integer" | "Float" | "Boolean"))
+                    || (right_type == "String" && matches!(left_type, "Integer" | "Float" | "Boolean"));
+                if !fine {
+                    return Err(invalid_argument(format!("cannot apply `+` to {left_type} and {right_type}"), left.span.to(right.span)));
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The argument types a function accepts, for the checks done before running.
+fn accepted_types(function: Function) -> Option<&'static [&'static str]> {
+    Some(match function {
+        Function::Labels => &["Node", "Null"],
+        Function::Type | Function::StartNode | Function::EndNode => &["Relationship", "Null"],
+        Function::Nodes | Function::Relationships => &["Path", "Null"],
+        Function::Length => &["Path", "String", "Null"],
+        Function::Keys | Function::Properties => &["Node", "Relationship", "Map", "Null"],
+        _ => return None,
+    })
+}
+
+fn scope_kind(expr: &ast::Expr, scope: &Scope) -> Option<VarKind> {
+    match &expr.kind {
+        ast::ExprKind::Variable(name) => scope.get(name).map(|(_, kind)| kind),
+        _ => None,
+    }
+}

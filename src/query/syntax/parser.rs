@@ -991,7 +991,6 @@ fn postfix_expression(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr
 
 fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
     let Some(token) = input.first() else { return fail(input, "an expression") };
-    let source = input.source;
     let text = input.text(token);
     let literal = |kind: Literal| Ok((input.skip(1), Expr { kind: ExprKind::Literal(kind), span: token.span }));
     match &token.kind {
@@ -1033,8 +1032,6 @@ fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             } else if next_is_paren && text.eq_ignore_ascii_case("reduce") {
                 alt((reduce, function_call)).parse(input)
             } else if next_is_paren || is_namespaced_call(input) {
-                function_call(input)
-            } else if is_keyword(token, source, "COUNT") {
                 function_call(input)
             } else {
                 let (rest, name) = variable(input)?;
