@@ -49,7 +49,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "set the parameter $NAME to a Cypher literal",
         details: "VALUE is a Cypher literal: `:param city 'Bakı'`, `:param years [2001, 2002]`, `:param filter {name: 'x'}`. Use it as `$city` in statements.",
     },
-    CommandSpec { name: "params", usage: "", summary: "list the parameters that are set", details: "Lists every parameter with its value." },
+    CommandSpec {
+        name: "params",
+        usage: "",
+        summary: "list the parameters that are set",
+        details: "Lists every parameter with its value.",
+    },
     CommandSpec {
         name: "source",
         usage: "FILE",
@@ -80,7 +85,12 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "show at most N rows of a table (0: all)",
         details: "A table with more rows shows the first N and says how many it left out. `:maxrows 0` shows every row. Applies to the table format only; json and csv always print everything.",
     },
-    CommandSpec { name: "quit", usage: "", summary: "leave the shell (also :exit, Ctrl-D)", details: "Leaves the shell. History is saved as you go." },
+    CommandSpec {
+        name: "quit",
+        usage: "",
+        summary: "leave the shell (also :exit, Ctrl-D)",
+        details: "Leaves the shell. History is saved as you go.",
+    },
 ];
 
 /// Other names accepted for commands.
@@ -104,10 +114,16 @@ pub enum MetaCommand {
     Schema,
     Find(String),
     Format(Option<OutputFormat>),
-    Param { name: String, value: String },
+    Param {
+        name: String,
+        value: String,
+    },
     Params,
     Source(PathBuf),
-    ExportDot { file: PathBuf, query: Option<String> },
+    ExportDot {
+        file: PathBuf,
+        query: Option<String>,
+    },
     Explain(String),
     Timing(Option<bool>),
     /// `None` shows the current limit; `Some(0)` means no limit.
@@ -126,13 +142,18 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
     let body = line.trim().trim_start_matches(':');
     let (name, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
     let rest = rest.trim();
-    let name = ALIASES.iter().find(|(alias, _)| alias.eq_ignore_ascii_case(name)).map_or(name, |(_, target)| target);
+    let name = ALIASES
+        .iter()
+        .find(|(alias, _)| alias.eq_ignore_ascii_case(name))
+        .map_or(name, |(_, target)| target);
     let usage = |name: &str| {
         let spec = COMMANDS.iter().find(|spec| spec.name == name).map_or("", |spec| spec.usage);
         format!("usage: :{name} {spec}")
     };
     let command = match name.to_ascii_lowercase().as_str() {
-        "help" => MetaCommand::Help((!rest.is_empty()).then(|| rest.trim_start_matches(':').to_owned())),
+        "help" => {
+            MetaCommand::Help((!rest.is_empty()).then(|| rest.trim_start_matches(':').to_owned()))
+        }
         "schema" => MetaCommand::Schema,
         "find" if rest.is_empty() => return Err(usage("find")),
         "find" => MetaCommand::Find(rest.to_owned()),
@@ -144,12 +165,17 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
             other => return Err(format!("unknown format `{other}`; {}", usage("format"))),
         }),
         "param" => {
-            let (param, value) = rest.split_once(|character: char| character.is_whitespace() || character == '=').ok_or_else(|| usage("param"))?;
+            let (param, value) = rest
+                .split_once(|character: char| character.is_whitespace() || character == '=')
+                .ok_or_else(|| usage("param"))?;
             let value = value.trim().trim_start_matches('=').trim();
             if param.is_empty() || value.is_empty() {
                 return Err(usage("param"));
             }
-            MetaCommand::Param { name: param.trim_start_matches('$').to_owned(), value: value.to_owned() }
+            MetaCommand::Param {
+                name: param.trim_start_matches('$').to_owned(),
+                value: value.to_owned(),
+            }
         }
         "params" => MetaCommand::Params,
         "source" if rest.is_empty() => return Err(usage("source")),
@@ -165,7 +191,10 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
                 return Err(usage("export"));
             }
             let query = query.trim().trim_end_matches(';').trim();
-            MetaCommand::ExportDot { file: PathBuf::from(file), query: (!query.is_empty()).then(|| query.to_owned()) }
+            MetaCommand::ExportDot {
+                file: PathBuf::from(file),
+                query: (!query.is_empty()).then(|| query.to_owned()),
+            }
         }
         "explain" if rest.is_empty() => return Err(usage("explain")),
         "explain" => MetaCommand::Explain(rest.trim_end_matches(';').trim_end().to_owned()),
@@ -178,7 +207,11 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
         "maxrows" => MetaCommand::MaxRows(match rest {
             "" => None,
             "all" | "none" => Some(0),
-            number => Some(number.parse().map_err(|_| format!("`{number}` is not a row count; {}", usage("maxrows")))?),
+            number => Some(
+                number
+                    .parse()
+                    .map_err(|_| format!("`{number}` is not a row count; {}", usage("maxrows")))?,
+            ),
         }),
         "quit" => MetaCommand::Quit,
         _ => return Err(unknown(name)),
@@ -188,13 +221,16 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
 
 /// True when `name` (without the colon) names a command or an alias of one.
 pub fn is_command(name: &str) -> bool {
-    COMMANDS.iter().any(|spec| spec.name.eq_ignore_ascii_case(name)) || ALIASES.iter().any(|(alias, _)| alias.eq_ignore_ascii_case(name))
+    COMMANDS.iter().any(|spec| spec.name.eq_ignore_ascii_case(name))
+        || ALIASES.iter().any(|(alias, _)| alias.eq_ignore_ascii_case(name))
 }
 
 /// The message for a command that does not exist, with the nearest real one.
 fn unknown(name: &str) -> String {
     match nearest_command(name) {
-        Some(suggestion) => format!("unknown command `:{name}`; did you mean `:{suggestion}`? (:help lists the commands)"),
+        Some(suggestion) => format!(
+            "unknown command `:{name}`; did you mean `:{suggestion}`? (:help lists the commands)"
+        ),
         None => format!("unknown command `:{name}`; :help lists the commands"),
     }
 }
@@ -202,18 +238,26 @@ fn unknown(name: &str) -> String {
 /// The command whose name is closest to `name`, when one is close enough to be a typo.
 pub fn nearest_command(name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();
-    let names = COMMANDS.iter().map(|spec| spec.name).chain(ALIASES.iter().map(|(alias, _)| *alias));
+    let names =
+        COMMANDS.iter().map(|spec| spec.name).chain(ALIASES.iter().map(|(alias, _)| *alias));
     let mut best: Option<(usize, &'static str)> = None;
     for candidate in names {
         // A prefix (`:sch`) counts as close as one typo.
-        let distance = if candidate.starts_with(&name) && !name.is_empty() { 1 } else { edit_distance(&name, candidate) };
+        let distance = if candidate.starts_with(&name) && !name.is_empty() {
+            1
+        } else {
+            edit_distance(&name, candidate)
+        };
         if best.is_none_or(|(best_distance, _)| distance < best_distance) {
             best = Some((distance, candidate));
         }
     }
     let (distance, candidate) = best?;
     let limit = if name.chars().count() <= 3 { 1 } else { 2 };
-    let target = ALIASES.iter().find(|(alias, _)| *alias == candidate).map_or(candidate, |(_, target)| target);
+    let target = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == candidate)
+        .map_or(candidate, |(_, target)| target);
     (distance <= limit).then_some(target)
 }
 
@@ -255,7 +299,8 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         let mut text = String::from(
             "Statements end with `;` and may span lines; Tab completes keywords, labels, relationship types,\nproperty keys and names; Ctrl-C cancels a running query; Ctrl-D leaves.\n\n",
         );
-        let width = COMMANDS.iter().map(|spec| spec.name.len() + spec.usage.len() + 2).max().unwrap_or(0);
+        let width =
+            COMMANDS.iter().map(|spec| spec.name.len() + spec.usage.len() + 2).max().unwrap_or(0);
         for spec in COMMANDS {
             let head = format!(":{} {}", spec.name, spec.usage);
             text.push_str(&format!("  {head:<width$}  {}\n", spec.summary));
@@ -264,9 +309,15 @@ pub fn help(topic: Option<&str>) -> Result<String, String> {
         return Ok(text);
     };
     let topic = topic.trim().trim_start_matches(':').to_ascii_lowercase();
-    let topic = ALIASES.iter().find(|(alias, _)| *alias == topic).map_or(topic.as_str(), |(_, target)| target);
+    let topic = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == topic)
+        .map_or(topic.as_str(), |(_, target)| target);
     if let Some(spec) = COMMANDS.iter().find(|spec| spec.name == topic) {
-        return Ok(format!(":{} {}\n  {}\n\n{}\n", spec.name, spec.usage, spec.summary, spec.details));
+        return Ok(format!(
+            ":{} {}\n  {}\n\n{}\n",
+            spec.name, spec.usage, spec.summary, spec.details
+        ));
     }
     match topic {
         "keys" => Ok(KEYS_HELP.to_owned()),
@@ -293,7 +344,7 @@ const CYPHER_HELP: &str = "\
   MATCH (n:NGO)-[:PARTNERS_WITH]-(d:DiasporaGroup) RETURN n.name, d.name;
   MATCH (p:Person {name: 'Rauf Zeyni'})-[r:LEADS]->(o) RETURN o.name, r.role;
   MATCH (n) WHERE n.name STARTS WITH 'Azər' RETURN labels(n), n.name LIMIT 5;
-  MATCH (o:Organization) RETURN o.name, count{(o)--()} AS degree ORDER BY degree DESC;
+  MATCH (o:Organization)--(other) RETURN o.name, count(other) AS degree ORDER BY degree DESC LIMIT 5;
   MATCH p = shortestPath((a {name: 'X'})-[*..6]-(b {name: 'Y'})) RETURN p;
   OPTIONAL MATCH, WITH, UNWIND, UNION, CASE, EXISTS { }, list comprehensions and CREATE work too.
   EXPLAIN or PROFILE before a statement shows its plan.  :schema lists what there is to ask about.
@@ -309,16 +360,34 @@ mod tests {
         assert_eq!(parse_command(":help :find"), Ok(MetaCommand::Help(Some("find".into()))));
         assert_eq!(parse_command(":schema"), Ok(MetaCommand::Schema));
         assert_eq!(parse_command(":format CSV"), Ok(MetaCommand::Format(Some(OutputFormat::Csv))));
-        assert_eq!(parse_command(":param city 'Bakı'"), Ok(MetaCommand::Param { name: "city".into(), value: "'Bakı'".into() }));
-        assert_eq!(parse_command(":param $n=[1, 2]"), Ok(MetaCommand::Param { name: "n".into(), value: "[1, 2]".into() }));
+        assert_eq!(
+            parse_command(":param city 'Bakı'"),
+            Ok(MetaCommand::Param { name: "city".into(), value: "'Bakı'".into() })
+        );
+        assert_eq!(
+            parse_command(":param $n=[1, 2]"),
+            Ok(MetaCommand::Param { name: "n".into(), value: "[1, 2]".into() })
+        );
         assert_eq!(parse_command(":params"), Ok(MetaCommand::Params));
-        assert_eq!(parse_command(":source 'my file.cypher'"), Ok(MetaCommand::Source("my file.cypher".into())));
+        assert_eq!(
+            parse_command(":source 'my file.cypher'"),
+            Ok(MetaCommand::Source("my file.cypher".into()))
+        );
         assert_eq!(
             parse_command(":export dot out.dot MATCH (n) RETURN n;"),
-            Ok(MetaCommand::ExportDot { file: "out.dot".into(), query: Some("MATCH (n) RETURN n".into()) })
+            Ok(MetaCommand::ExportDot {
+                file: "out.dot".into(),
+                query: Some("MATCH (n) RETURN n".into())
+            })
         );
-        assert_eq!(parse_command(":export dot out.dot"), Ok(MetaCommand::ExportDot { file: "out.dot".into(), query: None }));
-        assert_eq!(parse_command(":explain MATCH (n) RETURN n;"), Ok(MetaCommand::Explain("MATCH (n) RETURN n".into())));
+        assert_eq!(
+            parse_command(":export dot out.dot"),
+            Ok(MetaCommand::ExportDot { file: "out.dot".into(), query: None })
+        );
+        assert_eq!(
+            parse_command(":explain MATCH (n) RETURN n;"),
+            Ok(MetaCommand::Explain("MATCH (n) RETURN n".into()))
+        );
         assert_eq!(parse_command(":timing off"), Ok(MetaCommand::Timing(Some(false))));
         assert_eq!(parse_command(":maxrows 20"), Ok(MetaCommand::MaxRows(Some(20))));
         assert_eq!(parse_command(":maxrows all"), Ok(MetaCommand::MaxRows(Some(0))));
@@ -328,7 +397,10 @@ mod tests {
 
     #[test]
     fn bad_arguments_say_the_usage() {
-        assert_eq!(parse_command(":format xml").unwrap_err(), "unknown format `xml`; usage: :format table|json|csv");
+        assert_eq!(
+            parse_command(":format xml").unwrap_err(),
+            "unknown format `xml`; usage: :format table|json|csv"
+        );
         assert_eq!(parse_command(":param x").unwrap_err(), "usage: :param NAME VALUE");
         assert!(parse_command(":maxrows many").unwrap_err().contains("not a row count"));
         assert!(parse_command(":export png x.png").unwrap_err().contains("only `dot`"));
@@ -342,7 +414,10 @@ mod tests {
         assert_eq!(nearest_command("quti"), Some("quit"));
         assert_eq!(nearest_command("exti"), Some("quit"));
         assert_eq!(nearest_command("zzzzzz"), None);
-        assert_eq!(parse_command(":zzzzzz").unwrap_err(), "unknown command `:zzzzzz`; :help lists the commands");
+        assert_eq!(
+            parse_command(":zzzzzz").unwrap_err(),
+            "unknown command `:zzzzzz`; :help lists the commands"
+        );
     }
 
     #[test]

@@ -39,7 +39,12 @@ impl ShellHelper {
 impl Completer for ShellHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, context: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        context: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         if self.is_command(line) && wants_path(line, pos).is_some() {
             return self.filenames.complete(line, pos, context);
         }
@@ -48,7 +53,13 @@ impl Completer for ShellHelper {
         let (start, candidates) = complete(&text, offset + pos, &self.schema);
         // A completion never reaches back into lines already entered.
         let Some(start) = start.checked_sub(offset) else { return Ok((pos, Vec::new())) };
-        Ok((start, candidates.into_iter().map(|candidate| Pair { display: candidate.clone(), replacement: candidate }).collect()))
+        Ok((
+            start,
+            candidates
+                .into_iter()
+                .map(|candidate| Pair { display: candidate.clone(), replacement: candidate })
+                .collect(),
+        ))
     }
 }
 
@@ -64,8 +75,16 @@ impl Highlighter for ShellHelper {
         Cow::Owned(highlight_from(&text, self.pending.len()))
     }
 
-    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(&'s self, prompt: &'p str, _default: bool) -> Cow<'b, str> {
-        if self.colour { Cow::Owned(format!("\x1b[1;32m{prompt}\x1b[0m")) } else { Cow::Borrowed(prompt) }
+    fn highlight_prompt<'b, 's: 'b, 'p: 'b>(
+        &'s self,
+        prompt: &'p str,
+        _default: bool,
+    ) -> Cow<'b, str> {
+        if self.colour {
+            Cow::Owned(format!("\x1b[1;32m{prompt}\x1b[0m"))
+        } else {
+            Cow::Borrowed(prompt)
+        }
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {

@@ -161,7 +161,9 @@ mod tests {
     #[test]
     fn colours_each_kind_of_token() {
         assert_eq!(
-            marked("MATCH (n:NGO)-[:LEADS]->(m) WHERE m.x = $p RETURN toLower(n.name), 'a', 2.5 // done"),
+            marked(
+                "MATCH (n:NGO)-[:LEADS]->(m) WHERE m.x = $p RETURN toLower(n.name), 'a', 2.5 // done"
+            ),
             "<kw>MATCH</> (n:<label>NGO</>)-[:<type>LEADS</>]->(m) <kw>WHERE</> m.x = <param>$p</> <kw>RETURN</> <fn>toLower</>(n.name), <str>'a'</>, <num>2.5</> <comment>// done</>"
         );
     }
@@ -173,7 +175,12 @@ mod tests {
 
     #[test]
     fn keeps_every_character() {
-        for text in ["MATCH (n:`odd label`) RETURN n /* c */", "RETURN 'ə', \"İ\" , 0x1F, 12abc, §", "  \t", "RETURN [1,\n2]"] {
+        for text in [
+            "MATCH (n:`odd label`) RETURN n /* c */",
+            "RETURN 'ə', \"İ\" , 0x1F, 12abc, §",
+            "  \t",
+            "RETURN [1,\n2]",
+        ] {
             assert_eq!(strip_colours(&highlight(text)), text);
         }
     }
@@ -190,7 +197,10 @@ mod tests {
     fn commands_in_bold_unknown_in_red() {
         assert_eq!(highlight_command(":find x"), "\x1b[1m:find\x1b[0m x");
         assert_eq!(highlight_command(":nope"), "\x1b[31m:nope\x1b[0m");
-        assert_eq!(strip_colours(&highlight_command(":export dot a.dot MATCH (n) RETURN n")), ":export dot a.dot MATCH (n) RETURN n");
+        assert_eq!(
+            strip_colours(&highlight_command(":export dot a.dot MATCH (n) RETURN n")),
+            ":export dot a.dot MATCH (n) RETURN n"
+        );
         assert!(highlight_command(":explain MATCH (n)").contains("\x1b[1;34mMATCH"));
     }
 }

@@ -29,10 +29,10 @@ use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
 use anyhow::{Context as _, Result};
+use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
-use rustyline::Editor;
 
 use crate::cli::{Args, stdin_is_terminal};
 use crate::session::Session;
@@ -50,7 +50,13 @@ pub fn run(session: Session, _args: &Args) -> Result<ExitCode> {
 }
 
 fn run_piped(session: Session) -> Result<ExitCode> {
-    let mut shell = Shell::new(session, Settings::piped(), Box::new(io::stdout()), Box::new(io::stderr()), terminal_width);
+    let mut shell = Shell::new(
+        session,
+        Settings::piped(),
+        Box::new(io::stdout()),
+        Box::new(io::stderr()),
+        terminal_width,
+    );
     let mut quit = false;
     for line in io::stdin().lock().lines() {
         let line = line.context("reading stdin")?;
@@ -66,7 +72,8 @@ fn run_piped(session: Session) -> Result<ExitCode> {
 }
 
 fn run_terminal(session: Session) -> Result<ExitCode> {
-    let colour = io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
+    let colour = io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_dups(true)?
@@ -75,7 +82,10 @@ fn run_terminal(session: Session) -> Result<ExitCode> {
         .color_mode(if colour { ColorMode::Enabled } else { ColorMode::Disabled })
         .build();
     let mut editor: Editor<ShellHelper, FileHistory> = Editor::with_config(config)?;
-    let history = history_path(std::env::var_os("XDG_DATA_HOME").as_deref(), std::env::var_os("HOME").as_deref());
+    let history = history_path(
+        std::env::var_os("XDG_DATA_HOME").as_deref(),
+        std::env::var_os("HOME").as_deref(),
+    );
     if let Some(path) = &history {
         if let Some(folder) = path.parent() {
             let _ = std::fs::create_dir_all(folder);
@@ -93,12 +103,18 @@ fn run_terminal(session: Session) -> Result<ExitCode> {
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
 
     println!(
-        "Körpü {} — {} nodes, {} relationships. Statements end with `;`; Tab completes; :help lists commands.",
+        "Körpü {} — {} nodes, {} relationships. End statements with `;`; :help for help.",
         env!("CARGO_PKG_VERSION"),
         session.graph.node_count(),
         session.graph.edge_count()
     );
-    let mut shell = Shell::new(session, Settings::interactive(), Box::new(io::stdout()), Box::new(io::stderr()), terminal_width);
+    let mut shell = Shell::new(
+        session,
+        Settings::interactive(),
+        Box::new(io::stdout()),
+        Box::new(io::stderr()),
+        terminal_width,
+    );
     editor.set_helper(Some(ShellHelper::new(shell.schema(), colour)));
     loop {
         if let Some(helper) = editor.helper_mut() {
@@ -138,16 +154,19 @@ fn run_terminal(session: Session) -> Result<ExitCode> {
 /// ```
 pub fn history_path(xdg_data_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<PathBuf> {
     // The XDG specification says a relative path in the variable is to be ignored.
-    let data = xdg_data_home
-        .map(PathBuf::from)
-        .filter(|path| path.is_absolute())
-        .or_else(|| home.filter(|home| !home.is_empty()).map(|home| PathBuf::from(home).join(".local/share")))?;
+    let data =
+        xdg_data_home.map(PathBuf::from).filter(|path| path.is_absolute()).or_else(|| {
+            home.filter(|home| !home.is_empty())
+                .map(|home| PathBuf::from(home).join(".local/share"))
+        })?;
     Some(data.join("korpu").join("history"))
 }
 
 /// The terminal's width in columns, when stdout is a terminal.
 fn terminal_width() -> Option<usize> {
-    terminal_size::terminal_size_of(io::stdout()).map(|(width, _)| usize::from(width.0)).filter(|width| *width > 0)
+    terminal_size::terminal_size_of(io::stdout())
+        .map(|(width, _)| usize::from(width.0))
+        .filter(|width| *width > 0)
 }
 
 #[cfg(test)]
@@ -156,10 +175,21 @@ mod tests {
 
     #[test]
     fn history_follows_xdg() {
-        let path = |xdg: Option<&str>, home: Option<&str>| history_path(xdg.map(OsStr::new), home.map(OsStr::new));
-        assert_eq!(path(Some("/data"), Some("/home/a")), Some(PathBuf::from("/data/korpu/history")));
-        assert_eq!(path(Some("relative"), Some("/home/a")), Some(PathBuf::from("/home/a/.local/share/korpu/history")));
-        assert_eq!(path(Some(""), Some("/home/a")), Some(PathBuf::from("/home/a/.local/share/korpu/history")));
+        let path = |xdg: Option<&str>, home: Option<&str>| {
+            history_path(xdg.map(OsStr::new), home.map(OsStr::new))
+        };
+        assert_eq!(
+            path(Some("/data"), Some("/home/a")),
+            Some(PathBuf::from("/data/korpu/history"))
+        );
+        assert_eq!(
+            path(Some("relative"), Some("/home/a")),
+            Some(PathBuf::from("/home/a/.local/share/korpu/history"))
+        );
+        assert_eq!(
+            path(Some(""), Some("/home/a")),
+            Some(PathBuf::from("/home/a/.local/share/korpu/history"))
+        );
         assert_eq!(path(None, None), None);
     }
 

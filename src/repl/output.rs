@@ -20,6 +20,9 @@ use super::commands::OutputFormat;
 /// The properties that name a node, in order of preference; a node with one of them
 /// shows only that one.
 const NAMING_KEYS: &[&str] = &["name", "name_en", "title", "short_name"];
+/// Properties longer than this (as text) are left out of the short form of a node or
+/// relationship.
+const MAX_SHORT_VALUE: usize = 30;
 /// Columns are never cut narrower than this, even when the table then overflows.
 const MIN_COLUMN_WIDTH: usize = 8;
 /// Without a terminal, values are cut at this width (as `korpu query` does).
@@ -58,9 +61,14 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
     let shown = view.max_rows.map_or(total, |max| max.min(total));
     let rows: Vec<Vec<Value>> = result.rows[..shown]
         .iter()
-        .map(|row| row.iter().map(|value| Value::from(one_line(&brief_cell(value, graph)).as_str())).collect())
+        .map(|row| {
+            row.iter()
+                .map(|value| Value::from(one_line(&brief_cell(value, graph)).as_str()))
+                .collect()
+        })
         .collect();
-    let mut natural: Vec<usize> = result.columns.iter().map(|column| display_width(column)).collect();
+    let mut natural: Vec<usize> =
+        result.columns.iter().map(|column| display_width(column)).collect();
     for row in &rows {
         for (column, value) in row.iter().enumerate() {
             let width = value.as_str().map_or(0, display_width);
@@ -160,13 +168,13 @@ pub fn brief_cell(value: &Value, graph: &Graph) -> String {
 fn brief_value(value: &Value, graph: &Graph) -> String {
     match value {
         Value::Node(node) => brief_node(*node, graph),
-        Value::Relationship(edge) => value_text(&Value::Relationship(*edge), graph),
+        Value::Relationship(edge) => brief_relationship(*edge, graph),
         Value::Path(path) => {
             let mut text = brief_node(path.nodes[0], graph);
             for (edge, node) in path.relationships.iter().zip(&path.nodes[1..]) {
                 let forward = graph.edge_endpoints(*edge).0 != *node;
                 text.push_str(if forward { "-" } else { "<-" });
-                text.push_str(&relationship_text(*edge, graph));
+                text.push_str(&brief_relationship(*edge, graph));
                 text.push_str(if forward { "->" } else { "-" });
                 text.push_str(&brief_node(*node, graph));
             }
@@ -191,26 +199,59 @@ fn brief_value(value: &Value, graph: &Graph) -> String {
     }
 }
 
-fn relationship_text(edge: EdgeId, graph: &Graph) -> String {
-    value_text(&Value::Relationship(edge), graph)
+/// `[:LEADS {role: 'president'}]`: the type and the short properties; prose such as
+/// sources and quotes would drown the shape of a path.
+fn brief_relationship(edge: EdgeId, graph: &Graph) -> String {
+    let mut text = String::from("[:");
+    let _ = write_name(&mut text, graph.edge_type(edge));
+    text.push_str(&short_properties(graph.edge_properties(edge), graph));
+    text.push(']');
+    text
 }
 
-/// `(:NGO {name: '…'})` when the node has a naming property, else every property.
+/// `(:NGO {name: '…'})` when the node has a naming property, else its short properties.
 fn brief_node(node: NodeId, graph: &Graph) -> String {
-    let naming = NAMING_KEYS.iter().find_map(|key| graph.node_property_by_name(node, key).map(|value| (*key, value)));
-    let Some((key, value)) = naming else {
-        return value_text(&Value::Node(node), graph);
-    };
     let mut text = String::from("(");
     for label in graph.node_labels(node) {
         text.push(':');
         let _ = write_name(&mut text, label);
     }
-    if text.len() > 1 {
-        text.push(' ');
-    }
-    let _ = write!(text, "{{{key}: {}}})", value_text(value, graph));
+    let naming = NAMING_KEYS
+        .iter()
+        .find_map(|key| graph.node_property_by_name(node, key).map(|value| (*key, value)));
+    let properties = match naming {
+        Some((key, value)) => format!(" {{{key}: {}}}", value_text(value, graph)),
+        None => short_properties(graph.node_properties(node), graph),
+    };
+    // `( {…})` reads badly without a label before the space.
+    text.push_str(if text.len() == 1 { properties.trim_start() } else { &properties });
+    text.push(')');
     text
+}
+
+/// ` {key: value, …}` of the properties whose values are short, sorted by key; empty
+/// when there are none.
+fn short_properties<'a>(
+    properties: impl Iterator<Item = (&'a str, &'a Value)>,
+    graph: &Graph,
+) -> String {
+    let mut shown: Vec<(&str, String)> = properties
+        .map(|(key, value)| (key, value_text(value, graph)))
+        .filter(|(_, text)| text.chars().count() <= MAX_SHORT_VALUE)
+        .collect();
+    if shown.is_empty() {
+        return String::new();
+    }
+    shown.sort();
+    let entries: Vec<String> = shown
+        .into_iter()
+        .map(|(key, text)| {
+            let mut entry = String::new();
+            let _ = write_name(&mut entry, key);
+            format!("{entry}: {text}")
+        })
+        .collect();
+    format!(" {{{}}}", entries.join(", "))
 }
 
 #[cfg(test)]
@@ -219,9 +260,27 @@ mod tests {
 
     fn graph() -> (Graph, NodeId, NodeId, EdgeId) {
         let mut graph = Graph::default();
-        let ngo = graph.add_node(Some("o"), &["NGO"], vec![("name".into(), "Forum".into()), ("quote".into(), "long".into())]).unwrap();
-        let group = graph.add_node(Some("g"), &["DiasporaGroup"], vec![("name_en".into(), "Latvia".into())]).unwrap();
-        let edge = graph.add_edge(ngo, group, "PARTNERS_WITH", vec![]).unwrap();
+        let ngo = graph
+            .add_node(
+                Some("o"),
+                &["NGO"],
+                vec![("name".into(), "Forum".into()), ("quote".into(), "long".into())],
+            )
+            .unwrap();
+        let group = graph
+            .add_node(Some("g"), &["DiasporaGroup"], vec![("name_en".into(), "Latvia".into())])
+            .unwrap();
+        let edge = graph
+            .add_edge(
+                ngo,
+                group,
+                "PARTNERS_WITH",
+                vec![
+                    ("since".into(), Value::Int(2019)),
+                    ("quote".into(), "a long quotation from the source text".into()),
+                ],
+            )
+            .unwrap();
         (graph, ngo, group, edge)
     }
 
@@ -232,18 +291,37 @@ mod tests {
     #[test]
     fn nodes_relationships_and_paths_read_short() {
         let (graph, ngo, group, edge) = graph();
-        let path = Value::Path(std::sync::Arc::new(crate::graph::Path { nodes: vec![ngo, group], relationships: vec![edge] }));
-        assert_eq!(brief_cell(&path, &graph), "(:NGO {name: 'Forum'})-[:PARTNERS_WITH]->(:DiasporaGroup {name_en: 'Latvia'})");
-        let backwards = Value::Path(std::sync::Arc::new(crate::graph::Path { nodes: vec![group, ngo], relationships: vec![edge] }));
-        assert_eq!(brief_cell(&backwards, &graph), "(:DiasporaGroup {name_en: 'Latvia'})<-[:PARTNERS_WITH]-(:NGO {name: 'Forum'})");
-        assert_eq!(brief_cell(&Value::List(vec![Value::Node(ngo), Value::from("x")]), &graph), "[(:NGO {name: 'Forum'}), 'x']");
+        let path = Value::Path(std::sync::Arc::new(crate::graph::Path {
+            nodes: vec![ngo, group],
+            relationships: vec![edge],
+        }));
+        assert_eq!(
+            brief_cell(&path, &graph),
+            "(:NGO {name: 'Forum'})-[:PARTNERS_WITH {since: 2019}]->(:DiasporaGroup {name_en: 'Latvia'})"
+        );
+        let backwards = Value::Path(std::sync::Arc::new(crate::graph::Path {
+            nodes: vec![group, ngo],
+            relationships: vec![edge],
+        }));
+        assert_eq!(
+            brief_cell(&backwards, &graph),
+            "(:DiasporaGroup {name_en: 'Latvia'})<-[:PARTNERS_WITH {since: 2019}]-(:NGO {name: 'Forum'})"
+        );
+        assert_eq!(
+            brief_cell(&Value::List(vec![Value::Node(ngo), Value::from("x")]), &graph),
+            "[(:NGO {name: 'Forum'}), 'x']"
+        );
     }
 
     #[test]
     fn tables_fit_the_width_with_an_ellipsis() {
         let (graph, _, _, _) = graph();
         let long = "Azərbaycan ".repeat(20);
-        let result = QueryResult { columns: vec!["id".into(), "text".into()], rows: vec![vec![Value::Int(1), Value::from(long.as_str())]], stats: Default::default() };
+        let result = QueryResult {
+            columns: vec!["id".into(), "text".into()],
+            rows: vec![vec![Value::Int(1), Value::from(long.as_str())]],
+            stats: Default::default(),
+        };
         let text = render_result(&result, &graph, &table_view(None, Some(40)));
         for line in text.lines().take(5) {
             assert_eq!(display_width(line), 40, "{text}");
@@ -255,10 +333,14 @@ mod tests {
     #[test]
     fn wide_characters_align() {
         let (graph, _, _, _) = graph();
-        let rows = ["ə", "İstanbul", "北京市", "şəhər"].iter().map(|text| vec![Value::from(*text)]).collect();
+        let rows = ["ə", "İstanbul", "北京市", "şəhər"]
+            .iter()
+            .map(|text| vec![Value::from(*text)])
+            .collect();
         let result = QueryResult { columns: vec!["city".into()], rows, stats: Default::default() };
         let text = render_result(&result, &graph, &table_view(None, Some(80)));
-        let widths: Vec<usize> = text.lines().filter(|line| line.starts_with(['|', '+'])).map(display_width).collect();
+        let widths: Vec<usize> =
+            text.lines().filter(|line| line.starts_with(['|', '+'])).map(display_width).collect();
         assert!(widths.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
     }
 
@@ -267,10 +349,14 @@ mod tests {
         let (graph, _, _, _) = graph();
         let rows = (0..25).map(|number| vec![Value::Int(number)]).collect();
         let result = QueryResult { columns: vec!["n".into()], rows, stats: Default::default() };
-        let view = View { elapsed: Some(Duration::from_micros(1500)), ..table_view(Some(10), None) };
+        let view =
+            View { elapsed: Some(Duration::from_micros(1500)), ..table_view(Some(10), None) };
         let text = render_result(&result, &graph, &view);
         assert_eq!(text.lines().filter(|line| line.starts_with("| ")).count(), 11, "{text}");
-        assert!(text.ends_with("25 rows in 1.5 ms; 15 not shown (:maxrows 0 shows all)\n"), "{text}");
+        assert!(
+            text.ends_with("25 rows in 1.5 ms; 15 not shown (:maxrows 0 shows all)\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::query::syntax::lexer::{KEYWORDS, LexError, Punct, Token, TokenKind, tokenize, word_name};
+use crate::query::syntax::lexer::{
+    KEYWORDS, LexError, Punct, Token, TokenKind, tokenize, word_name,
+};
 
 /// What a token is, as far as colour and completion care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,13 +78,15 @@ pub fn scan_with_brackets(text: &str) -> Vec<(Scanned, Vec<Bracket>)> {
     let mut open: Vec<Bracket> = Vec::new();
     let mut scanned = Vec::with_capacity(tokens.len());
     // Comments do not count as neighbours: `n. /* x */ name` still has a key after `.`.
-    let significant: Vec<usize> = (0..tokens.len()).filter(|&index| !is_comment(&tokens[index].kind)).collect();
+    let significant: Vec<usize> =
+        (0..tokens.len()).filter(|&index| !is_comment(&tokens[index].kind)).collect();
     let mut position_in_significant: usize = 0;
     for token in &tokens {
         let previous = if is_comment(&token.kind) {
             None
         } else {
-            let previous = position_in_significant.checked_sub(1).map(|at| &tokens[significant[at]]);
+            let previous =
+                position_in_significant.checked_sub(1).map(|at| &tokens[significant[at]]);
             position_in_significant += 1;
             previous
         };
@@ -93,7 +97,8 @@ pub fn scan_with_brackets(text: &str) -> Vec<(Scanned, Vec<Bracket>)> {
             TokenKind::Punct(Punct::LParen) => open.push(Bracket::Paren),
             TokenKind::Punct(Punct::LBrace) => open.push(Bracket::Brace),
             TokenKind::Punct(Punct::LBracket) => {
-                let after_dash = previous.is_some_and(|previous| previous.kind == TokenKind::Punct(Punct::Minus));
+                let after_dash = previous
+                    .is_some_and(|previous| previous.kind == TokenKind::Punct(Punct::Minus));
                 open.push(if after_dash { Bracket::Relationship } else { Bracket::List });
             }
             TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => {
@@ -109,7 +114,13 @@ fn is_comment(kind: &TokenKind) -> bool {
     matches!(kind, TokenKind::Comment | TokenKind::Error(LexError::UnterminatedComment))
 }
 
-fn role_of(token: &Token, previous: Option<&Token>, next: Option<&Token>, open: &[Bracket], text: &str) -> Role {
+fn role_of(
+    token: &Token,
+    previous: Option<&Token>,
+    next: Option<&Token>,
+    open: &[Bracket],
+    text: &str,
+) -> Role {
     let previous_punct = previous.and_then(|previous| match previous.kind {
         TokenKind::Punct(punct) => Some(punct),
         _ => None,
@@ -124,7 +135,9 @@ fn role_of(token: &Token, previous: Option<&Token>, next: Option<&Token>, open: 
                     Some(Bracket::Brace) => {}
                     _ => return Role::Label,
                 },
-                Some(Punct::Pipe) if innermost == Some(Bracket::Relationship) => return Role::RelType,
+                Some(Punct::Pipe) if innermost == Some(Bracket::Relationship) => {
+                    return Role::RelType;
+                }
                 Some(Punct::Dot) => return Role::PropertyKey,
                 _ => {}
             }
@@ -132,7 +145,10 @@ fn role_of(token: &Token, previous: Option<&Token>, next: Option<&Token>, open: 
                 TokenKind::Punct(punct) => Some(punct),
                 _ => None,
             });
-            if innermost == Some(Bracket::Brace) && matches!(previous_punct, Some(Punct::LBrace | Punct::Comma)) && next_punct == Some(Punct::Colon) {
+            if innermost == Some(Bracket::Brace)
+                && matches!(previous_punct, Some(Punct::LBrace | Punct::Comma))
+                && next_punct == Some(Punct::Colon)
+            {
                 return Role::PropertyKey;
             }
             if token.kind == TokenKind::QuotedWord {
@@ -142,7 +158,11 @@ fn role_of(token: &Token, previous: Option<&Token>, next: Option<&Token>, open: 
             let is_keyword = KEYWORDS.iter().any(|keyword| keyword.eq_ignore_ascii_case(word));
             let calls = next_punct == Some(Punct::LParen);
             // `count(`, `exists(` are functions; `MATCH(n)` is still the keyword.
-            if calls && (!is_keyword || word.eq_ignore_ascii_case("COUNT") || word.eq_ignore_ascii_case("EXISTS")) {
+            if calls
+                && (!is_keyword
+                    || word.eq_ignore_ascii_case("COUNT")
+                    || word.eq_ignore_ascii_case("EXISTS"))
+            {
                 Role::Function
             } else if is_keyword {
                 Role::Keyword
@@ -178,7 +198,8 @@ pub struct Binding {
 /// assert_eq!(found["m"].labels, ["Person"]);
 /// ```
 pub fn bindings(text: &str) -> BTreeMap<String, Binding> {
-    let scanned: Vec<Scanned> = scan(text).into_iter().filter(|item| item.role != Role::Comment).collect();
+    let scanned: Vec<Scanned> =
+        scan(text).into_iter().filter(|item| item.role != Role::Comment).collect();
     let mut found: BTreeMap<String, Binding> = BTreeMap::new();
     for (index, item) in scanned.iter().enumerate() {
         if item.role != Role::Variable {
@@ -187,15 +208,20 @@ pub fn bindings(text: &str) -> BTreeMap<String, Binding> {
         let name = word_name(&item.token.kind, item.token.text(text));
         let mut cursor = index + 1;
         while let (Some(separator), Some(word)) = (scanned.get(cursor), scanned.get(cursor + 1)) {
-            let joins = matches!(separator.token.kind, TokenKind::Punct(Punct::Colon | Punct::Pipe));
+            let joins =
+                matches!(separator.token.kind, TokenKind::Punct(Punct::Colon | Punct::Pipe));
             if !joins {
                 break;
             }
             let word_text = word_name(&word.token.kind, word.token.text(text));
             let binding = found.entry(name.clone()).or_default();
             match word.role {
-                Role::Label if !binding.labels.contains(&word_text) => binding.labels.push(word_text),
-                Role::RelType if !binding.rel_types.contains(&word_text) => binding.rel_types.push(word_text),
+                Role::Label if !binding.labels.contains(&word_text) => {
+                    binding.labels.push(word_text)
+                }
+                Role::RelType if !binding.rel_types.contains(&word_text) => {
+                    binding.rel_types.push(word_text)
+                }
                 Role::Label | Role::RelType => {}
                 _ => break,
             }
@@ -220,11 +246,14 @@ pub fn pattern_of_open_map(items: &[(Scanned, Vec<Bracket>)], text: &str) -> Bin
         }
     }
     let mut binding = Binding::default();
-    let (Some(&brace), Some(&pattern)) = (open.last(), open.len().checked_sub(2).and_then(|below| open.get(below))) else {
+    let (Some(&brace), Some(&pattern)) =
+        (open.last(), open.len().checked_sub(2).and_then(|below| open.get(below)))
+    else {
         return binding;
     };
     let is_brace = items[brace].0.token.kind == TokenKind::Punct(Punct::LBrace);
-    let is_pattern = matches!(items[pattern].0.token.kind, TokenKind::Punct(Punct::LParen | Punct::LBracket));
+    let is_pattern =
+        matches!(items[pattern].0.token.kind, TokenKind::Punct(Punct::LParen | Punct::LBracket));
     if !is_brace || !is_pattern {
         return binding;
     }

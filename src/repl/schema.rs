@@ -53,7 +53,11 @@ impl Schema {
     pub fn of(graph: &Graph) -> Schema {
         let mut schema = Schema {
             labels: graph.label_counts().into_iter().map(|(label, _)| label.to_owned()).collect(),
-            rel_types: graph.rel_type_counts().into_iter().map(|(rel_type, _)| rel_type.to_owned()).collect(),
+            rel_types: graph
+                .rel_type_counts()
+                .into_iter()
+                .map(|(rel_type, _)| rel_type.to_owned())
+                .collect(),
             keys: graph.property_keys().into_iter().map(str::to_owned).collect(),
             ..Schema::default()
         };
@@ -73,7 +77,11 @@ impl Schema {
                 };
                 for text in texts {
                     if text.chars().count() <= MAX_VALUE_CHARS {
-                        schema.values.push(TextValue { key: key.to_owned(), labels: labels.clone(), value: text.to_owned() });
+                        schema.values.push(TextValue {
+                            key: key.to_owned(),
+                            labels: labels.clone(),
+                            value: text.to_owned(),
+                        });
                     }
                 }
             }
@@ -118,14 +126,22 @@ pub fn describe(graph: &Graph) -> String {
         .max()
         .unwrap_or(0)
         .max(12);
-    let pad = |name: &str| format!("{name}{}", " ".repeat(name_width.saturating_sub(display_width(name))));
+    let pad = |name: &str| {
+        format!("{name}{}", " ".repeat(name_width.saturating_sub(display_width(name))))
+    };
 
     let mut text = String::new();
     let _ = writeln!(text, "{} nodes, {} relationships", graph.node_count(), graph.edge_count());
     if graph.node_count() == 0 {
         return text;
     }
-    let _ = writeln!(text, "\n{:<width$}{:>6}", format!("labels ({})", labels.len()), "nodes", width = name_width + 3);
+    let _ = writeln!(
+        text,
+        "\n{:<width$}{:>6}",
+        format!("labels ({})", labels.len()),
+        "nodes",
+        width = name_width + 3
+    );
     for (label, count) in &labels {
         let _ = writeln!(text, "  {} {count:>6}", pad(label));
     }
@@ -140,15 +156,26 @@ pub fn describe(graph: &Graph) -> String {
             });
             let pairs = pairs.unwrap_or_default();
             for (position, ((start, end), pair_count)) in pairs.iter().enumerate() {
-                let head = if position == 0 { format!("  {} {count:>6}", pad(rel_type)) } else { " ".repeat(name_width + 9) };
-                let tally = if pairs.len() > 1 { format!("  ×{pair_count}") } else { String::new() };
+                let head = if position == 0 {
+                    format!("  {} {count:>6}", pad(rel_type))
+                } else {
+                    " ".repeat(name_width + 9)
+                };
+                let tally =
+                    if pairs.len() > 1 { format!("  ×{pair_count}") } else { String::new() };
                 let _ = writeln!(text, "{head}  ({start})-[:{rel_type}]->({end}){tally}");
             }
         }
     }
     if !all_keys.is_empty() {
         let title = format!("property keys ({})", all_keys.len());
-        let _ = writeln!(text, "\n{title:<width$}{:>6}  {:>6}", "nodes", "rels", width = name_width + 3);
+        let _ = writeln!(
+            text,
+            "\n{title:<width$}{:>6}  {:>6}",
+            "nodes",
+            "rels",
+            width = name_width + 3
+        );
         for key in all_keys {
             let on_nodes = node_keys.get(key).copied().unwrap_or(0);
             let on_edges = edge_keys.get(key).copied().unwrap_or(0);
@@ -169,8 +196,15 @@ mod tests {
 
     fn tiny() -> Graph {
         let mut graph = Graph::default();
-        let person = graph.add_node(Some("p"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
-        let ngo = graph.add_node(Some("o"), &["NGO"], vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))]).unwrap();
+        let person =
+            graph.add_node(Some("p"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
+        let ngo = graph
+            .add_node(
+                Some("o"),
+                &["NGO"],
+                vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))],
+            )
+            .unwrap();
         graph.add_edge(person, ngo, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
         graph
     }

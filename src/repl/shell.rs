@@ -86,7 +86,13 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn new(session: Session, settings: Settings, out: Box<dyn Write>, err: Box<dyn Write>, terminal_width: fn() -> Option<usize>) -> Self {
+    pub fn new(
+        session: Session,
+        settings: Settings,
+        out: Box<dyn Write>,
+        err: Box<dyn Write>,
+        terminal_width: fn() -> Option<usize>,
+    ) -> Self {
         let mut schema = Schema::of(&session.graph);
         schema.params = session.params.keys().cloned().collect();
         Shell {
@@ -124,7 +130,9 @@ impl Shell {
     pub fn feed(&mut self, input: &str) -> (Flow, Vec<String>) {
         let mut entries = Vec::new();
         for line in input.split('\n') {
-            if self.feed_line(line.strip_suffix('\r').unwrap_or(line), &mut entries) == Flow::Quit || self.closed {
+            if self.feed_line(line.strip_suffix('\r').unwrap_or(line), &mut entries) == Flow::Quit
+                || self.closed
+            {
                 return (Flow::Quit, entries);
             }
         }
@@ -209,7 +217,12 @@ impl Shell {
     /// Keeps a result for `:export dot`, and refreshes the schema when it wrote.
     fn remember(&mut self, result: QueryResult) {
         let stats = result.stats;
-        if stats.nodes_created + stats.relationships_created + stats.properties_set + stats.labels_added > 0 {
+        if stats.nodes_created
+            + stats.relationships_created
+            + stats.properties_set
+            + stats.labels_added
+            > 0
+        {
             self.refresh_schema();
         }
         self.last_result = Some(result);
@@ -241,7 +254,9 @@ impl Shell {
                 self.say(&text);
             }
             MetaCommand::Find(text) => self.find(&text),
-            MetaCommand::Format(None) => self.say(&format!("format: {}\n", format_name(self.settings.format))),
+            MetaCommand::Format(None) => {
+                self.say(&format!("format: {}\n", format_name(self.settings.format)))
+            }
             MetaCommand::Format(Some(format)) => self.settings.format = format,
             MetaCommand::Param { name, value } => match parse_literal(&value) {
                 Ok(parsed) => {
@@ -256,7 +271,10 @@ impl Shell {
             MetaCommand::Params => {
                 let mut text = String::new();
                 for (name, value) in &self.session.params {
-                    text.push_str(&format!("${name} = {}\n", value_text(value, &self.session.graph)));
+                    text.push_str(&format!(
+                        "${name} = {}\n",
+                        value_text(value, &self.session.graph)
+                    ));
                 }
                 if text.is_empty() {
                     text.push_str("no parameters; set one with :param NAME VALUE\n");
@@ -272,7 +290,9 @@ impl Shell {
                     self.fail(rendered.trim_end());
                 }
             },
-            MetaCommand::Timing(None) => self.say(&format!("timing: {}\n", if self.settings.timing { "on" } else { "off" })),
+            MetaCommand::Timing(None) => {
+                self.say(&format!("timing: {}\n", if self.settings.timing { "on" } else { "off" }))
+            }
             MetaCommand::Timing(Some(on)) => self.settings.timing = on,
             MetaCommand::MaxRows(None) => {
                 let text = match self.settings.max_rows {
@@ -294,14 +314,26 @@ impl Shell {
             return;
         }
         let result = QueryResult {
-            columns: vec!["score".into(), "name".into(), "labels".into(), "id".into(), "matched".into()],
+            columns: vec![
+                "score".into(),
+                "name".into(),
+                "labels".into(),
+                "id".into(),
+                "matched".into(),
+            ],
             rows: hits
                 .iter()
                 .map(|hit| {
                     vec![
                         Value::Int(i64::from(hit.score)),
                         graph.node_property_by_name(hit.node, "name").cloned().unwrap_or_default(),
-                        Value::from(graph.node_labels(hit.node).map(|label| format!(":{label}")).collect::<String>().as_str()),
+                        Value::from(
+                            graph
+                                .node_labels(hit.node)
+                                .map(|label| format!(":{label}"))
+                                .collect::<String>()
+                                .as_str(),
+                        ),
                         Value::from(graph.node_key(hit.node)),
                         Value::from(format!("{}: {}", hit.field, hit.matched).as_str()),
                     ]
@@ -309,14 +341,18 @@ impl Shell {
                 .collect(),
             stats: Default::default(),
         };
-        let view = View { format: OutputFormat::Table, max_rows: None, elapsed: None, ..self.view(None) };
+        let view =
+            View { format: OutputFormat::Table, max_rows: None, elapsed: None, ..self.view(None) };
         let rendered = render_result(&result, graph, &view);
         self.say(&rendered);
     }
 
     fn source(&mut self, path: &std::path::Path) -> Flow {
         if self.source_depth >= MAX_SOURCE_DEPTH {
-            self.fail(&format!(":source nests deeper than {MAX_SOURCE_DEPTH} files; stopped at {}", path.display()));
+            self.fail(&format!(
+                ":source nests deeper than {MAX_SOURCE_DEPTH} files; stopped at {}",
+                path.display()
+            ));
             return Flow::Continue;
         }
         let text = match std::fs::read_to_string(path) {
@@ -334,7 +370,10 @@ impl Shell {
                 ScriptItem::Statement { span } => {
                     let ran = self.run_statement(&text, span, &origin);
                     if ran != Ran::Ok {
-                        self.warn(&format!("stopped {origin} at the {} above\n", if ran == Ran::Cancelled { "cancel" } else { "error" }));
+                        self.warn(&format!(
+                            "stopped {origin} at the {} above\n",
+                            if ran == Ran::Cancelled { "cancel" } else { "error" }
+                        ));
                         break;
                     }
                 }
@@ -378,7 +417,11 @@ impl Shell {
         let graph = &self.session.graph;
         let subgraph = Subgraph::collect([result], graph);
         let has_paths = result.rows.iter().flatten().any(|value| matches!(value, Value::Path(_)));
-        let dot = write_dot(&subgraph, graph, &DotOptions { left_to_right: has_paths, ..DotOptions::default() });
+        let dot = write_dot(
+            &subgraph,
+            graph,
+            &DotOptions { left_to_right: has_paths, ..DotOptions::default() },
+        );
         let (nodes, edges) = (subgraph.nodes.len(), subgraph.edges.len());
         match std::fs::write(file, dot) {
             Ok(()) => self.say(&format!("wrote {nodes} nodes and {edges} relationships to {} (render: dot -Tsvg {} -o graph.svg)\n", file.display(), file.display())),
@@ -450,7 +493,13 @@ mod tests {
 
     fn shell() -> (Shell, Captured, Captured) {
         let (out, err) = (Captured::default(), Captured::default());
-        let shell = Shell::new(Session::new(crate::graph::Graph::default()), Settings::piped(), Box::new(out.clone()), Box::new(err.clone()), || Some(80));
+        let shell = Shell::new(
+            Session::new(crate::graph::Graph::default()),
+            Settings::piped(),
+            Box::new(out.clone()),
+            Box::new(err.clone()),
+            || Some(80),
+        );
         (shell, out, err)
     }
 
@@ -509,7 +558,10 @@ mod tests {
         let (mut shell, _, err) = shell();
         shell.feed("RETURN 1 AS a,\n  x AS b;");
         let text = err.take();
-        assert!(text.contains("variable `x` is not defined") && text.contains("input:2:3"), "{text}");
+        assert!(
+            text.contains("variable `x` is not defined") && text.contains("input:2:3"),
+            "{text}"
+        );
         assert!(shell.failed);
     }
 
