@@ -17,6 +17,7 @@
 pub mod graph;
 pub mod load;
 pub mod text;
+pub mod stack;
 pub mod query;
 pub mod diagnostic;
 pub mod render;

@@ -4,5 +4,7 @@
 
 mod cli;
 mod data;
+mod robustness;
+mod repl;
 mod scripts;
 mod tck;

@@ -21,7 +21,7 @@ pub(crate) fn eval_predicate(expr: &Expr, row: &mut Row, context: &Context<'_>) 
 }
 
 pub(crate) fn eval(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value, ExecError> {
-    eval_inner(expr, row, context).map_err(|error| error.at(expr.span))
+    crate::stack::grow(|| eval_inner(expr, row, context)).map_err(|error| error.at(expr.span))
 }
 
 fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value, ExecError> {
@@ -235,6 +235,15 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
                 Some(Err(error)) => return Err(error),
                 None => Value::Bool(false),
             }
+        }
+        ExprKind::CollectSubquery(plan, map) => {
+            let rows = open(plan, context, Argument::One(row.clone()))?;
+            let mut values = Vec::new();
+            for inner in rows {
+                let mut inner = inner?;
+                values.push(eval(map, &mut inner, context)?);
+            }
+            Value::List(values)
         }
         ExprKind::MapProjection(subject, items) => {
             let subject = eval(subject, row, context)?;

@@ -72,7 +72,7 @@ fn flat_map_rows<'g>(input: RowIter<'g>, context: &'g Context<'g>, mut expand: i
 }
 
 pub(crate) fn open<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
-    let iterator = open_unprofiled(op, context, argument)?;
+    let iterator = crate::stack::grow(|| open_unprofiled(op, context, argument))?;
     Ok(match context.profile {
         Some(profile) => Box::new(Profiled { inner: iterator, key: op as *const Op as usize, profile }),
         None => iterator,

@@ -266,6 +266,9 @@ pub enum ExprKind {
     Reduce { accumulator: Slot, init: Box<Expr>, slot: Slot, list: Box<Expr>, expr: Box<Expr> },
     /// Does the sub-plan, run with this row as its argument, produce any row?
     Exists(Box<Op>),
+    /// The sub-plan run with this row as its argument, `map` evaluated on each of its
+    /// rows, collected into a list (pattern comprehensions).
+    CollectSubquery(Box<Op>, Box<Expr>),
     MapProjection(Box<Expr>, Vec<MapProjectionItem>),
     /// Assembles a path from node slots and relationship (or relationship-list) slots.
     BuildPath(Vec<PathStep>),
@@ -706,6 +709,7 @@ impl<'a> Display for ExprDisplay<'a> {
             ExprKind::Quantifier { kind, slot, list, .. } => write!(f, "{kind:?}({} IN {} …)", plan.slot_name(*slot), show(list)),
             ExprKind::Reduce { .. } => f.write_str("reduce(…)"),
             ExprKind::Exists(_) => f.write_str("EXISTS {…}"),
+            ExprKind::CollectSubquery(_, map) => write!(f, "[(…) | {}]", show(map)),
             ExprKind::MapProjection(subject, _) => write!(f, "{} {{…}}", show(subject)),
             ExprKind::Degree { node, dir, types, to_labels } => {
                 let arrow = match dir {

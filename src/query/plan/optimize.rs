@@ -24,6 +24,10 @@ pub fn optimize(mut plan: Plan) -> Plan {
 }
 
 fn rewrite(op: Op) -> Op {
+    crate::stack::grow(|| rewrite_here(op))
+}
+
+fn rewrite_here(op: Op) -> Op {
     let op = rewrite_children(op);
     let op = fuse_target_labels(op);
     let op = seek_range(op);
@@ -217,7 +221,7 @@ fn reads_slot(expr: &Expr, slot: Slot) -> bool {
         ExprKind::Quantifier { list, predicate, .. } => reads_slot(list, slot) || predicate.as_ref().is_some_and(|predicate| reads_slot(predicate, slot)),
         ExprKind::Reduce { init, list, expr, .. } => reads_slot(init, slot) || reads_slot(list, slot) || reads_slot(expr, slot),
         // A sub-plan sees the whole row.
-        ExprKind::Exists(_) => true,
+        ExprKind::Exists(_) | ExprKind::CollectSubquery(_, _) => true,
         ExprKind::MapProjection(subject, items) => {
             reads_slot(subject, slot) || items.iter().any(|item| matches!(item, MapProjectionItem::Entry(_, value) if reads_slot(value, slot)))
         }

@@ -1180,6 +1180,10 @@ impl<'a> Planner<'a> {
     // Expressions
 
     fn plan_expr(&mut self, expr: &ast::Expr, scope: &Scope, context: Context) -> Result<Expr, PlanError> {
+        crate::stack::grow(|| self.plan_expr_here(expr, scope, context))
+    }
+
+    fn plan_expr_here(&mut self, expr: &ast::Expr, scope: &Scope, context: Context) -> Result<Expr, PlanError> {
         let span = expr.span;
         let make = |kind: ExprKind| Ok(Expr { kind, span });
         match &expr.kind {
@@ -1350,6 +1354,13 @@ impl<'a> Planner<'a> {
                 let sub = self.plan_pattern(Op::Argument, std::slice::from_ref(&part), None, &mut inner, PatternUse::Predicate)?;
                 make(ExprKind::Exists(Box::new(sub)))
             }
+            ast::ExprKind::PatternComprehension(comprehension) => {
+                let part = ast::PatternPart { variable: comprehension.variable.clone(), selector: ast::PathSelector::All, element: comprehension.element.clone(), span };
+                let mut inner = scope.clone();
+                let sub = self.plan_pattern(Op::Argument, std::slice::from_ref(&part), comprehension.filter.as_ref(), &mut inner, PatternUse::Predicate)?;
+                let map = self.plan_expr(&comprehension.map, &inner, Context::Plain)?;
+                make(ExprKind::CollectSubquery(Box::new(sub), Box::new(map)))
+            }
             ast::ExprKind::Exists(subquery) => {
                 let mut inner = scope.clone();
                 let sub = self.plan_pattern(Op::Argument, &subquery.pattern, subquery.where_clause.as_ref(), &mut inner, PatternUse::Predicate)?;
@@ -1431,7 +1442,7 @@ fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
             visit(&reduce.init);
             visit(&reduce.list);
         }
-        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) => {}
+        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) | ast::ExprKind::PatternComprehension(_) => {}
         ast::ExprKind::MapProjection(subject, items) => {
             visit(subject);
             for item in items {
@@ -1485,7 +1496,7 @@ fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr
             visit(&mut reduce.init);
             visit(&mut reduce.list);
         }
-        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) => {}
+        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) | ast::ExprKind::PatternComprehension(_) => {}
         ast::ExprKind::MapProjection(subject, items) => {
             visit(subject);
             for item in items {
@@ -1578,6 +1589,17 @@ pub(crate) fn free_variables(expr: &ast::Expr, locals: &mut Vec<String>, out: &m
             element_variables(element, &mut names);
             out.extend(names.into_iter().map(|name| name.name.clone()).filter(|name| !locals.contains(name)));
             pattern_property_variables(element, locals, out);
+        }
+        ast::ExprKind::PatternComprehension(comprehension) => {
+            let mut names = Vec::new();
+            element_variables(&comprehension.element, &mut names);
+            let bound: Vec<String> = names.iter().map(|name| name.name.clone()).collect();
+            out.extend(bound.iter().filter(|name| !locals.contains(name)).cloned());
+            pattern_property_variables(&comprehension.element, locals, out);
+            if let Some(filter) = &comprehension.filter {
+                free_variables(filter, locals, out);
+            }
+            free_variables(&comprehension.map, locals, out);
         }
         ast::ExprKind::Exists(subquery) => {
             for part in &subquery.pattern {

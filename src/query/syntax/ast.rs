@@ -238,6 +238,16 @@ pub enum ExprKind {
     MapProjection(Box<Expr>, Vec<MapProjectionItem>),
     /// `reduce(acc = init, x IN list | expr)`
     Reduce(Box<Reduce>),
+    /// `[p = (a)-->(b) WHERE pred | expr]`: one value per match of the pattern.
+    PatternComprehension(Box<PatternComprehension>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatternComprehension {
+    pub variable: Option<Ident>,
+    pub element: PatternElement,
+    pub filter: Option<Expr>,
+    pub map: Expr,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -633,7 +643,11 @@ fn write_operand(f: &mut Formatter<'_>, expr: &Expr, minimum: u8) -> fmt::Result
     }
 }
 
-fn write_expr(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Result {
+fn write_expr(f: &mut Formatter<'_>, expr: &Expr, context: u8) -> fmt::Result {
+    crate::stack::grow(|| write_expr_here(f, expr, context))
+}
+
+fn write_expr_here(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Result {
     match &expr.kind {
         ExprKind::Literal(literal) => write_literal(f, literal),
         ExprKind::Parameter(name) => {
@@ -667,11 +681,14 @@ fn write_expr(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Result {
             }
             UnaryOp::Minus => {
                 f.write_char('-')?;
-                // Keep `- -1` from printing as the comment-free but different `--1`.
-                if matches!(operand.kind, ExprKind::Unary(UnaryOp::Minus, _))
-                    || matches!(operand.kind, ExprKind::Literal(Literal::Integer(n)) if n < 0)
-                    || matches!(operand.kind, ExprKind::Literal(Literal::Float(n)) if n.is_sign_negative())
-                {
+                // A number right after `-` would read back as a negative literal, and
+                // `--` would start a comment-free but different token run: keep them apart.
+                if matches!(operand.kind, ExprKind::Literal(Literal::Integer(_) | Literal::Float(_))) {
+                    f.write_char('(')?;
+                    write_expr(f, operand, 0)?;
+                    return f.write_char(')');
+                }
+                if matches!(operand.kind, ExprKind::Unary(UnaryOp::Minus, _)) {
                     f.write_char(' ')?;
                 }
                 write_operand(f, operand, 10)
@@ -793,6 +810,17 @@ fn write_expr(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Result {
                 }
             }
             f.write_char('}')
+        }
+        ExprKind::PatternComprehension(comprehension) => {
+            f.write_char('[')?;
+            if let Some(variable) = &comprehension.variable {
+                write!(f, "{variable} = ")?;
+            }
+            write!(f, "{}", comprehension.element)?;
+            if let Some(filter) = &comprehension.filter {
+                write!(f, " WHERE {filter}")?;
+            }
+            write!(f, " | {}]", comprehension.map)
         }
         ExprKind::Reduce(reduce) => write!(
             f,

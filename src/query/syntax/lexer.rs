@@ -186,7 +186,8 @@ fn comment(input: &str) -> IResult<&str, TokenKind> {
     if let Some(body) = input.strip_prefix("/*") {
         return Ok(match body.find("*/") {
             Some(end) => (&body[end + 2..], TokenKind::Comment),
-            None => ("", TokenKind::Error(LexError::UnterminatedComment)),
+            // The rest of the input, as a suffix of it (nom measures offsets by pointer).
+            None => (&body[body.len()..], TokenKind::Error(LexError::UnterminatedComment)),
         });
     }
     Err(nom::Err::Error(nom::error::Error::new(input, nom::error::ErrorKind::Tag)))
@@ -204,7 +205,7 @@ fn string_literal(input: &str) -> IResult<&str, TokenKind> {
             return Ok((&body[offset + 1..], TokenKind::String));
         }
     }
-    Ok(("", TokenKind::Error(LexError::UnterminatedString)))
+    Ok((&body[body.len()..], TokenKind::Error(LexError::UnterminatedString)))
 }
 
 fn quoted_word(input: &str) -> IResult<&str, TokenKind> {
@@ -220,7 +221,7 @@ fn quoted_word(input: &str) -> IResult<&str, TokenKind> {
             return Ok((&body[offset + 1..], TokenKind::QuotedWord));
         }
     }
-    Ok(("", TokenKind::Error(LexError::UnterminatedQuotedName)))
+    Ok((&body[body.len()..], TokenKind::Error(LexError::UnterminatedQuotedName)))
 }
 
 fn number(input: &str) -> IResult<&str, TokenKind> {

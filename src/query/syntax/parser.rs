@@ -8,6 +8,7 @@
 //! Does not resolve names or look at the graph; see `plan` for that.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::iter::{Cloned, Enumerate};
 use std::slice::Iter;
 
@@ -23,6 +24,14 @@ use crate::query::error::ParseError;
 
 /// Deepest bracket nesting accepted; deeper input gets an error instead of recursion.
 const MAX_NESTING: usize = 200;
+
+/// Deepest expression tree accepted. Later stages walk expressions recursively, so the
+/// parser refuses deeper trees (a chain of 10,000 `+` is 10,000 levels deep) rather than
+/// let a later stage run out of stack.
+pub const MAX_EXPRESSION_DEPTH: usize = 256;
+
+/// Most relationships one pattern may chain; the plan's depth grows with it.
+pub const MAX_PATTERN_LENGTH: usize = 256;
 
 /// Parses one statement (an optional trailing `;` is allowed).
 ///
@@ -43,7 +52,8 @@ pub fn parse(source: &str) -> Result<Statement, ParseError> {
         });
     }
     check_nesting(&tokens)?;
-    let input = Tokens { tokens: &tokens, source };
+    let depth = Cell::new(0);
+    let input = Tokens { tokens: &tokens, source, depth: &depth };
     match statement(input) {
         Ok((rest, parsed)) => match rest.tokens.first() {
             None => Ok(parsed),
@@ -72,7 +82,8 @@ pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
         return Err(ParseError { span: token.span, code: "UnexpectedSyntax", message: "invalid token".into(), opened_at: None });
     }
     check_nesting(&tokens)?;
-    let input = Tokens { tokens: &tokens, source };
+    let depth = Cell::new(0);
+    let input = Tokens { tokens: &tokens, source, depth: &depth };
     match expression(input) {
         Ok((rest, parsed)) => match rest.tokens.first() {
             None => Ok(parsed),
@@ -135,6 +146,8 @@ fn check_nesting(tokens: &[Token]) -> Result<(), ParseError> {
 struct Tokens<'a> {
     tokens: &'a [Token],
     source: &'a str,
+    /// Depth of the expression tree being built at this point (see `deeper`).
+    depth: &'a Cell<usize>,
 }
 
 impl<'a> Input for Tokens<'a> {
@@ -147,11 +160,11 @@ impl<'a> Input for Tokens<'a> {
     }
 
     fn take(&self, index: usize) -> Self {
-        Tokens { tokens: &self.tokens[..index], source: self.source }
+        Tokens { tokens: &self.tokens[..index], source: self.source, depth: self.depth }
     }
 
     fn take_from(&self, index: usize) -> Self {
-        Tokens { tokens: &self.tokens[index..], source: self.source }
+        Tokens { tokens: &self.tokens[index..], source: self.source, depth: self.depth }
     }
 
     fn take_split(&self, index: usize) -> (Self, Self) {
@@ -603,15 +616,22 @@ fn pattern_part(input: Tokens<'_>) -> PResult<'_, PatternPart> {
 fn pattern_element(input: Tokens<'_>) -> PResult<'_, PatternElement> {
     // `((a)-->(b))`: a parenthesised pattern element.
     if peek_punct(input, Punct::LParen) && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen)) {
-        let open = input.tokens[0].span;
+        // Only a real chain inside counts: `((n) IS NULL)` is a parenthesised expression.
         if let Ok((rest, element)) = pattern_element(input.skip(1)) {
-            let (rest, _) = opened(cut(punct(Punct::RParen)).parse(rest), open)?;
-            return Ok((rest, element));
+            if !element.chain.is_empty() {
+                if let Ok((rest, _)) = punct(Punct::RParen)(rest) {
+                    return Ok((rest, element));
+                }
+            }
         }
     }
     let (mut input, start) = node_pattern(input)?;
     let mut chain = Vec::new();
     while peek_punct(input, Punct::Minus) || (peek_punct(input, Punct::Lt) && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::Minus))) {
+        if chain.len() == MAX_PATTERN_LENGTH {
+            let span = input.first().map(|token| token.span).unwrap_or_default();
+            return fail_with(input, "UnexpectedSyntax", format!("a pattern may chain at most {MAX_PATTERN_LENGTH} relationships"), span);
+        }
         let (rest, relationship) = rel_pattern(input)?;
         let (rest, node) = cut(node_pattern).parse(rest)?;
         chain.push((relationship, node));
@@ -734,7 +754,27 @@ fn length_range(input: Tokens<'_>) -> PResult<'_, LengthRange> {
 // Expressions, loosest binding first.
 
 fn expression(input: Tokens<'_>) -> PResult<'_, Expr> {
-    or_expression(input)
+    deeper(input, 1)?;
+    let result = crate::stack::grow(|| or_expression(input));
+    input.depth.set(input.depth.get() - 1);
+    result
+}
+
+/// Adds `levels` to the depth of the tree being built, failing past the limit. Each
+/// caller takes back what it added when it returns.
+fn deeper(input: Tokens<'_>, levels: usize) -> Result<(), nom::Err<Failure>> {
+    let depth = input.depth.get() + levels;
+    input.depth.set(depth);
+    if depth > MAX_EXPRESSION_DEPTH {
+        let span = input.first().map_or(Span::new(input.source.len(), input.source.len()), |token| token.span);
+        return Err(nom::Err::Failure(Failure {
+            remaining: input.input_len(),
+            expected: Vec::new(),
+            message: Some(("UnexpectedSyntax", format!("the expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"), span)),
+            opened_at: None,
+        }));
+    }
+    Ok(())
 }
 
 fn binary_level<'a>(
@@ -743,13 +783,25 @@ fn binary_level<'a>(
     operator: fn(Tokens<'a>) -> Option<(BinaryOp, usize)>,
 ) -> PResult<'a, Expr> {
     let (mut input, mut left) = operand(input)?;
-    while let Some((op, width)) = operator(input) {
-        let (rest, right) = cut(operand).parse(input.skip(width))?;
-        let span = left.span.to(right.span);
-        left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span };
-        input = rest;
-    }
-    Ok((input, left))
+    let mut added = 0;
+    // Each operator in a chain nests the tree built so far one level deeper.
+    let result = loop {
+        let Some((op, width)) = operator(input) else { break Ok((input, left)) };
+        added += 1;
+        if let Err(error) = deeper(input, 1) {
+            break Err(error);
+        }
+        match cut(operand).parse(input.skip(width)) {
+            Ok((rest, right)) => {
+                let span = left.span.to(right.span);
+                left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span };
+                input = rest;
+            }
+            Err(error) => break Err(error),
+        }
+    };
+    input.depth.set(input.depth.get() - added);
+    result
 }
 
 fn keyword_operator(input: Tokens<'_>, word: &str, op: BinaryOp) -> Option<(BinaryOp, usize)> {
@@ -775,7 +827,10 @@ fn not_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
         nots.push(token.span);
         input = input.skip(1);
     }
-    let (input, mut expr) = if nots.is_empty() { comparison_expression(input)? } else { cut(comparison_expression).parse(input)? };
+    deeper(input, nots.len()).inspect_err(|_| input.depth.set(input.depth.get() - nots.len()))?;
+    let parsed = if nots.is_empty() { comparison_expression(input) } else { cut(comparison_expression).parse(input) };
+    input.depth.set(input.depth.get() - nots.len());
+    let (input, mut expr) = parsed?;
     for not_span in nots.into_iter().rev() {
         let span = not_span.to(expr.span);
         expr = Expr { kind: ExprKind::Unary(UnaryOp::Not, Box::new(expr)), span };
@@ -887,6 +942,13 @@ fn unary_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
         }
         input = input.skip(1);
     }
+    deeper(input, signs.len()).inspect_err(|_| input.depth.set(input.depth.get() - signs.len()))?;
+    let parsed = unary_operand(input, signs.clone());
+    input.depth.set(input.depth.get() - signs.len());
+    parsed
+}
+
+fn unary_operand(input: Tokens<'_>, mut signs: Vec<(UnaryOp, Span)>) -> PResult<'_, Expr> {
     // `-9223372036854775808` is the smallest integer, though its digits alone overflow.
     if let (Some((UnaryOp::Minus, minus_span)), Some(token)) = (signs.last().copied(), input.first()) {
         if token.kind == TokenKind::Integer && minus_span.end == token.span.start {
@@ -944,9 +1006,19 @@ fn postfix_start(input: Tokens<'_>) -> PResult<'_, Expr> {
 }
 
 /// Property lookups, indexing, slicing and label tests after an atom.
-fn postfix_expression(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr> {
+fn postfix_expression(input: Tokens<'_>, expr: Expr) -> PResult<'_, Expr> {
+    let start_depth = input.depth.get();
+    let result = postfix_chain(input, expr);
+    input.depth.set(start_depth);
+    result
+}
+
+fn postfix_chain(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr> {
     loop {
         let Some(token) = input.first() else { break };
+        if matches!(token.kind, TokenKind::Punct(Punct::Dot | Punct::LBracket | Punct::Colon)) {
+            deeper(input, 1)?;
+        }
         match token.kind {
             TokenKind::Punct(Punct::Dot) => {
                 let (rest, key) = cut(symbolic_name).parse(input.skip(1))?;
@@ -1010,7 +1082,7 @@ fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             }
         },
         TokenKind::Parameter => parameter(input),
-        TokenKind::Punct(Punct::LBracket) => alt((list_comprehension, list_literal)).parse(input),
+        TokenKind::Punct(Punct::LBracket) => alt((list_comprehension, pattern_comprehension, list_literal)).parse(input),
         TokenKind::Punct(Punct::LBrace) => map_literal(input),
         TokenKind::Punct(Punct::LParen) => alt((pattern_predicate, parenthesised)).parse(input),
         TokenKind::Word => {
@@ -1125,6 +1197,24 @@ fn list_comprehension(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (input, close) = opened(cut(punct(Punct::RBracket)).parse(input), open)?;
     let comprehension = ListComprehension { variable: name, list, filter, map };
     Ok((input, Expr { kind: ExprKind::ListComprehension(Box::new(comprehension)), span: open.to(close) }))
+}
+
+fn pattern_comprehension(input: Tokens<'_>) -> PResult<'_, Expr> {
+    let (input, open) = punct(Punct::LBracket)(input)?;
+    let (input, path_variable) = match (variable(input), input.tokens.get(1)) {
+        (Ok((rest, name)), Some(next)) if next.kind == TokenKind::Punct(Punct::Eq) => (rest.skip(1), Some(name)),
+        _ => (input, None),
+    };
+    let (input, element) = pattern_element(input)?;
+    if element.chain.is_empty() {
+        return fail(input, "a relationship pattern");
+    }
+    let (input, filter) = opt_where(input)?;
+    let (input, _) = punct(Punct::Pipe)(input)?;
+    let (input, map) = opened(cut(expression).parse(input), open)?;
+    let (input, close) = opened(cut(punct(Punct::RBracket)).parse(input), open)?;
+    let comprehension = PatternComprehension { variable: path_variable, element, filter, map };
+    Ok((input, Expr { kind: ExprKind::PatternComprehension(Box::new(comprehension)), span: open.to(close) }))
 }
 
 fn quantifier(input: Tokens<'_>) -> PResult<'_, Expr> {
@@ -1335,8 +1425,10 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_crash() {
         let deep = format!("RETURN {}1{}", "(".repeat(5000), ")".repeat(5000));
         assert!(parse(&deep).is_err());
-        let nots = format!("RETURN {}true", "NOT ".repeat(5000));
+        let nots = format!("RETURN {}true", "NOT ".repeat(100));
         assert!(parse(&nots).is_ok());
+        let too_many = format!("RETURN {}true", "NOT ".repeat(5000));
+        assert!(parse(&too_many).is_err());
     }
 
     #[test]
