@@ -33,9 +33,10 @@ pub struct Args {
     /// Start with an empty graph.
     #[arg(long, global = true)]
     pub empty: bool,
-    /// Output format.
-    #[arg(long, global = true, value_enum, default_value = "table")]
-    pub format: Format,
+    /// Output format: table (the default), json, csv or dot for results; cypher (the
+    /// default) or json for `export`.
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<FormatArg>,
     /// A query parameter, VALUE in Cypher literal syntax (repeatable): --param name='Bakı'
     #[arg(long = "param", global = true, value_name = "NAME=VALUE")]
     pub params: Vec<String>,
@@ -62,6 +63,30 @@ pub struct Args {
     pub output: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// What `--format` accepts: the result formats, plus `cypher`, which only `export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Dot,
+    Cypher,
+}
+
+impl Args {
+    /// How results are printed. `run` refuses `--format cypher` before any result
+    /// exists, and `--render` draws the DOT of the results.
+    fn output_format(&self) -> Format {
+        match self.format {
+            Some(FormatArg::Json) => Format::Json,
+            Some(FormatArg::Csv) => Format::Csv,
+            Some(FormatArg::Dot) => Format::Dot,
+            None if self.render.is_some() => Format::Dot,
+            None | Some(FormatArg::Table | FormatArg::Cypher) => Format::Table,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -106,10 +131,15 @@ pub enum Command {
     },
     /// Validate the data and print counts per label and relationship type.
     Check,
-    /// Write the whole graph as a CREATE script (cypher) or in the graph-data format (json).
+    /// Write the whole graph as a CREATE script (--format cypher, the default) or graph-data JSON (--format json).
     Export {
-        #[arg(long = "as", value_enum, default_value = "cypher")]
-        export_format: ExportFormat,
+        /// The database the cypher script is for: neo4j (also loads in Memgraph and
+        /// Körpü) or kuzu (adds the table schema Kùzu needs).
+        #[arg(long, value_enum)]
+        dialect: Option<Dialect>,
+        /// The earlier spelling of --format for export.
+        #[arg(long = "as", value_enum, hide = true)]
+        export_format: Option<ExportFormat>,
     },
 }
 
@@ -119,21 +149,28 @@ pub enum ExportFormat {
     Json,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Dialect {
+    /// Neo4j and Memgraph (one script serves both).
+    #[value(alias = "memgraph")]
+    Neo4j,
+    /// Kùzu: a typed node table per label combination and a rel table per type, then the data.
+    Kuzu,
+}
+
 /// Runs the program; the caller turns the result into an exit code.
 pub fn run(args: Args) -> Result<ExitCode> {
     let timing = args.timing;
     match &args.command {
         Some(Command::Check) => return check(&args),
-        Some(Command::Export { export_format }) => {
-            let session = open_session(&args, timing)?;
-            let text = match export_format {
-                ExportFormat::Cypher => crate::export::to_cypher(&session.graph),
-                ExportFormat::Json => crate::export::to_json(&session.graph),
-            };
-            print_out(&text)?;
-            return Ok(ExitCode::SUCCESS);
-        }
+        Some(Command::Export { dialect, export_format }) => return export(&args, *dialect, *export_format),
         _ => {}
+    }
+    if args.format == Some(FormatArg::Cypher) {
+        bail!("--format cypher is for `korpu export`; results print as table, json, csv or dot");
+    }
+    if let (Some(_), Some(format)) = (args.render, args.format.filter(|format| *format != FormatArg::Dot)) {
+        bail!("--render draws the DOT of the results; drop --format {}", format.to_possible_value().map_or_else(String::new, |value| value.get_name().to_owned()));
     }
     let mut session = open_session(&args, timing)?;
     match &args.command {
@@ -154,6 +191,35 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
+}
+
+/// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
+fn export(args: &Args, dialect: Option<Dialect>, spelled_as: Option<ExportFormat>) -> Result<ExitCode> {
+    let from_format = match args.format {
+        None => None,
+        Some(FormatArg::Cypher) => Some(ExportFormat::Cypher),
+        Some(FormatArg::Json) => Some(ExportFormat::Json),
+        Some(_) => bail!("`korpu export` writes --format cypher (the default) or --format json"),
+    };
+    let format = match (from_format, spelled_as) {
+        (Some(format), Some(other)) if format != other => bail!("--format and --as disagree; give --format only"),
+        (format, other) => format.or(other).unwrap_or(ExportFormat::Cypher),
+    };
+    let session = open_session(args, args.timing)?;
+    let text = match (format, dialect) {
+        (ExportFormat::Json, Some(_)) => bail!("--dialect applies to --format cypher; the graph-data JSON is the same for every database"),
+        (ExportFormat::Json, None) => crate::export::to_json(&session.graph),
+        (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => crate::export::to_cypher(&session.graph)?,
+        (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
+            let script = crate::export::to_kuzu(&session.graph)?;
+            for note in &script.notes {
+                eprintln!("note: {note}");
+            }
+            script.text
+        }
+    };
+    print_out(&text)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Loads the graph the arguments ask for and applies parameters and limits.
@@ -196,10 +262,58 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
 
 fn load_data(args: &Args) -> Result<Loaded> {
     let loaded = match &args.data {
-        Some(path) => load::load_path(path),
+        Some(path) => load_with_progress_bar(path),
         None => crate::bundled::load(),
     };
     loaded.map_err(|error| anyhow::anyhow!("{error}"))
+}
+
+/// Loads a graph, drawing a progress bar on stderr when the load takes more than a
+/// second and stderr is a terminal.
+fn load_with_progress_bar(path: &std::path::Path) -> Result<Loaded, load::LoadError> {
+    if !io::stderr().is_terminal() {
+        return load::load_path(path);
+    }
+    let progress = load::LoadProgress::default();
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut drawn = false;
+            while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() < Duration::from_secs(1) || finished.load(std::sync::atomic::Ordering::Relaxed) {
+                    continue;
+                }
+                eprint!("\r{}", progress_line(&progress, started.elapsed()));
+                drawn = true;
+            }
+            if drawn {
+                // Clear the bar so the next output starts on a clean line.
+                eprint!("\r{}\r", " ".repeat(78));
+            }
+        });
+        let loaded = load::load_path_with_progress(path, Some(&progress));
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        loaded
+    })
+}
+
+fn progress_line(progress: &load::LoadProgress, elapsed: Duration) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let total = progress.bytes_total.load(Relaxed).max(1);
+    let read = progress.bytes_read.load(Relaxed).min(total);
+    let width = 24;
+    let filled = read * width / total;
+    format!(
+        "loading [{}{}] {:>3}%  {} nodes, {} relationships, {:.1} s",
+        "#".repeat(filled),
+        " ".repeat(width - filled),
+        read * 100 / total,
+        progress.nodes.load(Relaxed),
+        progress.edges.load(Relaxed),
+        elapsed.as_secs_f64()
+    )
 }
 
 fn print_warnings(warnings: &[Problem]) {
@@ -262,7 +376,7 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
             .collect(),
         stats: Default::default(),
     };
-    let text = match args.format {
+    let text = match args.output_format() {
         Format::Json => format!("{}\n", json::result_json(&result, graph)),
         Format::Csv => csv::render_csv(&result, graph),
         Format::Table | Format::Dot => render_table(&result, graph, &TableStyle::default()),
@@ -306,7 +420,7 @@ fn run_statements(session: &mut Session, args: &Args, source: &str, origin: &str
                     Err(error) => {
                         failed = true;
                         let error = error.shifted(span.start);
-                        if args.format == Format::Json {
+                        if args.output_format() == Format::Json {
                             writeln!(out, "{}", json::error_json(&error, source))?;
                         }
                         out.flush()?;
@@ -319,7 +433,7 @@ fn run_statements(session: &mut Session, args: &Args, source: &str, origin: &str
             }
         }
     }
-    if args.format == Format::Dot {
+    if args.output_format() == Format::Dot {
         write_dot_output(&mut out, &dot_results, session, args)?;
     }
     out.flush()?;
@@ -358,7 +472,7 @@ fn script_command(session: &mut Session, line: &str, overridden: &[String]) -> R
 
 fn write_outcome(out: &mut impl Write, outcome: &Outcome, session: &Session, args: &Args, dot_results: &mut Vec<QueryResult>) -> Result<()> {
     let graph = &session.graph;
-    match (outcome, args.format) {
+    match (outcome, args.output_format()) {
         (Outcome::Explained(plan), Format::Json) => writeln!(out, "{}", serde_json::json!({"columns": ["plan"], "rows": [[plan]]}))?,
         (Outcome::Explained(plan), _) => write!(out, "{plan}")?,
         (Outcome::Profiled(plan, result), Format::Json) => {
@@ -387,16 +501,15 @@ fn write_outcome(out: &mut impl Write, outcome: &Outcome, session: &Session, arg
 fn write_dot_output(out: &mut impl Write, results: &[QueryResult], session: &Session, args: &Args) -> Result<()> {
     let graph = &session.graph;
     let subgraph = Subgraph::collect(results, graph);
-    if subgraph.nodes.len() > LARGE_SUBGRAPH {
-        eprintln!(
-            "warning: the subgraph has {} nodes; Graphviz layouts stop being readable past about {LARGE_SUBGRAPH}. Narrow the query (LIMIT, a WHERE) for a useful picture.",
-            subgraph.nodes.len()
-        );
+    let too_large = subgraph.size_warning();
+    if let Some(warning) = &too_large {
+        eprintln!("{warning}");
     }
-    let has_paths = results.iter().flat_map(|result| &result.rows).flatten().any(|value| matches!(value, crate::graph::Value::Path(_)));
-    let options = DotOptions { english: args.lang == Language::En, cluster_by_country: args.cluster_by == Some(ClusterBy::Country), left_to_right: has_paths };
+    let options = DotOptions { english: args.lang == Language::En, cluster_by_country: args.cluster_by == Some(ClusterBy::Country), left_to_right: subgraph.has_paths };
     let dot = write_dot(&subgraph, graph, &options);
     match (args.render, &args.output) {
+        // Graphviz would take minutes on this; the DOT text is still there without --render.
+        (Some(_), Some(_)) if too_large.is_some() => bail!("not rendering {} nodes (more than {LARGE_SUBGRAPH}); drop --render to get the DOT text", subgraph.nodes.len()),
         (Some(image), Some(path)) => render_image(&dot, image, path)?,
         _ => write!(out, "{dot}")?,
     }
@@ -413,15 +526,23 @@ fn render_image(dot: &str, image: ImageFormat, path: &std::path::Path) -> Result
     let mut child = match child {
         Ok(child) => child,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            bail!("--render needs Graphviz's `dot`, which is not installed. Install it (Debian/Ubuntu: `sudo apt-get install graphviz`; macOS: `brew install graphviz`), or drop --render to get DOT text.");
+            bail!(
+                "--render needs Graphviz's `dot` program, which is not installed (or not on PATH). Install Graphviz (Debian/Ubuntu: `sudo apt-get install graphviz`; Fedora: `sudo dnf install graphviz`; macOS: `brew install graphviz`; Windows: `winget install graphviz`; others: https://graphviz.org/download/), or drop --render to get the DOT text."
+            );
         }
         Err(error) => return Err(error).context("starting Graphviz `dot`"),
     };
-    child.stdin.take().expect("stdin was piped").write_all(dot.as_bytes()).context("sending DOT to Graphviz")?;
-    let status = child.wait().context("waiting for Graphviz")?;
+    // If `dot` stops reading early its exit status says why, so a failed write is only
+    // reported when `dot` itself succeeded.
+    let written = match child.stdin.take() {
+        Some(mut stdin) => stdin.write_all(dot.as_bytes()),
+        None => Err(io::Error::other("no pipe to Graphviz")),
+    };
+    let status = child.wait().context("waiting for Graphviz `dot`")?;
     if !status.success() {
         bail!("Graphviz `dot` failed ({status}) writing {}", path.display());
     }
+    written.context("sending DOT to Graphviz")?;
     Ok(())
 }
 

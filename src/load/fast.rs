@@ -19,6 +19,10 @@ use super::Vocabulary;
 pub struct LoadProgress {
     pub nodes: AtomicUsize,
     pub edges: AtomicUsize,
+    /// Bytes of JSON read so far, over all files.
+    pub bytes_read: AtomicUsize,
+    /// Bytes of JSON in all files.
+    pub bytes_total: AtomicUsize,
 }
 
 /// Why the fast path stopped; the thorough path will say it properly.
@@ -38,16 +42,35 @@ struct State<'g> {
     later: Vec<LaterEdge>,
     progress: Option<&'g LoadProgress>,
     clean: bool,
+    /// Where the text being read starts in memory, and how many bytes the files before
+    /// it held: an id borrowed from the text tells how far reading has got.
+    text_start: usize,
+    bytes_before: usize,
+}
+
+impl State<'_> {
+    /// Records progress from a string borrowed out of the text being read.
+    fn note_position(&self, borrowed: &Cow<'_, str>) {
+        if let (Some(progress), Cow::Borrowed(text)) = (self.progress, borrowed) {
+            let offset = (text.as_ptr() as usize).saturating_sub(self.text_start);
+            progress.bytes_read.store(self.bytes_before + offset, Ordering::Relaxed);
+        }
+    }
 }
 
 /// Loads every data text into `graph`, or reports `NotClean`.
 pub(super) fn load_clean(texts: &[&str], graph: &mut Graph, vocabulary: Option<&Vocabulary>, progress: Option<&LoadProgress>) -> Result<(), NotClean> {
     graph.load_in_bulk(|graph| {
-        let mut state = State { graph, vocabulary, later: Vec::new(), progress, clean: true };
+        let mut state = State { graph, vocabulary, later: Vec::new(), progress, clean: true, text_start: 0, bytes_before: 0 };
+        if let Some(progress) = progress {
+            progress.bytes_total.store(texts.iter().map(|text| text.len()).sum(), Ordering::Relaxed);
+        }
         for text in texts {
+            state.text_start = text.as_ptr() as usize;
             let mut deserializer = serde_json::Deserializer::from_str(text);
             FileSeed { state: &mut state }.deserialize(&mut deserializer).map_err(|_| NotClean)?;
             deserializer.end().map_err(|_| NotClean)?;
+            state.bytes_before += text.len();
             if !state.clean {
                 return Err(NotClean);
             }
@@ -252,7 +275,9 @@ impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
                 state.clean = false;
             }
             if let Some(progress) = state.progress {
-                progress.nodes.fetch_add(1, Ordering::Relaxed);
+                if progress.nodes.fetch_add(1, Ordering::Relaxed) % 4096 == 0 {
+                    state.note_position(&node.id);
+                }
             }
         }
         Ok(())
@@ -281,6 +306,11 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.state;
         while let Some(edge) = seq.next_element::<EdgeIn<'de>>()? {
+            if let Some(progress) = state.progress {
+                if progress.edges.fetch_add(1, Ordering::Relaxed) % 4096 == 0 {
+                    state.note_position(&edge.to);
+                }
+            }
             if edge.from.is_empty() || edge.to.is_empty() || edge.rel_type.is_empty() {
                 state.clean = false;
                 continue;
@@ -303,9 +333,6 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
                     rel_type: edge.rel_type.into_owned(),
                     properties: edge.properties.0,
                 }),
-            }
-            if let Some(progress) = state.progress {
-                progress.edges.fetch_add(1, Ordering::Relaxed);
             }
         }
         Ok(())

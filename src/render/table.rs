@@ -44,6 +44,21 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
     let widths: Vec<usize> = (0..headers.len())
         .map(|column| cells.iter().map(|row| display_width(&row[column])).chain([display_width(&headers[column])]).max().unwrap_or(0))
         .collect();
+    // Numbers line up on the right, the way people compare them.
+    let numeric: Vec<bool> = (0..headers.len())
+        .map(|column| {
+            let values = result.rows[..shown].iter().map(|row| &row[column]);
+            let mut any = false;
+            for value in values {
+                match value {
+                    crate::graph::Value::Int(_) | crate::graph::Value::Float(_) => any = true,
+                    crate::graph::Value::Null => {}
+                    _ => return false,
+                }
+            }
+            any
+        })
+        .collect();
     let rule: String = {
         let mut line = String::from("+");
         for width in &widths {
@@ -55,11 +70,11 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
     let mut text = String::new();
     text.push_str(&rule);
     text.push('\n');
-    text.push_str(&format_row(&headers, &widths));
+    text.push_str(&format_row(&headers, &widths, &numeric));
     text.push_str(&rule);
     text.push('\n');
     for row in &cells {
-        text.push_str(&format_row(row, &widths));
+        text.push_str(&format_row(row, &widths, &numeric));
     }
     text.push_str(&rule);
     text.push('\n');
@@ -88,12 +103,18 @@ pub fn summary_line(result: &QueryResult) -> String {
     if parts.is_empty() { "no changes, no rows\n".to_owned() } else { format!("{}\n", parts.join(", ")) }
 }
 
-fn format_row(cells: &[String], widths: &[usize]) -> String {
+fn format_row(cells: &[String], widths: &[usize], right_aligned: &[bool]) -> String {
     let mut line = String::from("|");
-    for (cell, width) in cells.iter().zip(widths) {
+    for ((cell, width), right) in cells.iter().zip(widths).zip(right_aligned) {
+        let padding = " ".repeat(width - display_width(cell));
         line.push(' ');
-        line.push_str(cell);
-        line.push_str(&" ".repeat(width - display_width(cell)));
+        if *right {
+            line.push_str(&padding);
+            line.push_str(cell);
+        } else {
+            line.push_str(cell);
+            line.push_str(&padding);
+        }
         line.push_str(" |");
     }
     line.push('\n');

@@ -106,7 +106,7 @@ fn continue_prints_each_error_in_place_and_still_fails() {
 #[test]
 fn parameters_come_from_flags_files_and_scripts() {
     let output = korpu(&["--empty", "--param", "city='Bakı'", "--param", "n=2", "query", "RETURN $city AS city, $n * 2 AS twice"]);
-    assert!(stdout(&output).contains("| Bakı | 4     |"), "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("| Bakı |     4 |"), "{}{}", stdout(&output), stderr(&output));
     let dir = std::env::temp_dir().join(format!("korpu-params-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("params.json");

@@ -4,6 +4,7 @@
 
 mod cli;
 mod data;
+mod golden;
 mod robustness;
 mod repl;
 mod scripts;

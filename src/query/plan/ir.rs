@@ -438,6 +438,8 @@ impl Display for Plan {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         let columns: Vec<&str> = self.columns.iter().map(|(name, _)| name.as_str()).collect();
         writeln!(f, "ProduceResults [{}]", columns.join(", "))?;
+        // Segments print last first, like the operators: each reads the rows of the
+        // write printed below it.
         for (position, segment) in self.segments.iter().enumerate().rev() {
             let depth = 1;
             if let Some(create) = &segment.create {
@@ -449,7 +451,7 @@ impl Display for Plan {
             }
             if position > 0 {
                 write_indent(f, depth)?;
-                writeln!(f, "(rows from the write above)")?;
+                writeln!(f, "-- reads the rows of:")?;
             }
         }
         Ok(())

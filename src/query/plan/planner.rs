@@ -639,6 +639,8 @@ impl<'a> Planner<'a> {
     /// Label and property checks of a node pattern, as filters.
     fn node_filters(&mut self, mut op: Op, node: &ChainNode<'_>, scope: &Scope, include_all_labels: bool) -> Result<Op, PlanError> {
         let span = node.pattern.span;
+        // A seek on `name` already guarantees the name; only the other entries filter.
+        let already_sought = matches!(&op, Op::NodeIndexSeek { slot, .. } if *slot == node.slot);
         let subject = Expr { kind: ExprKind::Slot(node.slot), span };
         // A scan by one label already guarantees it; the check is cheap, so keep it simple
         // and check every label unless the node came from a label scan of that label.
@@ -657,7 +659,6 @@ impl<'a> Planner<'a> {
             op = Op::Filter { input: Box::new(op), predicate: Expr { kind: ExprKind::HasLabels(Box::new(subject.clone()), labels), span } };
         }
         if let Some(properties) = &node.pattern.properties {
-            let already_sought = matches!(&op, Op::NodeIndexSeek { slot, .. } if *slot == node.slot);
             match (&properties.kind, already_sought) {
                 (ast::ExprKind::Map(entries), true) => {
                     let rest: Vec<(ast::Ident, ast::Expr)> = entries.iter().filter(|(key, _)| key.name != "name").cloned().collect();

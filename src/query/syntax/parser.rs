@@ -44,12 +44,21 @@ pub fn parse(source: &str) -> Result<Statement, ParseError> {
     let tokens: Vec<Token> = all_tokens.into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
     if let Some(token) = tokens.iter().find(|token| matches!(token.kind, TokenKind::Error(_))) {
         let TokenKind::Error(error) = token.kind else { unreachable!("filtered to error tokens") };
-        return Err(ParseError {
-            span: token.span,
-            code: if error == LexError::InvalidNumber { "InvalidNumberLiteral" } else { "UnexpectedSyntax" },
-            message: format!("{} `{}`", error.message(), snippet(token.text(source))),
-            opened_at: None,
-        });
+        let text = token.text(source);
+        let message = match error {
+            LexError::UnterminatedString => format!("unterminated string: no closing `{}` before the end of the query", &text[..1]),
+            LexError::UnterminatedComment => "unterminated comment: no closing `*/` before the end of the query".to_owned(),
+            LexError::UnterminatedQuotedName => "unterminated `quoted` name: no closing backtick before the end of the query".to_owned(),
+            LexError::UnexpectedCharacter | LexError::InvalidNumber => format!("{} `{}`", error.message(), snippet(text)),
+        };
+        // Point at the opening quote or comment marker: the rest may span many lines.
+        let span = match error {
+            LexError::UnterminatedString | LexError::UnterminatedComment | LexError::UnterminatedQuotedName => {
+                Span::new(token.span.start, token.span.start + text.chars().next().map_or(1, char::len_utf8))
+            }
+            _ => token.span,
+        };
+        return Err(ParseError { span, code: if error == LexError::InvalidNumber { "InvalidNumberLiteral" } else { "UnexpectedSyntax" }, message, opened_at: None });
     }
     check_nesting(&tokens)?;
     let depth = Cell::new(0);
