@@ -16,6 +16,9 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// Loads the bundled graph.
 pub fn load() -> Result<Loaded, LoadError> {
-    let sources: Vec<Source> = FILES.iter().map(|(name, text)| Source { name: (*name).to_owned(), text: (*text).to_owned() }).collect();
+    let sources: Vec<Source> = FILES
+        .iter()
+        .map(|(name, text)| Source { name: (*name).to_owned(), text: (*text).to_owned() })
+        .collect();
     load::load_sources(&sources)
 }

@@ -34,19 +34,29 @@ pub fn render(error: &QueryError, source: &str, origin: &str) -> String {
         QueryError::Parse(parse) => parse.opened_at,
         _ => None,
     };
-    let gutter = (line.max(opened.map_or(0, |opened| line_column(source, opened.start).0))).to_string().len();
+    let gutter = (line.max(opened.map_or(0, |opened| line_column(source, opened.start).0)))
+        .to_string()
+        .len();
     let pad = " ".repeat(gutter);
     let _ = writeln!(text, "{pad} |");
     if let Some(opened) = opened {
         let (open_line, _) = line_column(source, opened.start);
         if open_line != line {
             draw_line(&mut text, source, open_line, &[(opened, '-')], gutter);
-            let _ = writeln!(text, "{pad} | {}`-- opened here", " ".repeat(underline_offset(source, opened)));
+            let _ = writeln!(
+                text,
+                "{pad} | {}`-- opened here",
+                " ".repeat(underline_offset(source, opened))
+            );
             draw_line(&mut text, source, line, &[(span, '^')], gutter);
             return text;
         }
         draw_line(&mut text, source, line, &[(opened, '-'), (span, '^')], gutter);
-        let _ = writeln!(text, "{pad} | {}`-- opened here", " ".repeat(underline_offset(source, opened)));
+        let _ = writeln!(
+            text,
+            "{pad} | {}`-- opened here",
+            " ".repeat(underline_offset(source, opened))
+        );
         return text;
     }
     draw_line(&mut text, source, line, &[(span, '^')], gutter);
@@ -102,7 +112,13 @@ mod tests {
     #[test]
     fn carets_align_under_azerbaijani_text() {
         let source = "RETURN 'Şəki' + x";
-        let error = crate::query::run(&mut Default::default(), source, &Default::default(), &Default::default()).unwrap_err();
+        let error = crate::query::run(
+            &mut Default::default(),
+            source,
+            &Default::default(),
+            &Default::default(),
+        )
+        .unwrap_err();
         let rendered = render(&error, source, "query");
         assert!(rendered.contains("RETURN 'Şəki' + x\n  |                 ^"), "{rendered}");
     }

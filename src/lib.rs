@@ -14,17 +14,17 @@
 //! assert_eq!(result.rows[0][0].as_str(), Some("Bakı"));
 //! ```
 
+pub mod bundled;
+pub mod cli;
+pub mod diagnostic;
+pub mod export;
 pub mod graph;
 pub mod load;
-pub mod text;
-pub mod stack;
 pub mod query;
-pub mod diagnostic;
 pub mod render;
+pub mod repl;
 pub mod script;
 pub mod search;
 pub mod session;
-pub mod export;
-pub mod bundled;
-pub mod cli;
-pub mod repl;
+pub mod stack;
+pub mod text;

@@ -35,9 +35,16 @@ pub fn split_script(script: &str) -> Vec<ScriptItem> {
             index += 1;
             continue;
         }
-        if statement_start.is_none() && token.kind == TokenKind::Punct(Punct::Colon) && starts_line(script, token.span.start) {
-            let line_end = script[token.span.start..].find('\n').map_or(script.len(), |offset| token.span.start + offset);
-            items.push(ScriptItem::Command { span: Span::new(token.span.start, script[..line_end].trim_end().len()) });
+        if statement_start.is_none()
+            && token.kind == TokenKind::Punct(Punct::Colon)
+            && starts_line(script, token.span.start)
+        {
+            let line_end = script[token.span.start..]
+                .find('\n')
+                .map_or(script.len(), |offset| token.span.start + offset);
+            items.push(ScriptItem::Command {
+                span: Span::new(token.span.start, script[..line_end].trim_end().len()),
+            });
             while index < tokens.len() && tokens[index].span.start < line_end {
                 index += 1;
             }
@@ -75,7 +82,9 @@ pub fn is_complete(text: &str) -> bool {
         match &token.kind {
             TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedString)
             | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedComment)
-            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedQuotedName) => return false,
+            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedQuotedName) => {
+                return false;
+            }
             TokenKind::Comment => continue,
             TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
             TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth -= 1,
@@ -119,7 +128,9 @@ mod tests {
         let spans: Vec<&str> = split_script(script)
             .into_iter()
             .map(|item| match item {
-                ScriptItem::Statement { span } | ScriptItem::Command { span } => &script[span.start..span.end],
+                ScriptItem::Statement { span } | ScriptItem::Command { span } => {
+                    &script[span.start..span.end]
+                }
             })
             .collect();
         assert_eq!(spans, vec!["RETURN 'a;b' /* ; */ AS x", "RETURN 2"]);

@@ -56,20 +56,34 @@ pub fn find(graph: &Graph, query: &str, limit: usize) -> Vec<Hit> {
         }
         hits.extend(best);
     }
-    hits.sort_by(|left, right| right.score.cmp(&left.score).then_with(|| left.matched.len().cmp(&right.matched.len())).then_with(|| left.node.cmp(&right.node)));
+    hits.sort_by(|left, right| {
+        right
+            .score
+            .cmp(&left.score)
+            .then_with(|| left.matched.len().cmp(&right.matched.len()))
+            .then_with(|| left.node.cmp(&right.node))
+    });
     hits.truncate(limit);
     hits
 }
 
 /// The loose form: folded, with English spellings of Azerbaijani letters made equal.
 fn skeleton(folded: &str) -> String {
-    let replaced = folded.replace("kh", "x").replace("sh", "s").replace("ch", "c").replace("gh", "g").replace("zh", "j");
-    replaced.chars().map(|character| match character {
-        'j' => 'c',
-        'q' => 'g',
-        'w' => 'v',
-        other => other,
-    }).collect()
+    let replaced = folded
+        .replace("kh", "x")
+        .replace("sh", "s")
+        .replace("ch", "c")
+        .replace("gh", "g")
+        .replace("zh", "j");
+    replaced
+        .chars()
+        .map(|character| match character {
+            'j' => 'c',
+            'q' => 'g',
+            'w' => 'v',
+            other => other,
+        })
+        .collect()
 }
 
 /// `fold`, except that `ə` becomes `a` (its usual English spelling) rather than `e`.
@@ -94,8 +108,14 @@ fn score(folded_query: &str, skeleton_query: &str, candidate: &str) -> u32 {
     }
     let query_words: Vec<&str> = skeleton_query.split_whitespace().collect();
     for form in &skeletons {
-        let words: Vec<&str> = form.split(|character: char| !character.is_alphanumeric()).filter(|word| !word.is_empty()).collect();
-        if query_words.iter().all(|query_word| words.iter().any(|word| word.starts_with(query_word))) {
+        let words: Vec<&str> = form
+            .split(|character: char| !character.is_alphanumeric())
+            .filter(|word| !word.is_empty())
+            .collect();
+        if query_words
+            .iter()
+            .all(|query_word| words.iter().any(|word| word.starts_with(query_word)))
+        {
             return 75;
         }
     }
@@ -112,7 +132,12 @@ fn score(folded_query: &str, skeleton_query: &str, candidate: &str) -> u32 {
         };
         let best = skeletons
             .iter()
-            .flat_map(|form| form.split(|character: char| !character.is_alphanumeric()).filter(|word| !word.is_empty()).map(|word| edit_distance(query_word, word)).collect::<Vec<_>>())
+            .flat_map(|form| {
+                form.split(|character: char| !character.is_alphanumeric())
+                    .filter(|word| !word.is_empty())
+                    .map(|word| edit_distance(query_word, word))
+                    .collect::<Vec<_>>()
+            })
             .min()
             .unwrap_or(usize::MAX);
         if best > allowed {
@@ -132,14 +157,20 @@ fn edit_distance(left: &str, right: &str) -> usize {
     for row in 0..=left.len() {
         table[row * width] = row;
     }
-    for column in 0..=right.len() {
-        table[column] = column;
+    for (column, cell) in table.iter_mut().enumerate().take(right.len() + 1) {
+        *cell = column;
     }
     for row in 1..=left.len() {
         for column in 1..=right.len() {
             let cost = usize::from(left[row - 1] != right[column - 1]);
-            let mut best = (table[(row - 1) * width + column] + 1).min(table[row * width + column - 1] + 1).min(table[(row - 1) * width + column - 1] + cost);
-            if row > 1 && column > 1 && left[row - 1] == right[column - 2] && left[row - 2] == right[column - 1] {
+            let mut best = (table[(row - 1) * width + column] + 1)
+                .min(table[row * width + column - 1] + 1)
+                .min(table[(row - 1) * width + column - 1] + cost);
+            if row > 1
+                && column > 1
+                && left[row - 1] == right[column - 2]
+                && left[row - 2] == right[column - 1]
+            {
                 best = best.min(table[(row - 2) * width + column - 2] + 1);
             }
             table[row * width + column] = best;
@@ -154,9 +185,19 @@ mod tests {
 
     fn graph() -> Graph {
         let mut graph = Graph::default();
-        graph.add_node(Some("zaur"), &["Person"], vec![("name".into(), "Zaur Əliyev".into())]).unwrap();
-        graph.add_node(Some("karabakh"), &["Topic"], vec![("name".into(), "Dağlıq Qarabağ münaqişəsi".into())]).unwrap();
-        graph.add_node(Some("asaif"), &["Organization"], vec![("short_name".into(), "ASAİF".into())]).unwrap();
+        graph
+            .add_node(Some("zaur"), &["Person"], vec![("name".into(), "Zaur Əliyev".into())])
+            .unwrap();
+        graph
+            .add_node(
+                Some("karabakh"),
+                &["Topic"],
+                vec![("name".into(), "Dağlıq Qarabağ münaqişəsi".into())],
+            )
+            .unwrap();
+        graph
+            .add_node(Some("asaif"), &["Organization"], vec![("short_name".into(), "ASAİF".into())])
+            .unwrap();
         graph
     }
 

@@ -52,11 +52,20 @@ pub struct Session {
 
 impl Session {
     pub fn new(graph: Graph) -> Self {
-        Session { graph, params: Params::new(), timeout: None, cancel: Arc::new(AtomicBool::new(false)) }
+        Session {
+            graph,
+            params: Params::new(),
+            timeout: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
     }
 
     fn control(&self) -> Control {
-        Control { cancel: self.cancel.clone(), deadline: self.timeout.map(|timeout| Instant::now() + timeout), ..Control::default() }
+        Control {
+            cancel: self.cancel.clone(),
+            deadline: self.timeout.map(|timeout| Instant::now() + timeout),
+            ..Control::default()
+        }
     }
 
     /// Parses and plans without running (for `:explain` and tests).
@@ -85,12 +94,23 @@ impl Session {
         let started = Instant::now();
         let outcome = match planned.mode {
             Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
-            Mode::Run => exec::execute(&mut self.graph, &planned, &self.params, &control).map(Outcome::Rows),
+            Mode::Run => {
+                exec::execute(&mut self.graph, &planned, &self.params, &control).map(Outcome::Rows)
+            }
             Mode::Profile => {
                 let profile = Profile::default();
-                exec::execute_profiled(&mut self.graph, &planned, &self.params, &control, Some(&profile)).map(|result| {
+                exec::execute_profiled(
+                    &mut self.graph,
+                    &planned,
+                    &self.params,
+                    &control,
+                    Some(&profile),
+                )
+                .map(|result| {
                     let text = planned.render_with(&|op| {
-                        profile.figures(op).map(|(rows, time)| format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0))
+                        profile.figures(op).map(|(rows, time)| {
+                            format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0)
+                        })
                     });
                     Outcome::Profiled(text, result)
                 })
@@ -107,20 +127,21 @@ pub fn parse_literal(text: &str) -> Result<Value, QueryError> {
     let expr = syntax::parse_expression(text)?;
     let statement = format!("RETURN {expr} AS value");
     let mut empty = Graph::default();
-    let result = crate::query::run(&mut empty, &statement, &Params::new(), &Control::default()).map_err(|error| {
-        // Point the error at the value as the user wrote it.
-        match error {
-            QueryError::Plan(mut plan_error) => {
-                plan_error.span = expr.span;
-                QueryError::Plan(plan_error)
+    let result = crate::query::run(&mut empty, &statement, &Params::new(), &Control::default())
+        .map_err(|error| {
+            // Point the error at the value as the user wrote it.
+            match error {
+                QueryError::Plan(mut plan_error) => {
+                    plan_error.span = expr.span;
+                    QueryError::Plan(plan_error)
+                }
+                QueryError::Exec(mut exec_error) => {
+                    exec_error.span = Some(expr.span);
+                    QueryError::Exec(exec_error)
+                }
+                other => other,
             }
-            QueryError::Exec(mut exec_error) => {
-                exec_error.span = Some(expr.span);
-                QueryError::Exec(exec_error)
-            }
-            other => other,
-        }
-    })?;
+        })?;
     Ok(result.rows.into_iter().next().and_then(|row| row.into_iter().next()).unwrap_or(Value::Null))
 }
 
@@ -135,6 +156,8 @@ pub fn value_from_json(json: &serde_json::Value) -> Value {
         },
         serde_json::Value::String(text) => Value::from(text.as_str()),
         serde_json::Value::Array(items) => Value::List(items.iter().map(value_from_json).collect()),
-        serde_json::Value::Object(entries) => Value::Map(entries.iter().map(|(key, item)| (key.clone(), value_from_json(item))).collect()),
+        serde_json::Value::Object(entries) => Value::Map(
+            entries.iter().map(|(key, item)| (key.clone(), value_from_json(item))).collect(),
+        ),
     }
 }

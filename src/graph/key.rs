@@ -29,9 +29,8 @@ impl CompactKey {
 
     pub(crate) fn as_str(&self) -> &str {
         match self {
-            CompactKey::Inline { length, bytes } => {
-                std::str::from_utf8(&bytes[..*length as usize]).expect("built from a str, cut at its length")
-            }
+            CompactKey::Inline { length, bytes } => std::str::from_utf8(&bytes[..*length as usize])
+                .expect("built from a str, cut at its length"),
             CompactKey::Heap(text) => text,
         }
     }
@@ -70,7 +69,13 @@ mod tests {
 
     #[test]
     fn short_and_long_keys_round_trip() {
-        for text in ["", "o1", "exactly-twenty-two-chr", "a-much-longer-identifier-than-fits-inline", "şəhər-İ"] {
+        for text in [
+            "",
+            "o1",
+            "exactly-twenty-two-chr",
+            "a-much-longer-identifier-than-fits-inline",
+            "şəhər-İ",
+        ] {
             assert_eq!(CompactKey::new(text).as_str(), text);
         }
         assert!(matches!(CompactKey::new("exactly-twenty-two-chr"), CompactKey::Inline { .. }));

@@ -20,7 +20,6 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 pub use hash::{FastMap, FastSet};
 pub use value::{GroupKey, Path, Value};
 
-
 /// A node's handle; stable for the graph's life (nodes are never removed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
@@ -170,7 +169,9 @@ impl RangeIndex {
             }
             Value::Float(number) if !number.is_nan() => {
                 if sorted {
-                    let at = self.floats.partition_point(|entry| entry.0 < *number || (entry.0 == *number && entry.1 < node));
+                    let at = self.floats.partition_point(|entry| {
+                        entry.0 < *number || (entry.0 == *number && entry.1 < node)
+                    });
                     self.floats.insert(at, (*number, node));
                 } else {
                     self.floats.push((*number, node));
@@ -182,20 +183,29 @@ impl RangeIndex {
 
     fn sort(&mut self) {
         self.integers.sort_unstable();
-        self.floats.sort_unstable_by(|left, right| left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)));
+        self.floats
+            .sort_unstable_by(|left, right| left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)));
     }
 
     fn integer_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
         // Integers compare with a float bound exactly: `n > 2005.5` is `n >= 2006`.
         let start = match lower {
             Bound::Unbounded => 0,
-            Bound::Included(bound) => self.integers.partition_point(|(value, _)| (*value as f64) < bound),
-            Bound::Excluded(bound) => self.integers.partition_point(|(value, _)| (*value as f64) <= bound),
+            Bound::Included(bound) => {
+                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
+            }
+            Bound::Excluded(bound) => {
+                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
+            }
         };
         let end = match upper {
             Bound::Unbounded => self.integers.len(),
-            Bound::Included(bound) => self.integers.partition_point(|(value, _)| (*value as f64) <= bound),
-            Bound::Excluded(bound) => self.integers.partition_point(|(value, _)| (*value as f64) < bound),
+            Bound::Included(bound) => {
+                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
+            }
+            Bound::Excluded(bound) => {
+                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
+            }
         };
         start..end.max(start)
     }
@@ -306,7 +316,9 @@ impl Graph {
 
     fn label_set_for(&mut self, labels: &[&str]) -> u32 {
         if let Some((last, id)) = &self.last_label_set {
-            if last.len() == labels.len() && last.iter().zip(labels).all(|(left, right)| left == right) {
+            if last.len() == labels.len()
+                && last.iter().zip(labels).all(|(left, right)| left == right)
+            {
                 return *id;
             }
         }
@@ -327,7 +339,10 @@ impl Graph {
         if let Some(id) = self.label_set_ids.get(&symbols) {
             return *id;
         }
-        let mask = symbols.iter().filter(|symbol| symbol.0 < 64).fold(0u64, |mask, symbol| mask | (1 << symbol.0));
+        let mask = symbols
+            .iter()
+            .filter(|symbol| symbol.0 < 64)
+            .fold(0u64, |mask, symbol| mask | (1 << symbol.0));
         let id = self.label_sets.len() as u32;
         self.label_sets.push(LabelSet { labels: symbols.clone(), mask });
         self.label_set_ids.insert(symbols, id);
@@ -369,7 +384,10 @@ impl Graph {
             if matches!(value, Value::Int(_) | Value::Float(_)) {
                 let sorted = !self.bulk;
                 for label in label_symbols.iter() {
-                    self.range_indexes.entry((*label, symbol)).or_default().insert(&value, id, sorted);
+                    self.range_indexes
+                        .entry((*label, symbol))
+                        .or_default()
+                        .insert(&value, id, sorted);
                 }
             }
             if self.keys.name(symbol) == "name" {
@@ -449,9 +467,19 @@ impl Graph {
         );
         let edge = EdgeId(index.index() as u32);
         let (from_labels, to_labels) = (self.node(from).label_set, self.node(to).label_set);
-        self.adjacency[from.0 as usize].push(AdjacencyEntry { edge, other: to, type_and_direction: symbol.0 << 1 | 1, other_label_set: to_labels });
+        self.adjacency[from.0 as usize].push(AdjacencyEntry {
+            edge,
+            other: to,
+            type_and_direction: symbol.0 << 1 | 1,
+            other_label_set: to_labels,
+        });
         if from != to {
-            self.adjacency[to.0 as usize].push(AdjacencyEntry { edge, other: from, type_and_direction: symbol.0 << 1, other_label_set: from_labels });
+            self.adjacency[to.0 as usize].push(AdjacencyEntry {
+                edge,
+                other: from,
+                type_and_direction: symbol.0 << 1,
+                other_label_set: from_labels,
+            });
         }
         Ok(edge)
     }
@@ -549,9 +577,11 @@ impl Graph {
 
     /// A node's properties, in the order their keys were first seen in the graph.
     pub fn node_properties(&self, id: NodeId) -> impl Iterator<Item = (&str, &Value)> + '_ {
-        self.node_columns.iter().enumerate().filter_map(move |(key, column)| match column.get(id.0 as usize) {
-            None | Some(Value::Null) => None,
-            Some(value) => Some((self.keys.name(Symbol(key as u32)), value)),
+        self.node_columns.iter().enumerate().filter_map(move |(key, column)| {
+            match column.get(id.0 as usize) {
+                None | Some(Value::Null) => None,
+                Some(value) => Some((self.keys.name(Symbol(key as u32)), value)),
+            }
         })
     }
 
@@ -622,12 +652,19 @@ impl Graph {
                 Dir::Both => true,
             };
             let type_matches = types.is_none_or(|types| types.contains(&entry.rel_type()));
-            (direction_matches && type_matches).then_some(Neighbor { edge: entry.edge, node: entry.other })
+            (direction_matches && type_matches)
+                .then_some(Neighbor { edge: entry.edge, node: entry.other })
         })
     }
 
     /// How many relationships `neighbors` would report, without building them.
-    pub fn degree(&self, node: NodeId, dir: Dir, types: Option<&[Symbol]>, other_labels: &[Symbol]) -> usize {
+    pub fn degree(
+        &self,
+        node: NodeId,
+        dir: Dir,
+        types: Option<&[Symbol]>,
+        other_labels: &[Symbol],
+    ) -> usize {
         self.adjacency[node.0 as usize]
             .iter()
             .filter(|entry| {
@@ -638,7 +675,8 @@ impl Graph {
                 };
                 direction_matches
                     && types.is_none_or(|types| types.contains(&entry.rel_type()))
-                    && (other_labels.is_empty() || self.label_set_has_all(entry.other_label_set, other_labels))
+                    && (other_labels.is_empty()
+                        || self.label_set_has_all(entry.other_label_set, other_labels))
             })
             .count()
     }
@@ -690,7 +728,8 @@ mod tests {
 
     fn tiny() -> Graph {
         let mut graph = Graph::default();
-        let a = graph.add_node(Some("a"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
+        let a =
+            graph.add_node(Some("a"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
         let b = graph.add_node(Some("b"), &["Organization", "NGO"], vec![]).unwrap();
         graph.add_edge(a, b, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
         graph.add_edge(b, b, "PARTNERS_WITH", vec![]).unwrap();
@@ -710,7 +749,10 @@ mod tests {
     #[test]
     fn duplicate_ids_are_refused() {
         let mut graph = tiny();
-        assert_eq!(graph.add_node(Some("a"), &[], vec![]), Err(GraphError::DuplicateId("a".into())));
+        assert_eq!(
+            graph.add_node(Some("a"), &[], vec![]),
+            Err(GraphError::DuplicateId("a".into()))
+        );
     }
 
     #[test]

@@ -266,9 +266,9 @@ impl Value {
             }
             (Value::Map(a), Value::Map(b)) => {
                 a.len() == b.len()
-                    && a.iter()
-                        .zip(b)
-                        .all(|((key_a, val_a), (key_b, val_b))| key_a == key_b && val_a.equivalent(val_b))
+                    && a.iter().zip(b).all(|((key_a, val_a), (key_b, val_b))| {
+                        key_a == key_b && val_a.equivalent(val_b)
+                    })
             }
             _ => self.cypher_eq(other) == Some(true),
         }
@@ -347,13 +347,16 @@ mod tests {
         assert_eq!(Value::Null.cypher_eq(&Value::Int(1)), None);
         assert_eq!(Value::Int(1).cypher_eq(&Value::Float(1.0)), Some(true));
         let with_null = Value::List(vec![Value::Int(1), Value::Null]);
-        assert_eq!(with_null.cypher_eq(&Value::List(vec![Value::Int(2), Value::Null])), Some(false));
+        assert_eq!(
+            with_null.cypher_eq(&Value::List(vec![Value::Int(2), Value::Null])),
+            Some(false)
+        );
         assert_eq!(with_null.cypher_eq(&with_null.clone()), None);
     }
 
     #[test]
     fn order_puts_nulls_last_and_nan_after_numbers() {
-        let mut values = vec![Value::Null, Value::Float(f64::NAN), Value::Int(3), Value::from("a")];
+        let mut values = [Value::Null, Value::Float(f64::NAN), Value::Int(3), Value::from("a")];
         values.sort_by(Value::order_cmp);
         assert!(matches!(values[0], Value::String(_)));
         assert!(matches!(values[1], Value::Int(3)));
@@ -364,8 +367,10 @@ mod tests {
     #[test]
     fn grouping_treats_one_and_one_point_zero_alike() {
         use std::collections::HashSet;
-        let keys: HashSet<GroupKey> =
-            [Value::Int(1), Value::Float(1.0), Value::Null, Value::Null].into_iter().map(GroupKey).collect();
+        let keys: HashSet<GroupKey> = [Value::Int(1), Value::Float(1.0), Value::Null, Value::Null]
+            .into_iter()
+            .map(GroupKey)
+            .collect();
         assert_eq!(keys.len(), 2);
     }
 }

@@ -50,6 +50,9 @@ struct State<'g> {
 
 impl State<'_> {
     /// Records progress from a string borrowed out of the text being read.
+    // Only a borrowed string points into the text (an owned one had escapes), so the
+    // Cow itself is what is asked about.
+    #[expect(clippy::ptr_arg, reason = "whether the Cow is borrowed is the point")]
     fn note_position(&self, borrowed: &Cow<'_, str>) {
         if let (Some(progress), Cow::Borrowed(text)) = (self.progress, borrowed) {
             let offset = (text.as_ptr() as usize).saturating_sub(self.text_start);
@@ -59,11 +62,26 @@ impl State<'_> {
 }
 
 /// Loads every data text into `graph`, or reports `NotClean`.
-pub(super) fn load_clean(texts: &[&str], graph: &mut Graph, vocabulary: Option<&Vocabulary>, progress: Option<&LoadProgress>) -> Result<(), NotClean> {
+pub(super) fn load_clean(
+    texts: &[&str],
+    graph: &mut Graph,
+    vocabulary: Option<&Vocabulary>,
+    progress: Option<&LoadProgress>,
+) -> Result<(), NotClean> {
     graph.load_in_bulk(|graph| {
-        let mut state = State { graph, vocabulary, later: Vec::new(), progress, clean: true, text_start: 0, bytes_before: 0 };
+        let mut state = State {
+            graph,
+            vocabulary,
+            later: Vec::new(),
+            progress,
+            clean: true,
+            text_start: 0,
+            bytes_before: 0,
+        };
         if let Some(progress) = progress {
-            progress.bytes_total.store(texts.iter().map(|text| text.len()).sum(), Ordering::Relaxed);
+            progress
+                .bytes_total
+                .store(texts.iter().map(|text| text.len()).sum(), Ordering::Relaxed);
         }
         for text in texts {
             state.text_start = text.as_ptr() as usize;
@@ -76,10 +94,15 @@ pub(super) fn load_clean(texts: &[&str], graph: &mut Graph, vocabulary: Option<&
             }
         }
         for edge in std::mem::take(&mut state.later) {
-            let (Some(from), Some(to)) = (state.graph.node_by_key(&edge.from), state.graph.node_by_key(&edge.to)) else {
+            let (Some(from), Some(to)) =
+                (state.graph.node_by_key(&edge.from), state.graph.node_by_key(&edge.to))
+            else {
                 return Err(NotClean);
             };
-            state.graph.add_edge(from, to, &edge.rel_type, edge.properties).map_err(|_| NotClean)?;
+            state
+                .graph
+                .add_edge(from, to, &edge.rel_type, edge.properties)
+                .map_err(|_| NotClean)?;
         }
         Ok(())
     })
@@ -220,7 +243,9 @@ impl<'de> Visitor<'de> for ValueVisitor {
         }
         let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
         if let Some(first) = items.first() {
-            let same_kind = items.iter().all(|item| item.type_name() == first.type_name() || (numeric(item) && numeric(first)));
+            let same_kind = items.iter().all(|item| {
+                item.type_name() == first.type_name() || (numeric(item) && numeric(first))
+            });
             if !same_kind {
                 return Err(de::Error::custom("mixed list"));
             }
@@ -265,7 +290,8 @@ impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
                 state.clean = false;
                 continue;
             }
-            let labels: smallvec_labels::Labels<'_> = node.labels.iter().map(|label| &**label).collect();
+            let labels: smallvec_labels::Labels<'_> =
+                node.labels.iter().map(|label| &**label).collect();
             if let Some(vocabulary) = state.vocabulary {
                 if labels.as_slice().iter().any(|label| !vocabulary.labels.contains(*label)) {
                     state.clean = false;

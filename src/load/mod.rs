@@ -90,14 +90,19 @@ impl fmt::Display for LoadError {
                 writeln!(f)?;
             }
             if problem.line == 0 {
-                let severity = if problem.severity == Severity::Error { "error" } else { "warning" };
+                let severity =
+                    if problem.severity == Severity::Error { "error" } else { "warning" };
                 write!(f, "{}: {severity}: {}", problem.file, problem.message)?;
             } else {
                 write!(f, "{problem}")?;
             }
         }
         let errors = self.error_count();
-        write!(f, "\n{errors} error{} in the data; nothing was loaded", if errors == 1 { "" } else { "s" })
+        write!(
+            f,
+            "\n{errors} error{} in the data; nothing was loaded",
+            if errors == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -127,14 +132,18 @@ pub fn load_path(path: &Path) -> Result<Loaded, LoadError> {
 }
 
 /// Like `load_path`, counting nodes and edges into `progress` as they are read.
-pub fn load_path_with_progress(path: &Path, progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
+pub fn load_path_with_progress(
+    path: &Path,
+    progress: Option<&LoadProgress>,
+) -> Result<Loaded, LoadError> {
     let display = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|error| {
         LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
     })?;
     let files: Vec<PathBuf> = if metadata.is_dir() {
-        let entries = std::fs::read_dir(path)
-            .map_err(|error| LoadError::single(&display, format!("cannot list the folder: {error}")))?;
+        let entries = std::fs::read_dir(path).map_err(|error| {
+            LoadError::single(&display, format!("cannot list the folder: {error}"))
+        })?;
         let mut files: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -142,7 +151,10 @@ pub fn load_path_with_progress(path: &Path, progress: Option<&LoadProgress>) -> 
             .collect();
         files.sort();
         if files.is_empty() {
-            return Err(LoadError::single(&display, "the folder holds no `.json` files".to_owned()));
+            return Err(LoadError::single(
+                &display,
+                "the folder holds no `.json` files".to_owned(),
+            ));
         }
         files
     } else {
@@ -187,13 +199,23 @@ fn is_schema(source: &Source) -> bool {
 /// Loads JSON texts, streaming them into the graph when they are clean (the common
 /// case) and falling back to the thorough path, which finds and locates every problem,
 /// when they are not.
-pub fn load_sources_with_progress(sources: &[Source], progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
+pub fn load_sources_with_progress(
+    sources: &[Source],
+    progress: Option<&LoadProgress>,
+) -> Result<Loaded, LoadError> {
     let vocabulary = match sources.iter().find(|source| is_schema(source)) {
         None => Some(None),
-        Some(schema) => serde_json::from_str::<Json>(&schema.text).ok().and_then(|parsed| read_vocabulary(&parsed).ok()).map(Some),
+        Some(schema) => serde_json::from_str::<Json>(&schema.text)
+            .ok()
+            .and_then(|parsed| read_vocabulary(&parsed).ok())
+            .map(Some),
     };
     if let Some(vocabulary) = vocabulary {
-        let texts: Vec<&str> = sources.iter().filter(|source| !is_schema(source)).map(|source| source.text.as_str()).collect();
+        let texts: Vec<&str> = sources
+            .iter()
+            .filter(|source| !is_schema(source))
+            .map(|source| source.text.as_str())
+            .collect();
         let mut graph = Graph::default();
         if fast::load_clean(&texts, &mut graph, vocabulary.as_ref(), progress).is_ok() {
             return Ok(Loaded { graph, warnings: Vec::new() });
@@ -241,13 +263,25 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         let source = &sources[*file_index];
         let locator = Locator::new(&source.text);
         let Some(object) = document.as_object() else {
-            problems.push(problem_at(source, 1, 1, None, "expected a JSON object with `nodes` and `edges`".to_owned()));
+            problems.push(problem_at(
+                source,
+                1,
+                1,
+                None,
+                "expected a JSON object with `nodes` and `edges`".to_owned(),
+            ));
             continue;
         };
         for key in object.keys() {
             if key != "nodes" && key != "edges" {
                 let (line, column) = locator.top_level_key(key);
-                problems.push(problem_at(source, line, column, None, format!("unknown top-level key `{key}` (expected `nodes` and `edges`)")));
+                problems.push(problem_at(
+                    source,
+                    line,
+                    column,
+                    None,
+                    format!("unknown top-level key `{key}` (expected `nodes` and `edges`)"),
+                ));
             }
         }
         match object.get("nodes") {
@@ -262,23 +296,37 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                             problems.push(problem_at(source, line, column, id, message));
                         }
                         Ok(parsed) => {
-                            let labels: Vec<&str> = parsed.labels.iter().map(String::as_str).collect();
+                            let labels: Vec<&str> =
+                                parsed.labels.iter().map(String::as_str).collect();
                             match graph.add_node(Some(&parsed.id), &labels, parsed.properties) {
                                 Ok(node_id) => {
                                     node_origin.insert(node_id, (*file_index, index));
                                 }
                                 Err(_) => {
                                     let (line, column) = at(Some("id"));
-                                    let first = graph.node_by_key(&parsed.id).and_then(|existing| node_origin.get(&existing));
+                                    let first = graph
+                                        .node_by_key(&parsed.id)
+                                        .and_then(|existing| node_origin.get(&existing));
                                     let earlier = match first {
                                         Some((first_file, first_index)) => {
-                                            let (first_line, first_column) =
-                                                Locator::new(&sources[*first_file].text).element("nodes", *first_index, Some("id"));
-                                            format!(" (first defined at {}:{first_line}:{first_column})", sources[*first_file].name)
+                                            let (first_line, first_column) = Locator::new(
+                                                &sources[*first_file].text,
+                                            )
+                                            .element("nodes", *first_index, Some("id"));
+                                            format!(
+                                                " (first defined at {}:{first_line}:{first_column})",
+                                                sources[*first_file].name
+                                            )
                                         }
                                         None => String::new(),
                                     };
-                                    problems.push(problem_at(source, line, column, Some(parsed.id.clone()), format!("duplicate node id{earlier}")));
+                                    problems.push(problem_at(
+                                        source,
+                                        line,
+                                        column,
+                                        Some(parsed.id.clone()),
+                                        format!("duplicate node id{earlier}"),
+                                    ));
                                 }
                             }
                             for label in &labels {
@@ -298,7 +346,13 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
             }
             Some(_) => {
                 let (line, column) = locator.top_level_key("nodes");
-                problems.push(problem_at(source, line, column, None, "`nodes` must be a list".to_owned()));
+                problems.push(problem_at(
+                    source,
+                    line,
+                    column,
+                    None,
+                    "`nodes` must be a list".to_owned(),
+                ));
             }
         }
         match object.get("edges") {
@@ -308,7 +362,13 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                     match read_edge(edge) {
                         Err((field, message)) => {
                             let (line, column) = locator.element("edges", index, field.as_deref());
-                            problems.push(problem_at(source, line, column, edge_label(edge), message));
+                            problems.push(problem_at(
+                                source,
+                                line,
+                                column,
+                                edge_label(edge),
+                                message,
+                            ));
                         }
                         Ok((from, to, rel_type, properties)) => pending_edges.push(PendingEdge {
                             file: *file_index,
@@ -323,7 +383,13 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
             }
             Some(_) => {
                 let (line, column) = locator.top_level_key("edges");
-                problems.push(problem_at(source, line, column, None, "`edges` must be a list".to_owned()));
+                problems.push(problem_at(
+                    source,
+                    line,
+                    column,
+                    None,
+                    "`edges` must be a list".to_owned(),
+                ));
             }
         }
     }
@@ -333,22 +399,41 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         let label = format!("{}->{}", edge.from, edge.to);
         let endpoints = (graph.node_by_key(edge.from), graph.node_by_key(edge.to));
         let (Some(from), Some(to)) = endpoints else {
-            let (field, missing) = if endpoints.0.is_none() { ("from", edge.from) } else { ("to", edge.to) };
-            let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some(field));
-            problems.push(problem_at(source, line, column, Some(label), format!("`{field}` names unknown node id `{missing}`")));
+            let (field, missing) =
+                if endpoints.0.is_none() { ("from", edge.from) } else { ("to", edge.to) };
+            let (line, column) =
+                Locator::new(&source.text).element("edges", edge.index, Some(field));
+            problems.push(problem_at(
+                source,
+                line,
+                column,
+                Some(label),
+                format!("`{field}` names unknown node id `{missing}`"),
+            ));
             continue;
         };
         if let Some(vocabulary) = &vocabulary {
             if !vocabulary.rel_types.contains(edge.rel_type) {
-                let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some("type"));
+                let (line, column) =
+                    Locator::new(&source.text).element("edges", edge.index, Some("type"));
                 problems.push(Problem {
                     severity: Severity::Warning,
-                    ..problem_at(source, line, column, Some(label.clone()), format!("relationship type `{}` is not in the vocabulary of {SCHEMA_FILE}", edge.rel_type))
+                    ..problem_at(
+                        source,
+                        line,
+                        column,
+                        Some(label.clone()),
+                        format!(
+                            "relationship type `{}` is not in the vocabulary of {SCHEMA_FILE}",
+                            edge.rel_type
+                        ),
+                    )
                 });
             }
         }
         if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
-            let (line, column) = Locator::new(&source.text).element("edges", edge.index, Some("properties"));
+            let (line, column) =
+                Locator::new(&source.text).element("edges", edge.index, Some("properties"));
             problems.push(problem_at(source, line, column, Some(label), error.to_string()));
         }
     }
@@ -360,7 +445,13 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
     Ok(Loaded { graph, warnings: problems })
 }
 
-fn problem_at(source: &Source, line: usize, column: usize, id: Option<String>, message: String) -> Problem {
+fn problem_at(
+    source: &Source,
+    line: usize,
+    column: usize,
+    id: Option<String>,
+    message: String,
+) -> Problem {
     Problem { severity: Severity::Error, file: source.name.clone(), line, column, id, message }
 }
 
@@ -383,10 +474,14 @@ fn read_vocabulary(document: &Json) -> Result<Vocabulary, String> {
         match document.get(key) {
             Some(Json::Array(items)) => items
                 .iter()
-                .map(|item| item.as_str().map(str::to_owned).ok_or(format!("`{key}` must list strings")))
+                .map(|item| {
+                    item.as_str().map(str::to_owned).ok_or(format!("`{key}` must list strings"))
+                })
                 .collect(),
             Some(Json::Object(items)) => Ok(items.keys().cloned().collect()),
-            _ => Err(format!("{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name")),
+            _ => Err(format!(
+                "{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name"
+            )),
         }
     };
     Ok(Vocabulary { labels: names("labels")?, rel_types: names("relationship_types")? })
@@ -408,8 +503,15 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
     check_fields(object, &["id", "labels", "properties"])?;
     let id = match object.get("id") {
         Some(Json::String(id)) if !id.is_empty() => id.clone(),
-        Some(Json::String(_)) => return Err((Some("id".into()), "node id must not be empty".into())),
-        Some(other) => return Err((Some("id".into()), format!("node id must be a string, found {}", json_kind(other)))),
+        Some(Json::String(_)) => {
+            return Err((Some("id".into()), "node id must not be empty".into()));
+        }
+        Some(other) => {
+            return Err((
+                Some("id".into()),
+                format!("node id must be a string, found {}", json_kind(other)),
+            ));
+        }
         None => return Err((None, "node has no `id`".into())),
     };
     let labels = match object.get("labels") {
@@ -420,21 +522,30 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
                 match item {
                     Json::String(label) if !label.is_empty() => labels.push(label.clone()),
                     other => {
-                        return Err((Some("labels".into()), format!("labels must be non-empty strings, found {}", json_kind(other))));
+                        return Err((
+                            Some("labels".into()),
+                            format!("labels must be non-empty strings, found {}", json_kind(other)),
+                        ));
                     }
                 }
             }
             labels
         }
         Some(other) => {
-            return Err((Some("labels".into()), format!("`labels` must be a list of strings, found {}", json_kind(other))));
+            return Err((
+                Some("labels".into()),
+                format!("`labels` must be a list of strings, found {}", json_kind(other)),
+            ));
         }
     };
     let properties = read_properties(object.get("properties"))?;
     Ok(ParsedNode { id, labels, properties })
 }
 
-fn read_edge(edge: &Json) -> Result<(&str, &str, &str, Vec<(String, Value)>), FieldProblem> {
+/// An edge as read: from, to, type and properties.
+type EdgeFields<'json> = (&'json str, &'json str, &'json str, Vec<(String, Value)>);
+
+fn read_edge(edge: &Json) -> Result<EdgeFields<'_>, FieldProblem> {
     let Some(object) = edge.as_object() else {
         return Err((None, format!("an edge must be an object, found {}", json_kind(edge))));
     };
@@ -442,7 +553,10 @@ fn read_edge(edge: &Json) -> Result<(&str, &str, &str, Vec<(String, Value)>), Fi
     let text = |field: &str| -> Result<&str, FieldProblem> {
         match object.get(field) {
             Some(Json::String(text)) if !text.is_empty() => Ok(text),
-            Some(other) => Err((Some(field.into()), format!("`{field}` must be a non-empty string, found {}", json_kind(other)))),
+            Some(other) => Err((
+                Some(field.into()),
+                format!("`{field}` must be a non-empty string, found {}", json_kind(other)),
+            )),
             None => Err((None, format!("edge has no `{field}`"))),
         }
     };
@@ -453,9 +567,15 @@ fn read_edge(edge: &Json) -> Result<(&str, &str, &str, Vec<(String, Value)>), Fi
     Ok((from, to, rel_type, properties))
 }
 
-fn check_fields(object: &serde_json::Map<String, Json>, allowed: &[&str]) -> Result<(), FieldProblem> {
+fn check_fields(
+    object: &serde_json::Map<String, Json>,
+    allowed: &[&str],
+) -> Result<(), FieldProblem> {
     match object.keys().find(|key| !allowed.contains(&key.as_str())) {
-        Some(key) => Err((Some(key.clone()), format!("unknown field `{key}` (expected {})", allowed.join(", ")))),
+        Some(key) => Err((
+            Some(key.clone()),
+            format!("unknown field `{key}` (expected {})", allowed.join(", ")),
+        )),
         None => Ok(()),
     }
 }
@@ -465,7 +585,10 @@ fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, Fi
         None => return Ok(Vec::new()),
         Some(Json::Object(object)) => object,
         Some(other) => {
-            return Err((Some("properties".into()), format!("`properties` must be an object, found {}", json_kind(other))));
+            return Err((
+                Some("properties".into()),
+                format!("`properties` must be an object, found {}", json_kind(other)),
+            ));
         }
     };
     let mut read = Vec::with_capacity(object.len());
@@ -497,7 +620,10 @@ fn property_value(value: &Json) -> Result<Value, String> {
             for item in items {
                 match item {
                     Json::Array(_) | Json::Object(_) | Json::Null => {
-                        return Err(format!("lists may hold strings, numbers and booleans, found {}", json_kind(item)));
+                        return Err(format!(
+                            "lists may hold strings, numbers and booleans, found {}",
+                            json_kind(item)
+                        ));
                     }
                     _ => converted.push(property_value(item)?),
                 }
@@ -514,7 +640,9 @@ fn property_value(value: &Json) -> Result<Value, String> {
             }
             Ok(Value::List(converted))
         }
-        Json::Object(_) => Err("expected a string, number, boolean or list, found an object".into()),
+        Json::Object(_) => {
+            Err("expected a string, number, boolean or list, found an object".into())
+        }
     }
 }
 
@@ -616,7 +744,8 @@ impl Scanner<'_> {
             }
             let key_start = self.position;
             self.skip_value();
-            let found_key: Option<String> = serde_json::from_slice(&self.bytes[key_start..self.position]).ok();
+            let found_key: Option<String> =
+                serde_json::from_slice(&self.bytes[key_start..self.position]).ok();
             self.skip_whitespace();
             if self.bytes.get(self.position) == Some(&b':') {
                 self.position += 1;

@@ -1,16 +1,21 @@
 //! The query pipeline: text → AST (`syntax`) → plan (`plan`) → rows (`exec`).
 
 pub mod error;
+pub mod exec;
 pub mod plan;
 pub mod syntax;
-pub mod exec;
 
 use crate::graph::Graph;
 use error::QueryError;
 use exec::{Control, Params, QueryResult};
 
 /// Parses, plans and runs one statement.
-pub fn run(graph: &mut Graph, text: &str, params: &Params, control: &Control) -> Result<QueryResult, QueryError> {
+pub fn run(
+    graph: &mut Graph,
+    text: &str,
+    params: &Params,
+    control: &Control,
+) -> Result<QueryResult, QueryError> {
     let statement = syntax::parse(text)?;
     let plan = plan::plan(&statement, text, graph)?;
     Ok(exec::execute(graph, &plan, params, control)?)

@@ -13,7 +13,14 @@ pub fn render_csv(result: &QueryResult, graph: &Graph) -> String {
     text.push_str(&header.join(","));
     text.push_str("\r\n");
     for row in &result.rows {
-        let fields: Vec<String> = row.iter().map(|value| if value.is_null() { String::new() } else { field(&cell_text(value, graph)) }).collect();
+        let fields: Vec<String> = row
+            .iter()
+            .map(
+                |value| {
+                    if value.is_null() { String::new() } else { field(&cell_text(value, graph)) }
+                },
+            )
+            .collect();
         text.push_str(&fields.join(","));
         text.push_str("\r\n");
     }
@@ -21,7 +28,11 @@ pub fn render_csv(result: &QueryResult, graph: &Graph) -> String {
 }
 
 fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text.to_owned() }
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,11 @@ use crate::query::exec::QueryResult;
 use crate::query::syntax::span::line_column;
 
 pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
-    let rows: Vec<Json> = result.rows.iter().map(|row| Json::Array(row.iter().map(|value| value_json(value, graph)).collect())).collect();
+    let rows: Vec<Json> = result
+        .rows
+        .iter()
+        .map(|row| Json::Array(row.iter().map(|value| value_json(value, graph)).collect()))
+        .collect();
     json!({ "columns": result.columns, "rows": rows })
 }
 
@@ -30,7 +34,10 @@ pub fn error_json(error: &QueryError, source: &str) -> Json {
 }
 
 pub fn node_json(node: NodeId, graph: &Graph) -> Json {
-    let properties: Map<String, Json> = graph.node_properties(node).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+    let properties: Map<String, Json> = graph
+        .node_properties(node)
+        .map(|(key, value)| (key.to_owned(), value_json(value, graph)))
+        .collect();
     json!({
         "id": graph.node_key(node),
         "labels": graph.node_labels(node).collect::<Vec<_>>(),
@@ -40,7 +47,10 @@ pub fn node_json(node: NodeId, graph: &Graph) -> Json {
 
 pub fn relationship_json(edge: EdgeId, graph: &Graph) -> Json {
     let (start, end) = graph.edge_endpoints(edge);
-    let properties: Map<String, Json> = graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+    let properties: Map<String, Json> = graph
+        .edge_properties(edge)
+        .map(|(key, value)| (key.to_owned(), value_json(value, graph)))
+        .collect();
     json!({
         "id": edge.0,
         "type": graph.edge_type(edge),
@@ -58,11 +68,21 @@ pub fn value_json(value: &Value, graph: &Graph) -> Json {
         Value::Float(number) => match serde_json::Number::from_f64(*number) {
             Some(number) => Json::Number(number),
             // JSON has no NaN or infinity; spell them as openCypher prints them.
-            None => Json::String(if number.is_nan() { "NaN".into() } else if *number > 0.0 { "Infinity".into() } else { "-Infinity".into() }),
+            None => Json::String(if number.is_nan() {
+                "NaN".into()
+            } else if *number > 0.0 {
+                "Infinity".into()
+            } else {
+                "-Infinity".into()
+            }),
         },
         Value::String(text) => Json::String(text.to_string()),
-        Value::List(items) => Json::Array(items.iter().map(|item| value_json(item, graph)).collect()),
-        Value::Map(entries) => Json::Object(entries.iter().map(|(key, item)| (key.clone(), value_json(item, graph))).collect()),
+        Value::List(items) => {
+            Json::Array(items.iter().map(|item| value_json(item, graph)).collect())
+        }
+        Value::Map(entries) => Json::Object(
+            entries.iter().map(|(key, item)| (key.clone(), value_json(item, graph))).collect(),
+        ),
         Value::Node(node) => node_json(*node, graph),
         Value::Relationship(edge) => relationship_json(*edge, graph),
         Value::Path(path) => json!({

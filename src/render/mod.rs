@@ -44,7 +44,11 @@ enum Quoting {
     BareTopLevel,
 }
 
-fn write_properties<'a>(text: &mut String, properties: impl Iterator<Item = (&'a str, &'a Value)>, graph: &Graph) {
+fn write_properties<'a>(
+    text: &mut String,
+    properties: impl Iterator<Item = (&'a str, &'a Value)>,
+    graph: &Graph,
+) {
     let mut sorted: Vec<(&str, &Value)> = properties.collect();
     sorted.sort_by(|left, right| left.0.cmp(right.0));
     if sorted.is_empty() {

@@ -38,11 +38,23 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
     let shown = style.max_rows.map_or(result.rows.len(), |max| max.min(result.rows.len()));
     let cells: Vec<Vec<String>> = result.rows[..shown]
         .iter()
-        .map(|row| row.iter().map(|value| truncate(&one_line(&cell_text(value, graph)), style.max_column_width)).collect())
+        .map(|row| {
+            row.iter()
+                .map(|value| truncate(&one_line(&cell_text(value, graph)), style.max_column_width))
+                .collect()
+        })
         .collect();
-    let headers: Vec<String> = result.columns.iter().map(|column| truncate(column, style.max_column_width)).collect();
+    let headers: Vec<String> =
+        result.columns.iter().map(|column| truncate(column, style.max_column_width)).collect();
     let widths: Vec<usize> = (0..headers.len())
-        .map(|column| cells.iter().map(|row| display_width(&row[column])).chain([display_width(&headers[column])]).max().unwrap_or(0))
+        .map(|column| {
+            cells
+                .iter()
+                .map(|row| display_width(&row[column]))
+                .chain([display_width(&headers[column])])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     // Numbers line up on the right, the way people compare them.
     let numeric: Vec<bool> = (0..headers.len())
@@ -100,7 +112,11 @@ pub fn summary_line(result: &QueryResult) -> String {
     count(stats.relationships_created, "relationship created", "relationships created");
     count(stats.properties_set, "property set", "properties set");
     count(stats.labels_added, "label added", "labels added");
-    if parts.is_empty() { "no changes, no rows\n".to_owned() } else { format!("{}\n", parts.join(", ")) }
+    if parts.is_empty() {
+        "no changes, no rows\n".to_owned()
+    } else {
+        format!("{}\n", parts.join(", "))
+    }
 }
 
 fn format_row(cells: &[String], widths: &[usize], right_aligned: &[bool]) -> String {
@@ -154,7 +170,11 @@ mod tests {
     fn aligns_by_display_width() {
         let result = QueryResult {
             columns: vec!["ad".into()],
-            rows: vec![vec![Value::from("Əliyev")], vec![Value::from("北京")], vec![Value::from("abc")]],
+            rows: vec![
+                vec![Value::from("Əliyev")],
+                vec![Value::from("北京")],
+                vec![Value::from("abc")],
+            ],
             stats: Default::default(),
         };
         let text = render_table(&result, &Graph::default(), &TableStyle::default());

@@ -9,7 +9,13 @@ fn korpu(args: &[&str]) -> Output {
 }
 
 fn korpu_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
@@ -28,7 +34,10 @@ const BALTICS: &str = "MATCH (n:NGO)-[:PARTNERS_WITH]-(d:DiasporaGroup)-[:LOCATE
 fn the_baltics_question_names_the_national_ngo_forum() {
     let output = korpu(&["query", "--format", "json", BALTICS]);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert_eq!(stdout(&output), "{\"columns\":[\"ngo\"],\"rows\":[[\"Milli Qeyri Hökumət Təşkilatları Forumu\"]]}\n");
+    assert_eq!(
+        stdout(&output),
+        "{\"columns\":[\"ngo\"],\"rows\":[[\"Milli Qeyri Hökumət Təşkilatları Forumu\"]]}\n"
+    );
 }
 
 #[test]
@@ -94,7 +103,8 @@ fn a_script_stops_at_the_first_error_with_script_line_numbers() {
 fn continue_prints_each_error_in_place_and_still_fails() {
     let output = korpu_stdin(&["--empty", "--format", "json", "run", "--continue", "-"], SCRIPT);
     assert_eq!(output.status.code(), Some(1));
-    let lines: Vec<serde_json::Value> = stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let lines: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0], serde_json::json!({"columns": ["one"], "rows": [[1]]}));
     assert_eq!(lines[1]["error"]["kind"], "TypeError");
@@ -105,18 +115,35 @@ fn continue_prints_each_error_in_place_and_still_fails() {
 
 #[test]
 fn parameters_come_from_flags_files_and_scripts() {
-    let output = korpu(&["--empty", "--param", "city='Bakı'", "--param", "n=2", "query", "RETURN $city AS city, $n * 2 AS twice"]);
+    let output = korpu(&[
+        "--empty",
+        "--param",
+        "city='Bakı'",
+        "--param",
+        "n=2",
+        "query",
+        "RETURN $city AS city, $n * 2 AS twice",
+    ]);
     assert!(stdout(&output).contains("| Bakı |     4 |"), "{}{}", stdout(&output), stderr(&output));
     let dir = std::env::temp_dir().join(format!("korpu-params-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("params.json");
     std::fs::write(&file, r#"{"names": ["Əli", "Vəli"]}"#).unwrap();
-    let output = korpu(&["--empty", "--format", "csv", "--params", file.to_str().unwrap(), "query", "UNWIND $names AS name RETURN name"]);
+    let output = korpu(&[
+        "--empty",
+        "--format",
+        "csv",
+        "--params",
+        file.to_str().unwrap(),
+        "query",
+        "UNWIND $names AS name RETURN name",
+    ]);
     assert_eq!(stdout(&output), "name\r\nƏli\r\nVəli\r\n");
     let script = ":param year 2010\nRETURN $year AS year;\n";
     let from_script = korpu_stdin(&["--empty", "--format", "csv", "run", "-"], script);
     assert_eq!(stdout(&from_script), "year\r\n2010\r\n");
-    let overridden = korpu_stdin(&["--empty", "--format", "csv", "--param", "year=1999", "run", "-"], script);
+    let overridden =
+        korpu_stdin(&["--empty", "--format", "csv", "--param", "year=1999", "run", "-"], script);
     assert_eq!(stdout(&overridden), "year\r\n1999\r\n");
 }
 
@@ -129,11 +156,17 @@ fn a_bad_param_value_is_a_clear_error() {
 
 #[test]
 fn timing_lines_have_the_documented_shape() {
-    let output = korpu_stdin(&["--empty", "--timing", "--format", "json", "run", "-"], "UNWIND range(1, 42) AS x RETURN x;\nRETURN 1;\n");
+    let output = korpu_stdin(
+        &["--empty", "--timing", "--format", "json", "run", "-"],
+        "UNWIND range(1, 42) AS x RETURN x;\nRETURN 1;\n",
+    );
     let err = stderr(&output);
     let lines: Vec<&str> = err.lines().collect();
     assert_eq!(lines.len(), 3, "{err}");
-    assert!(lines[0].starts_with("timing load_ms=") && lines[0].ends_with(" nodes=0 edges=0"), "{err}");
+    assert!(
+        lines[0].starts_with("timing load_ms=") && lines[0].ends_with(" nodes=0 edges=0"),
+        "{err}"
+    );
     let shape = |line: &str, statement: usize, rows: usize| {
         let fields: Vec<&str> = line.split(' ').collect();
         assert_eq!(fields[0], "timing");
@@ -141,7 +174,10 @@ fn timing_lines_have_the_documented_shape() {
         for (field, key) in fields[2..5].iter().zip(["parse_ms", "plan_ms", "exec_ms"]) {
             let (name, value) = field.split_once('=').unwrap();
             assert_eq!(name, key);
-            assert!(value.parse::<f64>().is_ok() && value.split_once('.').unwrap().1.len() == 3, "{line}");
+            assert!(
+                value.parse::<f64>().is_ok() && value.split_once('.').unwrap().1.len() == 3,
+                "{line}"
+            );
         }
         assert_eq!(fields[5], format!("rows={rows}"));
     };
@@ -151,7 +187,8 @@ fn timing_lines_have_the_documented_shape() {
 
 #[test]
 fn piped_stdin_runs_statements_without_prompts() {
-    let output = korpu_stdin(&["--empty", "--format", "json"], "RETURN 'a' AS x;\nRETURN\n 2 AS y;\n");
+    let output =
+        korpu_stdin(&["--empty", "--format", "json"], "RETURN 'a' AS x;\nRETURN\n 2 AS y;\n");
     let out = stdout(&output);
     assert!(out.contains("| a |") && out.contains("| 2 |") && !out.contains("körpü>"), "{out}");
 }

@@ -11,7 +11,8 @@ fn manifest_dir() -> PathBuf {
 }
 
 fn bundled() -> Graph {
-    let loaded = korpu::bundled::load().unwrap_or_else(|error| panic!("bundled graph does not load:\n{error}"));
+    let loaded = korpu::bundled::load()
+        .unwrap_or_else(|error| panic!("bundled graph does not load:\n{error}"));
     assert!(loaded.warnings.is_empty(), "bundled graph has warnings: {:?}", loaded.warnings);
     loaded.graph
 }
@@ -25,7 +26,8 @@ fn every_graph_data_file_is_bundled() {
         .map(|name| format!("graph-data/{name}"))
         .collect();
     on_disk.sort();
-    let bundled: Vec<String> = korpu::bundled::FILES.iter().map(|(name, _)| (*name).to_owned()).collect();
+    let bundled: Vec<String> =
+        korpu::bundled::FILES.iter().map(|(name, _)| (*name).to_owned()).collect();
     assert_eq!(bundled, on_disk, "src/bundled.rs must list every graph-data/*.json file");
 }
 
@@ -44,12 +46,26 @@ fn the_six_profiled_organizations_and_their_leaders_are_there() {
     for id in profiled {
         let node = graph.node_by_key(id).unwrap_or_else(|| panic!("missing {id}"));
         assert!(graph.has_label(node, ngo), "{id} is not an NGO");
-        assert!(matches!(graph.node_property_by_name(node, "profiled"), Some(Value::Bool(true))), "{id}");
+        assert!(
+            matches!(graph.node_property_by_name(node, "profiled"), Some(Value::Bool(true))),
+            "{id}"
+        );
     }
-    for (person, organization) in [("Rauf Zeyni", "org-milli-qht-forumu"), ("Zaur Əliyev", "org-diaspor-ve-lobbi-merkezi"), ("İlham İsmayılov", "org-atxem")] {
-        let person_node = graph.nodes_named(person).first().copied().unwrap_or_else(|| panic!("missing {person}"));
+    for (person, organization) in [
+        ("Rauf Zeyni", "org-milli-qht-forumu"),
+        ("Zaur Əliyev", "org-diaspor-ve-lobbi-merkezi"),
+        ("İlham İsmayılov", "org-atxem"),
+    ] {
+        let person_node = graph
+            .nodes_named(person)
+            .first()
+            .copied()
+            .unwrap_or_else(|| panic!("missing {person}"));
         let leads = graph.rel_type_symbol("LEADS").unwrap();
-        let led: Vec<&str> = graph.neighbors(person_node, korpu::graph::Dir::Outgoing, Some(&[leads])).map(|neighbor| graph.node_key(neighbor.node)).collect();
+        let led: Vec<&str> = graph
+            .neighbors(person_node, korpu::graph::Dir::Outgoing, Some(&[leads]))
+            .map(|neighbor| graph.node_key(neighbor.node))
+            .collect();
         assert!(led.contains(&organization), "{person} should lead {organization}, leads {led:?}");
     }
 }
@@ -57,12 +73,20 @@ fn the_six_profiled_organizations_and_their_leaders_are_there() {
 /// The seed document's paragraphs (non-empty lines), when the workspace has it.
 fn seed_paragraphs() -> Option<Vec<String>> {
     let seeds = manifest_dir().join("../shared/seeds");
-    let entry = std::fs::read_dir(&seeds).ok()?.filter_map(Result::ok).find(|entry| entry.path().extension().is_some_and(|ext| ext == "txt"))?;
+    let entry = std::fs::read_dir(&seeds)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "txt"))?;
     let text = std::fs::read_to_string(entry.path()).ok()?;
     Some(text.lines().filter(|line| !line.trim().is_empty()).map(str::to_owned).collect())
 }
 
-fn check_provenance(what: &str, properties: Vec<(&str, &Value)>, paragraphs: Option<&[String]>, problems: &mut Vec<String>) {
+fn check_provenance(
+    what: &str,
+    properties: Vec<(&str, &Value)>,
+    paragraphs: Option<&[String]>,
+    problems: &mut Vec<String>,
+) {
     let get = |key: &str| properties.iter().find(|(name, _)| *name == key).map(|(_, value)| *value);
     match get("source") {
         Some(Value::String(source)) if &**source == "general" => {
@@ -78,12 +102,16 @@ fn check_provenance(what: &str, properties: Vec<(&str, &Value)>, paragraphs: Opt
             if let Some(paragraphs) = paragraphs {
                 match paragraphs.get((*paragraph as usize).wrapping_sub(1)) {
                     Some(text) if text.contains(&**quote) => {}
-                    Some(_) => problems.push(format!("{what}: quote not found verbatim in paragraph {paragraph}: {quote:?}")),
+                    Some(_) => problems.push(format!(
+                        "{what}: quote not found verbatim in paragraph {paragraph}: {quote:?}"
+                    )),
                     None => problems.push(format!("{what}: paragraph {paragraph} does not exist")),
                 }
             }
         }
-        other => problems.push(format!("{what}: `source` must be a paragraph number or \"general\", found {other:?}")),
+        other => problems.push(format!(
+            "{what}: `source` must be a paragraph number or \"general\", found {other:?}"
+        )),
     }
 }
 
@@ -92,18 +120,40 @@ fn every_fact_has_provenance_and_quotes_are_verbatim() {
     let graph = bundled();
     let paragraphs = seed_paragraphs();
     if paragraphs.is_none() {
-        eprintln!("../shared/seeds is absent: checking that provenance exists, not the quotes' text");
+        eprintln!(
+            "../shared/seeds is absent: checking that provenance exists, not the quotes' text"
+        );
     }
     let mut problems = Vec::new();
     for node in graph.nodes() {
-        check_provenance(&format!("node {}", graph.node_key(node)), graph.node_properties(node).collect(), paragraphs.as_deref(), &mut problems);
+        check_provenance(
+            &format!("node {}", graph.node_key(node)),
+            graph.node_properties(node).collect(),
+            paragraphs.as_deref(),
+            &mut problems,
+        );
     }
     for edge in graph.edges() {
         let (start, end) = graph.edge_endpoints(edge);
-        let what = format!("edge {}-[{}]->{}", graph.node_key(start), graph.edge_type(edge), graph.node_key(end));
-        check_provenance(&what, graph.edge_properties(edge).collect(), paragraphs.as_deref(), &mut problems);
+        let what = format!(
+            "edge {}-[{}]->{}",
+            graph.node_key(start),
+            graph.edge_type(edge),
+            graph.node_key(end)
+        );
+        check_provenance(
+            &what,
+            graph.edge_properties(edge).collect(),
+            paragraphs.as_deref(),
+            &mut problems,
+        );
     }
-    assert!(problems.is_empty(), "{} provenance problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} provenance problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -123,7 +173,12 @@ fn label_and_name_indexes_match_a_full_scan() {
 
 fn check_broken(file: &str) -> (i32, String) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/broken").join(file);
-    let output = Command::new(env!("CARGO_BIN_EXE_korpu")).arg("check").arg("--data").arg(&path).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .arg("check")
+        .arg("--data")
+        .arg(&path)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8(output.stderr).unwrap().replace(&*path.to_string_lossy(), file);
     (output.status.code().unwrap_or(-1), stderr)
 }
@@ -131,7 +186,10 @@ fn check_broken(file: &str) -> (i32, String) {
 #[test]
 fn broken_data_files_get_precise_errors() {
     let cases = [
-        ("malformed.json", "malformed.json:4:40: error: malformed JSON: expected `,` or `}`\n1 error in the data; nothing was loaded\n"),
+        (
+            "malformed.json",
+            "malformed.json:4:40: error: malformed JSON: expected `,` or `}`\n1 error in the data; nothing was loaded\n",
+        ),
         (
             "duplicate_id.json",
             "duplicate_id.json:4:12: error: `baki`: duplicate node id (first defined at duplicate_id.json:3:12)\n1 error in the data; nothing was loaded\n",
@@ -157,10 +215,17 @@ fn broken_data_files_get_precise_errors() {
 
 #[test]
 fn a_missing_data_path_says_what_it_looked_for() {
-    let output = Command::new(env!("CARGO_BIN_EXE_korpu")).args(["--data", "no/such/graph.json", "query", "RETURN 1"]).output().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .args(["--data", "no/such/graph.json", "query", "RETURN 1"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("no/such/graph.json") && stderr.contains("looked for a JSON file or a folder"), "{stderr}");
+    assert!(
+        stderr.contains("no/such/graph.json")
+            && stderr.contains("looked for a JSON file or a folder"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -168,5 +233,10 @@ fn check_prints_counts_and_passes_on_the_bundled_data() {
     let output = Command::new(env!("CARGO_BIN_EXE_korpu")).arg("check").output().unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(output.status.success(), "{stdout}");
-    assert!(stdout.contains("Organization") && stdout.contains("PARTNERS_WITH") && stdout.contains("the data is clean"), "{stdout}");
+    assert!(
+        stdout.contains("Organization")
+            && stdout.contains("PARTNERS_WITH")
+            && stdout.contains("the data is clean"),
+        "{stdout}"
+    );
 }

@@ -62,7 +62,10 @@ fn read_records(text: &str) -> Vec<Record> {
 }
 
 fn write_records(path: &Path, original: &str, records: &[Record]) {
-    let header: Vec<&str> = original.lines().take_while(|line| line.starts_with('#') || line.trim().is_empty()).collect();
+    let header: Vec<&str> = original
+        .lines()
+        .take_while(|line| line.starts_with('#') || line.trim().is_empty())
+        .collect();
     let mut text = header.join("\n").trim_end().to_owned();
     text.push('\n');
     for record in records {
@@ -104,14 +107,23 @@ fn actual_output(kind: &str, query: &str) -> String {
             let mut graph = bundled();
             match korpu::query::run(&mut graph, query, &Params::new(), &Control::default()) {
                 Ok(result) if result.columns.is_empty() => summary_line(&result),
-                Ok(result) => render_table(&result, &graph, &TableStyle { max_column_width: 80, max_rows: None }),
+                Ok(result) => render_table(
+                    &result,
+                    &graph,
+                    &TableStyle { max_column_width: 80, max_rows: None },
+                ),
                 Err(error) => diagnostic::render(&error, query, "query"),
             }
         }
         other => panic!("unknown golden record kind `{other}`"),
     };
     // Blank lines end a record; none of the outputs has one, but make sure.
-    output.trim_end().lines().map(|line| if line.trim().is_empty() { "." } else { line }).collect::<Vec<_>>().join("\n")
+    output
+        .trim_end()
+        .lines()
+        .map(|line| if line.trim().is_empty() { "." } else { line })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[track_caller]
@@ -128,14 +140,22 @@ fn check(file: &str) {
             if update {
                 record.expected = actual;
             } else {
-                failures.push(format!("{file}: {} `{}`\n--- expected\n{}\n--- actual\n{}\n", record.kind, record.query, record.expected, actual));
+                failures.push(format!(
+                    "{file}: {} `{}`\n--- expected\n{}\n--- actual\n{}\n",
+                    record.kind, record.query, record.expected, actual
+                ));
             }
         }
     }
     if update {
         write_records(&path, &original, &records);
     }
-    assert!(failures.is_empty(), "{} golden mismatch(es) (UPDATE_EXPECT=1 to accept):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} golden mismatch(es) (UPDATE_EXPECT=1 to accept):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -19,7 +19,10 @@ struct Rng(u64);
 
 impl Rng {
     fn seeded() -> Self {
-        let seed = std::env::var("KORPU_FUZZ_SEED").ok().and_then(|text| text.parse().ok()).unwrap_or(0x5EED_C0DE_u64);
+        let seed = std::env::var("KORPU_FUZZ_SEED")
+            .ok()
+            .and_then(|text| text.parse().ok())
+            .unwrap_or(0x5EED_C0DE_u64);
         Rng(seed | 1)
     }
 
@@ -54,13 +57,18 @@ fn small_graph() -> Graph {
 
 /// Runs one input through every stage; returns a description of a panic if one happens.
 fn survives(graph: &mut Graph, text: &str) -> Result<(), String> {
-    let control = Control { max_path_steps: 200_000, ..Control::with_timeout(Duration::from_secs(5)) };
+    let control =
+        Control { max_path_steps: 200_000, ..Control::with_timeout(Duration::from_secs(5)) };
     catch_unwind(AssertUnwindSafe(|| {
         let _ = run(graph, text, &Params::new(), &control);
         let _ = parse_expression(text);
     }))
     .map_err(|panic| {
-        let message = panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned())).unwrap_or_default();
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|text| (*text).to_owned()))
+            .unwrap_or_default();
         format!("panicked on {text:?}: {message}")
     })
 }
@@ -82,7 +90,8 @@ const SEEDS: &[&str] = &[
 fn random_text_never_panics() {
     let mut rng = Rng::seeded();
     let mut graph = small_graph();
-    let alphabet: Vec<char> = "()[]{}<>-:;,.|*=+/'\"`$ 0123456789abcMATCHRETURNWHEREnmə\n\\".chars().collect();
+    let alphabet: Vec<char> =
+        "()[]{}<>-:;,.|*=+/'\"`$ 0123456789abcMATCHRETURNWHEREnmə\n\\".chars().collect();
     let mut failures = Vec::new();
     for _ in 0..cases(3000) {
         let length = rng.below(60);
@@ -98,7 +107,32 @@ fn random_text_never_panics() {
 fn mutated_queries_never_panic() {
     let mut rng = Rng::seeded();
     let mut failures = Vec::new();
-    let fragments = ["(", ")", "[", "]", "-", "->", "<-", "*", "..", ":", "{", "}", ",", "'", "NOT", "null", "$p", "WHERE", "RETURN", "0", "-1", "9999999999999999999", "1.5e308", "ə"];
+    let fragments = [
+        "(",
+        ")",
+        "[",
+        "]",
+        "-",
+        "->",
+        "<-",
+        "*",
+        "..",
+        ":",
+        "{",
+        "}",
+        ",",
+        "'",
+        "NOT",
+        "null",
+        "$p",
+        "WHERE",
+        "RETURN",
+        "0",
+        "-1",
+        "9999999999999999999",
+        "1.5e308",
+        "ə",
+    ];
     for case in 0..cases(3000) {
         let seed = SEEDS[case % SEEDS.len()];
         let mut chars: Vec<char> = seed.chars().collect();
@@ -132,7 +166,7 @@ fn mutated_queries_never_panic() {
 
 #[test]
 fn pathological_depth_and_length_are_errors_not_crashes() {
-    let mut graph = small_graph();
+    let graph = small_graph();
     let inputs = [
         format!("RETURN {}1{}", "(".repeat(10_000), ")".repeat(10_000)),
         format!("RETURN {}1{}", "[".repeat(10_000), "]".repeat(10_000)),
@@ -150,12 +184,18 @@ fn pathological_depth_and_length_are_errors_not_crashes() {
     for input in &inputs {
         let outcome = std::thread::scope(|scope| {
             // The default test-thread stack (2 MiB) is what a library user gets too.
-            std::thread::Builder::new().stack_size(2 << 20).spawn_scoped(scope, || survives(&mut graph.clone_for_test(), input)).unwrap().join()
+            std::thread::Builder::new()
+                .stack_size(2 << 20)
+                .spawn_scoped(scope, || survives(&mut graph.clone_for_test(), input))
+                .unwrap()
+                .join()
         });
         match outcome {
             Ok(Ok(())) => {}
             Ok(Err(failure)) => panic!("{}", &failure[..failure.len().min(300)]),
-            Err(_) => panic!("the thread died on input starting {:?}", &input[..40.min(input.len())]),
+            Err(_) => {
+                panic!("the thread died on input starting {:?}", &input[..40.min(input.len())])
+            }
         }
     }
     let deep = format!("RETURN 1{}", " + 1".repeat(300));
@@ -167,7 +207,8 @@ fn pathological_depth_and_length_are_errors_not_crashes() {
 
 /// Builds a random expression of bounded depth as text.
 fn random_expression(rng: &mut Rng, depth: usize) -> String {
-    let leaves = ["1", "-2", "3.5", "'ş'", "\"q\\\"\"", "true", "null", "n", "n.name", "$p", "[]", "{a: 1}"];
+    let leaves =
+        ["1", "-2", "3.5", "'ş'", "\"q\\\"\"", "true", "null", "n", "n.name", "$p", "[]", "{a: 1}"];
     if depth == 0 || rng.below(3) == 0 {
         return rng.pick(&leaves).to_owned();
     }
@@ -206,9 +247,14 @@ fn printing_an_ast_gives_cypher_that_parses_back_to_it() {
             Err(error) => panic!("generated query does not parse: {text}\n{error:?}"),
         };
         let printed = first.to_string();
-        let second = parse(&printed).unwrap_or_else(|error| panic!("printed form does not parse: {printed}\n{error:?}"));
+        let second = parse(&printed)
+            .unwrap_or_else(|error| panic!("printed form does not parse: {printed}\n{error:?}"));
         assert_eq!(printed, second.to_string(), "printing is not stable for {text}");
-        assert_eq!(strip_spans(&format!("{first:?}")), strip_spans(&format!("{second:?}")), "reparse differs for {text}");
+        assert_eq!(
+            strip_spans(&format!("{first:?}")),
+            strip_spans(&format!("{second:?}")),
+            "reparse differs for {text}"
+        );
     }
 }
 
@@ -227,7 +273,8 @@ fn strip_spans(debug: &str) -> String {
 }
 
 fn sorted_rows(rows: Vec<Vec<Value>>) -> Vec<Vec<GroupKey>> {
-    let mut rows: Vec<Vec<GroupKey>> = rows.into_iter().map(|row| row.into_iter().map(GroupKey).collect()).collect();
+    let mut rows: Vec<Vec<GroupKey>> =
+        rows.into_iter().map(|row| row.into_iter().map(GroupKey).collect()).collect();
     rows.sort_by(|left, right| {
         for (a, b) in left.iter().zip(right) {
             let order = a.0.order_cmp(&b.0);
@@ -265,7 +312,11 @@ fn optimized_and_unoptimized_plans_agree() {
             let control = Control::default();
             let fast = exec::execute(&mut graph, &optimized, &params, &control).unwrap();
             let slow = exec::execute(&mut graph, &naive, &params, &control).unwrap();
-            assert_eq!(sorted_rows(fast.rows), sorted_rows(slow.rows), "{query}\n{optimized}\n{naive}");
+            assert_eq!(
+                sorted_rows(fast.rows),
+                sorted_rows(slow.rows),
+                "{query}\n{optimized}\n{naive}"
+            );
         }
     }
 }

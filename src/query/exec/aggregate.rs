@@ -28,7 +28,9 @@ impl Accumulator {
     pub(crate) fn new(aggregation: &Aggregation) -> Self {
         let state = match aggregation.function {
             AggregateFunction::Count => State::Count(0),
-            AggregateFunction::Sum => State::Sum { integer: 0, float: 0.0, is_float: false, any: false },
+            AggregateFunction::Sum => {
+                State::Sum { integer: 0, float: 0.0, is_float: false, any: false }
+            }
             AggregateFunction::Avg => State::Avg { total: 0.0, count: 0 },
             AggregateFunction::Min | AggregateFunction::Max => State::Extreme(None),
             AggregateFunction::Collect => State::Collect(Vec::new()),
@@ -37,7 +39,12 @@ impl Accumulator {
         Accumulator { seen: aggregation.distinct.then(HashSet::new), state }
     }
 
-    pub(crate) fn add(&mut self, aggregation: &Aggregation, row: &mut Row, context: &Context<'_>) -> Result<(), ExecError> {
+    pub(crate) fn add(
+        &mut self,
+        aggregation: &Aggregation,
+        row: &mut Row,
+        context: &Context<'_>,
+    ) -> Result<(), ExecError> {
         let Some(arg) = &aggregation.arg else {
             // count(*) counts rows, nulls included.
             if let State::Count(count) = &mut self.state {
@@ -62,7 +69,12 @@ impl Accumulator {
                 match value {
                     Value::Int(number) if !*is_float => match integer.checked_add(number) {
                         Some(total) => *integer = total,
-                        None => return Err(ExecError::argument_error("NumberOutOfRange", "sum() overflowed 64-bit integers")),
+                        None => {
+                            return Err(ExecError::argument_error(
+                                "NumberOutOfRange",
+                                "sum() overflowed 64-bit integers",
+                            ));
+                        }
                     },
                     Value::Int(number) => *float += number as f64,
                     Value::Float(number) => {
@@ -72,7 +84,13 @@ impl Accumulator {
                         }
                         *float += number;
                     }
-                    other => return Err(ExecError::type_error(format!("sum() needs numbers, found {}", other.type_name())).at(arg.span)),
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "sum() needs numbers, found {}",
+                            other.type_name()
+                        ))
+                        .at(arg.span));
+                    }
                 }
             }
             State::Avg { total, count } => match value {
@@ -84,14 +102,24 @@ impl Accumulator {
                     *total += number;
                     *count += 1;
                 }
-                other => return Err(ExecError::type_error(format!("avg() needs numbers, found {}", other.type_name())).at(arg.span)),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "avg() needs numbers, found {}",
+                        other.type_name()
+                    ))
+                    .at(arg.span));
+                }
             },
             State::Extreme(best) => {
                 let replace = match best {
                     None => true,
                     Some(current) => {
                         let order = value.order_cmp(current);
-                        if function == AggregateFunction::Min { order.is_lt() } else { order.is_gt() }
+                        if function == AggregateFunction::Min {
+                            order.is_lt()
+                        } else {
+                            order.is_gt()
+                        }
                     }
                 };
                 if replace {
@@ -103,7 +131,14 @@ impl Accumulator {
                 let number = match value {
                     Value::Int(number) => number as f64,
                     Value::Float(number) => number,
-                    other => return Err(ExecError::type_error(format!("{}() needs numbers, found {}", function.name(), other.type_name())).at(arg.span)),
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "{}() needs numbers, found {}",
+                            function.name(),
+                            other.type_name()
+                        ))
+                        .at(arg.span));
+                    }
                 };
                 values.push(number);
                 if percentile.is_none() {
@@ -111,10 +146,18 @@ impl Accumulator {
                         match eval(extra, row, context)? {
                             Value::Int(number) => *percentile = Some(number as f64),
                             Value::Float(number) => *percentile = Some(number),
-                            other => return Err(ExecError::type_error(format!("a percentile must be a number, found {}", other.type_name()))),
+                            other => {
+                                return Err(ExecError::type_error(format!(
+                                    "a percentile must be a number, found {}",
+                                    other.type_name()
+                                )));
+                            }
                         }
                         if percentile.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
-                            return Err(ExecError::argument_error("NumberOutOfRange", "a percentile must be between 0.0 and 1.0"));
+                            return Err(ExecError::argument_error(
+                                "NumberOutOfRange",
+                                "a percentile must be between 0.0 and 1.0",
+                            ));
                         }
                     }
                 }
@@ -123,7 +166,11 @@ impl Accumulator {
         Ok(())
     }
 
-    pub(crate) fn finish(self, aggregation: &Aggregation, _context: &Context<'_>) -> Result<Value, ExecError> {
+    pub(crate) fn finish(
+        self,
+        aggregation: &Aggregation,
+        _context: &Context<'_>,
+    ) -> Result<Value, ExecError> {
         Ok(match self.state {
             State::Count(count) => Value::Int(count),
             State::Sum { integer, float, is_float, any } => {
@@ -135,7 +182,13 @@ impl Accumulator {
                     Value::Int(0)
                 }
             }
-            State::Avg { total, count } => if count == 0 { Value::Null } else { Value::Float(total / count as f64) },
+            State::Avg { total, count } => {
+                if count == 0 {
+                    Value::Null
+                } else {
+                    Value::Float(total / count as f64)
+                }
+            }
             State::Extreme(best) => best.unwrap_or(Value::Null),
             State::Collect(items) => Value::List(items),
             State::Values(mut values, percentile) => {
@@ -147,20 +200,29 @@ impl Accumulator {
                         let count = values.len() as f64;
                         let mean = values.iter().sum::<f64>() / count;
                         let squares: f64 = values.iter().map(|value| (value - mean).powi(2)).sum();
-                        let divisor = if aggregation.function == AggregateFunction::StDev { count - 1.0 } else { count };
+                        let divisor = if aggregation.function == AggregateFunction::StDev {
+                            count - 1.0
+                        } else {
+                            count
+                        };
                         Value::Float(if divisor <= 0.0 { 0.0 } else { (squares / divisor).sqrt() })
                     }
                     _ => {
                         values.sort_by(f64::total_cmp);
                         let p = percentile.unwrap_or(0.5);
                         if aggregation.function == AggregateFunction::PercentileDisc {
-                            let index = ((p * values.len() as f64).ceil() as usize).saturating_sub(1).min(values.len() - 1);
+                            let index = ((p * values.len() as f64).ceil() as usize)
+                                .saturating_sub(1)
+                                .min(values.len() - 1);
                             Value::Float(values[index])
                         } else {
                             let position = p * (values.len() - 1) as f64;
                             let lower = position.floor() as usize;
                             let upper = position.ceil() as usize;
-                            Value::Float(values[lower] + (values[upper] - values[lower]) * (position - lower as f64))
+                            Value::Float(
+                                values[lower]
+                                    + (values[upper] - values[lower]) * (position - lower as f64),
+                            )
                         }
                     }
                 }

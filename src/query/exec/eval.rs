@@ -12,11 +12,19 @@ use crate::query::plan::ir::{Expr, ExprKind, MapProjectionItem, PathStep, Proper
 use crate::query::syntax::ast::{BinaryOp, Quantifier, UnaryOp};
 
 /// Evaluates a `WHERE`-style predicate: true keeps the row; false and null drop it.
-pub(crate) fn eval_predicate(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<bool, ExecError> {
+pub(crate) fn eval_predicate(
+    expr: &Expr,
+    row: &mut Row,
+    context: &Context<'_>,
+) -> Result<bool, ExecError> {
     match eval(expr, row, context)? {
         Value::Bool(flag) => Ok(flag),
         Value::Null => Ok(false),
-        other => Err(ExecError::type_error(format!("a predicate must be a boolean, found {}", other.type_name())).at(expr.span)),
+        other => Err(ExecError::type_error(format!(
+            "a predicate must be a boolean, found {}",
+            other.type_name()
+        ))
+        .at(expr.span)),
     }
 }
 
@@ -30,7 +38,13 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
         ExprKind::Parameter(name) => match context.params.get(name) {
             Some(value) => value.clone(),
             None => {
-                return Err(ExecError::new(ErrorKind::SemanticError, "ParameterMissing", format!("parameter `${name}` was not given (use --param {name}=VALUE or :param {name} VALUE)")));
+                return Err(ExecError::new(
+                    ErrorKind::SemanticError,
+                    "ParameterMissing",
+                    format!(
+                        "parameter `${name}` was not given (use --param {name}=VALUE or :param {name} VALUE)"
+                    ),
+                ));
             }
         },
         ExprKind::Slot(slot) => row[*slot].clone(),
@@ -38,7 +52,9 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             let subject = eval(subject, row, context)?;
             property(&subject, key, context)?
         }
-        ExprKind::List(items) => Value::List(items.iter().map(|item| eval(item, row, context)).collect::<Result<_, _>>()?),
+        ExprKind::List(items) => Value::List(
+            items.iter().map(|item| eval(item, row, context)).collect::<Result<_, _>>()?,
+        ),
         ExprKind::Map(entries) => {
             let mut map = BTreeMap::new();
             for (key, value) in entries {
@@ -94,10 +110,17 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
         ExprKind::HasLabels(subject, labels) => match eval(subject, row, context)? {
             Value::Node(node) => {
                 let graph = context.graph;
-                Value::Bool(labels.iter().all(|label| graph.label_symbol(label).is_some_and(|symbol| graph.has_label(node, symbol))))
+                Value::Bool(labels.iter().all(|label| {
+                    graph.label_symbol(label).is_some_and(|symbol| graph.has_label(node, symbol))
+                }))
             }
             Value::Null => Value::Null,
-            other => return Err(ExecError::type_error(format!("label tests need a node, found {}", other.type_name()))),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "label tests need a node, found {}",
+                    other.type_name()
+                )));
+            }
         },
         ExprKind::Index(subject, index) => {
             let subject = eval(subject, row, context)?;
@@ -111,11 +134,13 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             slice(subject, from, to)?
         }
         ExprKind::Function(function, args) => {
-            let values: Vec<Value> = args.iter().map(|arg| eval(arg, row, context)).collect::<Result<_, _>>()?;
+            let values: Vec<Value> =
+                args.iter().map(|arg| eval(arg, row, context)).collect::<Result<_, _>>()?;
             call(*function, values, context)?
         }
         ExprKind::Case { operand, branches, otherwise } => {
-            let subject = operand.as_ref().map(|operand| eval(operand, row, context)).transpose()?;
+            let subject =
+                operand.as_ref().map(|operand| eval(operand, row, context)).transpose()?;
             for (condition, result) in branches {
                 let condition_value = eval(condition, row, context)?;
                 let taken = match &subject {
@@ -135,7 +160,12 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             let items = match eval(list, row, context)? {
                 Value::List(items) => items,
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("a list comprehension needs a list, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "a list comprehension needs a list, found {}",
+                        other.type_name()
+                    )));
+                }
             };
             let mut output = Vec::with_capacity(items.len());
             for item in items {
@@ -156,7 +186,12 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             let items = match eval(list, row, context)? {
                 Value::List(items) => items,
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("{kind:?}() needs a list, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "{kind:?}() needs a list, found {}",
+                        other.type_name()
+                    )));
+                }
             };
             let (mut trues, mut nulls) = (0usize, 0usize);
             let total = items.len();
@@ -170,7 +205,12 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
                     Value::Bool(true) => trues += 1,
                     Value::Bool(false) => {}
                     Value::Null => nulls += 1,
-                    other => return Err(ExecError::type_error(format!("a quantifier predicate must be a boolean, found {}", other.type_name()))),
+                    other => {
+                        return Err(ExecError::type_error(format!(
+                            "a quantifier predicate must be a boolean, found {}",
+                            other.type_name()
+                        )));
+                    }
                 }
             }
             let falses = total - trues - nulls;
@@ -219,7 +259,12 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             let items = match eval(list, row, context)? {
                 Value::List(items) => items,
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("reduce() needs a list, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "reduce() needs a list, found {}",
+                        other.type_name()
+                    )));
+                }
             };
             for item in items {
                 row[*accumulator] = acc;
@@ -262,7 +307,12 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
                                 map.extend(entries);
                             }
                         }
-                        other => return Err(ExecError::type_error(format!("`.*` needs a node, relationship or map, found {}", other.type_name()))),
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "`.*` needs a node, relationship or map, found {}",
+                                other.type_name()
+                            )));
+                        }
                     },
                     MapProjectionItem::Entry(key, value) => {
                         let value = eval(value, row, context)?;
@@ -276,15 +326,27 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
         ExprKind::Degree { node, dir, types, to_labels } => match &row[*node] {
             Value::Node(node) => {
                 let graph = context.graph;
-                let type_symbols: Option<Vec<crate::graph::Symbol>> =
-                    if types.is_empty() { None } else { Some(types.iter().filter_map(|name| graph.rel_type_symbol(name)).collect()) };
+                let type_symbols: Option<Vec<crate::graph::Symbol>> = if types.is_empty() {
+                    None
+                } else {
+                    Some(types.iter().filter_map(|name| graph.rel_type_symbol(name)).collect())
+                };
                 match super::operators::label_symbols(context, to_labels) {
-                    Some(labels) => Value::Int(graph.degree(*node, *dir, type_symbols.as_deref(), &labels) as i64),
+                    Some(labels) => {
+                        Value::Int(
+                            graph.degree(*node, *dir, type_symbols.as_deref(), &labels) as i64
+                        )
+                    }
                     None => Value::Int(0),
                 }
             }
             Value::Null => Value::Int(0),
-            other => return Err(ExecError::type_error(format!("expected a node, found {}", other.type_name()))),
+            other => {
+                return Err(ExecError::type_error(format!(
+                    "expected a node, found {}",
+                    other.type_name()
+                )));
+            }
         },
     })
 }
@@ -293,8 +355,18 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
 pub(crate) fn all_properties(subject: &Value, context: &Context<'_>) -> Value {
     let graph = context.graph;
     match subject {
-        Value::Node(node) => Value::Map(graph.node_properties(*node).map(|(key, value)| (key.to_owned(), value.clone())).collect()),
-        Value::Relationship(edge) => Value::Map(graph.edge_properties(*edge).map(|(key, value)| (key.to_owned(), value.clone())).collect()),
+        Value::Node(node) => Value::Map(
+            graph
+                .node_properties(*node)
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect(),
+        ),
+        Value::Relationship(edge) => Value::Map(
+            graph
+                .edge_properties(*edge)
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect(),
+        ),
         Value::Map(entries) => Value::Map(entries.clone()),
         _ => Value::Null,
     }
@@ -307,11 +379,23 @@ fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result
         None => graph.key_symbol(&key.name),
     };
     Ok(match subject {
-        Value::Node(node) => symbol.and_then(|symbol| graph.node_property(*node, symbol)).cloned().unwrap_or(Value::Null),
-        Value::Relationship(edge) => symbol.and_then(|symbol| graph.edge_property(*edge, symbol)).cloned().unwrap_or(Value::Null),
+        Value::Node(node) => symbol
+            .and_then(|symbol| graph.node_property(*node, symbol))
+            .cloned()
+            .unwrap_or(Value::Null),
+        Value::Relationship(edge) => symbol
+            .and_then(|symbol| graph.edge_property(*edge, symbol))
+            .cloned()
+            .unwrap_or(Value::Null),
         Value::Map(entries) => entries.get(&key.name).cloned().unwrap_or(Value::Null),
         Value::Null => Value::Null,
-        other => return Err(ExecError::type_error(format!("cannot read property `{}` of {}", key.name, other.type_name()))),
+        other => {
+            return Err(ExecError::type_error(format!(
+                "cannot read property `{}` of {}",
+                key.name,
+                other.type_name()
+            )));
+        }
     })
 }
 
@@ -319,7 +403,10 @@ fn truth(value: Value, expr: &Expr) -> Result<Option<bool>, ExecError> {
     match value {
         Value::Bool(flag) => Ok(Some(flag)),
         Value::Null => Ok(None),
-        other => Err(ExecError::type_error(format!("expected a boolean, found {}", other.type_name())).at(expr.span)),
+        other => {
+            Err(ExecError::type_error(format!("expected a boolean, found {}", other.type_name()))
+                .at(expr.span))
+        }
     }
 }
 
@@ -347,10 +434,17 @@ fn unary(op: UnaryOp, operand: Value) -> Result<Value, ExecError> {
     Ok(match (op, operand) {
         (_, Value::Null) => Value::Null,
         (UnaryOp::Not, Value::Bool(flag)) => Value::Bool(!flag),
-        (UnaryOp::Minus, Value::Int(number)) => Value::Int(number.checked_neg().ok_or_else(overflow)?),
+        (UnaryOp::Minus, Value::Int(number)) => {
+            Value::Int(number.checked_neg().ok_or_else(overflow)?)
+        }
         (UnaryOp::Minus, Value::Float(number)) => Value::Float(-number),
         (UnaryOp::Plus, value @ (Value::Int(_) | Value::Float(_))) => value,
-        (op, other) => return Err(ExecError::type_error(format!("cannot apply {op:?} to {}", other.type_name()))),
+        (op, other) => {
+            return Err(ExecError::type_error(format!(
+                "cannot apply {op:?} to {}",
+                other.type_name()
+            )));
+        }
     })
 }
 
@@ -363,7 +457,9 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
     use BinaryOp::*;
     match op {
         Eq => return Ok(left.cypher_eq(&right).map_or(Value::Null, Value::Bool)),
-        NotEq => return Ok(left.cypher_eq(&right).map_or(Value::Null, |equal| Value::Bool(!equal))),
+        NotEq => {
+            return Ok(left.cypher_eq(&right).map_or(Value::Null, |equal| Value::Bool(!equal)));
+        }
         Lt | Gt | Le | Ge => {
             if left.is_null() || right.is_null() {
                 return Ok(Value::Null);
@@ -392,7 +488,10 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
                     }
                     Ok(if unknown { Value::Null } else { Value::Bool(false) })
                 }
-                other => Err(ExecError::type_error(format!("IN needs a list on its right, found {}", other.type_name()))),
+                other => Err(ExecError::type_error(format!(
+                    "IN needs a list on its right, found {}",
+                    other.type_name()
+                ))),
             };
         }
         StartsWith | EndsWith | Contains => {
@@ -410,7 +509,10 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
                 (Value::String(text), Value::String(pattern)) => {
                     let anchored = format!("^(?:{pattern})$");
                     let regex = regex::Regex::new(&anchored).map_err(|error| {
-                        ExecError::argument_error("InvalidArgumentValue", format!("invalid regular expression: {error}"))
+                        ExecError::argument_error(
+                            "InvalidArgumentValue",
+                            format!("invalid regular expression: {error}"),
+                        )
                     })?;
                     Ok(Value::Bool(regex.is_match(text)))
                 }
@@ -423,9 +525,15 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
         return Ok(Value::Null);
     }
     match (op, left, right) {
-        (Add, Value::Int(a), Value::Int(b)) => Ok(Value::Int(a.checked_add(b).ok_or_else(overflow)?)),
-        (Subtract, Value::Int(a), Value::Int(b)) => Ok(Value::Int(a.checked_sub(b).ok_or_else(overflow)?)),
-        (Multiply, Value::Int(a), Value::Int(b)) => Ok(Value::Int(a.checked_mul(b).ok_or_else(overflow)?)),
+        (Add, Value::Int(a), Value::Int(b)) => {
+            Ok(Value::Int(a.checked_add(b).ok_or_else(overflow)?))
+        }
+        (Subtract, Value::Int(a), Value::Int(b)) => {
+            Ok(Value::Int(a.checked_sub(b).ok_or_else(overflow)?))
+        }
+        (Multiply, Value::Int(a), Value::Int(b)) => {
+            Ok(Value::Int(a.checked_mul(b).ok_or_else(overflow)?))
+        }
         (Divide, Value::Int(a), Value::Int(b)) => {
             if b == 0 {
                 return Err(ExecError::argument_error("DivisionByZero", "division by zero"));
@@ -439,7 +547,11 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
             Ok(Value::Int(a.checked_rem(b).unwrap_or(0)))
         }
         (Power, Value::Int(a), Value::Int(b)) => Ok(Value::Float((a as f64).powf(b as f64))),
-        (op @ (Add | Subtract | Multiply | Divide | Modulo | Power), left @ (Value::Int(_) | Value::Float(_)), right @ (Value::Int(_) | Value::Float(_))) => {
+        (
+            op @ (Add | Subtract | Multiply | Divide | Modulo | Power),
+            left @ (Value::Int(_) | Value::Float(_)),
+            right @ (Value::Int(_) | Value::Float(_)),
+        ) => {
             let (a, b) = (as_float(&left), as_float(&right));
             Ok(Value::Float(match op {
                 Add => a + b,
@@ -451,8 +563,12 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
             }))
         }
         (Add, Value::String(a), Value::String(b)) => Ok(Value::from(format!("{a}{b}"))),
-        (Add, Value::String(a), other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => Ok(Value::from(format!("{a}{}", super::functions::to_string(&other)))),
-        (Add, other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)), Value::String(b)) => Ok(Value::from(format!("{}{b}", super::functions::to_string(&other)))),
+        (Add, Value::String(a), other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_))) => {
+            Ok(Value::from(format!("{a}{}", super::functions::to_string(&other))))
+        }
+        (Add, other @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)), Value::String(b)) => {
+            Ok(Value::from(format!("{}{b}", super::functions::to_string(&other))))
+        }
         (Add, Value::List(mut a), Value::List(b)) => {
             a.extend(b);
             Ok(Value::List(a))
@@ -467,7 +583,12 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
             joined.extend(b);
             Ok(Value::List(joined))
         }
-        (op, left, right) => Err(ExecError::type_error(format!("cannot apply `{}` to {} and {}", op.symbol(), left.type_name(), right.type_name()))),
+        (op, left, right) => Err(ExecError::type_error(format!(
+            "cannot apply `{}` to {} and {}",
+            op.symbol(),
+            left.type_name(),
+            right.type_name()
+        ))),
     }
 }
 
@@ -485,19 +606,34 @@ fn index_value(subject: Value, index: Value, context: &Context<'_>) -> Result<Va
         (Value::List(items), Value::Int(position)) => {
             let length = items.len() as i64;
             let position = if position < 0 { length + position } else { position };
-            if position < 0 || position >= length { Value::Null } else { items[position as usize].clone() }
+            if position < 0 || position >= length {
+                Value::Null
+            } else {
+                items[position as usize].clone()
+            }
         }
         (Value::List(_), other) => {
-            return Err(ExecError::type_error(format!("a list index must be an integer, found {}", other.type_name())));
+            return Err(ExecError::type_error(format!(
+                "a list index must be an integer, found {}",
+                other.type_name()
+            )));
         }
-        (Value::Map(entries), Value::String(key)) => entries.get(&*key).cloned().unwrap_or(Value::Null),
+        (Value::Map(entries), Value::String(key)) => {
+            entries.get(&*key).cloned().unwrap_or(Value::Null)
+        }
         (subject @ (Value::Node(_) | Value::Relationship(_)), Value::String(key)) => {
             property(&subject, &PropertyKey { name: key.to_string(), symbol: None }, context)?
         }
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
-            return Err(ExecError::new(ErrorKind::TypeError, "MapElementAccessByNonString", format!("a map key must be a string, found {}", other.type_name())));
+            return Err(ExecError::new(
+                ErrorKind::TypeError,
+                "MapElementAccessByNonString",
+                format!("a map key must be a string, found {}", other.type_name()),
+            ));
         }
-        (other, _) => return Err(ExecError::type_error(format!("cannot index into {}", other.type_name()))),
+        (other, _) => {
+            return Err(ExecError::type_error(format!("cannot index into {}", other.type_name())));
+        }
     })
 }
 
@@ -512,11 +648,18 @@ fn slice(subject: Value, from: Option<Value>, to: Option<Value>) -> Result<Value
         match value {
             None => Ok(Some(default)),
             Some(Value::Null) => Ok(None),
-            Some(Value::Int(number)) => Ok(Some(if number < 0 { (length + number).max(0) } else { number.min(length) })),
-            Some(other) => Err(ExecError::type_error(format!("a slice bound must be an integer, found {}", other.type_name()))),
+            Some(Value::Int(number)) => {
+                Ok(Some(if number < 0 { (length + number).max(0) } else { number.min(length) }))
+            }
+            Some(other) => Err(ExecError::type_error(format!(
+                "a slice bound must be an integer, found {}",
+                other.type_name()
+            ))),
         }
     };
-    let (Some(start), Some(end)) = (bound(from, 0)?, bound(to, length)?) else { return Ok(Value::Null) };
+    let (Some(start), Some(end)) = (bound(from, 0)?, bound(to, length)?) else {
+        return Ok(Value::Null);
+    };
     if start >= end {
         return Ok(Value::List(Vec::new()));
     }
@@ -524,7 +667,11 @@ fn slice(subject: Value, from: Option<Value>, to: Option<Value>) -> Result<Value
 }
 
 /// Assembles a path; null when any part is null.
-pub(crate) fn build_path(steps: &[PathStep], row: &Row, context: &Context<'_>) -> Result<Value, ExecError> {
+pub(crate) fn build_path(
+    steps: &[PathStep],
+    row: &Row,
+    context: &Context<'_>,
+) -> Result<Value, ExecError> {
     let mut nodes: Vec<NodeId> = Vec::new();
     let mut relationships = Vec::new();
     for step in steps {
@@ -537,24 +684,48 @@ pub(crate) fn build_path(steps: &[PathStep], row: &Row, context: &Context<'_>) -
                     }
                 }
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("a path needs nodes, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "a path needs nodes, found {}",
+                        other.type_name()
+                    )));
+                }
             },
             PathStep::Relationship(slot) => match &row[*slot] {
-                Value::Relationship(edge) => push_edge(&mut nodes, &mut relationships, *edge, context),
+                Value::Relationship(edge) => {
+                    push_edge(&mut nodes, &mut relationships, *edge, context)
+                }
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("a path needs relationships, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "a path needs relationships, found {}",
+                        other.type_name()
+                    )));
+                }
             },
             PathStep::Relationships(slot) => match &row[*slot] {
                 Value::List(items) => {
                     for item in items {
                         match item {
-                            Value::Relationship(edge) => push_edge(&mut nodes, &mut relationships, *edge, context),
-                            other => return Err(ExecError::type_error(format!("a path needs relationships, found {}", other.type_name()))),
+                            Value::Relationship(edge) => {
+                                push_edge(&mut nodes, &mut relationships, *edge, context)
+                            }
+                            other => {
+                                return Err(ExecError::type_error(format!(
+                                    "a path needs relationships, found {}",
+                                    other.type_name()
+                                )));
+                            }
                         }
                     }
                 }
                 Value::Null => return Ok(Value::Null),
-                other => return Err(ExecError::type_error(format!("a path needs relationships, found {}", other.type_name()))),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "a path needs relationships, found {}",
+                        other.type_name()
+                    )));
+                }
             },
         }
     }
@@ -562,7 +733,12 @@ pub(crate) fn build_path(steps: &[PathStep], row: &Row, context: &Context<'_>) -
 }
 
 /// Adds a relationship to a path being built: the next node is its far end.
-fn push_edge(nodes: &mut Vec<NodeId>, relationships: &mut Vec<crate::graph::EdgeId>, edge: crate::graph::EdgeId, context: &Context<'_>) {
+fn push_edge(
+    nodes: &mut Vec<NodeId>,
+    relationships: &mut Vec<crate::graph::EdgeId>,
+    edge: crate::graph::EdgeId,
+    context: &Context<'_>,
+) {
     let (start, end) = context.graph.edge_endpoints(edge);
     let current = *nodes.last().expect("a path starts with a node");
     nodes.push(if start == current { end } else { start });

@@ -44,7 +44,11 @@ pub(crate) fn to_string(value: &Value) -> String {
     }
 }
 
-pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'_>) -> Result<Value, ExecError> {
+pub(crate) fn call(
+    function: Function,
+    mut args: Vec<Value>,
+    context: &Context<'_>,
+) -> Result<Value, ExecError> {
     use Function::*;
     let graph = context.graph;
     let first = args.first().cloned().unwrap_or(Value::Null);
@@ -73,23 +77,40 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             other => return Err(wrong_type(function, &other)),
         },
         Keys => match first {
-            Value::Node(node) => Value::List(graph.node_properties(node).map(|(key, _)| Value::from(key)).collect()),
-            Value::Relationship(edge) => Value::List(graph.edge_properties(edge).map(|(key, _)| Value::from(key)).collect()),
-            Value::Map(entries) => Value::List(entries.keys().map(|key| Value::from(key.as_str())).collect()),
+            Value::Node(node) => {
+                Value::List(graph.node_properties(node).map(|(key, _)| Value::from(key)).collect())
+            }
+            Value::Relationship(edge) => {
+                Value::List(graph.edge_properties(edge).map(|(key, _)| Value::from(key)).collect())
+            }
+            Value::Map(entries) => {
+                Value::List(entries.keys().map(|key| Value::from(key.as_str())).collect())
+            }
             other => return Err(wrong_type(function, &other)),
         },
         Properties => match &first {
-            Value::Node(_) | Value::Relationship(_) | Value::Map(_) => all_properties(&first, context),
+            Value::Node(_) | Value::Relationship(_) | Value::Map(_) => {
+                all_properties(&first, context)
+            }
             other => return Err(wrong_type(function, other)),
         },
         HasProperties => {
             let wanted = match args.get(1) {
                 Some(Value::Map(entries)) => entries.clone(),
                 Some(Value::Null) | None => return Ok(Value::Bool(true)),
-                Some(other) => return Err(ExecError::type_error(format!("pattern properties must be a map, found {}", other.type_name()))),
+                Some(other) => {
+                    return Err(ExecError::type_error(format!(
+                        "pattern properties must be a map, found {}",
+                        other.type_name()
+                    )));
+                }
             };
-            let Value::Map(actual) = all_properties(&first, context) else { return Ok(Value::Bool(false)) };
-            Value::Bool(wanted.iter().all(|(key, value)| actual.get(key).is_some_and(|found| found.cypher_eq(value) == Some(true))))
+            let Value::Map(actual) = all_properties(&first, context) else {
+                return Ok(Value::Bool(false));
+            };
+            Value::Bool(wanted.iter().all(|(key, value)| {
+                actual.get(key).is_some_and(|found| found.cypher_eq(value) == Some(true))
+            }))
         }
         Size => match first {
             Value::List(items) => Value::Int(items.len() as i64),
@@ -103,11 +124,15 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             other => return Err(wrong_type(function, &other)),
         },
         Nodes => match first {
-            Value::Path(path) => Value::List(path.nodes.iter().map(|node| Value::Node(*node)).collect()),
+            Value::Path(path) => {
+                Value::List(path.nodes.iter().map(|node| Value::Node(*node)).collect())
+            }
             other => return Err(wrong_type(function, &other)),
         },
         Relationships => match first {
-            Value::Path(path) => Value::List(path.relationships.iter().map(|edge| Value::Relationship(*edge)).collect()),
+            Value::Path(path) => Value::List(
+                path.relationships.iter().map(|edge| Value::Relationship(*edge)).collect(),
+            ),
             other => return Err(wrong_type(function, &other)),
         },
         StartNode => match first {
@@ -132,7 +157,11 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
         },
         Range => {
             // openCypher classes a non-integer bound of range() as an ArgumentError.
-            let as_argument_error = |error: ExecError| ExecError { kind: ErrorKind::ArgumentError, code: "InvalidArgumentValue", ..error };
+            let as_argument_error = |error: ExecError| ExecError {
+                kind: ErrorKind::ArgumentError,
+                code: "InvalidArgumentValue",
+                ..error
+            };
             let start = integer_argument(function, &first).map_err(as_argument_error)?;
             let end = integer_argument(function, &args[1]).map_err(as_argument_error)?;
             let step = match args.get(2) {
@@ -140,20 +169,36 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
                 None => Some(1),
             };
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {
-                return Err(ExecError::argument_error("InvalidArgumentValue", "range() needs integer bounds, not null"));
+                return Err(ExecError::argument_error(
+                    "InvalidArgumentValue",
+                    "range() needs integer bounds, not null",
+                ));
             };
             if step == 0 {
-                return Err(ExecError::argument_error("NumberOutOfRange", "range() step must not be zero"));
+                return Err(ExecError::argument_error(
+                    "NumberOutOfRange",
+                    "range() step must not be zero",
+                ));
             }
-            let count = if (step > 0 && start > end) || (step < 0 && start < end) { 0 } else { ((end as i128 - start as i128) / step as i128 + 1) as u128 };
+            let count = if (step > 0 && start > end) || (step < 0 && start < end) {
+                0
+            } else {
+                ((end as i128 - start as i128) / step as i128 + 1) as u128
+            };
             if count > 100_000_000 {
-                return Err(ExecError::new(ErrorKind::ResourceLimit, "RangeTooLarge", format!("range() would make {count} values")));
+                return Err(ExecError::new(
+                    ErrorKind::ResourceLimit,
+                    "RangeTooLarge",
+                    format!("range() would make {count} values"),
+                ));
             }
             Value::List((0..count as i64).map(|index| Value::Int(start + index * step)).collect())
         }
         Coalesce => args.into_iter().find(|value| !value.is_null()).unwrap_or(Value::Null),
         ToString | ToStringOrNull => match first {
-            scalar @ (Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => Value::from(to_string(&scalar)),
+            scalar @ (Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+                Value::from(to_string(&scalar))
+            }
             other if function == ToStringOrNull => {
                 let _ = other;
                 Value::Null
@@ -163,7 +208,11 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
         ToInteger | ToIntegerOrNull => match first {
             Value::Int(number) => Value::Int(number),
             Value::Float(number) => {
-                if number.is_finite() && number.abs() < 9.3e18 { Value::Int(number.trunc() as i64) } else { Value::Null }
+                if number.is_finite() && number.abs() < 9.3e18 {
+                    Value::Int(number.trunc() as i64)
+                } else {
+                    Value::Null
+                }
             }
             Value::String(text) => parse_integer_text(&text),
             Value::Bool(flag) => Value::Int(flag as i64),
@@ -208,12 +257,18 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             let chars: Vec<char> = text.chars().collect();
             let Some(start) = integer_argument(function, &args[1])? else { return Ok(Value::Null) };
             if start < 0 {
-                return Err(ExecError::argument_error("NegativeIntegerArgument", "substring() start must not be negative"));
+                return Err(ExecError::argument_error(
+                    "NegativeIntegerArgument",
+                    "substring() start must not be negative",
+                ));
             }
             let length = match args.get(2) {
                 Some(length) => match integer_argument(function, length)? {
                     Some(length) if length < 0 => {
-                        return Err(ExecError::argument_error("NegativeIntegerArgument", "substring() length must not be negative"));
+                        return Err(ExecError::argument_error(
+                            "NegativeIntegerArgument",
+                            "substring() length must not be negative",
+                        ));
                     }
                     Some(length) => length as usize,
                     None => return Ok(Value::Null),
@@ -228,18 +283,32 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             let Value::String(text) = &first else { return Err(wrong_type(function, &first)) };
             let length = match integer_argument(function, &args[1])? {
                 Some(length) if length < 0 => {
-                    return Err(ExecError::argument_error("NegativeIntegerArgument", format!("{function:?}() length must not be negative")));
+                    return Err(ExecError::argument_error(
+                        "NegativeIntegerArgument",
+                        format!("{function:?}() length must not be negative"),
+                    ));
                 }
                 Some(length) => length as usize,
-                None => return Err(ExecError::argument_error("InvalidArgumentValue", format!("{function:?}() length must not be null"))),
+                None => {
+                    return Err(ExecError::argument_error(
+                        "InvalidArgumentValue",
+                        format!("{function:?}() length must not be null"),
+                    ));
+                }
             };
             let chars: Vec<char> = text.chars().collect();
             let taken = length.min(chars.len());
-            let part: String = if function == Left { chars[..taken].iter().collect() } else { chars[chars.len() - taken..].iter().collect() };
+            let part: String = if function == Left {
+                chars[..taken].iter().collect()
+            } else {
+                chars[chars.len() - taken..].iter().collect()
+            };
             Value::from(part)
         }
         Replace => {
-            let (Value::String(text), Value::String(search), Value::String(replacement)) = (&first, &args[1], &args[2]) else {
+            let (Value::String(text), Value::String(search), Value::String(replacement)) =
+                (&first, &args[1], &args[2])
+            else {
                 if args[1].is_null() || args[2].is_null() {
                     return Ok(Value::Null);
                 }
@@ -248,7 +317,9 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             Value::from(text.replace(&**search, replacement))
         }
         Split => {
-            let (Value::String(text), delimiter) = (&first, &args[1]) else { return Err(wrong_type(function, &first)) };
+            let (Value::String(text), delimiter) = (&first, &args[1]) else {
+                return Err(wrong_type(function, &first));
+            };
             match delimiter {
                 Value::String(delimiter) => {
                     let parts: Vec<Value> = if delimiter.is_empty() {
@@ -271,7 +342,9 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
             other => return Err(wrong_type(function, &other)),
         },
         Abs => match first {
-            Value::Int(number) => Value::Int(number.checked_abs().ok_or_else(|| ExecError::argument_error("NumberOutOfRange", "integer overflow"))?),
+            Value::Int(number) => Value::Int(number.checked_abs().ok_or_else(|| {
+                ExecError::argument_error("NumberOutOfRange", "integer overflow")
+            })?),
             Value::Float(number) => Value::Float(number.abs()),
             other => return Err(wrong_type(function, &other)),
         },
@@ -285,7 +358,13 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
         },
         Sign => match first {
             Value::Int(number) => Value::Int(number.signum()),
-            Value::Float(number) => Value::Int(if number > 0.0 { 1 } else if number < 0.0 { -1 } else { 0 }),
+            Value::Float(number) => Value::Int(if number > 0.0 {
+                1
+            } else if number < 0.0 {
+                -1
+            } else {
+                0
+            }),
             other => return Err(wrong_type(function, &other)),
         },
         Sqrt => float_map(function, &first, f64::sqrt)?,
@@ -299,7 +378,10 @@ pub(crate) fn call(function: Function, mut args: Vec<Value>, context: &Context<'
         Acos => float_map(function, &first, f64::acos)?,
         Atan => float_map(function, &first, f64::atan)?,
         Atan2 => {
-            let (Some(y), Some(x)) = (number(function, &first)?, number(function, &args[1])?) else { return Ok(Value::Null) };
+            let (Some(y), Some(x)) = (number(function, &first)?, number(function, &args[1])?)
+            else {
+                return Ok(Value::Null);
+            };
             Value::Float(y.atan2(x))
         }
         Pi => Value::Float(std::f64::consts::PI),
@@ -321,19 +403,29 @@ fn parse_integer_text(text: &str) -> Value {
         return Value::Int(number);
     }
     match trimmed.parse::<f64>() {
-        Ok(number) if number.is_finite() && number.abs() < 9.3e18 => Value::Int(number.trunc() as i64),
+        Ok(number) if number.is_finite() && number.abs() < 9.3e18 => {
+            Value::Int(number.trunc() as i64)
+        }
         _ => Value::Null,
     }
 }
 
-fn string_map(function: Function, value: &Value, map: impl Fn(&str) -> String) -> Result<Value, ExecError> {
+fn string_map(
+    function: Function,
+    value: &Value,
+    map: impl Fn(&str) -> String,
+) -> Result<Value, ExecError> {
     match value {
         Value::String(text) => Ok(Value::String(Arc::from(map(text)))),
         other => Err(wrong_type(function, other)),
     }
 }
 
-fn float_map(function: Function, value: &Value, map: impl Fn(f64) -> f64) -> Result<Value, ExecError> {
+fn float_map(
+    function: Function,
+    value: &Value,
+    map: impl Fn(f64) -> f64,
+) -> Result<Value, ExecError> {
     match number(function, value)? {
         Some(number) => Ok(Value::Float(map(number))),
         None => Ok(Value::Null),

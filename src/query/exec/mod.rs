@@ -60,7 +60,11 @@ pub struct Control {
 
 impl Default for Control {
     fn default() -> Self {
-        Control { cancel: Arc::new(AtomicBool::new(false)), deadline: None, max_path_steps: 50_000_000 }
+        Control {
+            cancel: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            max_path_steps: 50_000_000,
+        }
     }
 }
 
@@ -98,7 +102,11 @@ impl<'g> Context<'g> {
         }
         if let Some(deadline) = self.control.deadline {
             if Instant::now() >= deadline {
-                return Err(ExecError::new(ErrorKind::Cancelled, "Timeout", "the query ran past its time limit and was stopped"));
+                return Err(ExecError::new(
+                    ErrorKind::Cancelled,
+                    "Timeout",
+                    "the query ran past its time limit and was stopped",
+                ));
             }
         }
         Ok(())
@@ -124,7 +132,12 @@ impl<'g> Context<'g> {
 /// let result = run(&mut graph, "UNWIND [3, 1, 2] AS x RETURN x ORDER BY x", &Params::new(), &Control::default()).unwrap();
 /// assert_eq!(result.rows.len(), 3);
 /// ```
-pub fn execute(graph: &mut Graph, plan: &Plan, params: &Params, control: &Control) -> Result<QueryResult, ExecError> {
+pub fn execute(
+    graph: &mut Graph,
+    plan: &Plan,
+    params: &Params,
+    control: &Control,
+) -> Result<QueryResult, ExecError> {
     execute_profiled(graph, plan, params, control, None)
 }
 
@@ -136,7 +149,10 @@ pub fn execute_profiled(
     control: &Control,
     profile: Option<&Profile>,
 ) -> Result<QueryResult, ExecError> {
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |elapsed| elapsed.as_nanos() as u64) ^ 0x9E37_79B9_7F4A_7C15;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos() as u64)
+        ^ 0x9E37_79B9_7F4A_7C15;
     let mut stats = WriteStats::default();
     let mut rows: Vec<Row> = vec![vec![Value::Null; plan.slot_count]];
     let mut columns_rows = Vec::new();
@@ -152,23 +168,41 @@ pub fn execute_profiled(
                 profile,
             };
             context.check_now()?;
-            let iterator = operators::open(&segment.reads, &context, operators::Argument::Rows(std::mem::take(&mut rows)))?;
+            let iterator = operators::open(
+                &segment.reads,
+                &context,
+                operators::Argument::Rows(std::mem::take(&mut rows)),
+            )?;
             match &segment.create {
                 Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
                 None => {
                     for row in iterator {
                         let row = row?;
-                        columns_rows.push(plan.columns.iter().map(|(_, slot)| row[*slot].clone()).collect());
+                        columns_rows.push(
+                            plan.columns.iter().map(|(_, slot)| row[*slot].clone()).collect(),
+                        );
                     }
                     Vec::new()
                 }
             }
         };
         if let Some(create) = &segment.create {
-            rows = apply_create(graph, create, produced, params, control, plan.slot_count, &mut stats)?;
+            rows = apply_create(
+                graph,
+                create,
+                produced,
+                params,
+                control,
+                plan.slot_count,
+                &mut stats,
+            )?;
         }
     }
-    Ok(QueryResult { columns: plan.columns.iter().map(|(name, _)| name.clone()).collect(), rows: columns_rows, stats })
+    Ok(QueryResult {
+        columns: plan.columns.iter().map(|(name, _)| name.clone()).collect(),
+        rows: columns_rows,
+        stats,
+    })
 }
 
 fn apply_create(
@@ -185,32 +219,59 @@ fn apply_create(
         // Each element is created in pattern order, its properties evaluated just before,
         // so `CREATE (a {id: 0}), (b {ref: a.id})` sees `a`.
         for node in &create.nodes {
-            let properties = evaluate_properties(graph, &node.properties, &mut row, params, control, slot_count)?;
+            let properties = evaluate_properties(
+                graph,
+                &node.properties,
+                &mut row,
+                params,
+                control,
+                slot_count,
+            )?;
             let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
             stats.properties_set += properties.len();
             let mut unique_labels = labels.clone();
             unique_labels.sort_unstable();
             unique_labels.dedup();
             stats.labels_added += unique_labels.len();
-            let id = graph.add_node(None, &labels, properties).map_err(|error| ExecError::type_error(error.to_string()))?;
+            let id = graph
+                .add_node(None, &labels, properties)
+                .map_err(|error| ExecError::type_error(error.to_string()))?;
             stats.nodes_created += 1;
             row[node.slot] = Value::Node(id);
         }
         for rel in &create.relationships {
-            let properties = evaluate_properties(graph, &rel.properties, &mut row, params, control, slot_count)?;
+            let properties =
+                evaluate_properties(graph, &rel.properties, &mut row, params, control, slot_count)?;
             let endpoint = |slot: Slot| match &row[slot] {
                 Value::Node(id) => Ok(*id),
-                Value::Null => Err(ExecError::new(ErrorKind::SemanticError, "CreatingWithNull", "cannot create a relationship to a null node")),
-                other => Err(ExecError::type_error(format!("expected a node to connect, found {}", other.type_name()))),
+                Value::Null => Err(ExecError::new(
+                    ErrorKind::SemanticError,
+                    "CreatingWithNull",
+                    "cannot create a relationship to a null node",
+                )),
+                other => Err(ExecError::type_error(format!(
+                    "expected a node to connect, found {}",
+                    other.type_name()
+                ))),
             };
             let (from, to) = (endpoint(rel.from)?, endpoint(rel.to)?);
             stats.properties_set += properties.len();
-            let id = graph.add_edge(from, to, &rel.rel_type, properties).map_err(|error| ExecError::type_error(error.to_string()))?;
+            let id = graph
+                .add_edge(from, to, &rel.rel_type, properties)
+                .map_err(|error| ExecError::type_error(error.to_string()))?;
             stats.relationships_created += 1;
             row[rel.slot] = Value::Relationship(id);
         }
         for (slot, steps) in &create.paths {
-            let context = Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None };
+            let context = Context {
+                graph,
+                params,
+                control,
+                slot_count,
+                checks: Cell::new(0),
+                random_state: Cell::new(1),
+                profile: None,
+            };
             row[*slot] = eval::build_path(steps, &row, &context)?;
         }
         output.push(row);
@@ -228,7 +289,15 @@ fn evaluate_properties(
     control: &Control,
     slot_count: usize,
 ) -> Result<Vec<(String, Value)>, ExecError> {
-    let context = Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None };
+    let context = Context {
+        graph,
+        params,
+        control,
+        slot_count,
+        checks: Cell::new(0),
+        random_state: Cell::new(1),
+        profile: None,
+    };
     let mut values = Vec::new();
     for (key, expr) in properties {
         let value = eval::eval(expr, row, &context)?;
@@ -237,7 +306,13 @@ fn evaluate_properties(
             match value {
                 Value::Map(entries) => values.extend(entries),
                 Value::Null => {}
-                other => return Err(ExecError::type_error(format!("expected a map of properties, found {}", other.type_name())).at(expr.span)),
+                other => {
+                    return Err(ExecError::type_error(format!(
+                        "expected a map of properties, found {}",
+                        other.type_name()
+                    ))
+                    .at(expr.span));
+                }
             }
         } else {
             values.push((key.clone(), value));
@@ -245,7 +320,10 @@ fn evaluate_properties(
     }
     for (key, value) in &values {
         if !value.is_storable() {
-            return Err(ExecError::type_error(format!("property `{key}` cannot hold a {}", value.type_name())));
+            return Err(ExecError::type_error(format!(
+                "property `{key}` cannot hold a {}",
+                value.type_name()
+            )));
         }
     }
     values.retain(|(_, value)| !value.is_null());

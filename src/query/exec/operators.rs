@@ -64,22 +64,38 @@ fn empty<'g>() -> RowIter<'g> {
 }
 
 /// For each input row, the rows `expand` makes of it; errors pass through.
-fn flat_map_rows<'g>(input: RowIter<'g>, context: &'g Context<'g>, mut expand: impl FnMut(Row) -> RowIter<'g> + 'g) -> RowIter<'g> {
-    Box::new(input.flat_map(move |result| match result.and_then(|row| context.check().map(|()| row)) {
-        Ok(row) => expand(row),
-        Err(error) => single(Err(error)),
-    }))
+fn flat_map_rows<'g>(
+    input: RowIter<'g>,
+    context: &'g Context<'g>,
+    mut expand: impl FnMut(Row) -> RowIter<'g> + 'g,
+) -> RowIter<'g> {
+    Box::new(input.flat_map(
+        move |result| match result.and_then(|row| context.check().map(|()| row)) {
+            Ok(row) => expand(row),
+            Err(error) => single(Err(error)),
+        },
+    ))
 }
 
-pub(crate) fn open<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+pub(crate) fn open<'g>(
+    op: &'g Op,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     let iterator = crate::stack::grow(|| open_unprofiled(op, context, argument))?;
     Ok(match context.profile {
-        Some(profile) => Box::new(Profiled { inner: iterator, key: op as *const Op as usize, profile }),
+        Some(profile) => {
+            Box::new(Profiled { inner: iterator, key: op as *const Op as usize, profile })
+        }
         None => iterator,
     })
 }
 
-fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+fn open_unprofiled<'g>(
+    op: &'g Op,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     Ok(match op {
         Op::Argument => match argument {
             Argument::Rows(rows) => Box::new(rows.into_iter().map(Ok)),
@@ -91,7 +107,9 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
             let nodes: Box<dyn Fn() -> Box<dyn Iterator<Item = NodeId> + 'g> + 'g> = match label {
                 None => Box::new(move || Box::new(graph.nodes())),
                 Some(label) => match graph.label_symbol(label) {
-                    Some(symbol) => Box::new(move || Box::new(graph.nodes_with_label(symbol).iter().copied())),
+                    Some(symbol) => {
+                        Box::new(move || Box::new(graph.nodes_with_label(symbol).iter().copied()))
+                    }
                     None => return Ok(drain_then_empty(input)),
                 },
             };
@@ -120,7 +138,11 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
                     // value, so fall back to a scan for those).
                     (Value::Int(_) | Value::Float(_), _) => graph
                         .nodes()
-                        .filter(|node| graph.node_property_by_name(*node, key).is_some_and(|found| found.cypher_eq(&wanted) == Some(true)))
+                        .filter(|node| {
+                            graph
+                                .node_property_by_name(*node, key)
+                                .is_some_and(|found| found.cypher_eq(&wanted) == Some(true))
+                        })
                         .collect(),
                     _ => Vec::new(),
                 };
@@ -208,7 +230,9 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
             }
             let mut seen: FastSet<Vec<GroupKey>> = FastSet::default();
             Box::new(input.filter(move |result| match result {
-                Ok(row) => seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect()),
+                Ok(row) => {
+                    seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect())
+                }
                 Err(_) => true,
             }))
         }
@@ -224,7 +248,10 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
             let mut kept: Vec<(Vec<Value>, Row)> = Vec::new();
             for result in input {
                 let mut row = result?;
-                let key: Vec<Value> = keys.iter().map(|key| eval(&key.expr, &mut row, context)).collect::<Result<_, _>>()?;
+                let key: Vec<Value> = keys
+                    .iter()
+                    .map(|key| eval(&key.expr, &mut row, context))
+                    .collect::<Result<_, _>>()?;
                 kept.push((key, row));
                 // Trim now and then so memory stays near `limit` rows.
                 if limit > 0 && kept.len() >= limit.saturating_mul(2).max(1024) {
@@ -277,7 +304,9 @@ fn open_unprofiled<'g>(op: &'g Op, context: &'g Context<'g>, argument: Argument)
             if *distinct {
                 let mut seen: HashSet<Vec<GroupKey>> = HashSet::new();
                 Box::new(chained.filter(move |result| match result {
-                    Ok(row) => seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect()),
+                    Ok(row) => {
+                        seen.insert(slots.iter().map(|slot| GroupKey(row[*slot].clone())).collect())
+                    }
                     Err(_) => true,
                 }))
             } else {
@@ -295,26 +324,48 @@ fn drain_then_empty<'g>(input: RowIter<'g>) -> RowIter<'g> {
 /// Evaluates a `SKIP`/`LIMIT` count: a non-negative integer. A bad count is a syntax
 /// error found at run time (it came in a parameter), as openCypher classes it.
 fn count_value(expr: &Expr, context: &Context<'_>, clause: &str) -> Result<usize, ExecError> {
-    count_value_checked(expr, context, clause).map_err(|error| ExecError { kind: ErrorKind::SyntaxError, ..error })
+    count_value_checked(expr, context, clause)
+        .map_err(|error| ExecError { kind: ErrorKind::SyntaxError, ..error })
 }
 
-fn count_value_checked(expr: &Expr, context: &Context<'_>, clause: &str) -> Result<usize, ExecError> {
+fn count_value_checked(
+    expr: &Expr,
+    context: &Context<'_>,
+    clause: &str,
+) -> Result<usize, ExecError> {
     let mut row = vec![Value::Null; context.slot_count];
     match eval(expr, &mut row, context)? {
         Value::Int(count) if count >= 0 => Ok(count as usize),
-        Value::Int(count) => Err(ExecError::argument_error("NegativeIntegerArgument", format!("{clause} must not be negative, found {count}")).at(expr.span)),
+        Value::Int(count) => Err(ExecError::argument_error(
+            "NegativeIntegerArgument",
+            format!("{clause} must not be negative, found {count}"),
+        )
+        .at(expr.span)),
         Value::Float(number) if number.fract() == 0.0 && number >= 0.0 => {
-            Err(ExecError::argument_error("InvalidArgumentType", format!("{clause} takes an integer, found the float {number}")).at(expr.span))
+            Err(ExecError::argument_error(
+                "InvalidArgumentType",
+                format!("{clause} takes an integer, found the float {number}"),
+            )
+            .at(expr.span))
         }
-        other => Err(ExecError::argument_error("InvalidArgumentType", format!("{clause} takes an integer, found {}", other.type_name())).at(expr.span)),
+        other => Err(ExecError::argument_error(
+            "InvalidArgumentType",
+            format!("{clause} takes an integer, found {}", other.type_name()),
+        )
+        .at(expr.span)),
     }
 }
 
-fn sort_keyed(input: RowIter<'_>, keys: &[SortKey], context: &Context<'_>) -> Result<Vec<(Vec<Value>, Row)>, ExecError> {
+fn sort_keyed(
+    input: RowIter<'_>,
+    keys: &[SortKey],
+    context: &Context<'_>,
+) -> Result<Vec<(Vec<Value>, Row)>, ExecError> {
     let mut keyed = Vec::new();
     for result in input {
         let mut row = result?;
-        let key: Vec<Value> = keys.iter().map(|key| eval(&key.expr, &mut row, context)).collect::<Result<_, _>>()?;
+        let key: Vec<Value> =
+            keys.iter().map(|key| eval(&key.expr, &mut row, context)).collect::<Result<_, _>>()?;
         keyed.push((key, row));
     }
     Ok(keyed)
@@ -341,12 +392,16 @@ fn aggregate_rows<'g>(
     let mut states: Vec<(Vec<Value>, Vec<Accumulator>)> = Vec::new();
     for result in input {
         let mut row = result?;
-        let key_values: Vec<Value> = keys.iter().map(|(_, expr)| eval(expr, &mut row, context)).collect::<Result<_, _>>()?;
+        let key_values: Vec<Value> =
+            keys.iter().map(|(_, expr)| eval(expr, &mut row, context)).collect::<Result<_, _>>()?;
         let group_key: Vec<GroupKey> = key_values.iter().cloned().map(GroupKey).collect();
         let index = match groups.get(&group_key) {
             Some(index) => *index,
             None => {
-                let accumulators = aggregates.iter().map(|(_, aggregation)| Accumulator::new(aggregation)).collect();
+                let accumulators = aggregates
+                    .iter()
+                    .map(|(_, aggregation)| Accumulator::new(aggregation))
+                    .collect();
                 states.push((key_values, accumulators));
                 groups.insert(group_key, states.len() - 1);
                 states.len() - 1
@@ -358,7 +413,8 @@ fn aggregate_rows<'g>(
     }
     // With no grouping keys, an empty input still gives one row (count 0, collect []).
     if states.is_empty() && keys.is_empty() {
-        let accumulators = aggregates.iter().map(|(_, aggregation)| Accumulator::new(aggregation)).collect();
+        let accumulators =
+            aggregates.iter().map(|(_, aggregation)| Accumulator::new(aggregation)).collect();
         states.push((Vec::new(), accumulators));
     }
     let slot_count = context.slot_count;
@@ -394,7 +450,9 @@ pub(crate) fn label_symbols(context: &Context<'_>, labels: &[String]) -> Option<
 fn already_used(edge: EdgeId, row: &Row, slots: &[Slot]) -> bool {
     slots.iter().any(|slot| match &row[*slot] {
         Value::Relationship(used) => *used == edge,
-        Value::List(items) => items.iter().any(|item| matches!(item, Value::Relationship(used) if *used == edge)),
+        Value::List(items) => {
+            items.iter().any(|item| matches!(item, Value::Relationship(used) if *used == edge))
+        }
         _ => false,
     })
 }
@@ -403,18 +461,26 @@ fn node_in(row: &Row, slot: Slot) -> Result<Option<NodeId>, ExecError> {
     match &row[slot] {
         Value::Node(node) => Ok(Some(*node)),
         Value::Null => Ok(None),
-        other => Err(ExecError::type_error(format!("expected a node, found {}", other.type_name()))),
+        other => {
+            Err(ExecError::type_error(format!("expected a node, found {}", other.type_name())))
+        }
     }
 }
 
-fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+fn open_expand<'g>(
+    expand: &'g Expand,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     let input = open(&expand.input, context, argument)?;
     let types: Option<Rc<[Symbol]>> = type_symbols(context, &expand.types).map(Rc::from);
     if types.as_ref().is_some_and(|types| types.is_empty()) {
         return Ok(drain_then_empty(input));
     }
     let graph = context.graph;
-    let Some(to_labels) = label_symbols(context, &expand.to_labels) else { return Ok(drain_then_empty(input)) };
+    let Some(to_labels) = label_symbols(context, &expand.to_labels) else {
+        return Ok(drain_then_empty(input));
+    };
     let to_labels: Rc<[Symbol]> = Rc::from(to_labels);
     Ok(flat_map_rows(input, context, move |row| {
         let from = match node_in(&row, expand.from) {
@@ -434,9 +500,12 @@ fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argum
         let types = types.clone();
         let to_labels = to_labels.clone();
         // The iterator below may outlive this call, so it owns what it filters by.
-        let neighbors: Vec<crate::graph::Neighbor> = graph.neighbors_with_labels(from, expand.dir, types.as_deref(), &to_labels).collect();
+        let neighbors: Vec<crate::graph::Neighbor> =
+            graph.neighbors_with_labels(from, expand.dir, types.as_deref(), &to_labels).collect();
         Box::new(neighbors.into_iter().filter_map(move |neighbor| {
-            if target.is_some_and(|target| target != neighbor.node) || already_used(neighbor.edge, &row, &expand.distinct_from) {
+            if target.is_some_and(|target| target != neighbor.node)
+                || already_used(neighbor.edge, &row, &expand.distinct_from)
+            {
                 return None;
             }
             let mut next = row.clone();
@@ -447,7 +516,11 @@ fn open_expand<'g>(expand: &'g Expand, context: &'g Context<'g>, argument: Argum
     }))
 }
 
-fn open_var_expand<'g>(expand: &'g VarExpand, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+fn open_var_expand<'g>(
+    expand: &'g VarExpand,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     let input = open(&expand.input, context, argument)?;
     let types: Option<Rc<[Symbol]>> = type_symbols(context, &expand.types).map(Rc::from);
     Ok(flat_map_rows(input, context, move |mut row| {
@@ -509,7 +582,11 @@ struct VarExpandWalk<'g> {
 impl VarExpandWalk<'_> {
     fn edge_matches(&self, edge: EdgeId) -> bool {
         self.wanted_properties.iter().all(|(key, value)| match key {
-            Some(key) => self.context.graph.edge_property(edge, *key).is_some_and(|found| found.cypher_eq(value) == Some(true)),
+            Some(key) => self
+                .context
+                .graph
+                .edge_property(edge, *key)
+                .is_some_and(|found| found.cypher_eq(value) == Some(true)),
             None => false,
         })
     }
@@ -546,9 +623,15 @@ impl Iterator for VarExpandWalk<'_> {
             let depth = self.path.len() as u64;
             // Children are pushed now so the stack order is depth-first.
             if self.expand.max.is_none_or(|max| depth < max) {
-                let neighbors: Vec<_> = self.context.graph.neighbors(node, self.expand.dir, self.types.as_deref()).collect();
+                let neighbors: Vec<_> = self
+                    .context
+                    .graph
+                    .neighbors(node, self.expand.dir, self.types.as_deref())
+                    .collect();
                 for neighbor in neighbors.into_iter().rev() {
-                    if self.path.contains(&neighbor.edge) || already_used(neighbor.edge, &self.row, &self.expand.distinct_from) {
+                    if self.path.contains(&neighbor.edge)
+                        || already_used(neighbor.edge, &self.row, &self.expand.distinct_from)
+                    {
                         continue;
                     }
                     if !self.wanted_properties.is_empty() && !self.edge_matches(neighbor.edge) {
@@ -560,7 +643,8 @@ impl Iterator for VarExpandWalk<'_> {
             let in_range = depth >= self.expand.min;
             if in_range && self.target.is_none_or(|target| target == node) {
                 let mut next = self.row.clone();
-                next[self.expand.rels] = Value::List(self.path.iter().map(|edge| Value::Relationship(*edge)).collect());
+                next[self.expand.rels] =
+                    Value::List(self.path.iter().map(|edge| Value::Relationship(*edge)).collect());
                 next[self.expand.to] = Value::Node(node);
                 return Some(Ok(next));
             }
@@ -569,7 +653,11 @@ impl Iterator for VarExpandWalk<'_> {
     }
 }
 
-fn open_shortest<'g>(shortest: &'g ShortestPath, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+fn open_shortest<'g>(
+    shortest: &'g ShortestPath,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     let input = open(&shortest.input, context, argument)?;
     let types = type_symbols(context, &shortest.types);
     Ok(flat_map_rows(input, context, move |row| {
@@ -585,7 +673,9 @@ fn open_shortest<'g>(shortest: &'g ShortestPath, context: &'g Context<'g>, argum
         Box::new(paths.into_iter().map(move |path| {
             let mut next = row.clone();
             if let Some(rels) = shortest.rels {
-                next[rels] = Value::List(path.relationships.iter().map(|edge| Value::Relationship(*edge)).collect());
+                next[rels] = Value::List(
+                    path.relationships.iter().map(|edge| Value::Relationship(*edge)).collect(),
+                );
             }
             next[shortest.path] = Value::Path(std::sync::Arc::new(path));
             Ok(next)
@@ -603,7 +693,11 @@ fn shortest_paths(
     types: Option<&[Symbol]>,
 ) -> Result<Vec<Path>, ExecError> {
     if from == to {
-        return Ok(if shortest.min == 0 { vec![Path { nodes: vec![from], relationships: Vec::new() }] } else { Vec::new() });
+        return Ok(if shortest.min == 0 {
+            vec![Path { nodes: vec![from], relationships: Vec::new() }]
+        } else {
+            Vec::new()
+        });
     }
     let reverse = match shortest.dir {
         Dir::Outgoing => Dir::Incoming,
@@ -612,8 +706,8 @@ fn shortest_paths(
     };
     // For each reached node: its distance and the (edge, previous node) pairs that reach
     // it at that distance.
-    let mut forward: HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)> = HashMap::from([(from, (0, Vec::new()))]);
-    let mut backward: HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)> = HashMap::from([(to, (0, Vec::new()))]);
+    let mut forward: Reached = HashMap::from([(from, (0, Vec::new()))]);
+    let mut backward: Reached = HashMap::from([(to, (0, Vec::new()))]);
     let mut forward_frontier = vec![from];
     let mut backward_frontier = vec![to];
     let (mut forward_depth, mut backward_depth) = (0u64, 0u64);
@@ -641,7 +735,9 @@ fn shortest_paths(
                     context.check_now()?;
                 }
                 match seen.get_mut(&neighbor.node) {
-                    Some((distance, parents)) if *distance == *depth => parents.push((neighbor.edge, *node)),
+                    Some((distance, parents)) if *distance == *depth => {
+                        parents.push((neighbor.edge, *node))
+                    }
                     Some(_) => {}
                     None => {
                         seen.insert(neighbor.node, (*depth, vec![(neighbor.edge, *node)]));
@@ -666,7 +762,9 @@ fn shortest_paths(
                         path.nodes.extend(tail.nodes.iter().skip(1).copied());
                         // Relationship-unique paths only (an undirected walk may reuse one).
                         let unique: HashSet<_> = path.relationships.iter().collect();
-                        if unique.len() == path.relationships.len() && path.relationships.len() as u64 >= shortest.min {
+                        if unique.len() == path.relationships.len()
+                            && path.relationships.len() as u64 >= shortest.min
+                        {
                             paths.push(path);
                         }
                         if !shortest.all && !paths.is_empty() {
@@ -682,11 +780,16 @@ fn shortest_paths(
     }
 }
 
+/// For each node a search reached: its distance and the (relationship, previous node)
+/// pairs that reach it at that distance.
+type Reached = HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)>;
+
 /// Every path from a search's root to `node` following the parent links; `reversed`
 /// lists them from `node` back to the root (for the backward search).
-fn unwind_parents(seen: &HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)>, node: NodeId, reversed: bool) -> Vec<Path> {
+fn unwind_parents(seen: &Reached, node: NodeId, reversed: bool) -> Vec<Path> {
     let mut finished = Vec::new();
-    let mut partial: VecDeque<Path> = VecDeque::from([Path { nodes: vec![node], relationships: Vec::new() }]);
+    let mut partial: VecDeque<Path> =
+        VecDeque::from([Path { nodes: vec![node], relationships: Vec::new() }]);
     while let Some(path) = partial.pop_front() {
         let last = *path.nodes.last().expect("paths start with a node");
         let parents = &seen[&last].1;
@@ -715,7 +818,11 @@ fn unwind_parents(seen: &HashMap<NodeId, (u64, Vec<(EdgeId, NodeId)>)>, node: No
 
 /// The bounds of a range seek, evaluated: `None` when a bound is null (nothing can
 /// compare with null), `Err(())` when one is not a number (use the predicate instead).
-fn seek_bounds(seek: &RangeSeek, row: &mut Row, context: &Context<'_>) -> Result<Option<(Bound, Bound)>, SeekFallback> {
+fn seek_bounds(
+    seek: &RangeSeek,
+    row: &mut Row,
+    context: &Context<'_>,
+) -> Result<Option<(Bound, Bound)>, SeekFallback> {
     let mut evaluate = |bound: &Option<(Expr, bool)>| -> Result<Option<Bound>, SeekFallback> {
         let Some((expr, inclusive)) = bound else { return Ok(Some(Bound::Unbounded)) };
         let number = match eval(expr, row, context).map_err(SeekFallback::Error)? {
@@ -738,7 +845,11 @@ enum SeekFallback {
 
 /// Counts what `op` would produce for a single argument row, without producing it,
 /// when an index knows the answer.
-fn count_without_rows(op: &Op, context: &Context<'_>, argument: &Argument) -> Result<Option<usize>, ExecError> {
+fn count_without_rows(
+    op: &Op,
+    context: &Context<'_>,
+    argument: &Argument,
+) -> Result<Option<usize>, ExecError> {
     let mut row = match argument {
         Argument::One(row) => row.clone(),
         Argument::Rows(rows) if rows.len() == 1 => rows[0].clone(),
@@ -746,24 +857,37 @@ fn count_without_rows(op: &Op, context: &Context<'_>, argument: &Argument) -> Re
     };
     let graph = context.graph;
     match op {
-        Op::NodeScan { input, label, .. } if matches!(**input, Op::Argument) => Ok(Some(match label {
-            None => graph.node_count(),
-            Some(label) => graph.label_symbol(label).map_or(0, |symbol| graph.label_count(symbol)),
-        })),
-        Op::NodeRangeSeek(seek) if matches!(*seek.input, Op::Argument) => match seek_bounds(seek, &mut row, context) {
-            Ok(None) => Ok(Some(0)),
-            Ok(Some((lower, upper))) => {
-                let index = graph.label_symbol(&seek.label).zip(seek.key.symbol.or_else(|| graph.key_symbol(&seek.key.name))).and_then(|(label, key)| graph.range_index(label, key));
-                Ok(Some(index.map_or(0, |index| index.count(lower, upper))))
+        Op::NodeScan { input, label, .. } if matches!(**input, Op::Argument) => {
+            Ok(Some(match label {
+                None => graph.node_count(),
+                Some(label) => {
+                    graph.label_symbol(label).map_or(0, |symbol| graph.label_count(symbol))
+                }
+            }))
+        }
+        Op::NodeRangeSeek(seek) if matches!(*seek.input, Op::Argument) => {
+            match seek_bounds(seek, &mut row, context) {
+                Ok(None) => Ok(Some(0)),
+                Ok(Some((lower, upper))) => {
+                    let index = graph
+                        .label_symbol(&seek.label)
+                        .zip(seek.key.symbol.or_else(|| graph.key_symbol(&seek.key.name)))
+                        .and_then(|(label, key)| graph.range_index(label, key));
+                    Ok(Some(index.map_or(0, |index| index.count(lower, upper))))
+                }
+                Err(SeekFallback::Scan) => Ok(None),
+                Err(SeekFallback::Error(error)) => Err(error),
             }
-            Err(SeekFallback::Scan) => Ok(None),
-            Err(SeekFallback::Error(error)) => Err(error),
-        },
+        }
         _ => Ok(None),
     }
 }
 
-fn open_range_seek<'g>(seek: &'g RangeSeek, context: &'g Context<'g>, argument: Argument) -> Result<RowIter<'g>, ExecError> {
+fn open_range_seek<'g>(
+    seek: &'g RangeSeek,
+    context: &'g Context<'g>,
+    argument: Argument,
+) -> Result<RowIter<'g>, ExecError> {
     let input = open(&seek.input, context, argument)?;
     let graph = context.graph;
     let label = graph.label_symbol(&seek.label);

@@ -75,9 +75,18 @@ pub enum Op {
     /// inside `OPTIONAL MATCH` and `EXISTS`, the previous segment's rows after a write.
     Argument,
     /// For each input row, every node (with `label`, when given) into `slot`.
-    NodeScan { input: Box<Op>, slot: Slot, label: Option<String> },
+    NodeScan {
+        input: Box<Op>,
+        slot: Slot,
+        label: Option<String>,
+    },
     /// For each input row, the nodes whose `name` equals `value`, into `slot`.
-    NodeIndexSeek { input: Box<Op>, slot: Slot, key: String, value: Expr },
+    NodeIndexSeek {
+        input: Box<Op>,
+        slot: Slot,
+        key: String,
+        value: Expr,
+    },
     /// For each input row, the nodes with `label` whose numeric `key` lies between the
     /// bounds, found in the range index. `predicate` is the original filter, used
     /// instead when a bound turns out not to be a number.
@@ -88,23 +97,64 @@ pub enum Op {
     VarExpand(VarExpand),
     /// Shortest path(s) between two bound nodes.
     ShortestPath(ShortestPath),
-    Filter { input: Box<Op>, predicate: Expr },
+    Filter {
+        input: Box<Op>,
+        predicate: Expr,
+    },
     /// For each input row, the rows of `inner` (run with that row as its argument), or the
     /// input row with `nullable` slots set to null when `inner` has none.
-    Optional { input: Box<Op>, inner: Box<Op>, nullable: Vec<Slot> },
-    Project { input: Box<Op>, items: Vec<(Slot, Expr)> },
-    Aggregate { input: Box<Op>, keys: Vec<(Slot, Expr)>, aggregates: Vec<(Slot, Aggregation)> },
-    Distinct { input: Box<Op>, slots: Vec<Slot> },
-    Sort { input: Box<Op>, keys: Vec<SortKey> },
+    Optional {
+        input: Box<Op>,
+        inner: Box<Op>,
+        nullable: Vec<Slot>,
+    },
+    Project {
+        input: Box<Op>,
+        items: Vec<(Slot, Expr)>,
+    },
+    Aggregate {
+        input: Box<Op>,
+        keys: Vec<(Slot, Expr)>,
+        aggregates: Vec<(Slot, Aggregation)>,
+    },
+    Distinct {
+        input: Box<Op>,
+        slots: Vec<Slot>,
+    },
+    Sort {
+        input: Box<Op>,
+        keys: Vec<SortKey>,
+    },
     /// `ORDER BY … LIMIT n` fused: keeps only the best `limit` rows while reading.
-    Top { input: Box<Op>, keys: Vec<SortKey>, limit: Expr },
-    Skip { input: Box<Op>, count: Expr },
-    Limit { input: Box<Op>, count: Expr },
-    Unwind { input: Box<Op>, list: Expr, slot: Slot },
+    Top {
+        input: Box<Op>,
+        keys: Vec<SortKey>,
+        limit: Expr,
+    },
+    Skip {
+        input: Box<Op>,
+        count: Expr,
+    },
+    Limit {
+        input: Box<Op>,
+        count: Expr,
+    },
+    Unwind {
+        input: Box<Op>,
+        list: Expr,
+        slot: Slot,
+    },
     /// Rows of every branch; each branch writes its columns into the same `slots`.
-    Union { branches: Vec<Op>, distinct: bool, slots: Vec<Slot> },
+    Union {
+        branches: Vec<Op>,
+        distinct: bool,
+        slots: Vec<Slot>,
+    },
     /// Counts input rows into `slot` without keeping them (`count(*)` with no keys).
-    CountRows { input: Box<Op>, slot: Slot },
+    CountRows {
+        input: Box<Op>,
+        slot: Slot,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -260,10 +310,30 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     Slice(Box<Expr>, Option<Box<Expr>>, Option<Box<Expr>>),
     Function(Function, Vec<Expr>),
-    Case { operand: Option<Box<Expr>>, branches: Vec<(Expr, Expr)>, otherwise: Option<Box<Expr>> },
-    ListComprehension { slot: Slot, list: Box<Expr>, filter: Option<Box<Expr>>, map: Option<Box<Expr>> },
-    Quantifier { kind: Quantifier, slot: Slot, list: Box<Expr>, predicate: Option<Box<Expr>> },
-    Reduce { accumulator: Slot, init: Box<Expr>, slot: Slot, list: Box<Expr>, expr: Box<Expr> },
+    Case {
+        operand: Option<Box<Expr>>,
+        branches: Vec<(Expr, Expr)>,
+        otherwise: Option<Box<Expr>>,
+    },
+    ListComprehension {
+        slot: Slot,
+        list: Box<Expr>,
+        filter: Option<Box<Expr>>,
+        map: Option<Box<Expr>>,
+    },
+    Quantifier {
+        kind: Quantifier,
+        slot: Slot,
+        list: Box<Expr>,
+        predicate: Option<Box<Expr>>,
+    },
+    Reduce {
+        accumulator: Slot,
+        init: Box<Expr>,
+        slot: Slot,
+        list: Box<Expr>,
+        expr: Box<Expr>,
+    },
     /// Does the sub-plan, run with this row as its argument, produce any row?
     Exists(Box<Op>),
     /// The sub-plan run with this row as its argument, `map` evaluated on each of its
@@ -274,7 +344,12 @@ pub enum ExprKind {
     BuildPath(Vec<PathStep>),
     /// How many relationships of the node in `node` match, without visiting rows: what a
     /// `count` over an expansion becomes.
-    Degree { node: Slot, dir: Dir, types: Vec<String>, to_labels: Vec<String> },
+    Degree {
+        node: Slot,
+        dir: Dir,
+        types: Vec<String>,
+        to_labels: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -468,10 +543,20 @@ fn write_indent(f: &mut Formatter<'_>, depth: usize) -> fmt::Result {
 fn describe_create(create: &CreateSpec, plan: &Plan) -> String {
     let mut parts = Vec::new();
     for node in &create.nodes {
-        parts.push(format!("({}{})", plan.slot_name(node.slot), node.labels.iter().map(|label| format!(":{label}")).collect::<String>()));
+        parts.push(format!(
+            "({}{})",
+            plan.slot_name(node.slot),
+            node.labels.iter().map(|label| format!(":{label}")).collect::<String>()
+        ));
     }
     for rel in &create.relationships {
-        parts.push(format!("({})-[{}:{}]->({})", plan.slot_name(rel.from), plan.slot_name(rel.slot), rel.rel_type, plan.slot_name(rel.to)));
+        parts.push(format!(
+            "({})-[{}:{}]->({})",
+            plan.slot_name(rel.from),
+            plan.slot_name(rel.slot),
+            rel.rel_type,
+            plan.slot_name(rel.to)
+        ));
     }
     parts.join(", ")
 }
@@ -495,7 +580,9 @@ impl Plan {
 
 fn op_line(op: &Op, plan: &Plan) -> String {
     let name = |slot: Slot| plan.slot_name(slot).to_owned();
-    let types = |types: &[String]| if types.is_empty() { String::new() } else { format!(":{}", types.join("|")) };
+    let types = |types: &[String]| {
+        if types.is_empty() { String::new() } else { format!(":{}", types.join("|")) }
+    };
     let arrow = |dir: Dir, rel: String| match dir {
         Dir::Outgoing => format!("-[{rel}]->"),
         Dir::Incoming => format!("<-[{rel}]-"),
@@ -503,9 +590,13 @@ fn op_line(op: &Op, plan: &Plan) -> String {
     };
     match op {
         Op::Argument => "Argument".to_owned(),
-        Op::NodeScan { slot, label: Some(label), .. } => format!("NodeByLabelScan ({}:{label})", name(*slot)),
+        Op::NodeScan { slot, label: Some(label), .. } => {
+            format!("NodeByLabelScan ({}:{label})", name(*slot))
+        }
         Op::NodeScan { slot, label: None, .. } => format!("AllNodesScan ({})", name(*slot)),
-        Op::NodeIndexSeek { slot, key, value, .. } => format!("NodeIndexSeek ({} {{{key}: {}}})", name(*slot), ExprDisplay(value, plan)),
+        Op::NodeIndexSeek { slot, key, value, .. } => {
+            format!("NodeIndexSeek ({} {{{key}: {}}})", name(*slot), ExprDisplay(value, plan))
+        }
         Op::Expand(expand) => format!(
             "{} ({}){}({}{})",
             if expand.into { "ExpandInto" } else { "Expand" },
@@ -515,7 +606,8 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             expand.to_labels.iter().map(|label| format!(":{label}")).collect::<String>()
         ),
         Op::NodeRangeSeek(seek) => {
-            let bound = |bound: &Option<(Expr, bool)>, inclusive: &str, exclusive: &str| match bound {
+            let bound = |bound: &Option<(Expr, bool)>, inclusive: &str, exclusive: &str| match bound
+            {
                 Some((expr, true)) => format!(" {inclusive} {}", ExprDisplay(expr, plan)),
                 Some((expr, false)) => format!(" {exclusive} {}", ExprDisplay(expr, plan)),
                 None => String::new(),
@@ -535,7 +627,13 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             name(expand.from),
             arrow(
                 expand.dir,
-                format!("{}{}*{}..{}", name(expand.rels), types(&expand.types), expand.min, expand.max.map_or(String::new(), |max| max.to_string()))
+                format!(
+                    "{}{}*{}..{}",
+                    name(expand.rels),
+                    types(&expand.types),
+                    expand.min,
+                    expand.max.map_or(String::new(), |max| max.to_string())
+                )
             ),
             name(expand.to)
         ),
@@ -544,41 +642,78 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             if shortest.all { "AllShortestPaths" } else { "ShortestPath" },
             name(shortest.path),
             name(shortest.from),
-            arrow(shortest.dir, format!("{}*{}..{}", types(&shortest.types), shortest.min, shortest.max.map_or(String::new(), |max| max.to_string()))),
+            arrow(
+                shortest.dir,
+                format!(
+                    "{}*{}..{}",
+                    types(&shortest.types),
+                    shortest.min,
+                    shortest.max.map_or(String::new(), |max| max.to_string())
+                )
+            ),
             name(shortest.to)
         ),
         Op::Filter { predicate, .. } => format!("Filter {}", ExprDisplay(predicate, plan)),
         Op::Optional { .. } => "Optional".to_owned(),
         Op::Project { items, .. } => format!(
             "Project {}",
-            items.iter().map(|(slot, expr)| format!("{} AS {}", ExprDisplay(expr, plan), name(*slot))).collect::<Vec<_>>().join(", ")
+            items
+                .iter()
+                .map(|(slot, expr)| format!("{} AS {}", ExprDisplay(expr, plan), name(*slot)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Op::Aggregate { keys, aggregates, .. } => {
-            let keys: Vec<String> = keys.iter().map(|(slot, expr)| format!("{} AS {}", ExprDisplay(expr, plan), name(*slot))).collect();
+            let keys: Vec<String> = keys
+                .iter()
+                .map(|(slot, expr)| format!("{} AS {}", ExprDisplay(expr, plan), name(*slot)))
+                .collect();
             let aggregates: Vec<String> = aggregates
                 .iter()
                 .map(|(slot, aggregation)| {
-                    let arg = aggregation.arg.as_ref().map_or("*".to_owned(), |arg| ExprDisplay(arg, plan).to_string());
+                    let arg = aggregation
+                        .arg
+                        .as_ref()
+                        .map_or("*".to_owned(), |arg| ExprDisplay(arg, plan).to_string());
                     let distinct = if aggregation.distinct { "DISTINCT " } else { "" };
                     format!("{}({distinct}{arg}) AS {}", aggregation.function.name(), name(*slot))
                 })
                 .collect();
-            if keys.is_empty() { format!("Aggregate {}", aggregates.join(", ")) } else { format!("Aggregate by {} compute {}", keys.join(", "), aggregates.join(", ")) }
+            if keys.is_empty() {
+                format!("Aggregate {}", aggregates.join(", "))
+            } else {
+                format!("Aggregate by {} compute {}", keys.join(", "), aggregates.join(", "))
+            }
         }
-        Op::Distinct { slots, .. } => format!("Distinct {}", slots.iter().map(|slot| name(*slot)).collect::<Vec<_>>().join(", ")),
+        Op::Distinct { slots, .. } => format!(
+            "Distinct {}",
+            slots.iter().map(|slot| name(*slot)).collect::<Vec<_>>().join(", ")
+        ),
         Op::Sort { keys, .. } => format!("Sort {}", sort_keys(keys, plan)),
-        Op::Top { keys, limit, .. } => format!("Top {} by {}", ExprDisplay(limit, plan), sort_keys(keys, plan)),
+        Op::Top { keys, limit, .. } => {
+            format!("Top {} by {}", ExprDisplay(limit, plan), sort_keys(keys, plan))
+        }
         Op::Skip { count, .. } => format!("Skip {}", ExprDisplay(count, plan)),
         Op::Limit { count, .. } => format!("Limit {}", ExprDisplay(count, plan)),
-        Op::Unwind { list, slot, .. } => format!("Unwind {} AS {}", ExprDisplay(list, plan), name(*slot)),
-        Op::Union { distinct, .. } => if *distinct { "Union".to_owned() } else { "UnionAll".to_owned() },
+        Op::Unwind { list, slot, .. } => {
+            format!("Unwind {} AS {}", ExprDisplay(list, plan), name(*slot))
+        }
+        Op::Union { distinct, .. } => {
+            if *distinct {
+                "Union".to_owned()
+            } else {
+                "UnionAll".to_owned()
+            }
+        }
         Op::CountRows { slot, .. } => format!("CountRows AS {}", name(*slot)),
     }
 }
 
 fn sort_keys(keys: &[SortKey], plan: &Plan) -> String {
     keys.iter()
-        .map(|key| format!("{}{}", ExprDisplay(&key.expr, plan), if key.descending { " DESC" } else { "" }))
+        .map(|key| {
+            format!("{}{}", ExprDisplay(&key.expr, plan), if key.descending { " DESC" } else { "" })
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -674,7 +809,9 @@ impl<'a> Display for ExprDisplay<'a> {
             ExprKind::Unary(UnaryOp::Not, operand) => write!(f, "NOT {}", show(operand)),
             ExprKind::Unary(UnaryOp::Minus, operand) => write!(f, "-{}", show(operand)),
             ExprKind::Unary(UnaryOp::Plus, operand) => write!(f, "+{}", show(operand)),
-            ExprKind::Binary(op, left, right) => write!(f, "({} {} {})", show(left), op.symbol(), show(right)),
+            ExprKind::Binary(op, left, right) => {
+                write!(f, "({} {} {})", show(left), op.symbol(), show(right))
+            }
             ExprKind::Comparison(first, rest) => {
                 write!(f, "({}", show(first))?;
                 for (op, operand) in rest {
@@ -682,8 +819,12 @@ impl<'a> Display for ExprDisplay<'a> {
                 }
                 f.write_char(')')
             }
-            ExprKind::IsNull(operand, negated) => write!(f, "{} IS {}NULL", show(operand), if *negated { "NOT " } else { "" }),
-            ExprKind::HasLabels(subject, labels) => write!(f, "{}:{}", show(subject), labels.join(":")),
+            ExprKind::IsNull(operand, negated) => {
+                write!(f, "{} IS {}NULL", show(operand), if *negated { "NOT " } else { "" })
+            }
+            ExprKind::HasLabels(subject, labels) => {
+                write!(f, "{}:{}", show(subject), labels.join(":"))
+            }
             ExprKind::Index(subject, index) => write!(f, "{}[{}]", show(subject), show(index)),
             ExprKind::Slice(subject, from, to) => {
                 write!(f, "{}[", show(subject))?;
@@ -707,8 +848,12 @@ impl<'a> Display for ExprDisplay<'a> {
                 f.write_char(')')
             }
             ExprKind::Case { .. } => f.write_str("CASE … END"),
-            ExprKind::ListComprehension { slot, list, .. } => write!(f, "[{} IN {} …]", plan.slot_name(*slot), show(list)),
-            ExprKind::Quantifier { kind, slot, list, .. } => write!(f, "{kind:?}({} IN {} …)", plan.slot_name(*slot), show(list)),
+            ExprKind::ListComprehension { slot, list, .. } => {
+                write!(f, "[{} IN {} …]", plan.slot_name(*slot), show(list))
+            }
+            ExprKind::Quantifier { kind, slot, list, .. } => {
+                write!(f, "{kind:?}({} IN {} …)", plan.slot_name(*slot), show(list))
+            }
             ExprKind::Reduce { .. } => f.write_str("reduce(…)"),
             ExprKind::Exists(_) => f.write_str("EXISTS {…}"),
             ExprKind::CollectSubquery(_, map) => write!(f, "[(…) | {}]", show(map)),
@@ -719,7 +864,13 @@ impl<'a> Display for ExprDisplay<'a> {
                     Dir::Incoming => "<-",
                     Dir::Both => "-",
                 };
-                write!(f, "degree({}{arrow}{}{})", plan.slot_name(*node), types.join("|"), to_labels.iter().map(|label| format!(":{label}")).collect::<String>())
+                write!(
+                    f,
+                    "degree({}{arrow}{}{})",
+                    plan.slot_name(*node),
+                    types.join("|"),
+                    to_labels.iter().map(|label| format!(":{label}")).collect::<String>()
+                )
             }
             ExprKind::BuildPath(steps) => {
                 f.write_str("path(")?;
@@ -728,7 +879,9 @@ impl<'a> Display for ExprDisplay<'a> {
                         f.write_str(", ")?;
                     }
                     let slot = match step {
-                        PathStep::Node(slot) | PathStep::Relationship(slot) | PathStep::Relationships(slot) => *slot,
+                        PathStep::Node(slot)
+                        | PathStep::Relationship(slot)
+                        | PathStep::Relationships(slot) => *slot,
                     };
                     f.write_str(plan.slot_name(slot))?;
                 }

@@ -16,6 +16,10 @@ pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<P
 }
 
 /// Plans without the rewrites; the differential tests compare both.
-pub fn plan_unoptimized(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+pub fn plan_unoptimized(
+    statement: &ast::Statement,
+    source: &str,
+    graph: &Graph,
+) -> Result<Plan, PlanError> {
     planner::plan(statement, source, graph)
 }

@@ -39,14 +39,31 @@ fn rewrite_here(op: Op) -> Op {
 /// seek or (non-optional) expansion below bound it.
 fn binds_non_null(op: &Op, slot: Slot) -> bool {
     match op {
-        Op::NodeScan { input, slot: bound, .. } | Op::NodeIndexSeek { input, slot: bound, .. } => *bound == slot || binds_non_null(input, slot),
-        Op::NodeRangeSeek(seek) => seek.slot == slot || binds_non_null(&seek.input, slot),
-        Op::Expand(expand) => expand.to == slot || expand.rel == slot || expand.from == slot || binds_non_null(&expand.input, slot),
-        Op::VarExpand(expand) => expand.to == slot || expand.rels == slot || expand.from == slot || binds_non_null(&expand.input, slot),
-        Op::Filter { input, .. } | Op::Distinct { input, .. } | Op::Sort { input, .. } | Op::Skip { input, .. } | Op::Limit { input, .. } | Op::Top { input, .. } => {
-            binds_non_null(input, slot)
+        Op::NodeScan { input, slot: bound, .. } | Op::NodeIndexSeek { input, slot: bound, .. } => {
+            *bound == slot || binds_non_null(input, slot)
         }
-        Op::Project { input, items } => !items.iter().any(|(written, _)| *written == slot) && binds_non_null(input, slot),
+        Op::NodeRangeSeek(seek) => seek.slot == slot || binds_non_null(&seek.input, slot),
+        Op::Expand(expand) => {
+            expand.to == slot
+                || expand.rel == slot
+                || expand.from == slot
+                || binds_non_null(&expand.input, slot)
+        }
+        Op::VarExpand(expand) => {
+            expand.to == slot
+                || expand.rels == slot
+                || expand.from == slot
+                || binds_non_null(&expand.input, slot)
+        }
+        Op::Filter { input, .. }
+        | Op::Distinct { input, .. }
+        | Op::Sort { input, .. }
+        | Op::Skip { input, .. }
+        | Op::Limit { input, .. }
+        | Op::Top { input, .. } => binds_non_null(input, slot),
+        Op::Project { input, items } => {
+            !items.iter().any(|(written, _)| *written == slot) && binds_non_null(input, slot)
+        }
         _ => false,
     }
 }
@@ -59,7 +76,9 @@ fn count_rows_of_bound_slot(op: Op) -> Op {
                 && aggregates.len() == 1
                 && aggregates[0].1.function == AggregateFunction::Count
                 && !aggregates[0].1.distinct
-                && aggregates[0].1.arg.as_ref().is_some_and(|arg| matches!(arg.kind, ExprKind::Slot(slot) if binds_non_null(&input, slot))) =>
+                && aggregates[0].1.arg.as_ref().is_some_and(
+                    |arg| matches!(arg.kind, ExprKind::Slot(slot) if binds_non_null(&input, slot)),
+                ) =>
         {
             Op::CountRows { input, slot: aggregates[0].0 }
         }
@@ -72,7 +91,9 @@ fn rewrite_children(op: Op) -> Op {
     match op {
         Op::Argument => Op::Argument,
         Op::NodeScan { input, slot, label } => Op::NodeScan { input: boxed(input), slot, label },
-        Op::NodeIndexSeek { input, slot, key, value } => Op::NodeIndexSeek { input: boxed(input), slot, key, value },
+        Op::NodeIndexSeek { input, slot, key, value } => {
+            Op::NodeIndexSeek { input: boxed(input), slot, key, value }
+        }
         Op::NodeRangeSeek(mut seek) => {
             seek.input = boxed(seek.input);
             Op::NodeRangeSeek(seek)
@@ -90,16 +111,22 @@ fn rewrite_children(op: Op) -> Op {
             Op::ShortestPath(shortest)
         }
         Op::Filter { input, predicate } => Op::Filter { input: boxed(input), predicate },
-        Op::Optional { input, inner, nullable } => Op::Optional { input: boxed(input), inner: boxed(inner), nullable },
+        Op::Optional { input, inner, nullable } => {
+            Op::Optional { input: boxed(input), inner: boxed(inner), nullable }
+        }
         Op::Project { input, items } => Op::Project { input: boxed(input), items },
-        Op::Aggregate { input, keys, aggregates } => Op::Aggregate { input: boxed(input), keys, aggregates },
+        Op::Aggregate { input, keys, aggregates } => {
+            Op::Aggregate { input: boxed(input), keys, aggregates }
+        }
         Op::Distinct { input, slots } => Op::Distinct { input: boxed(input), slots },
         Op::Sort { input, keys } => Op::Sort { input: boxed(input), keys },
         Op::Top { input, keys, limit } => Op::Top { input: boxed(input), keys, limit },
         Op::Skip { input, count } => Op::Skip { input: boxed(input), count },
         Op::Limit { input, count } => Op::Limit { input: boxed(input), count },
         Op::Unwind { input, list, slot } => Op::Unwind { input: boxed(input), list, slot },
-        Op::Union { branches, distinct, slots } => Op::Union { branches: branches.into_iter().map(rewrite).collect(), distinct, slots },
+        Op::Union { branches, distinct, slots } => {
+            Op::Union { branches: branches.into_iter().map(rewrite).collect(), distinct, slots }
+        }
         Op::CountRows { input, slot } => Op::CountRows { input: boxed(input), slot },
     }
 }
@@ -109,7 +136,8 @@ fn fuse_target_labels(op: Op) -> Op {
     match op {
         Op::Filter { input, predicate } => match (*input, predicate) {
             (Op::Expand(mut expand), Expr { kind: ExprKind::HasLabels(subject, labels), .. })
-                if !expand.into && matches!(subject.kind, ExprKind::Slot(slot) if slot == expand.to) =>
+                if !expand.into
+                    && matches!(subject.kind, ExprKind::Slot(slot) if slot == expand.to) =>
             {
                 expand.to_labels.extend(labels);
                 Op::Expand(expand)
@@ -123,9 +151,17 @@ fn fuse_target_labels(op: Op) -> Op {
 /// A numeric bound on `slot.key`, read from a comparison: (key, bound, is_lower, inclusive).
 fn range_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, Expr, bool, bool)> {
     let ExprKind::Binary(op, left, right) = &predicate.kind else { return None };
-    let is_constant = |expr: &Expr| matches!(expr.kind, ExprKind::Constant(crate::graph::Value::Int(_) | crate::graph::Value::Float(_)) | ExprKind::Parameter(_));
+    let is_constant = |expr: &Expr| {
+        matches!(
+            expr.kind,
+            ExprKind::Constant(crate::graph::Value::Int(_) | crate::graph::Value::Float(_))
+                | ExprKind::Parameter(_)
+        )
+    };
     let property_of_slot = |expr: &Expr| match &expr.kind {
-        ExprKind::Property(subject, key) if matches!(subject.kind, ExprKind::Slot(found) if found == slot) => Some(key.clone()),
+        ExprKind::Property(subject, key) if matches!(subject.kind, ExprKind::Slot(found) if found == slot) => {
+            Some(key.clone())
+        }
         _ => None,
     };
     // Normalise to `property OP constant`.
@@ -162,15 +198,39 @@ fn and(left: Expr, right: Expr) -> Expr {
 fn seek_range(op: Op) -> Op {
     match op {
         Op::Filter { input, predicate } => match *input {
-            Op::NodeScan { input: scan_input, slot, label: Some(label) } => match range_bound(&predicate, slot) {
-                Some((key, bound, is_lower, inclusive)) => {
-                    let (lower, upper) = if is_lower { (Some((bound, inclusive)), None) } else { (None, Some((bound, inclusive))) };
-                    Op::NodeRangeSeek(RangeSeek { input: scan_input, slot, label, key, lower, upper, predicate })
+            Op::NodeScan { input: scan_input, slot, label: Some(label) } => {
+                match range_bound(&predicate, slot) {
+                    Some((key, bound, is_lower, inclusive)) => {
+                        let (lower, upper) = if is_lower {
+                            (Some((bound, inclusive)), None)
+                        } else {
+                            (None, Some((bound, inclusive)))
+                        };
+                        Op::NodeRangeSeek(RangeSeek {
+                            input: scan_input,
+                            slot,
+                            label,
+                            key,
+                            lower,
+                            upper,
+                            predicate,
+                        })
+                    }
+                    None => Op::Filter {
+                        input: Box::new(Op::NodeScan {
+                            input: scan_input,
+                            slot,
+                            label: Some(label),
+                        }),
+                        predicate,
+                    },
                 }
-                None => Op::Filter { input: Box::new(Op::NodeScan { input: scan_input, slot, label: Some(label) }), predicate },
-            },
+            }
             Op::NodeRangeSeek(mut seek) => match range_bound(&predicate, seek.slot) {
-                Some((key, bound, is_lower, inclusive)) if key.name == seek.key.name && (if is_lower { seek.lower.is_none() } else { seek.upper.is_none() }) => {
+                Some((key, bound, is_lower, inclusive))
+                    if key.name == seek.key.name
+                        && (if is_lower { seek.lower.is_none() } else { seek.upper.is_none() }) =>
+                {
                     if is_lower {
                         seek.lower = Some((bound, inclusive));
                     } else {
@@ -240,40 +300,64 @@ fn count_by_degree(op: Op) -> Op {
             (input, keys, aggregates, slot)
         }
         Op::CountRows { input, slot } => {
-            let aggregation = Aggregation { function: AggregateFunction::Count, arg: None, extra: None, distinct: false };
+            let aggregation = Aggregation {
+                function: AggregateFunction::Count,
+                arg: None,
+                extra: None,
+                distinct: false,
+            };
             (input, Vec::new(), vec![(slot, aggregation)], Some(slot))
         }
         other => return other,
     };
-    let rebuild = |input: Box<Op>, keys: Vec<(Slot, Expr)>, aggregates: Vec<(Slot, Aggregation)>| {
-        if keys.is_empty() && aggregates.len() == 1 && aggregates[0].1.arg.is_none() {
-            Op::CountRows { input, slot: aggregates[0].0 }
-        } else {
-            Op::Aggregate { input, keys, aggregates }
-        }
-    };
+    let rebuild =
+        |input: Box<Op>, keys: Vec<(Slot, Expr)>, aggregates: Vec<(Slot, Aggregation)>| {
+            if keys.is_empty() && aggregates.len() == 1 && aggregates[0].1.arg.is_none() {
+                Op::CountRows { input, slot: aggregates[0].0 }
+            } else {
+                Op::Aggregate { input, keys, aggregates }
+            }
+        };
     let Op::Expand(expand) = *input else { return rebuild(input, keys, aggregates) };
-    let counts_rows = aggregates.len() == 1 && {
-        let aggregation = &aggregates[0].1;
-        aggregation.function == AggregateFunction::Count
+    let counts_rows = aggregates.len() == 1
+        && {
+            let aggregation = &aggregates[0].1;
+            aggregation.function == AggregateFunction::Count
             && !aggregation.distinct
             && aggregation.arg.as_ref().is_none_or(|arg| matches!(arg.kind, ExprKind::Slot(slot) if slot == expand.to || slot == expand.rel))
-    };
-    let keys_before = keys.iter().all(|(_, expr)| !reads_slot(expr, expand.to) && !reads_slot(expr, expand.rel));
+        };
+    let keys_before =
+        keys.iter().all(|(_, expr)| !reads_slot(expr, expand.to) && !reads_slot(expr, expand.rel));
     if !(counts_rows && keys_before && !expand.into && expand.distinct_from.is_empty()) {
         return rebuild(Box::new(Op::Expand(expand)), keys, aggregates);
     }
     let span = aggregates[0].1.arg.as_ref().map(|arg| arg.span).unwrap_or_default();
     let degree_slot = expand.rel;
-    let degree = Expr { kind: ExprKind::Degree { node: expand.from, dir: expand.dir, types: expand.types, to_labels: expand.to_labels }, span };
+    let degree = Expr {
+        kind: ExprKind::Degree {
+            node: expand.from,
+            dir: expand.dir,
+            types: expand.types,
+            to_labels: expand.to_labels,
+        },
+        span,
+    };
     let project = Op::Project { input: expand.input, items: vec![(degree_slot, degree)] };
     let degree_value = Expr { kind: ExprKind::Slot(degree_slot), span };
     let zero = Expr { kind: ExprKind::Constant(crate::graph::Value::Int(0)), span };
     // Input rows with no matching relationship made no rows before; keep it that way.
-    let nonzero = Expr { kind: ExprKind::Binary(BinaryOp::Gt, Box::new(degree_value.clone()), Box::new(zero)), span };
+    let nonzero = Expr {
+        kind: ExprKind::Binary(BinaryOp::Gt, Box::new(degree_value.clone()), Box::new(zero)),
+        span,
+    };
     let filtered = Op::Filter { input: Box::new(project), predicate: nonzero };
     let count_slot = count_slot.expect("one aggregate");
     // `count` of nothing is 0, and so is the integer sum of nothing.
-    let sum = Aggregation { function: AggregateFunction::Sum, arg: Some(degree_value), extra: None, distinct: false };
+    let sum = Aggregation {
+        function: AggregateFunction::Sum,
+        arg: Some(degree_value),
+        extra: None,
+        distinct: false,
+    };
     Op::Aggregate { input: Box::new(filtered), keys, aggregates: vec![(count_slot, sum)] }
 }

@@ -26,7 +26,13 @@ pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<P
         ast::StatementKind::Profile => Mode::Profile,
     };
     let (segments, columns) = planner.plan_query(&statement.query)?;
-    Ok(Plan { mode, segments, columns, slot_count: planner.slot_names.len(), slot_names: planner.slot_names })
+    Ok(Plan {
+        mode,
+        segments,
+        columns,
+        slot_count: planner.slot_names.len(),
+        slot_names: planner.slot_names,
+    })
 }
 
 /// What a variable holds, as far as the planner knows.
@@ -92,11 +98,19 @@ impl Scope {
     }
 
     fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.vars.iter().map(|(name, _, _)| name.clone()).filter(|name| !name.starts_with(' ')).collect();
+        let mut names: Vec<String> = self
+            .vars
+            .iter()
+            .map(|(name, _, _)| name.clone())
+            .filter(|name| !name.starts_with(' '))
+            .collect();
         names.sort();
         names
     }
 }
+
+/// Result columns: name and the slot holding the value.
+type Columns = Vec<(String, Slot)>;
 
 fn error(kind: ErrorKind, code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
     PlanError { kind, code, message: message.into(), span }
@@ -129,7 +143,7 @@ impl<'a> Planner<'a> {
         self.new_slot(&format!("{what}{slot}"))
     }
 
-    fn plan_query(&mut self, query: &ast::Query) -> Result<(Vec<Segment>, Vec<(String, Slot)>), PlanError> {
+    fn plan_query(&mut self, query: &ast::Query) -> Result<(Vec<Segment>, Columns), PlanError> {
         if query.unions.is_empty() {
             return self.plan_single(&query.first);
         }
@@ -137,7 +151,8 @@ impl<'a> Planner<'a> {
         let mut columns: Option<Vec<String>> = None;
         let mut output_slots = Vec::new();
         let mut distinct = false;
-        let parts = std::iter::once((None, &query.first)).chain(query.unions.iter().map(|(kind, single)| (Some(*kind), single)));
+        let parts = std::iter::once((None, &query.first))
+            .chain(query.unions.iter().map(|(kind, single)| (Some(*kind), single)));
         let mut kinds = BTreeSet::new();
         for (kind, single) in parts {
             if let Some(kind) = kind {
@@ -146,7 +161,11 @@ impl<'a> Planner<'a> {
             }
             let (mut segments, branch_columns) = self.plan_single(single)?;
             if segments.len() != 1 || segments[0].create.is_some() {
-                return Err(syntax("UnsupportedFeature", "UNION of queries that write is not supported", single.span));
+                return Err(syntax(
+                    "UnsupportedFeature",
+                    "UNION of queries that write is not supported",
+                    single.span,
+                ));
             }
             let names: Vec<String> = branch_columns.iter().map(|(name, _)| name.clone()).collect();
             match &columns {
@@ -155,7 +174,11 @@ impl<'a> Planner<'a> {
                     columns = Some(names);
                 }
                 Some(expected) if *expected != names => {
-                    return Err(syntax("DifferentColumnsInUnion", "all parts of a UNION must return the same column names", single.span));
+                    return Err(syntax(
+                        "DifferentColumnsInUnion",
+                        "all parts of a UNION must return the same column names",
+                        single.span,
+                    ));
                 }
                 Some(_) => {}
             }
@@ -163,19 +186,31 @@ impl<'a> Planner<'a> {
             let copies: Vec<(Slot, Expr)> = branch_columns
                 .iter()
                 .zip(&output_slots)
-                .map(|((_, slot), output)| (*output, Expr { kind: ExprKind::Slot(*slot), span: single.span }))
+                .map(|((_, slot), output)| {
+                    (*output, Expr { kind: ExprKind::Slot(*slot), span: single.span })
+                })
                 .collect();
             branches.push(Op::Project { input: Box::new(reads), items: copies });
         }
         if kinds.len() > 1 {
-            return Err(syntax("InvalidClauseComposition", "UNION and UNION ALL cannot be mixed", query.first.span));
+            return Err(syntax(
+                "InvalidClauseComposition",
+                "UNION and UNION ALL cannot be mixed",
+                query.first.span,
+            ));
         }
         let names = columns.unwrap_or_default();
         let union = Op::Union { branches, distinct, slots: output_slots.clone() };
-        Ok((vec![Segment { reads: union, create: None }], names.into_iter().zip(output_slots).collect()))
+        Ok((
+            vec![Segment { reads: union, create: None }],
+            names.into_iter().zip(output_slots).collect(),
+        ))
     }
 
-    fn plan_single(&mut self, query: &ast::SingleQuery) -> Result<(Vec<Segment>, Vec<(String, Slot)>), PlanError> {
+    fn plan_single(
+        &mut self,
+        query: &ast::SingleQuery,
+    ) -> Result<(Vec<Segment>, Columns), PlanError> {
         let mut op = Op::Argument;
         let mut scope = Scope::default();
         let mut segments = Vec::new();
@@ -183,13 +218,19 @@ impl<'a> Planner<'a> {
         let last = query.clauses.len() - 1;
         for (position, clause) in query.clauses.iter().enumerate() {
             if !columns.is_empty() {
-                return Err(syntax("InvalidClauseComposition", "RETURN must be the last clause", clause.span()));
+                return Err(syntax(
+                    "InvalidClauseComposition",
+                    "RETURN must be the last clause",
+                    clause.span(),
+                ));
             }
             match clause {
                 ast::Clause::Match(clause) => {
                     if position > 0 {
                         if let ast::Clause::Match(previous) = &query.clauses[position - 1] {
-                            if previous.optional == ast::Optionality::Optional && clause.optional == ast::Optionality::Required {
+                            if previous.optional == ast::Optionality::Optional
+                                && clause.optional == ast::Optionality::Required
+                            {
                                 // Allowed in openCypher; nothing to check.
                             }
                         }
@@ -199,7 +240,11 @@ impl<'a> Planner<'a> {
                 ast::Clause::Unwind(unwind) => {
                     let list = self.plan_expr(&unwind.expr, &scope, Context::Plain)?;
                     if scope.get(&unwind.variable.name).is_some() {
-                        return Err(syntax("VariableAlreadyBound", format!("variable `{}` is already defined", unwind.variable.name), unwind.variable.span));
+                        return Err(syntax(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already defined", unwind.variable.name),
+                            unwind.variable.span,
+                        ));
                     }
                     let slot = self.new_slot(&unwind.variable.name);
                     scope.bind(&unwind.variable.name, slot, VarKind::Value);
@@ -207,14 +252,20 @@ impl<'a> Planner<'a> {
                 }
                 ast::Clause::With(projection) => {
                     if position == last {
-                        return Err(syntax("InvalidClauseComposition", "a query cannot end with WITH; add RETURN", projection.span));
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            "a query cannot end with WITH; add RETURN",
+                            projection.span,
+                        ));
                     }
-                    let (next, next_scope, _) = self.plan_projection(op, projection, &scope, ProjectionKind::With)?;
+                    let (next, next_scope, _) =
+                        self.plan_projection(op, projection, &scope, ProjectionKind::With)?;
                     op = next;
                     scope = next_scope;
                 }
                 ast::Clause::Return(projection) => {
-                    let (next, _, names) = self.plan_projection(op, projection, &scope, ProjectionKind::Return)?;
+                    let (next, _, names) =
+                        self.plan_projection(op, projection, &scope, ProjectionKind::Return)?;
                     op = next;
                     columns = names;
                 }
@@ -228,7 +279,11 @@ impl<'a> Planner<'a> {
         let ends_with_create = matches!(query.clauses.last(), Some(ast::Clause::Create(_)));
         if columns.is_empty() && !ends_with_create {
             let span = query.clauses.last().map_or(query.span, ast::Clause::span);
-            return Err(syntax("InvalidClauseComposition", "a query must end with RETURN (or with a write clause)", span));
+            return Err(syntax(
+                "InvalidClauseComposition",
+                "a query must end with RETURN (or with a write clause)",
+                span,
+            ));
         }
         if !ends_with_create {
             segments.push(Segment { reads: op, create: None });
@@ -239,14 +294,36 @@ impl<'a> Planner<'a> {
     // -----------------------------------------------------------------------------------
     // MATCH
 
-    fn plan_match(&mut self, input: Op, clause: &ast::Match, scope: &mut Scope) -> Result<Op, PlanError> {
+    fn plan_match(
+        &mut self,
+        input: Op,
+        clause: &ast::Match,
+        scope: &mut Scope,
+    ) -> Result<Op, PlanError> {
         if clause.optional == ast::Optionality::Optional {
             let before: BTreeSet<Slot> = scope.vars.iter().map(|(_, slot, _)| *slot).collect();
-            let inner = self.plan_pattern(Op::Argument, &clause.pattern, clause.where_clause.as_ref(), scope, PatternUse::Match)?;
-            let nullable: Vec<Slot> = scope.vars.iter().map(|(_, slot, _)| *slot).filter(|slot| !before.contains(slot)).collect();
+            let inner = self.plan_pattern(
+                Op::Argument,
+                &clause.pattern,
+                clause.where_clause.as_ref(),
+                scope,
+                PatternUse::Match,
+            )?;
+            let nullable: Vec<Slot> = scope
+                .vars
+                .iter()
+                .map(|(_, slot, _)| *slot)
+                .filter(|slot| !before.contains(slot))
+                .collect();
             return Ok(Op::Optional { input: Box::new(input), inner: Box::new(inner), nullable });
         }
-        self.plan_pattern(input, &clause.pattern, clause.where_clause.as_ref(), scope, PatternUse::Match)
+        self.plan_pattern(
+            input,
+            &clause.pattern,
+            clause.where_clause.as_ref(),
+            scope,
+            PatternUse::Match,
+        )
     }
 }
 
@@ -297,11 +374,18 @@ impl<'a> Planner<'a> {
         usage: PatternUse,
     ) -> Result<Op, PlanError> {
         for part in parts {
-            let nodes = std::iter::once(&part.element.start).chain(part.element.chain.iter().map(|(_, node)| node));
-            let properties = nodes.filter_map(|node| node.properties.as_ref()).chain(part.element.chain.iter().filter_map(|(rel, _)| rel.properties.as_ref()));
+            let nodes = std::iter::once(&part.element.start)
+                .chain(part.element.chain.iter().map(|(_, node)| node));
+            let properties = nodes
+                .filter_map(|node| node.properties.as_ref())
+                .chain(part.element.chain.iter().filter_map(|(rel, _)| rel.properties.as_ref()));
             for map in properties {
                 if matches!(map.kind, ast::ExprKind::Parameter(_)) {
-                    return Err(syntax("InvalidParameterUse", "a parameter cannot stand for the properties of a pattern to match; write {key: $value}", map.span));
+                    return Err(syntax(
+                        "InvalidParameterUse",
+                        "a parameter cannot stand for the properties of a pattern to match; write {key: $value}",
+                        map.span,
+                    ));
                 }
             }
         }
@@ -312,12 +396,22 @@ impl<'a> Planner<'a> {
         for part in parts {
             let mut nodes = Vec::new();
             let mut rels = Vec::new();
-            let node_of = |planner: &mut Self, pattern: &'_ ast::NodePattern, scope: &mut Scope, introduced: &mut BTreeSet<String>| -> Result<(Slot, bool), PlanError> {
+            let node_of = |planner: &mut Self,
+                           pattern: &'_ ast::NodePattern,
+                           scope: &mut Scope,
+                           introduced: &mut BTreeSet<String>|
+             -> Result<(Slot, bool), PlanError> {
                 match &pattern.variable {
                     None => Ok((planner.anonymous_slot("anon_"), false)),
                     Some(name) => match scope.get(&name.name) {
-                        Some((slot, VarKind::Node | VarKind::Value | VarKind::Known("Null"))) => Ok((slot, !introduced.contains(&name.name))),
-                        Some((_, kind)) => Err(syntax("VariableTypeConflict", format!("variable `{}` is {}, not a node", name.name, kind.describe()), name.span)),
+                        Some((slot, VarKind::Node | VarKind::Value | VarKind::Known("Null"))) => {
+                            Ok((slot, !introduced.contains(&name.name)))
+                        }
+                        Some((_, kind)) => Err(syntax(
+                            "VariableTypeConflict",
+                            format!("variable `{}` is {}, not a node", name.name, kind.describe()),
+                            name.span,
+                        )),
                         None => {
                             let slot = planner.new_slot(&name.name);
                             scope.bind(&name.name, slot, VarKind::Node);
@@ -331,21 +425,44 @@ impl<'a> Planner<'a> {
             nodes.push((slot, bound));
             for (rel, node) in &part.element.chain {
                 let variable_length = rel.length.is_some();
-                let kind = if variable_length { VarKind::RelationshipList } else { VarKind::Relationship };
+                let kind =
+                    if variable_length { VarKind::RelationshipList } else { VarKind::Relationship };
                 let rel_slot = match &rel.variable {
                     None => (self.anonymous_slot("anon_"), false),
                     Some(name) => match scope.get(&name.name) {
-                        Some((slot, found)) if found == kind || (found == VarKind::Value && !variable_length) => {
+                        Some((slot, found))
+                            if found == kind || (found == VarKind::Value && !variable_length) =>
+                        {
                             if introduced.contains(&name.name) {
-                                return Err(syntax("RelationshipUniquenessViolation", format!("relationship variable `{}` appears twice in one pattern", name.name), name.span));
+                                return Err(syntax(
+                                    "RelationshipUniquenessViolation",
+                                    format!(
+                                        "relationship variable `{}` appears twice in one pattern",
+                                        name.name
+                                    ),
+                                    name.span,
+                                ));
                             }
                             if usage == PatternUse::Match && variable_length {
-                                return Err(syntax("VariableAlreadyBound", format!("variable `{}` is already bound", name.name), name.span));
+                                return Err(syntax(
+                                    "VariableAlreadyBound",
+                                    format!("variable `{}` is already bound", name.name),
+                                    name.span,
+                                ));
                             }
                             (slot, true)
                         }
                         Some((_, found)) => {
-                            return Err(syntax("VariableTypeConflict", format!("variable `{}` is {}, not {}", name.name, found.describe(), kind.describe()), name.span));
+                            return Err(syntax(
+                                "VariableTypeConflict",
+                                format!(
+                                    "variable `{}` is {}, not {}",
+                                    name.name,
+                                    found.describe(),
+                                    kind.describe()
+                                ),
+                                name.span,
+                            ));
                         }
                         None => {
                             let slot = self.new_slot(&name.name);
@@ -364,7 +481,11 @@ impl<'a> Planner<'a> {
                 Some(name) => {
                     if scope.get(&name.name).is_some() {
                         let code = "VariableAlreadyBound";
-                        return Err(syntax(code, format!("variable `{}` is already defined", name.name), name.span));
+                        return Err(syntax(
+                            code,
+                            format!("variable `{}` is already defined", name.name),
+                            name.span,
+                        ));
                     }
                     let slot = self.new_slot(&name.name);
                     scope.bind(&name.name, slot, VarKind::Path);
@@ -389,7 +510,12 @@ impl<'a> Planner<'a> {
         }
 
         let mut op = input;
-        let mut bound_names: BTreeSet<String> = scope.vars.iter().map(|(name, _, _)| name.clone()).filter(|name| !introduced.contains(name)).collect();
+        let mut bound_names: BTreeSet<String> = scope
+            .vars
+            .iter()
+            .map(|(name, _, _)| name.clone())
+            .filter(|name| !introduced.contains(name))
+            .collect();
         // Conjuncts over variables bound before this clause filter right away.
         op = self.place_filters(op, &mut pending, &bound_names, scope)?;
         let mut match_rels: Vec<Slot> = Vec::new();
@@ -399,32 +525,69 @@ impl<'a> Planner<'a> {
         while !remaining.is_empty() {
             let next = remaining
                 .iter()
-                .position(|(_, nodes, _, _)| nodes.iter().any(|(slot, bound)| *bound || bound_now.contains(slot)))
+                .position(|(_, nodes, _, _)| {
+                    nodes.iter().any(|(slot, bound)| *bound || bound_now.contains(slot))
+                })
                 .unwrap_or(0);
             let (part, node_slots, rel_slots, path_slot) = remaining.remove(next);
             let chain_nodes: Vec<ChainNode<'_>> = std::iter::once(&part.element.start)
                 .chain(part.element.chain.iter().map(|(_, node)| node))
                 .zip(&node_slots)
-                .map(|(pattern, (slot, bound))| ChainNode { pattern, slot: *slot, bound: *bound || bound_now.contains(slot) })
+                .map(|(pattern, (slot, bound))| ChainNode {
+                    pattern,
+                    slot: *slot,
+                    bound: *bound || bound_now.contains(slot),
+                })
                 .collect();
             let chain_rels: Vec<ChainRel<'_>> = part
                 .element
                 .chain
                 .iter()
                 .zip(&rel_slots)
-                .map(|((pattern, _), (slot, bound))| ChainRel { pattern, slot: *slot, bound: *bound })
+                .map(|((pattern, _), (slot, bound))| ChainRel {
+                    pattern,
+                    slot: *slot,
+                    bound: *bound,
+                })
                 .collect();
             op = match part.selector {
-                ast::PathSelector::All => self.plan_chain(op, &chain_nodes, &chain_rels, &mut pending, &mut bound_names, &mut bound_now, &mut match_rels, scope)?,
-                selector => self.plan_shortest(op, part, selector, &chain_nodes, &chain_rels, path_slot, &mut pending, &mut bound_names, &mut bound_now, scope)?,
+                ast::PathSelector::All => self.plan_chain(
+                    op,
+                    &chain_nodes,
+                    &chain_rels,
+                    &mut pending,
+                    &mut bound_names,
+                    &mut bound_now,
+                    &mut match_rels,
+                    scope,
+                )?,
+                selector => self.plan_shortest(
+                    op,
+                    part,
+                    selector,
+                    &chain_nodes,
+                    &chain_rels,
+                    path_slot,
+                    &mut pending,
+                    &mut bound_names,
+                    &mut bound_now,
+                    scope,
+                )?,
             };
             if let (Some(path), ast::PathSelector::All) = (path_slot, part.selector) {
                 let mut steps = vec![PathStep::Node(chain_nodes[0].slot)];
                 for (rel, node) in chain_rels.iter().zip(&chain_nodes[1..]) {
-                    steps.push(if rel.pattern.length.is_some() { PathStep::Relationships(rel.slot) } else { PathStep::Relationship(rel.slot) });
+                    steps.push(if rel.pattern.length.is_some() {
+                        PathStep::Relationships(rel.slot)
+                    } else {
+                        PathStep::Relationship(rel.slot)
+                    });
                     steps.push(PathStep::Node(node.slot));
                 }
-                op = Op::Project { input: Box::new(op), items: vec![(path, Expr { kind: ExprKind::BuildPath(steps), span: part.span })] };
+                op = Op::Project {
+                    input: Box::new(op),
+                    items: vec![(path, Expr { kind: ExprKind::BuildPath(steps), span: part.span })],
+                };
             }
             if let Some(name) = &part.variable {
                 bound_names.insert(name.name.clone());
@@ -432,12 +595,19 @@ impl<'a> Planner<'a> {
             op = self.place_filters(op, &mut pending, &bound_names, scope)?;
         }
         // Whatever is left needs nothing from this pattern.
-        let everything: BTreeSet<String> = scope.vars.iter().map(|(name, _, _)| name.clone()).collect();
+        let everything: BTreeSet<String> =
+            scope.vars.iter().map(|(name, _, _)| name.clone()).collect();
         op = self.place_filters(op, &mut pending, &everything, scope)?;
         Ok(op)
     }
 
-    fn place_filters(&mut self, mut op: Op, pending: &mut Vec<Pending<'_>>, bound: &BTreeSet<String>, scope: &Scope) -> Result<Op, PlanError> {
+    fn place_filters(
+        &mut self,
+        mut op: Op,
+        pending: &mut Vec<Pending<'_>>,
+        bound: &BTreeSet<String>,
+        scope: &Scope,
+    ) -> Result<Op, PlanError> {
         let mut index = 0;
         while index < pending.len() {
             if pending[index].needs.is_subset(bound) {
@@ -462,16 +632,27 @@ impl<'a> Planner<'a> {
         node.pattern
             .labels
             .iter()
-            .map(|label| self.graph.label_symbol(&label.name).map_or(0, |symbol| self.graph.label_count(symbol)))
+            .map(|label| {
+                self.graph
+                    .label_symbol(&label.name)
+                    .map_or(0, |symbol| self.graph.label_count(symbol))
+            })
             .min()
             .unwrap_or(self.graph.node_count() + 1)
             + 2
     }
 
     /// A constant `name` the node must have: from `{name: …}` or a `WHERE x.name = …`.
-    fn name_equality<'e>(&self, node: &ChainNode<'e>, pending: &[Pending<'e>]) -> Option<(&'e ast::Expr, Option<usize>)> {
-        if let Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) = &node.pattern.properties {
-            if let Some((_, value)) = entries.iter().find(|(key, value)| key.name == "name" && is_constant(value)) {
+    fn name_equality<'e>(
+        &self,
+        node: &ChainNode<'e>,
+        pending: &[Pending<'e>],
+    ) -> Option<(&'e ast::Expr, Option<usize>)> {
+        if let Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) = &node.pattern.properties
+        {
+            if let Some((_, value)) =
+                entries.iter().find(|(key, value)| key.name == "name" && is_constant(value))
+            {
                 return Some((value, None));
             }
         }
@@ -480,7 +661,10 @@ impl<'a> Planner<'a> {
             if let ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) = &conjunct.expr.kind {
                 for (property, value) in [(left, right), (right, left)] {
                     if let ast::ExprKind::Property(subject, key) = &property.kind {
-                        if key.name == "name" && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name) && is_constant(value) {
+                        if key.name == "name"
+                            && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name)
+                            && is_constant(value)
+                        {
                             return Some((value, Some(position)));
                         }
                     }
@@ -502,7 +686,9 @@ impl<'a> Planner<'a> {
         match_rels: &mut Vec<Slot>,
         scope: &Scope,
     ) -> Result<Op, PlanError> {
-        let start = (0..nodes.len()).min_by_key(|&index| (self.start_cost(&nodes[index], pending), index)).unwrap_or(0);
+        let start = (0..nodes.len())
+            .min_by_key(|&index| (self.start_cost(&nodes[index], pending), index))
+            .unwrap_or(0);
         let start_node = &nodes[start];
         if !start_node.bound {
             op = match self.name_equality(start_node, pending) {
@@ -511,7 +697,12 @@ impl<'a> Planner<'a> {
                     if let Some(position) = from_where {
                         pending.remove(position);
                     }
-                    Op::NodeIndexSeek { input: Box::new(op), slot: start_node.slot, key: "name".into(), value }
+                    Op::NodeIndexSeek {
+                        input: Box::new(op),
+                        slot: start_node.slot,
+                        key: "name".into(),
+                        value,
+                    }
                 }
                 None => {
                     // Scan the smallest label; the others become filters.
@@ -519,7 +710,11 @@ impl<'a> Planner<'a> {
                         .pattern
                         .labels
                         .iter()
-                        .min_by_key(|label| self.graph.label_symbol(&label.name).map_or(0, |symbol| self.graph.label_count(symbol)))
+                        .min_by_key(|label| {
+                            self.graph
+                                .label_symbol(&label.name)
+                                .map_or(0, |symbol| self.graph.label_count(symbol))
+                        })
                         .map(|label| label.name.clone());
                     Op::NodeScan { input: Box::new(op), slot: start_node.slot, label }
                 }
@@ -540,11 +735,16 @@ impl<'a> Planner<'a> {
             let target = &nodes[target_index];
             let into = target.bound || bound_now.contains(&target.slot);
             let dir = match (rel.pattern.direction, reversed) {
-                (ast::RelDirection::Outgoing, false) | (ast::RelDirection::Incoming, true) => Dir::Outgoing,
-                (ast::RelDirection::Incoming, false) | (ast::RelDirection::Outgoing, true) => Dir::Incoming,
+                (ast::RelDirection::Outgoing, false) | (ast::RelDirection::Incoming, true) => {
+                    Dir::Outgoing
+                }
+                (ast::RelDirection::Incoming, false) | (ast::RelDirection::Outgoing, true) => {
+                    Dir::Incoming
+                }
                 (ast::RelDirection::Either, _) => Dir::Both,
             };
-            let types: Vec<String> = rel.pattern.types.iter().map(|rel_type| rel_type.name.clone()).collect();
+            let types: Vec<String> =
+                rel.pattern.types.iter().map(|rel_type| rel_type.name.clone()).collect();
             match rel.pattern.length {
                 None => {
                     op = Op::Expand(Expand {
@@ -576,7 +776,8 @@ impl<'a> Planner<'a> {
                         op = Op::Filter { input: Box::new(op), predicate: same };
                     }
                     if let Some(properties) = &rel.pattern.properties {
-                        let subject = Expr { kind: ExprKind::Slot(rel.slot), span: rel.pattern.span };
+                        let subject =
+                            Expr { kind: ExprKind::Slot(rel.slot), span: rel.pattern.span };
                         op = self.property_filter(op, subject, properties, scope)?;
                     }
                 }
@@ -585,10 +786,19 @@ impl<'a> Planner<'a> {
                         None => Vec::new(),
                         Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) => entries
                             .iter()
-                            .map(|(key, value)| Ok((key.name.clone(), self.plan_expr(value, scope, Context::Plain)?)))
+                            .map(|(key, value)| {
+                                Ok((
+                                    key.name.clone(),
+                                    self.plan_expr(value, scope, Context::Plain)?,
+                                ))
+                            })
                             .collect::<Result<_, PlanError>>()?,
                         Some(other) => {
-                            return Err(syntax("InvalidParameterUse", "a variable-length relationship takes a map literal of properties", other.span));
+                            return Err(syntax(
+                                "InvalidParameterUse",
+                                "a variable-length relationship takes a map literal of properties",
+                                other.span,
+                            ));
                         }
                     };
                     op = Op::VarExpand(VarExpand {
@@ -608,7 +818,16 @@ impl<'a> Planner<'a> {
                         // The walk went right to left; the list reads left to right.
                         let span = rel.pattern.span;
                         let list = Expr { kind: ExprKind::Slot(rel.slot), span };
-                        op = Op::Project { input: Box::new(op), items: vec![(rel.slot, Expr { kind: ExprKind::Function(Function::Reverse, vec![list]), span })] };
+                        op = Op::Project {
+                            input: Box::new(op),
+                            items: vec![(
+                                rel.slot,
+                                Expr {
+                                    kind: ExprKind::Function(Function::Reverse, vec![list]),
+                                    span,
+                                },
+                            )],
+                        };
                     }
                 }
             }
@@ -616,20 +835,20 @@ impl<'a> Planner<'a> {
             if let Some(name) = &rel.pattern.variable {
                 bound_names.insert(name.name.clone());
             }
-            if !into {
-                op = self.node_filters(op, target, scope, false)?;
-            } else if !target.bound {
-                op = self.node_filters(op, target, scope, false)?;
-            } else {
-                op = self.node_filters(op, target, scope, true)?;
-            }
+            // A node bound before this pattern was never checked against these labels.
+            op = self.node_filters(op, target, scope, into && target.bound)?;
             self.mark_bound(target, bound_names, bound_now);
             op = self.place_filters(op, pending, bound_names, scope)?;
         }
         Ok(op)
     }
 
-    fn mark_bound(&self, node: &ChainNode<'_>, bound_names: &mut BTreeSet<String>, bound_now: &mut BTreeSet<Slot>) {
+    fn mark_bound(
+        &self,
+        node: &ChainNode<'_>,
+        bound_names: &mut BTreeSet<String>,
+        bound_now: &mut BTreeSet<Slot>,
+    ) {
         bound_now.insert(node.slot);
         if let Some(name) = &node.pattern.variable {
             bound_names.insert(name.name.clone());
@@ -637,7 +856,13 @@ impl<'a> Planner<'a> {
     }
 
     /// Label and property checks of a node pattern, as filters.
-    fn node_filters(&mut self, mut op: Op, node: &ChainNode<'_>, scope: &Scope, include_all_labels: bool) -> Result<Op, PlanError> {
+    fn node_filters(
+        &mut self,
+        mut op: Op,
+        node: &ChainNode<'_>,
+        scope: &Scope,
+        include_all_labels: bool,
+    ) -> Result<Op, PlanError> {
         let span = node.pattern.span;
         // A seek on `name` already guarantees the name; only the other entries filter.
         let already_sought = matches!(&op, Op::NodeIndexSeek { slot, .. } if *slot == node.slot);
@@ -645,7 +870,9 @@ impl<'a> Planner<'a> {
         // A scan by one label already guarantees it; the check is cheap, so keep it simple
         // and check every label unless the node came from a label scan of that label.
         let scanned_label = match &op {
-            Op::NodeScan { slot, label: Some(label), .. } if *slot == node.slot => Some(label.clone()),
+            Op::NodeScan { slot, label: Some(label), .. } if *slot == node.slot => {
+                Some(label.clone())
+            }
             _ => None,
         };
         let labels: Vec<String> = node
@@ -656,13 +883,21 @@ impl<'a> Planner<'a> {
             .filter(|label| include_all_labels || Some(label) != scanned_label.as_ref())
             .collect();
         if !labels.is_empty() {
-            op = Op::Filter { input: Box::new(op), predicate: Expr { kind: ExprKind::HasLabels(Box::new(subject.clone()), labels), span } };
+            op = Op::Filter {
+                input: Box::new(op),
+                predicate: Expr {
+                    kind: ExprKind::HasLabels(Box::new(subject.clone()), labels),
+                    span,
+                },
+            };
         }
         if let Some(properties) = &node.pattern.properties {
             match (&properties.kind, already_sought) {
                 (ast::ExprKind::Map(entries), true) => {
-                    let rest: Vec<(ast::Ident, ast::Expr)> = entries.iter().filter(|(key, _)| key.name != "name").cloned().collect();
-                    let remaining = ast::Expr { kind: ast::ExprKind::Map(rest), span: properties.span };
+                    let rest: Vec<(ast::Ident, ast::Expr)> =
+                        entries.iter().filter(|(key, _)| key.name != "name").cloned().collect();
+                    let remaining =
+                        ast::Expr { kind: ast::ExprKind::Map(rest), span: properties.span };
                     op = self.property_filter(op, subject, &remaining, scope)?;
                 }
                 _ => op = self.property_filter(op, subject, properties, scope)?,
@@ -672,18 +907,44 @@ impl<'a> Planner<'a> {
     }
 
     /// `subject.key = value` for every entry of a pattern's property map (or parameter).
-    fn property_filter(&mut self, op: Op, subject: Expr, properties: &ast::Expr, scope: &Scope) -> Result<Op, PlanError> {
+    fn property_filter(
+        &mut self,
+        op: Op,
+        subject: Expr,
+        properties: &ast::Expr,
+        scope: &Scope,
+    ) -> Result<Op, PlanError> {
         let span = properties.span;
         let predicate = match &properties.kind {
             ast::ExprKind::Map(entries) => {
                 let mut predicate: Option<Expr> = None;
                 for (key, value) in entries {
                     let value = self.plan_expr(value, scope, Context::Plain)?;
-                    let property = Expr { kind: ExprKind::Property(Box::new(subject.clone()), self.property_key(&key.name)), span: key.span };
-                    let equal = Expr { kind: ExprKind::Binary(ast::BinaryOp::Eq, Box::new(property), Box::new(value)), span };
+                    let property = Expr {
+                        kind: ExprKind::Property(
+                            Box::new(subject.clone()),
+                            self.property_key(&key.name),
+                        ),
+                        span: key.span,
+                    };
+                    let equal = Expr {
+                        kind: ExprKind::Binary(
+                            ast::BinaryOp::Eq,
+                            Box::new(property),
+                            Box::new(value),
+                        ),
+                        span,
+                    };
                     predicate = Some(match predicate {
                         None => equal,
-                        Some(before) => Expr { kind: ExprKind::Binary(ast::BinaryOp::And, Box::new(before), Box::new(equal)), span },
+                        Some(before) => Expr {
+                            kind: ExprKind::Binary(
+                                ast::BinaryOp::And,
+                                Box::new(before),
+                                Box::new(equal),
+                            ),
+                            span,
+                        },
                     });
                 }
                 match predicate {
@@ -715,17 +976,34 @@ impl<'a> Planner<'a> {
         scope: &Scope,
     ) -> Result<Op, PlanError> {
         if rels.len() != 1 {
-            return Err(syntax("UnexpectedSyntax", "shortestPath needs exactly one relationship pattern", part.span));
+            return Err(syntax(
+                "UnexpectedSyntax",
+                "shortestPath needs exactly one relationship pattern",
+                part.span,
+            ));
         }
         let rel = &rels[0];
         let range = rel.pattern.length.unwrap_or(ast::LengthRange { min: Some(1), max: Some(1) });
         if range.min.is_some_and(|min| min > 1) {
-            return Err(syntax("UnexpectedSyntax", "shortestPath's minimal length must be 0 or 1", rel.pattern.span));
+            return Err(syntax(
+                "UnexpectedSyntax",
+                "shortestPath's minimal length must be 0 or 1",
+                rel.pattern.span,
+            ));
         }
         for node in nodes {
             if !(node.bound || bound_now.contains(&node.slot)) {
                 let endpoint = ChainNode { pattern: node.pattern, slot: node.slot, bound: false };
-                op = self.plan_chain(op, std::slice::from_ref(&endpoint), &[], pending, bound_names, bound_now, &mut Vec::new(), scope)?;
+                op = self.plan_chain(
+                    op,
+                    std::slice::from_ref(&endpoint),
+                    &[],
+                    pending,
+                    bound_names,
+                    bound_now,
+                    &mut Vec::new(),
+                    scope,
+                )?;
             }
         }
         let dir = match rel.pattern.direction {
@@ -762,11 +1040,20 @@ impl<'a> Planner<'a> {
     // -----------------------------------------------------------------------------------
     // CREATE
 
-    fn plan_create(&mut self, create: &ast::Create, scope: &mut Scope) -> Result<CreateSpec, PlanError> {
-        let mut spec = CreateSpec { nodes: Vec::new(), relationships: Vec::new(), paths: Vec::new() };
+    fn plan_create(
+        &mut self,
+        create: &ast::Create,
+        scope: &mut Scope,
+    ) -> Result<CreateSpec, PlanError> {
+        let mut spec =
+            CreateSpec { nodes: Vec::new(), relationships: Vec::new(), paths: Vec::new() };
         for part in &create.pattern {
             if part.selector != ast::PathSelector::All {
-                return Err(syntax("UnexpectedSyntax", "CREATE cannot use shortestPath", part.span));
+                return Err(syntax(
+                    "UnexpectedSyntax",
+                    "CREATE cannot use shortestPath",
+                    part.span,
+                ));
             }
             let mut steps = Vec::new();
             let start = self.create_node(&part.element.start, scope, &mut spec)?;
@@ -775,23 +1062,41 @@ impl<'a> Planner<'a> {
             for (rel, node) in &part.element.chain {
                 let next = self.create_node(node, scope, &mut spec)?;
                 if rel.length.is_some() {
-                    return Err(syntax("CreatingVarLength", "CREATE cannot make a variable-length relationship", rel.span));
+                    return Err(syntax(
+                        "CreatingVarLength",
+                        "CREATE cannot make a variable-length relationship",
+                        rel.span,
+                    ));
                 }
                 let rel_type = match rel.types.as_slice() {
                     [single] => single.name.clone(),
-                    _ => return Err(syntax("NoSingleRelationshipType", "CREATE needs exactly one relationship type", rel.span)),
+                    _ => {
+                        return Err(syntax(
+                            "NoSingleRelationshipType",
+                            "CREATE needs exactly one relationship type",
+                            rel.span,
+                        ));
+                    }
                 };
                 let (from, to) = match rel.direction {
                     ast::RelDirection::Outgoing => (previous, next),
                     ast::RelDirection::Incoming => (next, previous),
                     ast::RelDirection::Either => {
-                        return Err(syntax("RequiresDirectedRelationship", "CREATE needs a direction on each relationship", rel.span));
+                        return Err(syntax(
+                            "RequiresDirectedRelationship",
+                            "CREATE needs a direction on each relationship",
+                            rel.span,
+                        ));
                     }
                 };
                 let slot = match &rel.variable {
                     Some(name) => {
                         if scope.get(&name.name).is_some() {
-                            return Err(syntax("VariableAlreadyBound", format!("variable `{}` is already defined", name.name), name.span));
+                            return Err(syntax(
+                                "VariableAlreadyBound",
+                                format!("variable `{}` is already defined", name.name),
+                                name.span,
+                            ));
                         }
                         let slot = self.new_slot(&name.name);
                         scope.bind(&name.name, slot, VarKind::Relationship);
@@ -800,14 +1105,24 @@ impl<'a> Planner<'a> {
                     None => self.anonymous_slot("anon_"),
                 };
                 let properties = self.create_properties(rel.properties.as_ref(), scope)?;
-                spec.relationships.push(CreateRelationship { slot, from, to, rel_type, properties });
+                spec.relationships.push(CreateRelationship {
+                    slot,
+                    from,
+                    to,
+                    rel_type,
+                    properties,
+                });
                 steps.push(PathStep::Relationship(slot));
                 steps.push(PathStep::Node(next));
                 previous = next;
             }
             if let Some(name) = &part.variable {
                 if scope.get(&name.name).is_some() {
-                    return Err(syntax("VariableAlreadyBound", format!("variable `{}` is already defined", name.name), name.span));
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        format!("variable `{}` is already defined", name.name),
+                        name.span,
+                    ));
                 }
                 let slot = self.new_slot(&name.name);
                 scope.bind(&name.name, slot, VarKind::Path);
@@ -817,15 +1132,30 @@ impl<'a> Planner<'a> {
         Ok(spec)
     }
 
-    fn create_node(&mut self, node: &ast::NodePattern, scope: &mut Scope, spec: &mut CreateSpec) -> Result<Slot, PlanError> {
+    fn create_node(
+        &mut self,
+        node: &ast::NodePattern,
+        scope: &mut Scope,
+        spec: &mut CreateSpec,
+    ) -> Result<Slot, PlanError> {
         if let Some(name) = &node.variable {
             if let Some((slot, kind)) = scope.get(&name.name) {
-                let created_here = spec.nodes.iter().any(|created| created.slot == slot);
                 if kind != VarKind::Node && kind != VarKind::Value {
-                    return Err(syntax("VariableTypeConflict", format!("variable `{}` is {}, not a node", name.name, kind.describe()), name.span));
+                    return Err(syntax(
+                        "VariableTypeConflict",
+                        format!("variable `{}` is {}, not a node", name.name, kind.describe()),
+                        name.span,
+                    ));
                 }
-                if !node.labels.is_empty() || node.properties.is_some() || (created_here && false) {
-                    return Err(syntax("VariableAlreadyBound", format!("variable `{}` is already defined; CREATE cannot add labels or properties to it", name.name), name.span));
+                if !node.labels.is_empty() || node.properties.is_some() {
+                    return Err(syntax(
+                        "VariableAlreadyBound",
+                        format!(
+                            "variable `{}` is already defined; CREATE cannot add labels or properties to it",
+                            name.name
+                        ),
+                        name.span,
+                    ));
                 }
                 return Ok(slot);
             }
@@ -839,16 +1169,27 @@ impl<'a> Planner<'a> {
             None => self.anonymous_slot("anon_"),
         };
         let properties = self.create_properties(node.properties.as_ref(), scope)?;
-        spec.nodes.push(CreateNode { slot, labels: node.labels.iter().map(|label| label.name.clone()).collect(), properties });
+        spec.nodes.push(CreateNode {
+            slot,
+            labels: node.labels.iter().map(|label| label.name.clone()).collect(),
+            properties,
+        });
         Ok(slot)
     }
 
-    fn create_properties(&mut self, properties: Option<&ast::Expr>, scope: &Scope) -> Result<Vec<(String, Expr)>, PlanError> {
+    fn create_properties(
+        &mut self,
+        properties: Option<&ast::Expr>,
+        scope: &Scope,
+    ) -> Result<Vec<(String, Expr)>, PlanError> {
         match properties {
             None => Ok(Vec::new()),
-            Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) => {
-                entries.iter().map(|(key, value)| Ok((key.name.clone(), self.plan_expr(value, scope, Context::Plain)?))).collect()
-            }
+            Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) => entries
+                .iter()
+                .map(|(key, value)| {
+                    Ok((key.name.clone(), self.plan_expr(value, scope, Context::Plain)?))
+                })
+                .collect(),
             Some(other) => {
                 // A parameter map: spread at run time under the empty key.
                 Ok(vec![(String::new(), self.plan_expr(other, scope, Context::Plain)?)])
@@ -875,7 +1216,7 @@ impl<'a> Planner<'a> {
         projection: &ast::Projection,
         scope: &Scope,
         kind: ProjectionKind,
-    ) -> Result<(Op, Scope, Vec<(String, Slot)>), PlanError> {
+    ) -> Result<(Op, Scope, Columns), PlanError> {
         // 1. The items and their names.
         let mut items: Vec<(String, ast::Expr, Span)> = Vec::new();
         if projection.star {
@@ -883,22 +1224,40 @@ impl<'a> Planner<'a> {
             if names.is_empty() {
                 let code = "NoVariablesInScope";
                 let what = if kind == ProjectionKind::Return { "RETURN *" } else { "WITH *" };
-                return Err(syntax(code, format!("{what} needs variables in scope"), projection.span));
+                return Err(syntax(
+                    code,
+                    format!("{what} needs variables in scope"),
+                    projection.span,
+                ));
             }
             for name in names {
-                let expr = ast::Expr { kind: ast::ExprKind::Variable(name.clone()), span: projection.span };
+                let expr = ast::Expr {
+                    kind: ast::ExprKind::Variable(name.clone()),
+                    span: projection.span,
+                };
                 items.push((name, expr, projection.span));
             }
         }
         for item in &projection.items {
-            if kind == ProjectionKind::With && item.alias.is_none() && !matches!(item.expr.kind, ast::ExprKind::Variable(_)) {
-                return Err(syntax("NoExpressionAlias", "expressions in WITH must be aliased (use AS)", item.expr.span));
+            if kind == ProjectionKind::With
+                && item.alias.is_none()
+                && !matches!(item.expr.kind, ast::ExprKind::Variable(_))
+            {
+                return Err(syntax(
+                    "NoExpressionAlias",
+                    "expressions in WITH must be aliased (use AS)",
+                    item.expr.span,
+                ));
             }
             items.push((item.column_name(self.source), item.expr.clone(), item.span));
         }
         for (position, (name, _, span)) in items.iter().enumerate() {
             if items[..position].iter().any(|(earlier, _, _)| earlier == name) {
-                return Err(syntax("ColumnNameConflict", format!("column `{name}` is defined twice"), *span));
+                return Err(syntax(
+                    "ColumnNameConflict",
+                    format!("column `{name}` is defined twice"),
+                    *span,
+                ));
             }
         }
 
@@ -919,14 +1278,22 @@ impl<'a> Planner<'a> {
                     columns.push((name.clone(), slot));
                 }
             }
-            let mut context = Aggregating { keys: key_names, aggregates: Vec::new(), input_scope: scope, allow_new: true };
+            let mut context = Aggregating {
+                keys: key_names,
+                aggregates: Vec::new(),
+                input_scope: scope,
+                allow_new: true,
+            };
             let mut after: Vec<(Slot, Expr)> = Vec::new();
             let mut item_slots: Vec<(String, Slot)> = Vec::new();
             for (name, expr, _) in &items {
                 if contains_aggregate(expr) {
                     let planned = self.plan_aggregating_expr(expr, &mut context)?;
                     let slot = match planned.kind {
-                        ExprKind::Slot(slot) if !item_slots.iter().any(|(_, used)| *used == slot) && !columns.iter().any(|(_, used)| *used == slot) => {
+                        ExprKind::Slot(slot)
+                            if !item_slots.iter().any(|(_, used)| *used == slot)
+                                && !columns.iter().any(|(_, used)| *used == slot) =>
+                        {
                             self.slot_names[slot] = name.clone();
                             slot
                         }
@@ -942,12 +1309,25 @@ impl<'a> Planner<'a> {
                 }
             }
             // Columns in the order written.
-            columns = items.iter().map(|(name, _, _)| (name.clone(), columns.iter().find(|(column, _)| column == name).expect("every item has a slot").1)).collect();
+            columns = items
+                .iter()
+                .map(|(name, _, _)| {
+                    (
+                        name.clone(),
+                        columns
+                            .iter()
+                            .find(|(column, _)| column == name)
+                            .expect("every item has a slot")
+                            .1,
+                    )
+                })
+                .collect();
             let aggregates = std::mem::take(&mut context.aggregates);
             op = match (keys.is_empty(), aggregates.as_slice()) {
-                (true, [(slot, Aggregation { function: AggregateFunction::Count, arg: None, .. })]) => {
-                    Op::CountRows { input: Box::new(op), slot: *slot }
-                }
+                (
+                    true,
+                    [(slot, Aggregation { function: AggregateFunction::Count, arg: None, .. })],
+                ) => Op::CountRows { input: Box::new(op), slot: *slot },
                 _ => Op::Aggregate { input: Box::new(op), keys, aggregates },
             };
             if !after.is_empty() {
@@ -955,7 +1335,11 @@ impl<'a> Planner<'a> {
             }
             // ORDER BY sees the projected names and the item expressions themselves.
             let mut order_context = Aggregating {
-                keys: items.iter().zip(&columns).map(|((_, expr, _), (_, slot))| (expr.to_string(), *slot)).collect(),
+                keys: items
+                    .iter()
+                    .zip(&columns)
+                    .map(|((_, expr, _), (_, slot))| (expr.to_string(), *slot))
+                    .collect(),
                 aggregates: Vec::new(),
                 input_scope: scope,
                 allow_new: false,
@@ -967,16 +1351,24 @@ impl<'a> Planner<'a> {
                 .order_by
                 .iter()
                 .map(|item| {
-                    let expr = if contains_aggregate(&item.expr) || self.mentions_old_variables(&item.expr, &new_scope) {
+                    let expr = if contains_aggregate(&item.expr)
+                        || self.mentions_old_variables(&item.expr, &new_scope)
+                    {
                         self.plan_aggregating_expr(&item.expr, &mut order_context)?
                     } else {
                         self.plan_expr(&item.expr, &new_scope, Context::Plain)?
                     };
-                    Ok(SortKey { expr, descending: item.direction == ast::SortDirection::Descending })
+                    Ok(SortKey {
+                        expr,
+                        descending: item.direction == ast::SortDirection::Descending,
+                    })
                 })
                 .collect::<Result<Vec<_>, PlanError>>()?;
             if projection.distinct {
-                op = Op::Distinct { input: Box::new(op), slots: columns.iter().map(|(_, slot)| *slot).collect() };
+                op = Op::Distinct {
+                    input: Box::new(op),
+                    slots: columns.iter().map(|(_, slot)| *slot).collect(),
+                };
             }
             op = self.plan_order_skip_limit(op, sort_keys, projection)?;
         } else {
@@ -1006,24 +1398,47 @@ impl<'a> Planner<'a> {
             let mut sort_keys = Vec::new();
             for item in &projection.order_by {
                 if contains_aggregate(&item.expr) {
-                    return Err(syntax("InvalidAggregation", "ORDER BY cannot aggregate when the projection does not", item.expr.span));
+                    return Err(syntax(
+                        "InvalidAggregation",
+                        "ORDER BY cannot aggregate when the projection does not",
+                        item.expr.span,
+                    ));
                 }
                 // An ORDER BY expression written like an item sorts by that item.
                 let printed = item.expr.to_string();
-                let expr = match items.iter().zip(&columns).find(|((_, expr, _), _)| expr.to_string() == printed) {
-                    Some((_, (_, slot))) => Expr { kind: ExprKind::Slot(*slot), span: item.expr.span },
+                let expr = match items
+                    .iter()
+                    .zip(&columns)
+                    .find(|((_, expr, _), _)| expr.to_string() == printed)
+                {
+                    Some((_, (_, slot))) => {
+                        Expr { kind: ExprKind::Slot(*slot), span: item.expr.span }
+                    }
                     None => match self.plan_expr(&item.expr, &sort_scope, Context::Plain) {
                         Ok(expr) => expr,
                         Err(error) if projection.distinct && error.code == "UndefinedVariable" => {
-                            return Err(syntax("UndefinedVariable", format!("{} (after DISTINCT only projected columns can be sorted on)", error.message), error.span));
+                            return Err(syntax(
+                                "UndefinedVariable",
+                                format!(
+                                    "{} (after DISTINCT only projected columns can be sorted on)",
+                                    error.message
+                                ),
+                                error.span,
+                            ));
                         }
                         Err(error) => return Err(error),
                     },
                 };
-                sort_keys.push(SortKey { expr, descending: item.direction == ast::SortDirection::Descending });
+                sort_keys.push(SortKey {
+                    expr,
+                    descending: item.direction == ast::SortDirection::Descending,
+                });
             }
             if projection.distinct {
-                op = Op::Distinct { input: Box::new(op), slots: columns.iter().map(|(_, slot)| *slot).collect() };
+                op = Op::Distinct {
+                    input: Box::new(op),
+                    slots: columns.iter().map(|(_, slot)| *slot).collect(),
+                };
             }
             op = self.plan_order_skip_limit(op, sort_keys, projection)?;
         }
@@ -1032,7 +1447,8 @@ impl<'a> Planner<'a> {
                 return Err(syntax("InvalidAggregation", "WHERE cannot aggregate", predicate.span));
             }
             // Without aggregation or DISTINCT, WITH's WHERE also sees what came before.
-            let mut where_scope = if aggregating || projection.distinct { Scope::default() } else { scope.clone() };
+            let mut where_scope =
+                if aggregating || projection.distinct { Scope::default() } else { scope.clone() };
             for (name, slot, var_kind) in &new_scope.vars {
                 where_scope.bind(name, *slot, *var_kind);
             }
@@ -1049,16 +1465,30 @@ impl<'a> Planner<'a> {
         names.iter().any(|name| new_scope.get(name).is_none())
     }
 
-    fn plan_order_skip_limit(&mut self, mut op: Op, sort_keys: Vec<SortKey>, projection: &ast::Projection) -> Result<Op, PlanError> {
-        let skip = projection.skip.as_ref().map(|expr| self.plan_count(expr, "SKIP")).transpose()?;
-        let limit = projection.limit.as_ref().map(|expr| self.plan_count(expr, "LIMIT")).transpose()?;
+    fn plan_order_skip_limit(
+        &mut self,
+        mut op: Op,
+        sort_keys: Vec<SortKey>,
+        projection: &ast::Projection,
+    ) -> Result<Op, PlanError> {
+        let skip =
+            projection.skip.as_ref().map(|expr| self.plan_count(expr, "SKIP")).transpose()?;
+        let limit =
+            projection.limit.as_ref().map(|expr| self.plan_count(expr, "LIMIT")).transpose()?;
         if !sort_keys.is_empty() {
             op = match &limit {
                 // Keep only the best skip+limit rows while sorting.
                 Some(limit) => {
                     let span = limit.span;
                     let kept = match &skip {
-                        Some(skip) => Expr { kind: ExprKind::Binary(ast::BinaryOp::Add, Box::new(skip.clone()), Box::new(limit.clone())), span },
+                        Some(skip) => Expr {
+                            kind: ExprKind::Binary(
+                                ast::BinaryOp::Add,
+                                Box::new(skip.clone()),
+                                Box::new(limit.clone()),
+                            ),
+                            span,
+                        },
                         None => limit.clone(),
                     };
                     Op::Top { input: Box::new(op), keys: sort_keys, limit: kept }
@@ -1080,14 +1510,26 @@ impl<'a> Planner<'a> {
         let mut names = BTreeSet::new();
         free_variables(expr, &mut Vec::new(), &mut names);
         if !names.is_empty() {
-            return Err(syntax("NonConstantExpression", format!("{clause} must be a constant, not depend on variables"), expr.span));
+            return Err(syntax(
+                "NonConstantExpression",
+                format!("{clause} must be a constant, not depend on variables"),
+                expr.span,
+            ));
         }
         match &expr.kind {
             ast::ExprKind::Literal(ast::Literal::Integer(number)) if *number < 0 => {
-                return Err(syntax("NegativeIntegerArgument", format!("{clause} must not be negative, found {number}"), expr.span));
+                return Err(syntax(
+                    "NegativeIntegerArgument",
+                    format!("{clause} must not be negative, found {number}"),
+                    expr.span,
+                ));
             }
             ast::ExprKind::Literal(ast::Literal::Float(number)) => {
-                return Err(syntax("InvalidArgumentType", format!("{clause} takes an integer, found the float {number}"), expr.span));
+                return Err(syntax(
+                    "InvalidArgumentType",
+                    format!("{clause} takes an integer, found the float {number}"),
+                    expr.span,
+                ));
             }
             _ => {}
         }
@@ -1096,7 +1538,9 @@ impl<'a> Planner<'a> {
 
     fn kind_of(&self, expr: &ast::Expr, scope: &Scope) -> VarKind {
         match &expr.kind {
-            ast::ExprKind::Variable(name) => scope.get(name).map_or(VarKind::Value, |(_, kind)| kind),
+            ast::ExprKind::Variable(name) => {
+                scope.get(name).map_or(VarKind::Value, |(_, kind)| kind)
+            }
             _ => static_type(expr, scope).map_or(VarKind::Value, VarKind::Known),
         }
     }
@@ -1107,15 +1551,25 @@ impl<'a> Planner<'a> {
 
     /// Plans an expression inside an aggregating projection: grouping keys become their
     /// slots, aggregate calls become aggregations, other variables are errors.
-    fn plan_aggregating_expr(&mut self, expr: &ast::Expr, context: &mut Aggregating<'_>) -> Result<Expr, PlanError> {
+    fn plan_aggregating_expr(
+        &mut self,
+        expr: &ast::Expr,
+        context: &mut Aggregating<'_>,
+    ) -> Result<Expr, PlanError> {
         let printed = expr.to_string();
         if let Some((_, slot)) = context.keys.iter().find(|(key, _)| *key == printed) {
             return Ok(Expr { kind: ExprKind::Slot(*slot), span: expr.span });
         }
         match &expr.kind {
-            ast::ExprKind::CountStar | ast::ExprKind::FunctionCall(_) if is_aggregate_call(expr) => {
+            ast::ExprKind::CountStar | ast::ExprKind::FunctionCall(_)
+                if is_aggregate_call(expr) =>
+            {
                 if !context.allow_new {
-                    return Err(syntax("InvalidAggregation", "ORDER BY can only use aggregates that are also projected", expr.span));
+                    return Err(syntax(
+                        "InvalidAggregation",
+                        "ORDER BY can only use aggregates that are also projected",
+                        expr.span,
+                    ));
                 }
                 let aggregation = self.plan_aggregation(expr, context.input_scope)?;
                 let slot = self.new_slot(&printed);
@@ -1125,52 +1579,81 @@ impl<'a> Planner<'a> {
             }
             ast::ExprKind::Variable(name) => Err(syntax(
                 "AmbiguousAggregationExpression",
-                format!("`{name}` is used next to an aggregate but is not a grouping key; project it on its own"),
+                format!(
+                    "`{name}` is used next to an aggregate but is not a grouping key; project it on its own"
+                ),
                 expr.span,
             )),
             _ => {
-                // Rebuild the expression with each child planned the same way.
+                // First every child must resolve to a key, an aggregate or a constant
+                // (this registers the aggregates); then the expression is planned with
+                // each key's printed form bound to the key's slot.
                 let mut failure = None;
-                let rebuilt = map_children(expr, &mut |child| match self.plan_aggregating_expr_child(child, context) {
-                    Ok(()) => {}
-                    Err(error) => {
-                        failure.get_or_insert(error);
+                map_children(expr, &mut |child| {
+                    if failure.is_none() {
+                        failure = self.plan_aggregating_expr(child, context).err();
                     }
                 });
                 if let Some(error) = failure {
                     return Err(error);
                 }
-                let _ = rebuilt;
-                // All children resolve to keys, aggregates or constants: plan with a scope
-                // in which the printed forms are bound.
                 let mut scope = Scope::default();
                 let mut substituted = expr.clone();
-                substitute(&mut substituted, &context.keys, &mut scope, self);
+                substitute(&mut substituted, &context.keys, &mut scope);
                 self.plan_expr(&substituted, &scope, Context::Plain)
             }
         }
     }
 
-    fn plan_aggregating_expr_child(&mut self, child: &ast::Expr, context: &mut Aggregating<'_>) -> Result<(), PlanError> {
-        self.plan_aggregating_expr(child, context).map(|_| ())
-    }
-
-    fn plan_aggregation(&mut self, expr: &ast::Expr, scope: &Scope) -> Result<Aggregation, PlanError> {
+    fn plan_aggregation(
+        &mut self,
+        expr: &ast::Expr,
+        scope: &Scope,
+    ) -> Result<Aggregation, PlanError> {
         match &expr.kind {
-            ast::ExprKind::CountStar => Ok(Aggregation { function: AggregateFunction::Count, arg: None, extra: None, distinct: false }),
+            ast::ExprKind::CountStar => Ok(Aggregation {
+                function: AggregateFunction::Count,
+                arg: None,
+                extra: None,
+                distinct: false,
+            }),
             ast::ExprKind::FunctionCall(call) => {
-                let function = AggregateFunction::from_name(&call.name.name).expect("checked by is_aggregate_call");
-                let expected = if matches!(function, AggregateFunction::PercentileCont | AggregateFunction::PercentileDisc) { 2 } else { 1 };
+                let function = AggregateFunction::from_name(&call.name.name)
+                    .expect("checked by is_aggregate_call");
+                let expected = if matches!(
+                    function,
+                    AggregateFunction::PercentileCont | AggregateFunction::PercentileDisc
+                ) {
+                    2
+                } else {
+                    1
+                };
                 if call.args.len() != expected {
-                    return Err(syntax("InvalidNumberOfArguments", format!("{}() takes {expected} argument(s), found {}", function.name(), call.args.len()), expr.span));
+                    return Err(syntax(
+                        "InvalidNumberOfArguments",
+                        format!(
+                            "{}() takes {expected} argument(s), found {}",
+                            function.name(),
+                            call.args.len()
+                        ),
+                        expr.span,
+                    ));
                 }
                 for arg in &call.args {
                     if contains_aggregate(arg) {
-                        return Err(syntax("NestedAggregation", "an aggregate cannot contain another aggregate", arg.span));
+                        return Err(syntax(
+                            "NestedAggregation",
+                            "an aggregate cannot contain another aggregate",
+                            arg.span,
+                        ));
                     }
                 }
                 let arg = self.plan_expr(&call.args[0], scope, Context::Plain)?;
-                let extra = call.args.get(1).map(|arg| self.plan_expr(arg, scope, Context::Plain)).transpose()?;
+                let extra = call
+                    .args
+                    .get(1)
+                    .map(|arg| self.plan_expr(arg, scope, Context::Plain))
+                    .transpose()?;
                 Ok(Aggregation { function, arg: Some(arg), extra, distinct: call.distinct })
             }
             _ => unreachable!("only aggregate calls reach plan_aggregation"),
@@ -1180,11 +1663,21 @@ impl<'a> Planner<'a> {
     // -----------------------------------------------------------------------------------
     // Expressions
 
-    fn plan_expr(&mut self, expr: &ast::Expr, scope: &Scope, context: Context) -> Result<Expr, PlanError> {
+    fn plan_expr(
+        &mut self,
+        expr: &ast::Expr,
+        scope: &Scope,
+        context: Context,
+    ) -> Result<Expr, PlanError> {
         crate::stack::grow(|| self.plan_expr_here(expr, scope, context))
     }
 
-    fn plan_expr_here(&mut self, expr: &ast::Expr, scope: &Scope, context: Context) -> Result<Expr, PlanError> {
+    fn plan_expr_here(
+        &mut self,
+        expr: &ast::Expr,
+        scope: &Scope,
+        context: Context,
+    ) -> Result<Expr, PlanError> {
         let span = expr.span;
         let make = |kind: ExprKind| Ok(Expr { kind, span });
         match &expr.kind {
@@ -1198,7 +1691,11 @@ impl<'a> Planner<'a> {
             ast::ExprKind::Parameter(name) => make(ExprKind::Parameter(name.clone())),
             ast::ExprKind::Variable(name) => match scope.get(name) {
                 Some((slot, _)) => make(ExprKind::Slot(slot)),
-                None => Err(syntax("UndefinedVariable", format!("variable `{name}` is not defined"), span)),
+                None => Err(syntax(
+                    "UndefinedVariable",
+                    format!("variable `{name}` is not defined"),
+                    span,
+                )),
             },
             ast::ExprKind::Property(subject, key) => {
                 if let Some(type_name) = static_type(subject, scope) {
@@ -1206,21 +1703,38 @@ impl<'a> Planner<'a> {
                         // A path or list of relationships in a pattern variable is a
                         // misuse of the pattern (syntax); a literal of the wrong type is a
                         // type error.
-                        let kind = if matches!(scope_kind(subject, scope), Some(VarKind::Path | VarKind::RelationshipList)) { ErrorKind::SyntaxError } else { ErrorKind::TypeError };
-                        return Err(error(kind, "InvalidArgumentType", format!("cannot read property `{}` of {type_name}", key.name), subject.span));
+                        let kind = if matches!(
+                            scope_kind(subject, scope),
+                            Some(VarKind::Path | VarKind::RelationshipList)
+                        ) {
+                            ErrorKind::SyntaxError
+                        } else {
+                            ErrorKind::TypeError
+                        };
+                        return Err(error(
+                            kind,
+                            "InvalidArgumentType",
+                            format!("cannot read property `{}` of {type_name}", key.name),
+                            subject.span,
+                        ));
                     }
                 }
                 let subject = self.plan_expr(subject, scope, context)?;
                 make(ExprKind::Property(Box::new(subject), self.property_key(&key.name)))
             }
             ast::ExprKind::List(items) => {
-                let items = items.iter().map(|item| self.plan_expr(item, scope, context)).collect::<Result<_, _>>()?;
+                let items = items
+                    .iter()
+                    .map(|item| self.plan_expr(item, scope, context))
+                    .collect::<Result<_, _>>()?;
                 make(ExprKind::List(items))
             }
             ast::ExprKind::Map(entries) => {
                 let entries = entries
                     .iter()
-                    .map(|(key, value)| Ok((key.name.clone(), self.plan_expr(value, scope, context)?)))
+                    .map(|(key, value)| {
+                        Ok((key.name.clone(), self.plan_expr(value, scope, context)?))
+                    })
                     .collect::<Result<_, PlanError>>()?;
                 make(ExprKind::Map(entries))
             }
@@ -1239,7 +1753,10 @@ impl<'a> Planner<'a> {
             }
             ast::ExprKind::Comparison(first, rest) => {
                 let first = self.plan_expr(first, scope, context)?;
-                let rest = rest.iter().map(|(op, operand)| Ok((*op, self.plan_expr(operand, scope, context)?))).collect::<Result<_, PlanError>>()?;
+                let rest = rest
+                    .iter()
+                    .map(|(op, operand)| Ok((*op, self.plan_expr(operand, scope, context)?)))
+                    .collect::<Result<_, PlanError>>()?;
                 make(ExprKind::Comparison(Box::new(first), rest))
             }
             ast::ExprKind::IsNull(operand, negation) => {
@@ -1248,43 +1765,107 @@ impl<'a> Planner<'a> {
             }
             ast::ExprKind::HasLabels(subject, labels) => {
                 let subject = self.plan_expr(subject, scope, context)?;
-                make(ExprKind::HasLabels(Box::new(subject), labels.iter().map(|label| label.name.clone()).collect()))
+                make(ExprKind::HasLabels(
+                    Box::new(subject),
+                    labels.iter().map(|label| label.name.clone()).collect(),
+                ))
             }
             ast::ExprKind::Index(subject, index) => {
                 let subject = self.plan_expr(subject, scope, context)?;
                 let index = self.plan_expr(index, scope, context)?;
-                if let (ExprKind::Constant(Value::List(_)), ExprKind::Constant(index_value)) = (&subject.kind, &index.kind) {
+                if let (ExprKind::Constant(Value::List(_)), ExprKind::Constant(index_value)) =
+                    (&subject.kind, &index.kind)
+                {
                     if !matches!(index_value, Value::Int(_) | Value::Null) {
-                        return Err(error(ErrorKind::SyntaxError, "InvalidArgumentType", format!("a list index must be an integer, found {}", index_value.type_name()), index.span));
+                        return Err(error(
+                            ErrorKind::SyntaxError,
+                            "InvalidArgumentType",
+                            format!(
+                                "a list index must be an integer, found {}",
+                                index_value.type_name()
+                            ),
+                            index.span,
+                        ));
                     }
                 }
-                if let (ExprKind::Constant(Value::Map(_)) | ExprKind::Map(_), ExprKind::Constant(index_value)) = (&subject.kind, &index.kind) {
+                if let (
+                    ExprKind::Constant(Value::Map(_)) | ExprKind::Map(_),
+                    ExprKind::Constant(index_value),
+                ) = (&subject.kind, &index.kind)
+                {
                     if !matches!(index_value, Value::String(_) | Value::Null) {
-                        return Err(error(ErrorKind::SyntaxError, "InvalidArgumentType", format!("a map key must be a string, found {}", index_value.type_name()), index.span));
+                        return Err(error(
+                            ErrorKind::SyntaxError,
+                            "InvalidArgumentType",
+                            format!(
+                                "a map key must be a string, found {}",
+                                index_value.type_name()
+                            ),
+                            index.span,
+                        ));
                     }
                 }
                 make(ExprKind::Index(Box::new(subject), Box::new(index)))
             }
             ast::ExprKind::Slice(subject, from, to) => {
                 let subject = self.plan_expr(subject, scope, context)?;
-                let from = from.as_ref().map(|from| self.plan_expr(from, scope, context).map(Box::new)).transpose()?;
-                let to = to.as_ref().map(|to| self.plan_expr(to, scope, context).map(Box::new)).transpose()?;
+                let from = from
+                    .as_ref()
+                    .map(|from| self.plan_expr(from, scope, context).map(Box::new))
+                    .transpose()?;
+                let to = to
+                    .as_ref()
+                    .map(|to| self.plan_expr(to, scope, context).map(Box::new))
+                    .transpose()?;
                 make(ExprKind::Slice(Box::new(subject), from, to))
             }
-            ast::ExprKind::CountStar => Err(syntax("InvalidAggregation", "count(*) is only allowed in RETURN and WITH", span)),
+            ast::ExprKind::CountStar => Err(syntax(
+                "InvalidAggregation",
+                "count(*) is only allowed in RETURN and WITH",
+                span,
+            )),
             ast::ExprKind::FunctionCall(call) => {
                 if AggregateFunction::from_name(&call.name.name).is_some() {
-                    return Err(syntax("InvalidAggregation", format!("{}() is only allowed in RETURN and WITH", call.name.name), span));
+                    return Err(syntax(
+                        "InvalidAggregation",
+                        format!("{}() is only allowed in RETURN and WITH", call.name.name),
+                        span,
+                    ));
                 }
                 let Some((function, arity)) = Function::from_name(&call.name.name) else {
-                    return Err(syntax("UnknownFunction", format!("unknown function `{}`", call.name.name), call.name.span));
+                    return Err(syntax(
+                        "UnknownFunction",
+                        format!("unknown function `{}`", call.name.name),
+                        call.name.span,
+                    ));
                 };
                 if !arity.contains(&call.args.len()) {
-                    let expected = if arity.start() == arity.end() { arity.start().to_string() } else if *arity.end() == usize::MAX { format!("at least {}", arity.start()) } else { format!("{} to {}", arity.start(), arity.end()) };
-                    return Err(syntax("InvalidNumberOfArguments", format!("{}() takes {expected} argument(s), found {}", call.name.name, call.args.len()), span));
+                    let expected = if arity.start() == arity.end() {
+                        arity.start().to_string()
+                    } else if *arity.end() == usize::MAX {
+                        format!("at least {}", arity.start())
+                    } else {
+                        format!("{} to {}", arity.start(), arity.end())
+                    };
+                    return Err(syntax(
+                        "InvalidNumberOfArguments",
+                        format!(
+                            "{}() takes {expected} argument(s), found {}",
+                            call.name.name,
+                            call.args.len()
+                        ),
+                        span,
+                    ));
                 }
                 if call.distinct {
-                    return Err(syntax("InvalidArgumentType", format!("DISTINCT only applies to aggregate functions, not {}()", call.name.name), span));
+                    return Err(syntax(
+                        "InvalidArgumentType",
+                        format!(
+                            "DISTINCT only applies to aggregate functions, not {}()",
+                            call.name.name
+                        ),
+                        span,
+                    ));
                 }
                 // `exists((a)-->(b))` asks whether the pattern has a match.
                 if function == Function::Exists {
@@ -1297,40 +1878,86 @@ impl<'a> Planner<'a> {
                 if let (Some(arg), Some(accepts)) = (call.args.first(), accepted_types(function)) {
                     if let Some(type_name) = static_type(arg, scope) {
                         if !accepts.contains(&type_name) {
-                            return Err(syntax("InvalidArgumentType", format!("{}() cannot take {type_name}", call.name.name), arg.span));
+                            return Err(syntax(
+                                "InvalidArgumentType",
+                                format!("{}() cannot take {type_name}", call.name.name),
+                                arg.span,
+                            ));
                         }
                     }
                 }
-                let args: Vec<Expr> = call.args.iter().map(|arg| self.plan_expr(arg, scope, context)).collect::<Result<_, _>>()?;
+                let args: Vec<Expr> = call
+                    .args
+                    .iter()
+                    .map(|arg| self.plan_expr(arg, scope, context))
+                    .collect::<Result<_, _>>()?;
                 check_function_types(function, &args)?;
                 make(ExprKind::Function(function, args))
             }
             ast::ExprKind::Case(case) => {
-                let operand = case.operand.as_ref().map(|operand| self.plan_expr(operand, scope, context).map(Box::new)).transpose()?;
+                let operand = case
+                    .operand
+                    .as_ref()
+                    .map(|operand| self.plan_expr(operand, scope, context).map(Box::new))
+                    .transpose()?;
                 let branches = case
                     .branches
                     .iter()
-                    .map(|(condition, result)| Ok((self.plan_expr(condition, scope, context)?, self.plan_expr(result, scope, context)?)))
+                    .map(|(condition, result)| {
+                        Ok((
+                            self.plan_expr(condition, scope, context)?,
+                            self.plan_expr(result, scope, context)?,
+                        ))
+                    })
                     .collect::<Result<_, PlanError>>()?;
-                let otherwise = case.otherwise.as_ref().map(|otherwise| self.plan_expr(otherwise, scope, context).map(Box::new)).transpose()?;
+                let otherwise = case
+                    .otherwise
+                    .as_ref()
+                    .map(|otherwise| self.plan_expr(otherwise, scope, context).map(Box::new))
+                    .transpose()?;
                 make(ExprKind::Case { operand, branches, otherwise })
             }
             ast::ExprKind::ListComprehension(comprehension) => {
                 let list = self.plan_expr(&comprehension.list, scope, context)?;
                 let mut inner = scope.clone();
                 let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(&comprehension.variable.name, slot, element_kind(&comprehension.list, scope));
-                let filter = comprehension.filter.as_ref().map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new)).transpose()?;
-                let map = comprehension.map.as_ref().map(|map| self.plan_expr(map, &inner, context).map(Box::new)).transpose()?;
+                inner.bind(
+                    &comprehension.variable.name,
+                    slot,
+                    element_kind(&comprehension.list, scope),
+                );
+                let filter = comprehension
+                    .filter
+                    .as_ref()
+                    .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
+                    .transpose()?;
+                let map = comprehension
+                    .map
+                    .as_ref()
+                    .map(|map| self.plan_expr(map, &inner, context).map(Box::new))
+                    .transpose()?;
                 make(ExprKind::ListComprehension { slot, list: Box::new(list), filter, map })
             }
             ast::ExprKind::Quantifier(quantifier, comprehension) => {
                 let list = self.plan_expr(&comprehension.list, scope, context)?;
                 let mut inner = scope.clone();
                 let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(&comprehension.variable.name, slot, element_kind(&comprehension.list, scope));
-                let predicate = comprehension.filter.as_ref().map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new)).transpose()?;
-                make(ExprKind::Quantifier { kind: *quantifier, slot, list: Box::new(list), predicate })
+                inner.bind(
+                    &comprehension.variable.name,
+                    slot,
+                    element_kind(&comprehension.list, scope),
+                );
+                let predicate = comprehension
+                    .filter
+                    .as_ref()
+                    .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
+                    .transpose()?;
+                make(ExprKind::Quantifier {
+                    kind: *quantifier,
+                    slot,
+                    list: Box::new(list),
+                    predicate,
+                })
             }
             ast::ExprKind::Reduce(reduce) => {
                 let init = self.plan_expr(&reduce.init, scope, context)?;
@@ -1341,30 +1968,71 @@ impl<'a> Planner<'a> {
                 inner.bind(&reduce.accumulator.name, accumulator, VarKind::Value);
                 inner.bind(&reduce.variable.name, slot, VarKind::Value);
                 let body = self.plan_expr(&reduce.expr, &inner, Context::Plain)?;
-                make(ExprKind::Reduce { accumulator, init: Box::new(init), slot, list: Box::new(list), expr: Box::new(body) })
+                make(ExprKind::Reduce {
+                    accumulator,
+                    init: Box::new(init),
+                    slot,
+                    list: Box::new(list),
+                    expr: Box::new(body),
+                })
             }
             ast::ExprKind::PatternPredicate(element) => {
                 // Pattern predicates may not introduce variables.
                 let mut names = Vec::new();
                 element_variables(element, &mut names);
                 if let Some(name) = names.iter().find(|name| scope.get(&name.name).is_none()) {
-                    return Err(syntax("UndefinedVariable", format!("variable `{}` is not defined (patterns in expressions cannot introduce variables)", name.name), name.span));
+                    return Err(syntax(
+                        "UndefinedVariable",
+                        format!(
+                            "variable `{}` is not defined (patterns in expressions cannot introduce variables)",
+                            name.name
+                        ),
+                        name.span,
+                    ));
                 }
-                let part = ast::PatternPart { variable: None, selector: ast::PathSelector::All, element: (**element).clone(), span };
+                let part = ast::PatternPart {
+                    variable: None,
+                    selector: ast::PathSelector::All,
+                    element: (**element).clone(),
+                    span,
+                };
                 let mut inner = scope.clone();
-                let sub = self.plan_pattern(Op::Argument, std::slice::from_ref(&part), None, &mut inner, PatternUse::Predicate)?;
+                let sub = self.plan_pattern(
+                    Op::Argument,
+                    std::slice::from_ref(&part),
+                    None,
+                    &mut inner,
+                    PatternUse::Predicate,
+                )?;
                 make(ExprKind::Exists(Box::new(sub)))
             }
             ast::ExprKind::PatternComprehension(comprehension) => {
-                let part = ast::PatternPart { variable: comprehension.variable.clone(), selector: ast::PathSelector::All, element: comprehension.element.clone(), span };
+                let part = ast::PatternPart {
+                    variable: comprehension.variable.clone(),
+                    selector: ast::PathSelector::All,
+                    element: comprehension.element.clone(),
+                    span,
+                };
                 let mut inner = scope.clone();
-                let sub = self.plan_pattern(Op::Argument, std::slice::from_ref(&part), comprehension.filter.as_ref(), &mut inner, PatternUse::Predicate)?;
+                let sub = self.plan_pattern(
+                    Op::Argument,
+                    std::slice::from_ref(&part),
+                    comprehension.filter.as_ref(),
+                    &mut inner,
+                    PatternUse::Predicate,
+                )?;
                 let map = self.plan_expr(&comprehension.map, &inner, Context::Plain)?;
                 make(ExprKind::CollectSubquery(Box::new(sub), Box::new(map)))
             }
             ast::ExprKind::Exists(subquery) => {
                 let mut inner = scope.clone();
-                let sub = self.plan_pattern(Op::Argument, &subquery.pattern, subquery.where_clause.as_ref(), &mut inner, PatternUse::Predicate)?;
+                let sub = self.plan_pattern(
+                    Op::Argument,
+                    &subquery.pattern,
+                    subquery.where_clause.as_ref(),
+                    &mut inner,
+                    PatternUse::Predicate,
+                )?;
                 make(ExprKind::Exists(Box::new(sub)))
             }
             ast::ExprKind::MapProjection(subject, items) => {
@@ -1372,12 +2040,23 @@ impl<'a> Planner<'a> {
                 let mut planned = Vec::new();
                 for item in items {
                     planned.push(match item {
-                        ast::MapProjectionItem::Property(key) => MapProjectionItem::Property(self.property_key(&key.name)),
+                        ast::MapProjectionItem::Property(key) => {
+                            MapProjectionItem::Property(self.property_key(&key.name))
+                        }
                         ast::MapProjectionItem::AllProperties => MapProjectionItem::AllProperties,
-                        ast::MapProjectionItem::Literal(key, value) => MapProjectionItem::Entry(key.name.clone(), self.plan_expr(value, scope, context)?),
+                        ast::MapProjectionItem::Literal(key, value) => MapProjectionItem::Entry(
+                            key.name.clone(),
+                            self.plan_expr(value, scope, context)?,
+                        ),
                         ast::MapProjectionItem::Variable(name) => {
-                            let value = ast::Expr { kind: ast::ExprKind::Variable(name.name.clone()), span: name.span };
-                            MapProjectionItem::Entry(name.name.clone(), self.plan_expr(&value, scope, context)?)
+                            let value = ast::Expr {
+                                kind: ast::ExprKind::Variable(name.name.clone()),
+                                span: name.span,
+                            };
+                            MapProjectionItem::Entry(
+                                name.name.clone(),
+                                self.plan_expr(&value, scope, context)?,
+                            )
                         }
                     });
                 }
@@ -1389,7 +2068,7 @@ impl<'a> Planner<'a> {
 
 /// Replaces sub-expressions whose printed form is a known key with a variable bound to
 /// the key's slot in `scope`.
-fn substitute(expr: &mut ast::Expr, keys: &[(String, Slot)], scope: &mut Scope, planner: &Planner<'_>) {
+fn substitute(expr: &mut ast::Expr, keys: &[(String, Slot)], scope: &mut Scope) {
     let printed = expr.to_string();
     if let Some((_, slot)) = keys.iter().find(|(key, _)| *key == printed) {
         let name = format!(" key{slot}");
@@ -1397,15 +2076,20 @@ fn substitute(expr: &mut ast::Expr, keys: &[(String, Slot)], scope: &mut Scope, 
         expr.kind = ast::ExprKind::Variable(name);
         return;
     }
-    for_each_child_mut(expr, &mut |child| substitute(child, keys, scope, planner));
+    for_each_child_mut(expr, &mut |child| substitute(child, keys, scope));
 }
 
 /// Visits the direct sub-expressions (not those under new variable scopes' bodies).
 fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
     match &expr.kind {
-        ast::ExprKind::Literal(_) | ast::ExprKind::Parameter(_) | ast::ExprKind::Variable(_) | ast::ExprKind::CountStar => {}
-        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => visit(subject),
-        ast::ExprKind::List(items) => items.iter().for_each(|item| visit(item)),
+        ast::ExprKind::Literal(_)
+        | ast::ExprKind::Parameter(_)
+        | ast::ExprKind::Variable(_)
+        | ast::ExprKind::CountStar => {}
+        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => {
+            visit(subject)
+        }
+        ast::ExprKind::List(items) => items.iter().for_each(&mut *visit),
         ast::ExprKind::Map(entries) => entries.iter().for_each(|(_, value)| visit(value)),
         ast::ExprKind::Unary(_, operand) | ast::ExprKind::IsNull(operand, _) => visit(operand),
         ast::ExprKind::Binary(_, left, right) | ast::ExprKind::Index(left, right) => {
@@ -1425,7 +2109,7 @@ fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
                 visit(to);
             }
         }
-        ast::ExprKind::FunctionCall(call) => call.args.iter().for_each(|arg| visit(arg)),
+        ast::ExprKind::FunctionCall(call) => call.args.iter().for_each(&mut *visit),
         ast::ExprKind::Case(case) => {
             if let Some(operand) = &case.operand {
                 visit(operand);
@@ -1438,12 +2122,15 @@ fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
                 visit(otherwise);
             }
         }
-        ast::ExprKind::ListComprehension(comprehension) | ast::ExprKind::Quantifier(_, comprehension) => visit(&comprehension.list),
+        ast::ExprKind::ListComprehension(comprehension)
+        | ast::ExprKind::Quantifier(_, comprehension) => visit(&comprehension.list),
         ast::ExprKind::Reduce(reduce) => {
             visit(&reduce.init);
             visit(&reduce.list);
         }
-        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) | ast::ExprKind::PatternComprehension(_) => {}
+        ast::ExprKind::PatternPredicate(_)
+        | ast::ExprKind::Exists(_)
+        | ast::ExprKind::PatternComprehension(_) => {}
         ast::ExprKind::MapProjection(subject, items) => {
             visit(subject);
             for item in items {
@@ -1457,9 +2144,14 @@ fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
 
 fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr)) {
     match &mut expr.kind {
-        ast::ExprKind::Literal(_) | ast::ExprKind::Parameter(_) | ast::ExprKind::Variable(_) | ast::ExprKind::CountStar => {}
-        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => visit(subject),
-        ast::ExprKind::List(items) => items.iter_mut().for_each(|item| visit(item)),
+        ast::ExprKind::Literal(_)
+        | ast::ExprKind::Parameter(_)
+        | ast::ExprKind::Variable(_)
+        | ast::ExprKind::CountStar => {}
+        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => {
+            visit(subject)
+        }
+        ast::ExprKind::List(items) => items.iter_mut().for_each(&mut *visit),
         ast::ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| visit(value)),
         ast::ExprKind::Unary(_, operand) | ast::ExprKind::IsNull(operand, _) => visit(operand),
         ast::ExprKind::Binary(_, left, right) | ast::ExprKind::Index(left, right) => {
@@ -1479,7 +2171,7 @@ fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr
                 visit(to);
             }
         }
-        ast::ExprKind::FunctionCall(call) => call.args.iter_mut().for_each(|arg| visit(arg)),
+        ast::ExprKind::FunctionCall(call) => call.args.iter_mut().for_each(&mut *visit),
         ast::ExprKind::Case(case) => {
             if let Some(operand) = &mut case.operand {
                 visit(operand);
@@ -1492,12 +2184,15 @@ fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr
                 visit(otherwise);
             }
         }
-        ast::ExprKind::ListComprehension(comprehension) | ast::ExprKind::Quantifier(_, comprehension) => visit(&mut comprehension.list),
+        ast::ExprKind::ListComprehension(comprehension)
+        | ast::ExprKind::Quantifier(_, comprehension) => visit(&mut comprehension.list),
         ast::ExprKind::Reduce(reduce) => {
             visit(&mut reduce.init);
             visit(&mut reduce.list);
         }
-        ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) | ast::ExprKind::PatternComprehension(_) => {}
+        ast::ExprKind::PatternPredicate(_)
+        | ast::ExprKind::Exists(_)
+        | ast::ExprKind::PatternComprehension(_) => {}
         ast::ExprKind::MapProjection(subject, items) => {
             visit(subject);
             for item in items {
@@ -1512,7 +2207,9 @@ fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr
 fn is_aggregate_call(expr: &ast::Expr) -> bool {
     match &expr.kind {
         ast::ExprKind::CountStar => true,
-        ast::ExprKind::FunctionCall(call) => AggregateFunction::from_name(&call.name.name).is_some(),
+        ast::ExprKind::FunctionCall(call) => {
+            AggregateFunction::from_name(&call.name.name).is_some()
+        }
         _ => false,
     }
 }
@@ -1525,7 +2222,8 @@ pub(crate) fn contains_aggregate(expr: &ast::Expr) -> bool {
     let mut found = false;
     map_children(expr, &mut |child| found |= contains_aggregate(child));
     if let ast::ExprKind::ListComprehension(comprehension) = &expr.kind {
-        found |= comprehension.filter.as_ref().is_some_and(contains_aggregate) || comprehension.map.as_ref().is_some_and(contains_aggregate);
+        found |= comprehension.filter.as_ref().is_some_and(contains_aggregate)
+            || comprehension.map.as_ref().is_some_and(contains_aggregate);
     }
     found
 }
@@ -1558,14 +2256,19 @@ fn element_variables<'e>(element: &'e ast::PatternElement, out: &mut Vec<&'e ast
 }
 
 /// Names an expression reads that it does not bind itself.
-pub(crate) fn free_variables(expr: &ast::Expr, locals: &mut Vec<String>, out: &mut BTreeSet<String>) {
+pub(crate) fn free_variables(
+    expr: &ast::Expr,
+    locals: &mut Vec<String>,
+    out: &mut BTreeSet<String>,
+) {
     match &expr.kind {
         ast::ExprKind::Variable(name) => {
             if !locals.contains(name) {
                 out.insert(name.clone());
             }
         }
-        ast::ExprKind::ListComprehension(comprehension) | ast::ExprKind::Quantifier(_, comprehension) => {
+        ast::ExprKind::ListComprehension(comprehension)
+        | ast::ExprKind::Quantifier(_, comprehension) => {
             free_variables(&comprehension.list, locals, out);
             locals.push(comprehension.variable.name.clone());
             if let Some(filter) = &comprehension.filter {
@@ -1588,7 +2291,12 @@ pub(crate) fn free_variables(expr: &ast::Expr, locals: &mut Vec<String>, out: &m
         ast::ExprKind::PatternPredicate(element) => {
             let mut names = Vec::new();
             element_variables(element, &mut names);
-            out.extend(names.into_iter().map(|name| name.name.clone()).filter(|name| !locals.contains(name)));
+            out.extend(
+                names
+                    .into_iter()
+                    .map(|name| name.name.clone())
+                    .filter(|name| !locals.contains(name)),
+            );
             pattern_property_variables(element, locals, out);
         }
         ast::ExprKind::PatternComprehension(comprehension) => {
@@ -1606,7 +2314,12 @@ pub(crate) fn free_variables(expr: &ast::Expr, locals: &mut Vec<String>, out: &m
             for part in &subquery.pattern {
                 let mut names = Vec::new();
                 element_variables(&part.element, &mut names);
-                out.extend(names.into_iter().map(|name| name.name.clone()).filter(|name| !locals.contains(name)));
+                out.extend(
+                    names
+                        .into_iter()
+                        .map(|name| name.name.clone())
+                        .filter(|name| !locals.contains(name)),
+                );
                 pattern_property_variables(&part.element, locals, out);
             }
             if let Some(predicate) = &subquery.where_clause {
@@ -1629,7 +2342,11 @@ pub(crate) fn free_variables(expr: &ast::Expr, locals: &mut Vec<String>, out: &m
     }
 }
 
-fn pattern_property_variables(element: &ast::PatternElement, locals: &mut Vec<String>, out: &mut BTreeSet<String>) {
+fn pattern_property_variables(
+    element: &ast::PatternElement,
+    locals: &mut Vec<String>,
+    out: &mut BTreeSet<String>,
+) {
     let nodes = std::iter::once(&element.start).chain(element.chain.iter().map(|(_, node)| node));
     for node in nodes {
         if let Some(properties) = &node.properties {
@@ -1647,7 +2364,12 @@ fn pattern_property_variables(element: &ast::PatternElement, locals: &mut Vec<St
 fn check_operand_type(op: ast::UnaryOp, operand: &Expr) -> Result<(), PlanError> {
     if let (ast::UnaryOp::Not, ExprKind::Constant(value)) = (op, &operand.kind) {
         if !matches!(value, Value::Bool(_) | Value::Null) {
-            return Err(error(ErrorKind::SyntaxError, "InvalidArgumentType", format!("NOT needs a boolean, found {}", value.type_name()), operand.span));
+            return Err(error(
+                ErrorKind::SyntaxError,
+                "InvalidArgumentType",
+                format!("NOT needs a boolean, found {}", value.type_name()),
+                operand.span,
+            ));
         }
     }
     Ok(())
@@ -1662,13 +2384,23 @@ fn literal_type(expr: &Expr) -> Option<&'static str> {
     }
 }
 
-fn check_binary_types(op: ast::BinaryOp, left: &Expr, right: &Expr, span: Span) -> Result<(), PlanError> {
+fn check_binary_types(
+    op: ast::BinaryOp,
+    left: &Expr,
+    right: &Expr,
+    span: Span,
+) -> Result<(), PlanError> {
     use ast::BinaryOp::*;
     if matches!(op, And | Or | Xor) {
         for operand in [left, right] {
             if let Some(type_name) = literal_type(operand) {
                 if type_name != "Boolean" && type_name != "Null" {
-                    return Err(error(ErrorKind::SyntaxError, "InvalidArgumentType", format!("{} needs booleans, found {type_name}", op.symbol()), operand.span));
+                    return Err(error(
+                        ErrorKind::SyntaxError,
+                        "InvalidArgumentType",
+                        format!("{} needs booleans, found {type_name}", op.symbol()),
+                        operand.span,
+                    ));
                 }
             }
         }
@@ -1694,7 +2426,12 @@ fn check_function_types(function: Function, args: &[Expr]) -> Result<(), PlanErr
     if accepts.contains(&type_name) {
         Ok(())
     } else {
-        Err(error(ErrorKind::SyntaxError, "InvalidArgumentType", format!("{function:?}() cannot take {type_name}"), first.span))
+        Err(error(
+            ErrorKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("{function:?}() cannot take {type_name}"),
+            first.span,
+        ))
     }
 }
 
@@ -1714,7 +2451,10 @@ fn static_type(expr: &ast::Expr, scope: &Scope) -> Option<&'static str> {
         ast::ExprKind::List(_) | ast::ExprKind::ListComprehension(_) => Some("List"),
         ast::ExprKind::Map(_) | ast::ExprKind::MapProjection(_, _) => Some("Map"),
         ast::ExprKind::Variable(name) => scope.get(name).and_then(|(_, kind)| kind.type_name()),
-        ast::ExprKind::IsNull(_, _) | ast::ExprKind::Quantifier(_, _) | ast::ExprKind::PatternPredicate(_) | ast::ExprKind::Exists(_) => Some("Boolean"),
+        ast::ExprKind::IsNull(_, _)
+        | ast::ExprKind::Quantifier(_, _)
+        | ast::ExprKind::PatternPredicate(_)
+        | ast::ExprKind::Exists(_) => Some("Boolean"),
         _ => None,
     }
 }
@@ -1723,7 +2463,8 @@ fn static_type(expr: &ast::Expr, scope: &Scope) -> Option<&'static str> {
 /// elements share one type.
 fn element_kind(list: &ast::Expr, scope: &Scope) -> VarKind {
     if let ast::ExprKind::List(items) = &list.kind {
-        let types: Vec<Option<&'static str>> = items.iter().map(|item| static_type(item, scope)).collect();
+        let types: Vec<Option<&'static str>> =
+            items.iter().map(|item| static_type(item, scope)).collect();
         if let Some(Some(first)) = types.first() {
             if types.iter().all(|found| *found == Some(*first)) && *first != "Null" {
                 return VarKind::Known(first);
@@ -1737,16 +2478,31 @@ fn invalid_argument(message: String, span: Span) -> PlanError {
     syntax("InvalidArgumentType", message, span)
 }
 
-fn check_unary_static(op: ast::UnaryOp, operand: &ast::Expr, scope: &Scope) -> Result<(), PlanError> {
+fn check_unary_static(
+    op: ast::UnaryOp,
+    operand: &ast::Expr,
+    scope: &Scope,
+) -> Result<(), PlanError> {
     let Some(type_name) = static_type(operand, scope) else { return Ok(()) };
     let fine = match op {
         ast::UnaryOp::Not => matches!(type_name, "Boolean" | "Null"),
-        ast::UnaryOp::Minus | ast::UnaryOp::Plus => matches!(type_name, "Integer" | "Float" | "Null"),
+        ast::UnaryOp::Minus | ast::UnaryOp::Plus => {
+            matches!(type_name, "Integer" | "Float" | "Null")
+        }
     };
-    if fine { Ok(()) } else { Err(invalid_argument(format!("{op:?} cannot take {type_name}"), operand.span)) }
+    if fine {
+        Ok(())
+    } else {
+        Err(invalid_argument(format!("{op:?} cannot take {type_name}"), operand.span))
+    }
 }
 
-fn check_binary_static(op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, scope: &Scope) -> Result<(), PlanError> {
+fn check_binary_static(
+    op: ast::BinaryOp,
+    left: &ast::Expr,
+    right: &ast::Expr,
+    scope: &Scope,
+) -> Result<(), PlanError> {
     use ast::BinaryOp::*;
     let (left_type, right_type) = (static_type(left, scope), static_type(right, scope));
     let numeric = |type_name: &str| matches!(type_name, "Integer" | "Float");
@@ -1755,7 +2511,10 @@ fn check_binary_static(op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, s
             for (operand, type_name) in [(left, left_type), (right, right_type)] {
                 if let Some(type_name) = type_name {
                     if !matches!(type_name, "Boolean" | "Null") {
-                        return Err(invalid_argument(format!("{} needs booleans, found {type_name}", op.symbol()), operand.span));
+                        return Err(invalid_argument(
+                            format!("{} needs booleans, found {type_name}", op.symbol()),
+                            operand.span,
+                        ));
                     }
                 }
             }
@@ -1763,15 +2522,23 @@ fn check_binary_static(op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, s
         In => {
             if let Some(type_name) = right_type {
                 if !matches!(type_name, "List" | "Null") {
-                    return Err(invalid_argument(format!("IN needs a list on its right, found {type_name}"), right.span));
+                    return Err(invalid_argument(
+                        format!("IN needs a list on its right, found {type_name}"),
+                        right.span,
+                    ));
                 }
             }
         }
         Subtract | Multiply | Divide | Modulo | Power => {
             if let (Some(left_type), Some(right_type)) = (left_type, right_type) {
-                let fine = left_type == "Null" || right_type == "Null" || (numeric(left_type) && numeric(right_type));
+                let fine = left_type == "Null"
+                    || right_type == "Null"
+                    || (numeric(left_type) && numeric(right_type));
                 if !fine {
-                    return Err(invalid_argument(format!("cannot apply `{}` to {left_type} and {right_type}", op.symbol()), left.span.to(right.span)));
+                    return Err(invalid_argument(
+                        format!("cannot apply `{}` to {left_type} and {right_type}", op.symbol()),
+                        left.span.to(right.span),
+                    ));
                 }
             }
         }
@@ -1782,10 +2549,15 @@ fn check_binary_static(op: ast::BinaryOp, left: &ast::Expr, right: &ast::Expr, s
                     || left_type == "List"
                     || right_type == "List"
                     || (numeric(left_type) && numeric(right_type))
-                    || (left_type == "String" && matches!(right_type, "String" | "Integer" | "Float" | "Boolean"))
-                    || (right_type == "String" && matches!(left_type, "Integer" | "Float" | "Boolean"));
+                    || (left_type == "String"
+                        && matches!(right_type, "String" | "Integer" | "Float" | "Boolean"))
+                    || (right_type == "String"
+                        && matches!(left_type, "Integer" | "Float" | "Boolean"));
                 if !fine {
-                    return Err(invalid_argument(format!("cannot apply `+` to {left_type} and {right_type}"), left.span.to(right.span)));
+                    return Err(invalid_argument(
+                        format!("cannot apply `+` to {left_type} and {right_type}"),
+                        left.span.to(right.span),
+                    ));
                 }
             }
         }

@@ -120,7 +120,9 @@ impl ProjectionItem {
     pub fn column_name(&self, source: &str) -> String {
         match &self.alias {
             Some(alias) => alias.name.clone(),
-            None => source.get(self.expr.span.start..self.expr.span.end).map_or_else(|| self.expr.to_string(), str::to_owned),
+            None => source
+                .get(self.expr.span.start..self.expr.span.end)
+                .map_or_else(|| self.expr.to_string(), str::to_owned),
         }
     }
 }
@@ -328,8 +330,17 @@ impl BinaryOp {
             BinaryOp::Or => 1,
             BinaryOp::Xor => 2,
             BinaryOp::And => 3,
-            BinaryOp::Eq | BinaryOp::NotEq | BinaryOp::Lt | BinaryOp::Gt | BinaryOp::Le | BinaryOp::Ge => 5,
-            BinaryOp::In | BinaryOp::StartsWith | BinaryOp::EndsWith | BinaryOp::Contains | BinaryOp::RegexMatch => 6,
+            BinaryOp::Eq
+            | BinaryOp::NotEq
+            | BinaryOp::Lt
+            | BinaryOp::Gt
+            | BinaryOp::Le
+            | BinaryOp::Ge => 5,
+            BinaryOp::In
+            | BinaryOp::StartsWith
+            | BinaryOp::EndsWith
+            | BinaryOp::Contains
+            | BinaryOp::RegexMatch => 6,
             BinaryOp::Add | BinaryOp::Subtract => 7,
             BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo => 8,
             BinaryOp::Power => 9,
@@ -580,7 +591,10 @@ impl Display for NodePattern {
 impl Display for RelPattern {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         f.write_str(if self.direction == RelDirection::Incoming { "<-" } else { "-" })?;
-        let has_detail = self.variable.is_some() || !self.types.is_empty() || self.length.is_some() || self.properties.is_some();
+        let has_detail = self.variable.is_some()
+            || !self.types.is_empty()
+            || self.length.is_some()
+            || self.properties.is_some();
         if has_detail {
             f.write_char('[')?;
             if let Some(variable) = &self.variable {
@@ -683,7 +697,10 @@ fn write_expr_here(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Res
                 f.write_char('-')?;
                 // A number right after `-` would read back as a negative literal, and
                 // `--` would start a comment-free but different token run: keep them apart.
-                if matches!(operand.kind, ExprKind::Literal(Literal::Integer(_) | Literal::Float(_))) {
+                if matches!(
+                    operand.kind,
+                    ExprKind::Literal(Literal::Integer(_) | Literal::Float(_))
+                ) {
                     f.write_char('(')?;
                     write_expr(f, operand, 0)?;
                     return f.write_char(')');

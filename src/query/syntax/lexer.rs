@@ -228,14 +228,21 @@ fn number(input: &str) -> IResult<&str, TokenKind> {
     let hex = recognize(pair(tag("0x"), hex_digit1)).map(|_| TokenKind::Integer);
     let octal = recognize(pair(tag("0o"), oct_digit1)).map(|_| TokenKind::Integer);
     let exponent = || recognize((one_of("eE"), opt(one_of("+-")), digit1));
-    let with_fraction = recognize((digit1, char('.'), digit1, opt(exponent()))).map(|_| TokenKind::Float);
+    let with_fraction =
+        recognize((digit1, char('.'), digit1, opt(exponent()))).map(|_| TokenKind::Float);
     let bare_fraction = recognize((char('.'), digit1, opt(exponent()))).map(|_| TokenKind::Float);
     let with_exponent = recognize(pair(digit1, exponent())).map(|_| TokenKind::Float);
     let decimal = digit1.map(|_| TokenKind::Integer);
-    let (rest, kind) = alt((hex, octal, with_fraction, bare_fraction, with_exponent, decimal)).parse(input)?;
+    let (rest, kind) =
+        alt((hex, octal, with_fraction, bare_fraction, with_exponent, decimal)).parse(input)?;
     // A number running straight into letters (`12abc`, `0x1G`) is one bad token, not two.
-    let (rest, trailing) = take_while(|character: char| character.is_alphanumeric() || character == '_')(rest)?;
-    if trailing.is_empty() { Ok((rest, kind)) } else { Ok((rest, TokenKind::Error(LexError::InvalidNumber))) }
+    let (rest, trailing) =
+        take_while(|character: char| character.is_alphanumeric() || character == '_')(rest)?;
+    if trailing.is_empty() {
+        Ok((rest, kind))
+    } else {
+        Ok((rest, TokenKind::Error(LexError::InvalidNumber)))
+    }
 }
 
 fn parameter(input: &str) -> IResult<&str, TokenKind> {
@@ -309,7 +316,9 @@ pub fn string_value(literal: &str) -> Result<String, EscapeError> {
             continue;
         }
         let bad = |message: &str| EscapeError { offset: offset + 1, message: message.to_owned() };
-        let Some((_, escape)) = chars.next() else { return Err(bad("a backslash ends the string")) };
+        let Some((_, escape)) = chars.next() else {
+            return Err(bad("a backslash ends the string"));
+        };
         match escape {
             '\\' => value.push('\\'),
             '\'' => value.push('\''),
@@ -325,8 +334,10 @@ pub fn string_value(literal: &str) -> Result<String, EscapeError> {
                 if hex.len() != digits || !hex.chars().all(|digit| digit.is_ascii_hexdigit()) {
                     return Err(bad(&format!("`\\{escape}` needs {digits} hexadecimal digits")));
                 }
-                let code = u32::from_str_radix(&hex, 16).map_err(|_| bad("invalid unicode escape"))?;
-                let decoded = char::from_u32(code).ok_or_else(|| bad("invalid unicode character"))?;
+                let code =
+                    u32::from_str_radix(&hex, 16).map_err(|_| bad("invalid unicode escape"))?;
+                let decoded =
+                    char::from_u32(code).ok_or_else(|| bad("invalid unicode character"))?;
                 value.push(decoded);
             }
             other => return Err(bad(&format!("unknown escape `\\{other}`"))),
@@ -345,10 +356,46 @@ pub fn word_name(kind: &TokenKind, text: &str) -> String {
 
 /// Words that start clauses and sub-clauses; the highlighter and completer use them.
 pub const KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "DISTINCT", "ORDER", "BY", "ASC", "ASCENDING",
-    "DESC", "DESCENDING", "SKIP", "LIMIT", "UNWIND", "AS", "UNION", "ALL", "CREATE", "EXPLAIN",
-    "PROFILE", "AND", "OR", "XOR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "STARTS", "ENDS",
-    "CONTAINS", "CASE", "WHEN", "THEN", "ELSE", "END", "EXISTS", "COUNT",
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "WITH",
+    "RETURN",
+    "DISTINCT",
+    "ORDER",
+    "BY",
+    "ASC",
+    "ASCENDING",
+    "DESC",
+    "DESCENDING",
+    "SKIP",
+    "LIMIT",
+    "UNWIND",
+    "AS",
+    "UNION",
+    "ALL",
+    "CREATE",
+    "EXPLAIN",
+    "PROFILE",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "IS",
+    "NULL",
+    "TRUE",
+    "FALSE",
+    "IN",
+    "STARTS",
+    "ENDS",
+    "CONTAINS",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "EXISTS",
+    "COUNT",
 ];
 
 /// Words that cannot name a variable, because the grammar would be ambiguous.
@@ -370,7 +417,12 @@ mod tests {
     fn arrows_are_assembled_by_the_parser() {
         assert_eq!(
             kinds("a<-1"),
-            vec![TokenKind::Word, TokenKind::Punct(Punct::Lt), TokenKind::Punct(Punct::Minus), TokenKind::Integer]
+            vec![
+                TokenKind::Word,
+                TokenKind::Punct(Punct::Lt),
+                TokenKind::Punct(Punct::Minus),
+                TokenKind::Integer
+            ]
         );
     }
 
@@ -378,7 +430,12 @@ mod tests {
     fn ranges_are_not_floats() {
         assert_eq!(
             kinds("*1..3"),
-            vec![TokenKind::Punct(Punct::Star), TokenKind::Integer, TokenKind::Punct(Punct::DotDot), TokenKind::Integer]
+            vec![
+                TokenKind::Punct(Punct::Star),
+                TokenKind::Integer,
+                TokenKind::Punct(Punct::DotDot),
+                TokenKind::Integer
+            ]
         );
     }
 
@@ -389,7 +446,10 @@ mod tests {
 
     #[test]
     fn unterminated_string_is_an_error_token() {
-        assert_eq!(kinds("RETURN 'abc"), vec![TokenKind::Word, TokenKind::Error(LexError::UnterminatedString)]);
+        assert_eq!(
+            kinds("RETURN 'abc"),
+            vec![TokenKind::Word, TokenKind::Error(LexError::UnterminatedString)]
+        );
     }
 
     #[test]

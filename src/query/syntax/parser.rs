@@ -41,24 +41,47 @@ pub const MAX_PATTERN_LENGTH: usize = 256;
 /// ```
 pub fn parse(source: &str) -> Result<Statement, ParseError> {
     let all_tokens = lexer::tokenize(source);
-    let tokens: Vec<Token> = all_tokens.into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
+    let tokens: Vec<Token> =
+        all_tokens.into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
     if let Some(token) = tokens.iter().find(|token| matches!(token.kind, TokenKind::Error(_))) {
         let TokenKind::Error(error) = token.kind else { unreachable!("filtered to error tokens") };
         let text = token.text(source);
         let message = match error {
-            LexError::UnterminatedString => format!("unterminated string: no closing `{}` before the end of the query", &text[..1]),
-            LexError::UnterminatedComment => "unterminated comment: no closing `*/` before the end of the query".to_owned(),
-            LexError::UnterminatedQuotedName => "unterminated `quoted` name: no closing backtick before the end of the query".to_owned(),
-            LexError::UnexpectedCharacter | LexError::InvalidNumber => format!("{} `{}`", error.message(), snippet(text)),
+            LexError::UnterminatedString => format!(
+                "unterminated string: no closing `{}` before the end of the query",
+                &text[..1]
+            ),
+            LexError::UnterminatedComment => {
+                "unterminated comment: no closing `*/` before the end of the query".to_owned()
+            }
+            LexError::UnterminatedQuotedName => {
+                "unterminated `quoted` name: no closing backtick before the end of the query"
+                    .to_owned()
+            }
+            LexError::UnexpectedCharacter | LexError::InvalidNumber => {
+                format!("{} `{}`", error.message(), snippet(text))
+            }
         };
         // Point at the opening quote or comment marker: the rest may span many lines.
         let span = match error {
-            LexError::UnterminatedString | LexError::UnterminatedComment | LexError::UnterminatedQuotedName => {
-                Span::new(token.span.start, token.span.start + text.chars().next().map_or(1, char::len_utf8))
-            }
+            LexError::UnterminatedString
+            | LexError::UnterminatedComment
+            | LexError::UnterminatedQuotedName => Span::new(
+                token.span.start,
+                token.span.start + text.chars().next().map_or(1, char::len_utf8),
+            ),
             _ => token.span,
         };
-        return Err(ParseError { span, code: if error == LexError::InvalidNumber { "InvalidNumberLiteral" } else { "UnexpectedSyntax" }, message, opened_at: None });
+        return Err(ParseError {
+            span,
+            code: if error == LexError::InvalidNumber {
+                "InvalidNumberLiteral"
+            } else {
+                "UnexpectedSyntax"
+            },
+            message,
+            opened_at: None,
+        });
     }
     check_nesting(&tokens)?;
     let depth = Cell::new(0);
@@ -73,7 +96,9 @@ pub fn parse(source: &str) -> Result<Statement, ParseError> {
                 opened_at: None,
             }),
         },
-        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => Err(failure.into_parse_error(&tokens, source)),
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+            Err(failure.into_parse_error(&tokens, source))
+        }
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
             code: "UnexpectedSyntax",
@@ -85,10 +110,17 @@ pub fn parse(source: &str) -> Result<Statement, ParseError> {
 
 /// Parses a standalone expression (used for `--param NAME=VALUE` literals).
 pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
-    let tokens: Vec<Token> =
-        lexer::tokenize(source).into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
+    let tokens: Vec<Token> = lexer::tokenize(source)
+        .into_iter()
+        .filter(|token| token.kind != TokenKind::Comment)
+        .collect();
     if let Some(token) = tokens.iter().find(|token| matches!(token.kind, TokenKind::Error(_))) {
-        return Err(ParseError { span: token.span, code: "UnexpectedSyntax", message: "invalid token".into(), opened_at: None });
+        return Err(ParseError {
+            span: token.span,
+            code: "UnexpectedSyntax",
+            message: "invalid token".into(),
+            opened_at: None,
+        });
     }
     check_nesting(&tokens)?;
     let depth = Cell::new(0);
@@ -103,7 +135,9 @@ pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
                 opened_at: None,
             }),
         },
-        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => Err(failure.into_parse_error(&tokens, source)),
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+            Err(failure.into_parse_error(&tokens, source))
+        }
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
             code: "UnexpectedSyntax",
@@ -141,7 +175,9 @@ fn check_nesting(tokens: &[Token]) -> Result<(), ParseError> {
                     });
                 }
             }
-            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth = depth.saturating_sub(1),
+            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => {
+                depth = depth.saturating_sub(1)
+            }
             _ => {}
         }
     }
@@ -196,7 +232,11 @@ impl<'a> Input for Tokens<'a> {
     }
 
     fn slice_index(&self, count: usize) -> Result<usize, Needed> {
-        if self.tokens.len() >= count { Ok(count) } else { Err(Needed::new(count - self.tokens.len())) }
+        if self.tokens.len() >= count {
+            Ok(count)
+        } else {
+            Err(Needed::new(count - self.tokens.len()))
+        }
     }
 }
 
@@ -254,13 +294,23 @@ impl Failure {
                 format!("{} or {last}", rest.join(", "))
             }
         };
-        ParseError { span, code: "UnexpectedSyntax", message: format!("expected {wanted}, found {found}"), opened_at: self.opened_at }
+        ParseError {
+            span,
+            code: "UnexpectedSyntax",
+            message: format!("expected {wanted}, found {found}"),
+            opened_at: self.opened_at,
+        }
     }
 }
 
 impl<'a> nom::error::ParseError<Tokens<'a>> for Failure {
     fn from_error_kind(input: Tokens<'a>, _kind: nom::error::ErrorKind) -> Self {
-        Failure { remaining: input.input_len(), expected: Vec::new(), message: None, opened_at: None }
+        Failure {
+            remaining: input.input_len(),
+            expected: Vec::new(),
+            message: None,
+            opened_at: None,
+        }
     }
 
     fn append(_input: Tokens<'a>, _kind: nom::error::ErrorKind, other: Self) -> Self {
@@ -290,11 +340,26 @@ impl<'a> nom::error::ParseError<Tokens<'a>> for Failure {
 type PResult<'a, T> = IResult<Tokens<'a>, T, Failure>;
 
 fn fail<'a, T>(input: Tokens<'a>, expected: &'static str) -> PResult<'a, T> {
-    Err(nom::Err::Error(Failure { remaining: input.input_len(), expected: vec![Cow::Borrowed(expected)], message: None, opened_at: None }))
+    Err(nom::Err::Error(Failure {
+        remaining: input.input_len(),
+        expected: vec![Cow::Borrowed(expected)],
+        message: None,
+        opened_at: None,
+    }))
 }
 
-fn fail_with<'a, T>(input: Tokens<'a>, code: &'static str, message: String, span: Span) -> PResult<'a, T> {
-    Err(nom::Err::Failure(Failure { remaining: input.input_len(), expected: Vec::new(), message: Some((code, message, span)), opened_at: None }))
+fn fail_with<'a, T>(
+    input: Tokens<'a>,
+    code: &'static str,
+    message: String,
+    span: Span,
+) -> PResult<'a, T> {
+    Err(nom::Err::Failure(Failure {
+        remaining: input.input_len(),
+        expected: Vec::new(),
+        message: Some((code, message, span)),
+        opened_at: None,
+    }))
 }
 
 /// Marks a failure inside a bracket with where the bracket was opened.
@@ -373,7 +438,9 @@ fn variable(input: Tokens<'_>) -> PResult<'_, Ident> {
         Some(token) if token.kind == TokenKind::QuotedWord => symbolic_name(input),
         Some(token)
             if token.kind == TokenKind::Word
-                && !lexer::RESERVED.iter().any(|word| input.text(token).eq_ignore_ascii_case(word)) =>
+                && !lexer::RESERVED
+                    .iter()
+                    .any(|word| input.text(token).eq_ignore_ascii_case(word)) =>
         {
             symbolic_name(input)
         }
@@ -441,7 +508,10 @@ fn single_query(input: Tokens<'_>) -> PResult<'_, SingleQuery> {
                     return Err(nom::Err::Error(failure));
                 }
                 // Remember what a further clause could have been, for the error message.
-                if input.input_len() > 0 && !peek_keyword(input, "UNION") && !peek_punct(input, Punct::Semicolon) {
+                if input.input_len() > 0
+                    && !peek_keyword(input, "UNION")
+                    && !peek_punct(input, Punct::Semicolon)
+                {
                     return Err(nom::Err::Error(failure));
                 }
                 break;
@@ -466,7 +536,15 @@ fn match_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
     let (input, parsed_pattern) = cut(pattern).parse(input)?;
     let (input, where_clause) = opt_where(input)?;
     let end = last_end(input, start);
-    Ok((input, Clause::Match(Match { optional, pattern: parsed_pattern, where_clause, span: Span::new(start, end) })))
+    Ok((
+        input,
+        Clause::Match(Match {
+            optional,
+            pattern: parsed_pattern,
+            where_clause,
+            span: Span::new(start, end),
+        }),
+    ))
 }
 
 fn opt_where(input: Tokens<'_>) -> PResult<'_, Option<Expr>> {
@@ -557,7 +635,16 @@ fn projection_body(input: Tokens<'_>) -> PResult<'_, Projection> {
     let end = last_end(input, start);
     Ok((
         input,
-        Projection { distinct, star, items, order_by, skip, limit, where_clause: None, span: Span::new(start, end) },
+        Projection {
+            distinct,
+            star,
+            items,
+            order_by,
+            skip,
+            limit,
+            where_clause: None,
+            span: Span::new(start, end),
+        },
     ))
 }
 
@@ -577,10 +664,16 @@ fn projection_item(input: Tokens<'_>) -> PResult<'_, ProjectionItem> {
 fn sort_item(input: Tokens<'_>) -> PResult<'_, SortItem> {
     let (input, expr) = expression(input)?;
     let (input, direction) = match input.first() {
-        Some(token) if is_keyword(token, input.source, "DESC") || is_keyword(token, input.source, "DESCENDING") => {
+        Some(token)
+            if is_keyword(token, input.source, "DESC")
+                || is_keyword(token, input.source, "DESCENDING") =>
+        {
             (input.skip(1), SortDirection::Descending)
         }
-        Some(token) if is_keyword(token, input.source, "ASC") || is_keyword(token, input.source, "ASCENDING") => {
+        Some(token)
+            if is_keyword(token, input.source, "ASC")
+                || is_keyword(token, input.source, "ASCENDING") =>
+        {
             (input.skip(1), SortDirection::Ascending)
         }
         _ => (input, SortDirection::Ascending),
@@ -598,33 +691,53 @@ fn pattern(input: Tokens<'_>) -> PResult<'_, Vec<PatternPart>> {
 fn pattern_part(input: Tokens<'_>) -> PResult<'_, PatternPart> {
     let start = input.offset();
     let (input, path_variable) = match (variable(input), input.tokens.get(1)) {
-        (Ok((rest, name)), Some(next)) if next.kind == TokenKind::Punct(Punct::Eq) => (rest.skip(1), Some(name)),
+        (Ok((rest, name)), Some(next)) if next.kind == TokenKind::Punct(Punct::Eq) => {
+            (rest.skip(1), Some(name))
+        }
         _ => (input, None),
     };
     let selector = match input.first() {
-        Some(token) if is_keyword(token, input.source, "shortestPath") => Some(PathSelector::ShortestPath),
-        Some(token) if is_keyword(token, input.source, "allShortestPaths") => Some(PathSelector::AllShortestPaths),
+        Some(token) if is_keyword(token, input.source, "shortestPath") => {
+            Some(PathSelector::ShortestPath)
+        }
+        Some(token) if is_keyword(token, input.source, "allShortestPaths") => {
+            Some(PathSelector::AllShortestPaths)
+        }
         _ => None,
     };
     let (input, selector, element) = match selector {
-        Some(selector) if input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen)) => {
+        Some(selector)
+            if input
+                .tokens
+                .get(1)
+                .is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen)) =>
+        {
             let open = input.tokens[1].span;
             let (rest, element) = opened(cut(pattern_element).parse(input.skip(2)), open)?;
             let (rest, _) = opened(cut(punct(Punct::RParen)).parse(rest), open)?;
             (rest, selector, element)
         }
         _ => {
-            let (rest, element) = if path_variable.is_some() { cut(pattern_element).parse(input)? } else { pattern_element(input)? };
+            let (rest, element) = if path_variable.is_some() {
+                cut(pattern_element).parse(input)?
+            } else {
+                pattern_element(input)?
+            };
             (rest, PathSelector::All, element)
         }
     };
     let end = last_end(input, start);
-    Ok((input, PatternPart { variable: path_variable, selector, element, span: Span::new(start, end) }))
+    Ok((
+        input,
+        PatternPart { variable: path_variable, selector, element, span: Span::new(start, end) },
+    ))
 }
 
 fn pattern_element(input: Tokens<'_>) -> PResult<'_, PatternElement> {
     // `((a)-->(b))`: a parenthesised pattern element.
-    if peek_punct(input, Punct::LParen) && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen)) {
+    if peek_punct(input, Punct::LParen)
+        && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen))
+    {
         // Only a real chain inside counts: `((n) IS NULL)` is a parenthesised expression.
         if let Ok((rest, element)) = pattern_element(input.skip(1)) {
             if !element.chain.is_empty() {
@@ -636,10 +749,18 @@ fn pattern_element(input: Tokens<'_>) -> PResult<'_, PatternElement> {
     }
     let (mut input, start) = node_pattern(input)?;
     let mut chain = Vec::new();
-    while peek_punct(input, Punct::Minus) || (peek_punct(input, Punct::Lt) && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::Minus))) {
+    while peek_punct(input, Punct::Minus)
+        || (peek_punct(input, Punct::Lt)
+            && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::Minus)))
+    {
         if chain.len() == MAX_PATTERN_LENGTH {
             let span = input.first().map(|token| token.span).unwrap_or_default();
-            return fail_with(input, "UnexpectedSyntax", format!("a pattern may chain at most {MAX_PATTERN_LENGTH} relationships"), span);
+            return fail_with(
+                input,
+                "UnexpectedSyntax",
+                format!("a pattern may chain at most {MAX_PATTERN_LENGTH} relationships"),
+                span,
+            );
         }
         let (rest, relationship) = rel_pattern(input)?;
         let (rest, node) = cut(node_pattern).parse(rest)?;
@@ -694,7 +815,9 @@ fn rel_pattern(input: Tokens<'_>) -> PResult<'_, RelPattern> {
     let (input, _) = cut(punct(Punct::Minus)).parse(input)?;
     let (input, right_arrow, end_span) = match punct(Punct::Gt)(input) {
         Ok((rest, span)) => (rest, true, span),
-        Err(_) => (input, false, Span::new(last_end(input, 0).saturating_sub(1), last_end(input, 0))),
+        Err(_) => {
+            (input, false, Span::new(last_end(input, 0).saturating_sub(1), last_end(input, 0)))
+        }
     };
     let direction = match (left_arrow, right_arrow) {
         (false, true) => RelDirection::Outgoing,
@@ -702,7 +825,17 @@ fn rel_pattern(input: Tokens<'_>) -> PResult<'_, RelPattern> {
         _ => RelDirection::Either,
     };
     let (variable_name, types, length, properties) = detail;
-    Ok((input, RelPattern { variable: variable_name, types, direction, length, properties, span: start_span.to(end_span) }))
+    Ok((
+        input,
+        RelPattern {
+            variable: variable_name,
+            types,
+            direction,
+            length,
+            properties,
+            span: start_span.to(end_span),
+        },
+    ))
 }
 
 type RelDetail = (Option<Ident>, Vec<Ident>, Option<LengthRange>, Option<Expr>);
@@ -736,16 +869,21 @@ fn rel_detail(input: Tokens<'_>) -> PResult<'_, RelDetail> {
 }
 
 fn length_bound(input: Tokens<'_>) -> PResult<'_, Option<u64>> {
-        match input.first() {
-            Some(token) if token.kind == TokenKind::Integer => {
-                let text = input.text(token);
-                match parse_integer(text).and_then(|value| u64::try_from(value).ok()) {
-                    Some(value) => Ok((input.skip(1), Some(value))),
-                    None => fail_with(input, "IntegerOverflow", format!("length bound `{text}` is too large"), token.span),
-                }
+    match input.first() {
+        Some(token) if token.kind == TokenKind::Integer => {
+            let text = input.text(token);
+            match parse_integer(text).and_then(|value| u64::try_from(value).ok()) {
+                Some(value) => Ok((input.skip(1), Some(value))),
+                None => fail_with(
+                    input,
+                    "IntegerOverflow",
+                    format!("length bound `{text}` is too large"),
+                    token.span,
+                ),
             }
-            _ => Ok((input, None)),
         }
+        _ => Ok((input, None)),
+    }
 }
 
 fn length_range(input: Tokens<'_>) -> PResult<'_, LengthRange> {
@@ -775,11 +913,17 @@ fn deeper(input: Tokens<'_>, levels: usize) -> Result<(), nom::Err<Failure>> {
     let depth = input.depth.get() + levels;
     input.depth.set(depth);
     if depth > MAX_EXPRESSION_DEPTH {
-        let span = input.first().map_or(Span::new(input.source.len(), input.source.len()), |token| token.span);
+        let span = input
+            .first()
+            .map_or(Span::new(input.source.len(), input.source.len()), |token| token.span);
         return Err(nom::Err::Failure(Failure {
             remaining: input.input_len(),
             expected: Vec::new(),
-            message: Some(("UnexpectedSyntax", format!("the expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"), span)),
+            message: Some((
+                "UnexpectedSyntax",
+                format!("the expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"),
+                span,
+            )),
             opened_at: None,
         }));
     }
@@ -837,7 +981,11 @@ fn not_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
         input = input.skip(1);
     }
     deeper(input, nots.len()).inspect_err(|_| input.depth.set(input.depth.get() - nots.len()))?;
-    let parsed = if nots.is_empty() { comparison_expression(input) } else { cut(comparison_expression).parse(input) };
+    let parsed = if nots.is_empty() {
+        comparison_expression(input)
+    } else {
+        cut(comparison_expression).parse(input)
+    };
     input.depth.set(input.depth.get() - nots.len());
     let (input, mut expr) = parsed?;
     for not_span in nots.into_iter().rev() {
@@ -873,7 +1021,10 @@ fn comparison_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
     let span = first.span.to(rest.last().expect("non-empty").1.span);
     if rest.len() == 1 {
         let (op, right) = rest.pop().expect("one");
-        return Ok((input, Expr { kind: ExprKind::Binary(op, Box::new(first), Box::new(right)), span }));
+        return Ok((
+            input,
+            Expr { kind: ExprKind::Binary(op, Box::new(first), Box::new(right)), span },
+        ));
     }
     Ok((input, Expr { kind: ExprKind::Comparison(Box::new(first), rest), span }))
 }
@@ -881,25 +1032,29 @@ fn comparison_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
 /// `IN`, `STARTS WITH`, `ENDS WITH`, `CONTAINS`, `=~`, `IS [NOT] NULL` and label tests.
 fn predicate_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (mut input, mut expr) = additive_expression(input)?;
-    loop {
-        let Some(token) = input.first() else { break };
+    while let Some(token) = input.first() {
         let source = input.source;
         let (op, width) = if is_keyword(token, source, "IN") {
             (BinaryOp::In, 1)
-        } else if is_keyword(token, source, "STARTS") && input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "WITH")) {
+        } else if is_keyword(token, source, "STARTS")
+            && input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "WITH"))
+        {
             (BinaryOp::StartsWith, 2)
-        } else if is_keyword(token, source, "ENDS") && input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "WITH")) {
+        } else if is_keyword(token, source, "ENDS")
+            && input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "WITH"))
+        {
             (BinaryOp::EndsWith, 2)
         } else if is_keyword(token, source, "CONTAINS") {
             (BinaryOp::Contains, 1)
         } else if token.kind == TokenKind::Punct(Punct::RegexMatch) {
             (BinaryOp::RegexMatch, 1)
         } else if is_keyword(token, source, "IS") {
-            let (rest, negation) = if input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "NOT")) {
-                (input.skip(2), Negation::IsNot)
-            } else {
-                (input.skip(1), Negation::Is)
-            };
+            let (rest, negation) =
+                if input.tokens.get(1).is_some_and(|next| is_keyword(next, source, "NOT")) {
+                    (input.skip(2), Negation::IsNot)
+                } else {
+                    (input.skip(1), Negation::Is)
+                };
             let (rest, null_span) = cut(keyword("NULL")).parse(rest)?;
             let span = expr.span.to(null_span);
             expr = Expr { kind: ExprKind::IsNull(Box::new(expr), negation), span };
@@ -959,12 +1114,17 @@ fn unary_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
 
 fn unary_operand(input: Tokens<'_>, mut signs: Vec<(UnaryOp, Span)>) -> PResult<'_, Expr> {
     // `-9223372036854775808` is the smallest integer, though its digits alone overflow.
-    if let (Some((UnaryOp::Minus, minus_span)), Some(token)) = (signs.last().copied(), input.first()) {
+    if let (Some((UnaryOp::Minus, minus_span)), Some(token)) =
+        (signs.last().copied(), input.first())
+    {
         if token.kind == TokenKind::Integer && minus_span.end == token.span.start {
             if let Some(value) = parse_negative_integer(input.text(token)) {
                 let (rest, mut expr) = postfix_expression(
                     input.skip(1),
-                    Expr { kind: ExprKind::Literal(Literal::Integer(value)), span: minus_span.to(token.span) },
+                    Expr {
+                        kind: ExprKind::Literal(Literal::Integer(value)),
+                        span: minus_span.to(token.span),
+                    },
                 )?;
                 signs.pop();
                 for (op, span) in signs.into_iter().rev() {
@@ -975,12 +1135,15 @@ fn unary_operand(input: Tokens<'_>, mut signs: Vec<(UnaryOp, Span)>) -> PResult<
             }
         }
     }
-    let (input, mut expr) = if signs.is_empty() { postfix_start(input)? } else { cut(postfix_start).parse(input)? };
+    let (input, mut expr) =
+        if signs.is_empty() { postfix_start(input)? } else { cut(postfix_start).parse(input)? };
     for (op, span) in signs.into_iter().rev() {
         let whole = span.to(expr.span);
         expr = match (op, &expr.kind) {
             // Fold signs into numeric literals so `-1` prints and compares as a literal.
-            (UnaryOp::Minus, ExprKind::Literal(Literal::Float(number))) if span.end == expr.span.start => {
+            (UnaryOp::Minus, ExprKind::Literal(Literal::Float(number)))
+                if span.end == expr.span.start =>
+            {
                 Expr { kind: ExprKind::Literal(Literal::Float(-number)), span: whole }
             }
             _ => Expr { kind: ExprKind::Unary(op, Box::new(expr)), span: whole },
@@ -1023,8 +1186,7 @@ fn postfix_expression(input: Tokens<'_>, expr: Expr) -> PResult<'_, Expr> {
 }
 
 fn postfix_chain(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr> {
-    loop {
-        let Some(token) = input.first() else { break };
+    while let Some(token) = input.first() {
         if matches!(token.kind, TokenKind::Punct(Punct::Dot | Punct::LBracket | Punct::Colon)) {
             deeper(input, 1)?;
         }
@@ -1038,17 +1200,26 @@ fn postfix_chain(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr> {
             TokenKind::Punct(Punct::LBracket) => {
                 let open = token.span;
                 let after = input.skip(1);
-                let (rest, from) = if peek_punct(after, Punct::DotDot) { (after, None) } else { opened(cut(expression).parse(after), open).map(|(rest, found)| (rest, Some(found)))? };
+                let (rest, from) = if peek_punct(after, Punct::DotDot) {
+                    (after, None)
+                } else {
+                    opened(cut(expression).parse(after), open)
+                        .map(|(rest, found)| (rest, Some(found)))?
+                };
                 if peek_punct(rest, Punct::DotDot) {
                     let after_dots = rest.skip(1);
                     let (rest, to) = if peek_punct(after_dots, Punct::RBracket) {
                         (after_dots, None)
                     } else {
-                        opened(cut(expression).parse(after_dots), open).map(|(rest, found)| (rest, Some(found)))?
+                        opened(cut(expression).parse(after_dots), open)
+                            .map(|(rest, found)| (rest, Some(found)))?
                     };
                     let (rest, close) = opened(cut(punct(Punct::RBracket)).parse(rest), open)?;
                     let span = expr.span.to(close);
-                    expr = Expr { kind: ExprKind::Slice(Box::new(expr), from.map(Box::new), to.map(Box::new)), span };
+                    expr = Expr {
+                        kind: ExprKind::Slice(Box::new(expr), from.map(Box::new), to.map(Box::new)),
+                        span,
+                    };
                     input = rest;
                 } else {
                     let (rest, close) = opened(cut(punct(Punct::RBracket)).parse(rest), open)?;
@@ -1073,15 +1244,27 @@ fn postfix_chain(mut input: Tokens<'_>, mut expr: Expr) -> PResult<'_, Expr> {
 fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
     let Some(token) = input.first() else { return fail(input, "an expression") };
     let text = input.text(token);
-    let literal = |kind: Literal| Ok((input.skip(1), Expr { kind: ExprKind::Literal(kind), span: token.span }));
+    let literal = |kind: Literal| {
+        Ok((input.skip(1), Expr { kind: ExprKind::Literal(kind), span: token.span }))
+    };
     match &token.kind {
         TokenKind::Integer => match parse_integer(text) {
             Some(value) => literal(Literal::Integer(value)),
-            None => fail_with(input, "IntegerOverflow", format!("integer `{text}` does not fit in 64 bits"), token.span),
+            None => fail_with(
+                input,
+                "IntegerOverflow",
+                format!("integer `{text}` does not fit in 64 bits"),
+                token.span,
+            ),
         },
         TokenKind::Float => match text.parse::<f64>() {
             Ok(value) if value.is_finite() => literal(Literal::Float(value)),
-            _ => fail_with(input, "FloatingPointOverflow", format!("float `{text}` is too large"), token.span),
+            _ => fail_with(
+                input,
+                "FloatingPointOverflow",
+                format!("float `{text}` is too large"),
+                token.span,
+            ),
         },
         TokenKind::String => match lexer::string_value(text) {
             Ok(value) => literal(Literal::String(value)),
@@ -1091,11 +1274,16 @@ fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             }
         },
         TokenKind::Parameter => parameter(input),
-        TokenKind::Punct(Punct::LBracket) => alt((list_comprehension, pattern_comprehension, list_literal)).parse(input),
+        TokenKind::Punct(Punct::LBracket) => {
+            alt((list_comprehension, pattern_comprehension, list_literal)).parse(input)
+        }
         TokenKind::Punct(Punct::LBrace) => map_literal(input),
         TokenKind::Punct(Punct::LParen) => alt((pattern_predicate, parenthesised)).parse(input),
         TokenKind::Word => {
-            let next_is_paren = input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen));
+            let next_is_paren = input
+                .tokens
+                .get(1)
+                .is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen));
             if text.eq_ignore_ascii_case("true") {
                 literal(Literal::Bool(true))
             } else if text.eq_ignore_ascii_case("false") {
@@ -1105,7 +1293,10 @@ fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             } else if text.eq_ignore_ascii_case("CASE") {
                 case_expression(input)
             } else if text.eq_ignore_ascii_case("EXISTS")
-                && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LBrace))
+                && input
+                    .tokens
+                    .get(1)
+                    .is_some_and(|next| next.kind == TokenKind::Punct(Punct::LBrace))
             {
                 exists_subquery(input)
             } else if next_is_paren && is_quantifier(text) {
@@ -1144,13 +1335,20 @@ fn is_namespaced_call(input: Tokens<'_>) -> bool {
     let mut position = 0;
     loop {
         let word = input.tokens.get(position).is_some_and(|token| token.kind == TokenKind::Word);
-        let dot = input.tokens.get(position + 1).is_some_and(|token| token.kind == TokenKind::Punct(Punct::Dot));
+        let dot = input
+            .tokens
+            .get(position + 1)
+            .is_some_and(|token| token.kind == TokenKind::Punct(Punct::Dot));
         if !(word && dot) {
             return false;
         }
         position += 2;
-        let next_word = input.tokens.get(position).is_some_and(|token| token.kind == TokenKind::Word);
-        let paren = input.tokens.get(position + 1).is_some_and(|token| token.kind == TokenKind::Punct(Punct::LParen));
+        let next_word =
+            input.tokens.get(position).is_some_and(|token| token.kind == TokenKind::Word);
+        let paren = input
+            .tokens
+            .get(position + 1)
+            .is_some_and(|token| token.kind == TokenKind::Punct(Punct::LParen));
         if next_word && paren {
             return true;
         }
@@ -1161,7 +1359,11 @@ fn parameter(input: Tokens<'_>) -> PResult<'_, Expr> {
     match input.first() {
         Some(token) if token.kind == TokenKind::Parameter => {
             let text = &input.text(token)[1..];
-            let name = if text.starts_with('`') { text[1..text.len() - 1].replace("``", "`") } else { text.to_owned() };
+            let name = if text.starts_with('`') {
+                text[1..text.len() - 1].replace("``", "`")
+            } else {
+                text.to_owned()
+            };
             Ok((input.skip(1), Expr { kind: ExprKind::Parameter(name), span: token.span }))
         }
         _ => fail(input, "a parameter"),
@@ -1205,13 +1407,18 @@ fn list_comprehension(input: Tokens<'_>) -> PResult<'_, Expr> {
     };
     let (input, close) = opened(cut(punct(Punct::RBracket)).parse(input), open)?;
     let comprehension = ListComprehension { variable: name, list, filter, map };
-    Ok((input, Expr { kind: ExprKind::ListComprehension(Box::new(comprehension)), span: open.to(close) }))
+    Ok((
+        input,
+        Expr { kind: ExprKind::ListComprehension(Box::new(comprehension)), span: open.to(close) },
+    ))
 }
 
 fn pattern_comprehension(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (input, open) = punct(Punct::LBracket)(input)?;
     let (input, path_variable) = match (variable(input), input.tokens.get(1)) {
-        (Ok((rest, name)), Some(next)) if next.kind == TokenKind::Punct(Punct::Eq) => (rest.skip(1), Some(name)),
+        (Ok((rest, name)), Some(next)) if next.kind == TokenKind::Punct(Punct::Eq) => {
+            (rest.skip(1), Some(name))
+        }
         _ => (input, None),
     };
     let (input, element) = pattern_element(input)?;
@@ -1223,7 +1430,13 @@ fn pattern_comprehension(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (input, map) = opened(cut(expression).parse(input), open)?;
     let (input, close) = opened(cut(punct(Punct::RBracket)).parse(input), open)?;
     let comprehension = PatternComprehension { variable: path_variable, element, filter, map };
-    Ok((input, Expr { kind: ExprKind::PatternComprehension(Box::new(comprehension)), span: open.to(close) }))
+    Ok((
+        input,
+        Expr {
+            kind: ExprKind::PatternComprehension(Box::new(comprehension)),
+            span: open.to(close),
+        },
+    ))
 }
 
 fn quantifier(input: Tokens<'_>) -> PResult<'_, Expr> {
@@ -1238,7 +1451,13 @@ fn quantifier(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (input, (name, list, filter)) = filter_expression(input)?;
     let (input, close) = opened(cut(punct(Punct::RParen)).parse(input), open)?;
     let comprehension = ListComprehension { variable: name, list, filter, map: None };
-    Ok((input, Expr { kind: ExprKind::Quantifier(kind, Box::new(comprehension)), span: token.span.to(close) }))
+    Ok((
+        input,
+        Expr {
+            kind: ExprKind::Quantifier(kind, Box::new(comprehension)),
+            span: token.span.to(close),
+        },
+    ))
 }
 
 fn reduce(input: Tokens<'_>) -> PResult<'_, Expr> {
@@ -1317,7 +1536,11 @@ fn map_projection(input: Tokens<'_>, subject: Expr) -> PResult<'_, Expr> {
 
 fn case_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
     let (input, case_span) = keyword("CASE")(input)?;
-    let (mut input, operand) = if peek_keyword(input, "WHEN") { (input, None) } else { cut(expression).parse(input).map(|(rest, found)| (rest, Some(Box::new(found))))? };
+    let (mut input, operand) = if peek_keyword(input, "WHEN") {
+        (input, None)
+    } else {
+        cut(expression).parse(input).map(|(rest, found)| (rest, Some(Box::new(found))))?
+    };
     let mut branches = Vec::new();
     while peek_keyword(input, "WHEN") {
         let (rest, condition) = cut(expression).parse(input.skip(1))?;
@@ -1327,11 +1550,26 @@ fn case_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
         input = rest;
     }
     if branches.is_empty() {
-        return Err(nom::Err::Failure(Failure { remaining: input.input_len(), expected: vec![Cow::Borrowed("WHEN")], message: None, opened_at: Some(case_span) }));
+        return Err(nom::Err::Failure(Failure {
+            remaining: input.input_len(),
+            expected: vec![Cow::Borrowed("WHEN")],
+            message: None,
+            opened_at: Some(case_span),
+        }));
     }
-    let (input, otherwise) = if peek_keyword(input, "ELSE") { cut(expression).parse(input.skip(1)).map(|(rest, found)| (rest, Some(Box::new(found))))? } else { (input, None) };
+    let (input, otherwise) = if peek_keyword(input, "ELSE") {
+        cut(expression).parse(input.skip(1)).map(|(rest, found)| (rest, Some(Box::new(found))))?
+    } else {
+        (input, None)
+    };
     let (input, end) = opened(cut(keyword("END")).parse(input), case_span)?;
-    Ok((input, Expr { kind: ExprKind::Case(Case { operand, branches, otherwise }), span: case_span.to(end) }))
+    Ok((
+        input,
+        Expr {
+            kind: ExprKind::Case(Case { operand, branches, otherwise }),
+            span: case_span.to(end),
+        },
+    ))
 }
 
 fn function_call(input: Tokens<'_>) -> PResult<'_, Expr> {
@@ -1352,7 +1590,8 @@ fn function_call(input: Tokens<'_>) -> PResult<'_, Expr> {
         let (input, close) = opened(cut(punct(Punct::RParen)).parse(input.skip(1)), open)?;
         return Ok((input, Expr { kind: ExprKind::CountStar, span: first.span.to(close) }));
     }
-    let (mut input, distinct) = if peek_keyword(input, "DISTINCT") { (input.skip(1), true) } else { (input, false) };
+    let (mut input, distinct) =
+        if peek_keyword(input, "DISTINCT") { (input.skip(1), true) } else { (input, false) };
     let mut args = Vec::new();
     if !peek_punct(input, Punct::RParen) {
         loop {
@@ -1386,7 +1625,10 @@ fn pattern_predicate(input: Tokens<'_>) -> PResult<'_, Expr> {
         return fail(input, "a pattern");
     }
     let end = last_end(rest, start);
-    Ok((rest, Expr { kind: ExprKind::PatternPredicate(Box::new(element)), span: Span::new(start, end) }))
+    Ok((
+        rest,
+        Expr { kind: ExprKind::PatternPredicate(Box::new(element)), span: Span::new(start, end) },
+    ))
 }
 
 fn exists_subquery(input: Tokens<'_>) -> PResult<'_, Expr> {
@@ -1415,12 +1657,23 @@ mod tests {
     #[test]
     fn prints_canonical_cypher() {
         assert_eq!(
-            round_trip("match (a:NGO)-[r:PARTNERS_WITH|SUPPORTS*1..2]-(b {name: \"x\"}) where a.x>1 and not b.y return distinct a, count(*) as n order by n desc skip 1 limit 2"),
+            round_trip(
+                "match (a:NGO)-[r:PARTNERS_WITH|SUPPORTS*1..2]-(b {name: \"x\"}) where a.x>1 and not b.y return distinct a, count(*) as n order by n desc skip 1 limit 2"
+            ),
             "MATCH (a:NGO)-[r:PARTNERS_WITH|SUPPORTS*1..2]-(b {name: 'x'}) WHERE a.x > 1 AND NOT b.y RETURN DISTINCT a, count(*) AS n ORDER BY n DESC SKIP 1 LIMIT 2"
         );
-        assert_eq!(round_trip("RETURN (1 + 2) * 3, 1 - (2 - 3), -2 ^ 2"), "RETURN (1 + 2) * 3, 1 - (2 - 3), -2 ^ 2");
-        assert_eq!(round_trip("RETURN [x IN range(1, 3) WHERE x > 1 | x * 2], all(y IN [] WHERE y)"), "RETURN [x IN range(1, 3) WHERE x > 1 | x * 2], all(y IN [] WHERE y)");
-        assert_eq!(round_trip("RETURN -9223372036854775808 AS min"), "RETURN -9223372036854775808 AS min");
+        assert_eq!(
+            round_trip("RETURN (1 + 2) * 3, 1 - (2 - 3), -2 ^ 2"),
+            "RETURN (1 + 2) * 3, 1 - (2 - 3), -2 ^ 2"
+        );
+        assert_eq!(
+            round_trip("RETURN [x IN range(1, 3) WHERE x > 1 | x * 2], all(y IN [] WHERE y)"),
+            "RETURN [x IN range(1, 3) WHERE x > 1 | x * 2], all(y IN [] WHERE y)"
+        );
+        assert_eq!(
+            round_trip("RETURN -9223372036854775808 AS min"),
+            "RETURN -9223372036854775808 AS min"
+        );
     }
 
     #[test]
