@@ -644,41 +644,12 @@ impl Graph {
         dir: Dir,
         types: Option<&'graph [Symbol]>,
     ) -> impl Iterator<Item = Neighbor> + 'graph {
-        self.adjacency[node.0 as usize].iter().filter_map(move |entry| {
-            let direction_matches = match dir {
-                Dir::Outgoing => entry.is_outgoing(),
-                // A self-loop has one entry, marked outgoing; it is incoming too.
-                Dir::Incoming => !entry.is_outgoing() || entry.other == node,
-                Dir::Both => true,
-            };
-            let type_matches = types.is_none_or(|types| types.contains(&entry.rel_type()));
-            (direction_matches && type_matches)
-                .then_some(Neighbor { edge: entry.edge, node: entry.other })
-        })
+        self.neighbors_with_labels(node, dir, types, &[])
     }
 
-    /// How many relationships `neighbors` would report, without building them.
-    pub fn degree(
-        &self,
-        node: NodeId,
-        dir: Dir,
-        types: Option<&[Symbol]>,
-        other_labels: &[Symbol],
-    ) -> usize {
-        self.adjacency[node.0 as usize]
-            .iter()
-            .filter(|entry| {
-                let direction_matches = match dir {
-                    Dir::Outgoing => entry.is_outgoing(),
-                    Dir::Incoming => !entry.is_outgoing() || entry.other == node,
-                    Dir::Both => true,
-                };
-                direction_matches
-                    && types.is_none_or(|types| types.contains(&entry.rel_type()))
-                    && (other_labels.is_empty()
-                        || self.label_set_has_all(entry.other_label_set, other_labels))
-            })
-            .count()
+    /// How many relationships `neighbors_with_labels` would report, without building them.
+    pub fn degree(&self, node: NodeId, dir: Dir, types: Option<&[Symbol]>, other_labels: &[Symbol]) -> usize {
+        self.neighbors_with_labels(node, dir, types, other_labels).count()
     }
 
     /// Labels with their node counts, sorted by name.

@@ -86,6 +86,11 @@ pub(crate) struct Context<'g> {
 }
 
 impl<'g> Context<'g> {
+    /// A context for evaluating what `CREATE` writes (no profiling, fixed randomness).
+    fn for_writes(graph: &'g Graph, params: &'g Params, control: &'g Control, slot_count: usize) -> Self {
+        Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None }
+    }
+
     /// Cheap enough to call per row: looks at the flag and clock every 256th call.
     pub fn check(&self) -> Result<(), ExecError> {
         let count = self.checks.get().wrapping_add(1);
@@ -263,15 +268,7 @@ fn apply_create(
             row[rel.slot] = Value::Relationship(id);
         }
         for (slot, steps) in &create.paths {
-            let context = Context {
-                graph,
-                params,
-                control,
-                slot_count,
-                checks: Cell::new(0),
-                random_state: Cell::new(1),
-                profile: None,
-            };
+            let context = Context::for_writes(graph, params, control, slot_count);
             row[*slot] = eval::build_path(steps, &row, &context)?;
         }
         output.push(row);
@@ -289,15 +286,7 @@ fn evaluate_properties(
     control: &Control,
     slot_count: usize,
 ) -> Result<Vec<(String, Value)>, ExecError> {
-    let context = Context {
-        graph,
-        params,
-        control,
-        slot_count,
-        checks: Cell::new(0),
-        random_state: Cell::new(1),
-        profile: None,
-    };
+    let context = Context::for_writes(graph, params, control, slot_count);
     let mut values = Vec::new();
     for (key, expr) in properties {
         let value = eval::eval(expr, row, &context)?;

@@ -467,6 +467,16 @@ fn node_in(row: &Row, slot: Slot) -> Result<Option<NodeId>, ExecError> {
     }
 }
 
+/// The node an expansion starts from and, when the far end is already bound, the node
+/// it must reach; `None` when either is null (nothing to expand).
+fn endpoints(row: &Row, from: Slot, to: Slot, into: bool) -> Result<Option<(NodeId, Option<NodeId>)>, ExecError> {
+    let Some(start) = node_in(row, from)? else { return Ok(None) };
+    if !into {
+        return Ok(Some((start, None)));
+    }
+    Ok(node_in(row, to)?.map(|target| (start, Some(target))))
+}
+
 fn open_expand<'g>(
     expand: &'g Expand,
     context: &'g Context<'g>,
@@ -483,19 +493,10 @@ fn open_expand<'g>(
     };
     let to_labels: Rc<[Symbol]> = Rc::from(to_labels);
     Ok(flat_map_rows(input, context, move |row| {
-        let from = match node_in(&row, expand.from) {
-            Ok(Some(from)) => from,
+        let (from, target) = match endpoints(&row, expand.from, expand.to, expand.into) {
+            Ok(Some(endpoints)) => endpoints,
             Ok(None) => return empty(),
             Err(error) => return single(Err(error)),
-        };
-        let target = if expand.into {
-            match node_in(&row, expand.to) {
-                Ok(Some(target)) => Some(target),
-                Ok(None) => return empty(),
-                Err(error) => return single(Err(error)),
-            }
-        } else {
-            None
         };
         let types = types.clone();
         let to_labels = to_labels.clone();
@@ -524,19 +525,10 @@ fn open_var_expand<'g>(
     let input = open(&expand.input, context, argument)?;
     let types: Option<Rc<[Symbol]>> = type_symbols(context, &expand.types).map(Rc::from);
     Ok(flat_map_rows(input, context, move |mut row| {
-        let start = match node_in(&row, expand.from) {
-            Ok(Some(start)) => start,
+        let (start, target) = match endpoints(&row, expand.from, expand.to, expand.into) {
+            Ok(Some(endpoints)) => endpoints,
             Ok(None) => return empty(),
             Err(error) => return single(Err(error)),
-        };
-        let target = if expand.into {
-            match node_in(&row, expand.to) {
-                Ok(Some(target)) => Some(target),
-                Ok(None) => return empty(),
-                Err(error) => return single(Err(error)),
-            }
-        } else {
-            None
         };
         let mut wanted_properties = Vec::new();
         for (key, expr) in &expand.rel_properties {

@@ -40,6 +40,16 @@ pub const MAX_PATTERN_LENGTH: usize = 256;
 /// assert_eq!(statement.to_string(), "MATCH (n:NGO) RETURN n.name AS name");
 /// ```
 pub fn parse(source: &str) -> Result<Statement, ParseError> {
+    parse_whole(source, statement, "statement")
+}
+
+/// Parses a standalone expression (used for `--param NAME=VALUE` literals).
+pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
+    parse_whole(source, expression, "expression")
+}
+
+/// Lexes `source`, runs `parser` over all of it and turns nom's outcome into ours.
+fn parse_whole<T>(source: &str, parser: for<'a> fn(Tokens<'a>) -> PResult<'a, T>, what: &str) -> Result<T, ParseError> {
     let all_tokens = lexer::tokenize(source);
     let tokens: Vec<Token> =
         all_tokens.into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
@@ -86,58 +96,17 @@ pub fn parse(source: &str) -> Result<Statement, ParseError> {
     check_nesting(&tokens)?;
     let depth = Cell::new(0);
     let input = Tokens { tokens: &tokens, source, depth: &depth };
-    match statement(input) {
+    match parser(input) {
         Ok((rest, parsed)) => match rest.tokens.first() {
             None => Ok(parsed),
             Some(token) => Err(ParseError {
                 span: token.span,
                 code: "UnexpectedSyntax",
-                message: format!("expected end of statement, found {}", describe(token, source)),
+                message: format!("expected end of {what}, found {}", describe(token, source)),
                 opened_at: None,
             }),
         },
-        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
-            Err(failure.into_parse_error(&tokens, source))
-        }
-        Err(nom::Err::Incomplete(_)) => Err(ParseError {
-            span: Span::new(source.len(), source.len()),
-            code: "UnexpectedSyntax",
-            message: "unexpected end of input".into(),
-            opened_at: None,
-        }),
-    }
-}
-
-/// Parses a standalone expression (used for `--param NAME=VALUE` literals).
-pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
-    let tokens: Vec<Token> = lexer::tokenize(source)
-        .into_iter()
-        .filter(|token| token.kind != TokenKind::Comment)
-        .collect();
-    if let Some(token) = tokens.iter().find(|token| matches!(token.kind, TokenKind::Error(_))) {
-        return Err(ParseError {
-            span: token.span,
-            code: "UnexpectedSyntax",
-            message: "invalid token".into(),
-            opened_at: None,
-        });
-    }
-    check_nesting(&tokens)?;
-    let depth = Cell::new(0);
-    let input = Tokens { tokens: &tokens, source, depth: &depth };
-    match expression(input) {
-        Ok((rest, parsed)) => match rest.tokens.first() {
-            None => Ok(parsed),
-            Some(token) => Err(ParseError {
-                span: token.span,
-                code: "UnexpectedSyntax",
-                message: format!("expected end of expression, found {}", describe(token, source)),
-                opened_at: None,
-            }),
-        },
-        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
-            Err(failure.into_parse_error(&tokens, source))
-        }
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => Err(failure.into_parse_error(&tokens, source)),
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
             code: "UnexpectedSyntax",
