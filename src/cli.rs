@@ -163,26 +163,44 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let timing = args.timing;
     match &args.command {
         Some(Command::Check) => return check(&args),
-        Some(Command::Export { dialect, export_format }) => return export(&args, *dialect, *export_format),
+        Some(Command::Export { dialect, export_format }) => {
+            return export(&args, *dialect, *export_format);
+        }
         _ => {}
     }
     if args.format == Some(FormatArg::Cypher) {
         bail!("--format cypher is for `korpu export`; results print as table, json, csv or dot");
     }
-    if let (Some(_), Some(format)) = (args.render, args.format.filter(|format| *format != FormatArg::Dot)) {
-        bail!("--render draws the DOT of the results; drop --format {}", format.to_possible_value().map_or_else(String::new, |value| value.get_name().to_owned()));
+    if let (Some(_), Some(format)) =
+        (args.render, args.format.filter(|format| *format != FormatArg::Dot))
+    {
+        bail!(
+            "--render draws the DOT of the results; drop --format {}",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |value| value.get_name().to_owned())
+        );
     }
     let mut session = open_session(&args, timing)?;
     match &args.command {
         None => crate::repl::run(session, &args),
-        Some(Command::Query { text }) => run_statements(&mut session, &args, text, "query", &[ScriptItem::Statement { span: crate::query::syntax::Span::new(0, text.len()) }], false),
+        Some(Command::Query { text }) => run_statements(
+            &mut session,
+            &args,
+            text,
+            "query",
+            &[ScriptItem::Statement { span: crate::query::syntax::Span::new(0, text.len()) }],
+            false,
+        ),
         Some(Command::Run { file, keep_going }) => {
             let (name, text) = if file == "-" {
                 let mut text = String::new();
-                io::Read::read_to_string(&mut io::stdin(), &mut text).context("reading the script from stdin")?;
+                io::Read::read_to_string(&mut io::stdin(), &mut text)
+                    .context("reading the script from stdin")?;
                 ("<stdin>".to_owned(), text)
             } else {
-                let text = std::fs::read_to_string(file).with_context(|| format!("reading the script `{file}`"))?;
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("reading the script `{file}`"))?;
                 (file.clone(), text)
             };
             let items = split_script(&text);
@@ -194,7 +212,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 /// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
-fn export(args: &Args, dialect: Option<Dialect>, spelled_as: Option<ExportFormat>) -> Result<ExitCode> {
+fn export(
+    args: &Args,
+    dialect: Option<Dialect>,
+    spelled_as: Option<ExportFormat>,
+) -> Result<ExitCode> {
     let from_format = match args.format {
         None => None,
         Some(FormatArg::Cypher) => Some(ExportFormat::Cypher),
@@ -202,14 +224,20 @@ fn export(args: &Args, dialect: Option<Dialect>, spelled_as: Option<ExportFormat
         Some(_) => bail!("`korpu export` writes --format cypher (the default) or --format json"),
     };
     let format = match (from_format, spelled_as) {
-        (Some(format), Some(other)) if format != other => bail!("--format and --as disagree; give --format only"),
+        (Some(format), Some(other)) if format != other => {
+            bail!("--format and --as disagree; give --format only")
+        }
         (format, other) => format.or(other).unwrap_or(ExportFormat::Cypher),
     };
     let session = open_session(args, args.timing)?;
     let text = match (format, dialect) {
-        (ExportFormat::Json, Some(_)) => bail!("--dialect applies to --format cypher; the graph-data JSON is the same for every database"),
+        (ExportFormat::Json, Some(_)) => bail!(
+            "--dialect applies to --format cypher; the graph-data JSON is the same for every database"
+        ),
         (ExportFormat::Json, None) => crate::export::to_json(&session.graph),
-        (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => crate::export::to_cypher(&session.graph)?,
+        (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => {
+            crate::export::to_cypher(&session.graph)?
+        }
         (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
             let script = crate::export::to_kuzu(&session.graph)?;
             for note in &script.notes {
@@ -233,14 +261,26 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
         loaded.graph
     };
     if timing {
-        eprintln!("timing load_ms={:.3} nodes={} edges={}", started.elapsed().as_secs_f64() * 1000.0, graph.node_count(), graph.edge_count());
+        eprintln!(
+            "timing load_ms={:.3} nodes={} edges={}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            graph.node_count(),
+            graph.edge_count()
+        );
     }
     let mut session = Session::new(graph);
     session.timeout = args.timeout.map(Duration::from_secs_f64);
     if let Some(file) = &args.params_file {
-        let text = std::fs::read_to_string(file).with_context(|| format!("reading parameters from `{}`", file.display()))?;
-        let parsed: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|error| anyhow::anyhow!("{}:{}:{}: malformed JSON: {error}", file.display(), error.line(), error.column()))?;
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading parameters from `{}`", file.display()))?;
+        let parsed: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+            anyhow::anyhow!(
+                "{}:{}:{}: malformed JSON: {error}",
+                file.display(),
+                error.line(),
+                error.column()
+            )
+        })?;
         let serde_json::Value::Object(entries) = parsed else {
             bail!("{}: parameters must be a JSON object of name: value", file.display());
         };
@@ -253,7 +293,10 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
             bail!("--param `{param}`: expected NAME=VALUE, e.g. --param name='Bakı'");
         };
         let value = parse_literal(value).map_err(|error| {
-            anyhow::anyhow!("--param {name}: {}", diagnostic::render(&error, value, "value").trim_end())
+            anyhow::anyhow!(
+                "--param {name}: {}",
+                diagnostic::render(&error, value, "value").trim_end()
+            )
         })?;
         session.params.insert(name.trim().trim_start_matches('$').to_owned(), value);
     }
@@ -282,7 +325,9 @@ fn load_with_progress_bar(path: &std::path::Path) -> Result<Loaded, load::LoadEr
             let mut drawn = false;
             while !finished.load(std::sync::atomic::Ordering::Relaxed) {
                 std::thread::sleep(Duration::from_millis(100));
-                if started.elapsed() < Duration::from_secs(1) || finished.load(std::sync::atomic::Ordering::Relaxed) {
+                if started.elapsed() < Duration::from_secs(1)
+                    || finished.load(std::sync::atomic::Ordering::Relaxed)
+                {
                     continue;
                 }
                 eprint!("\r{}", progress_line(&progress, started.elapsed()));
@@ -335,8 +380,18 @@ fn check(args: &Args) -> Result<ExitCode> {
         Ok(loaded) => {
             print_warnings(&loaded.warnings);
             let graph = &loaded.graph;
-            let mut text = format!("{} nodes, {} relationships\n\nlabels:\n", graph.node_count(), graph.edge_count());
-            let width = graph.label_counts().iter().map(|(name, _)| name.len()).chain(graph.rel_type_counts().iter().map(|(name, _)| name.len())).max().unwrap_or(0);
+            let mut text = format!(
+                "{} nodes, {} relationships\n\nlabels:\n",
+                graph.node_count(),
+                graph.edge_count()
+            );
+            let width = graph
+                .label_counts()
+                .iter()
+                .map(|(name, _)| name.len())
+                .chain(graph.rel_type_counts().iter().map(|(name, _)| name.len()))
+                .max()
+                .unwrap_or(0);
             for (label, count) in graph.label_counts() {
                 text.push_str(&format!("  {label:<width$}  {count:>6}\n"));
             }
@@ -349,7 +404,10 @@ fn check(args: &Args) -> Result<ExitCode> {
                 print_out(&text)?;
                 Ok(ExitCode::SUCCESS)
             } else {
-                text.push_str(&format!("\n{} warning(s): the data is not clean\n", loaded.warnings.len()));
+                text.push_str(&format!(
+                    "\n{} warning(s): the data is not clean\n",
+                    loaded.warnings.len()
+                ));
                 print_out(&text)?;
                 Ok(ExitCode::from(1))
             }
@@ -361,14 +419,22 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
     let hits = crate::search::find(&session.graph, text, limit);
     let graph = &session.graph;
     let result = QueryResult {
-        columns: vec!["score".into(), "id".into(), "labels".into(), "name".into(), "matched".into()],
+        columns: vec![
+            "score".into(),
+            "id".into(),
+            "labels".into(),
+            "name".into(),
+            "matched".into(),
+        ],
         rows: hits
             .iter()
             .map(|hit| {
                 vec![
                     crate::graph::Value::Int(hit.score as i64),
                     crate::graph::Value::from(graph.node_key(hit.node)),
-                    crate::graph::Value::List(graph.node_labels(hit.node).map(crate::graph::Value::from).collect()),
+                    crate::graph::Value::List(
+                        graph.node_labels(hit.node).map(crate::graph::Value::from).collect(),
+                    ),
                     graph.node_property_by_name(hit.node, "name").cloned().unwrap_or_default(),
                     crate::graph::Value::from(format!("{}: {}", hit.field, hit.matched)),
                 ]
@@ -386,20 +452,34 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
 }
 
 /// Runs statements (and `:param` lines) of `source`, printing each result.
-fn run_statements(session: &mut Session, args: &Args, source: &str, origin: &str, items: &[ScriptItem], keep_going: bool) -> Result<ExitCode> {
+fn run_statements(
+    session: &mut Session,
+    args: &Args,
+    source: &str,
+    origin: &str,
+    items: &[ScriptItem],
+    keep_going: bool,
+) -> Result<ExitCode> {
     let mut failed = false;
     let mut dot_results: Vec<QueryResult> = Vec::new();
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut statement_number = 0;
     // `--param` given on the command line wins over a script's own `:param` lines.
-    let command_line_params: Vec<String> = args.params.iter().filter_map(|param| param.split_once('=').map(|(name, _)| name.trim().trim_start_matches('$').to_owned())).collect();
+    let command_line_params: Vec<String> = args
+        .params
+        .iter()
+        .filter_map(|param| {
+            param.split_once('=').map(|(name, _)| name.trim().trim_start_matches('$').to_owned())
+        })
+        .collect();
     for item in items {
         match item {
             ScriptItem::Command { span } => {
                 let line = &source[span.start..span.end];
                 if let Err(message) = script_command(session, line, &command_line_params) {
-                    let (line_number, column) = crate::query::syntax::span::line_column(source, span.start);
+                    let (line_number, column) =
+                        crate::query::syntax::span::line_column(source, span.start);
                     eprintln!("{origin}:{line_number}:{column}: {message}");
                     failed = true;
                     if !keep_going {
@@ -411,12 +491,18 @@ fn run_statements(session: &mut Session, args: &Args, source: &str, origin: &str
                 statement_number += 1;
                 let text = &source[span.start..span.end];
                 let (outcome, times) = session.run(text);
-                let rows = outcome.as_ref().ok().and_then(Outcome::result).map_or(0, |result| result.rows.len());
+                let rows = outcome
+                    .as_ref()
+                    .ok()
+                    .and_then(Outcome::result)
+                    .map_or(0, |result| result.rows.len());
                 if args.timing {
                     print_timing(statement_number, &times, rows);
                 }
                 match outcome {
-                    Ok(outcome) => write_outcome(&mut out, &outcome, session, args, &mut dot_results)?,
+                    Ok(outcome) => {
+                        write_outcome(&mut out, &outcome, session, args, &mut dot_results)?
+                    }
                     Err(error) => {
                         failed = true;
                         let error = error.shifted(span.start);
@@ -457,23 +543,36 @@ fn script_command(session: &mut Session, line: &str, overridden: &[String]) -> R
     match command {
         "param" => {
             let rest = rest.trim();
-            let (name, value) = rest.split_once(|character: char| character.is_whitespace() || character == '=').ok_or_else(|| "expected `:param NAME VALUE`".to_owned())?;
+            let (name, value) = rest
+                .split_once(|character: char| character.is_whitespace() || character == '=')
+                .ok_or_else(|| "expected `:param NAME VALUE`".to_owned())?;
             let name = name.trim_start_matches('$');
             if overridden.iter().any(|given| given == name) {
                 return Ok(());
             }
-            let value = parse_literal(value.trim().trim_start_matches('=').trim()).map_err(|error| format!("`:param {name}`: {}", error.message()))?;
+            let value = parse_literal(value.trim().trim_start_matches('=').trim())
+                .map_err(|error| format!("`:param {name}`: {}", error.message()))?;
             session.params.insert(name.to_owned(), value);
             Ok(())
         }
-        other => Err(format!("`:{other}` is not a script command (scripts accept `:param NAME VALUE`)")),
+        other => {
+            Err(format!("`:{other}` is not a script command (scripts accept `:param NAME VALUE`)"))
+        }
     }
 }
 
-fn write_outcome(out: &mut impl Write, outcome: &Outcome, session: &Session, args: &Args, dot_results: &mut Vec<QueryResult>) -> Result<()> {
+fn write_outcome(
+    out: &mut impl Write,
+    outcome: &Outcome,
+    session: &Session,
+    args: &Args,
+    dot_results: &mut Vec<QueryResult>,
+) -> Result<()> {
     let graph = &session.graph;
     match (outcome, args.output_format()) {
-        (Outcome::Explained(plan), Format::Json) => writeln!(out, "{}", serde_json::json!({"columns": ["plan"], "rows": [[plan]]}))?,
+        (Outcome::Explained(plan), Format::Json) => {
+            writeln!(out, "{}", serde_json::json!({"columns": ["plan"], "rows": [[plan]]}))?
+        }
         (Outcome::Explained(plan), _) => write!(out, "{plan}")?,
         (Outcome::Profiled(plan, result), Format::Json) => {
             let mut value = json::result_json(result, graph);
@@ -484,9 +583,15 @@ fn write_outcome(out: &mut impl Write, outcome: &Outcome, session: &Session, arg
             write!(out, "{plan}")?;
             write!(out, "{}", render_table(result, graph, &TableStyle::default()))?;
         }
-        (Outcome::Profiled(_, result) | Outcome::Rows(result), Format::Dot) => dot_results.push(result.clone()),
-        (Outcome::Profiled(_, result) | Outcome::Rows(result), Format::Csv) => write!(out, "{}", csv::render_csv(result, graph))?,
-        (Outcome::Rows(result), Format::Json) => writeln!(out, "{}", json::result_json(result, graph))?,
+        (Outcome::Profiled(_, result) | Outcome::Rows(result), Format::Dot) => {
+            dot_results.push(result.clone())
+        }
+        (Outcome::Profiled(_, result) | Outcome::Rows(result), Format::Csv) => {
+            write!(out, "{}", csv::render_csv(result, graph))?
+        }
+        (Outcome::Rows(result), Format::Json) => {
+            writeln!(out, "{}", json::result_json(result, graph))?
+        }
         (Outcome::Rows(result), Format::Table) => {
             if result.columns.is_empty() {
                 write!(out, "{}", summary_line(result))?;
@@ -498,18 +603,30 @@ fn write_outcome(out: &mut impl Write, outcome: &Outcome, session: &Session, arg
     Ok(())
 }
 
-fn write_dot_output(out: &mut impl Write, results: &[QueryResult], session: &Session, args: &Args) -> Result<()> {
+fn write_dot_output(
+    out: &mut impl Write,
+    results: &[QueryResult],
+    session: &Session,
+    args: &Args,
+) -> Result<()> {
     let graph = &session.graph;
     let subgraph = Subgraph::collect(results, graph);
     let too_large = subgraph.size_warning();
     if let Some(warning) = &too_large {
         eprintln!("{warning}");
     }
-    let options = DotOptions { english: args.lang == Language::En, cluster_by_country: args.cluster_by == Some(ClusterBy::Country), left_to_right: subgraph.has_paths };
+    let options = DotOptions {
+        english: args.lang == Language::En,
+        cluster_by_country: args.cluster_by == Some(ClusterBy::Country),
+        left_to_right: subgraph.has_paths,
+    };
     let dot = write_dot(&subgraph, graph, &options);
     match (args.render, &args.output) {
         // Graphviz would take minutes on this; the DOT text is still there without --render.
-        (Some(_), Some(_)) if too_large.is_some() => bail!("not rendering {} nodes (more than {LARGE_SUBGRAPH}); drop --render to get the DOT text", subgraph.nodes.len()),
+        (Some(_), Some(_)) if too_large.is_some() => bail!(
+            "not rendering {} nodes (more than {LARGE_SUBGRAPH}); drop --render to get the DOT text",
+            subgraph.nodes.len()
+        ),
         (Some(image), Some(path)) => render_image(&dot, image, path)?,
         _ => write!(out, "{dot}")?,
     }
@@ -522,7 +639,12 @@ fn render_image(dot: &str, image: ImageFormat, path: &std::path::Path) -> Result
         ImageFormat::Svg => "-Tsvg",
         ImageFormat::Png => "-Tpng",
     };
-    let child = std::process::Command::new("dot").arg(format).arg("-o").arg(path).stdin(std::process::Stdio::piped()).spawn();
+    let child = std::process::Command::new("dot")
+        .arg(format)
+        .arg("-o")
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn();
     let mut child = match child {
         Ok(child) => child,
         Err(error) if error.kind() == io::ErrorKind::NotFound => {

@@ -2,13 +2,15 @@
 //! it directly, inside paths or inside lists and maps), drawn as one digraph.
 //!
 //! Output is deterministic: nodes and edges are ordered by id, and ids in the DOT text
-//! are generated (`n0`, `n1`, …) so no name can collide with another or with a DOT
-//! keyword. Labels are escaped for DOT's quoted strings.
+//! are generated (`n0`, `n1`, …), so no name can collide with another or with a DOT
+//! keyword. Every piece of text from the graph (captions, ids in tooltips, labels in
+//! the legend, relationship types) goes through `escape` into a quoted string.
+//! Does not run Graphviz; `cli` does that for `--render`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::graph::{EdgeId, Graph, NodeId, Value};
+use crate::graph::{Dir, EdgeId, Graph, NodeId, Value};
 use crate::query::exec::QueryResult;
 
 /// How the drawing is labelled and laid out.
@@ -16,13 +18,13 @@ use crate::query::exec::QueryResult;
 pub struct DotOptions {
     /// Caption nodes from `name_en` instead of `name`.
     pub english: bool,
-    /// Group nodes into one cluster per country they are `LOCATED_IN`.
+    /// Group nodes into one cluster per country they are in.
     pub cluster_by_country: bool,
     /// Lay out left to right (paths read better that way).
     pub left_to_right: bool,
 }
 
-/// Above this many nodes Graphviz layouts stop being readable.
+/// Above this many nodes Graphviz layouts stop being readable (and `dot` takes minutes).
 pub const LARGE_SUBGRAPH: usize = 2_000;
 
 /// The nodes and relationships that appear in a set of results.
@@ -30,10 +32,15 @@ pub const LARGE_SUBGRAPH: usize = 2_000;
 pub struct Subgraph {
     pub nodes: BTreeSet<NodeId>,
     pub edges: BTreeSet<EdgeId>,
+    /// Whether a path appeared anywhere in the results (a reason to lay out left to right).
+    pub has_paths: bool,
 }
 
 impl Subgraph {
-    pub fn collect<'r>(results: impl IntoIterator<Item = &'r QueryResult>, graph: &Graph) -> Subgraph {
+    pub fn collect<'r>(
+        results: impl IntoIterator<Item = &'r QueryResult>,
+        graph: &Graph,
+    ) -> Subgraph {
         let mut subgraph = Subgraph::default();
         for result in results {
             for row in &result.rows {
@@ -57,6 +64,7 @@ impl Subgraph {
                 self.nodes.insert(end);
             }
             Value::Path(path) => {
+                self.has_paths = true;
                 self.nodes.extend(path.nodes.iter().copied());
                 self.edges.extend(path.relationships.iter().copied());
             }
@@ -65,9 +73,21 @@ impl Subgraph {
             _ => {}
         }
     }
+
+    /// The warning to show when the subgraph is too large to draw usefully.
+    pub fn size_warning(&self) -> Option<String> {
+        (self.nodes.len() > LARGE_SUBGRAPH).then(|| {
+            format!(
+                "warning: the subgraph has {} nodes and {} relationships; Graphviz layouts stop being readable past about {LARGE_SUBGRAPH} nodes. Narrow the query (a WHERE, a LIMIT) for a useful picture.",
+                self.nodes.len(),
+                self.edges.len()
+            )
+        })
+    }
 }
 
-/// Fill colour and shape per label; the first label of a node that has one wins.
+/// Fill colour and shape per label of the bundled vocabulary, most specific first: a
+/// node's first label in this list decides its style.
 const LABEL_STYLES: &[(&str, &str, &str)] = &[
     ("NGO", "#8dd3c7", "box"),
     ("DiasporaGroup", "#ffffb3", "box"),
@@ -84,17 +104,55 @@ const LABEL_STYLES: &[(&str, &str, &str)] = &[
     ("Topic", "#e5d8bd", "component"),
 ];
 
-fn style_of(node: NodeId, graph: &Graph) -> (&'static str, &'static str, &'static str) {
-    let labels: Vec<&str> = graph.node_labels(node).collect();
-    for (label, colour, shape) in LABEL_STYLES {
-        if labels.contains(label) {
-            return (label, colour, shape);
-        }
-    }
-    ("other", "#ffffff", "ellipse")
+/// Colours for labels outside `LABEL_STYLES`, picked by a hash of the label's name so a
+/// label keeps its colour from one drawing to the next.
+const OTHER_COLOURS: &[&str] = &[
+    "#a6cee3", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#ffff99", "#1f78b4", "#33a02c",
+    "#e31a1c", "#ff7f00",
+];
+
+/// The legend entry a node is drawn as: which label it stands for, its colour and shape.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Style {
+    label: String,
+    colour: &'static str,
+    shape: &'static str,
 }
 
-/// Escapes text for a DOT double-quoted string.
+fn style_of(node: NodeId, graph: &Graph) -> Style {
+    let labels: Vec<&str> = graph.node_labels(node).collect();
+    if let Some((label, colour, shape)) =
+        LABEL_STYLES.iter().find(|(label, _, _)| labels.contains(label))
+    {
+        return Style { label: (*label).to_owned(), colour, shape };
+    }
+    match labels.first() {
+        Some(label) => {
+            // FNV-1a: stable across runs and platforms, unlike the standard hasher.
+            let hash = label.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+            });
+            Style {
+                label: (*label).to_owned(),
+                colour: OTHER_COLOURS[(hash % OTHER_COLOURS.len() as u64) as usize],
+                shape: "ellipse",
+            }
+        }
+        None => Style { label: "(no label)".to_owned(), colour: "#ffffff", shape: "ellipse" },
+    }
+}
+
+/// Escapes text for a DOT double-quoted string, so that Graphviz draws it as written.
+///
+/// A backslash becomes `\\` (otherwise `\N`, `\G`, `\l` would be expanded), a quote
+/// `\"`, a line break `\n`; a carriage return is dropped (`\r\n` is one line break), and
+/// other control characters, which Graphviz would pass into SVG where XML forbids them,
+/// become U+FFFD. Everything else, `<>{}|` and non-ASCII text included, is literal
+/// inside quotes.
+///
+/// ```
+/// assert_eq!(korpu::render::dot::escape("a \"b\"\\\nc"), r#"a \"b\"\\\nc"#);
+/// ```
 pub fn escape(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for character in text.chars() {
@@ -103,44 +161,91 @@ pub fn escape(text: &str) -> String {
             '\\' => escaped.push_str("\\\\"),
             '\n' => escaped.push_str("\\n"),
             '\r' => {}
+            '\t' => escaped.push('\t'),
+            other if other.is_control() => escaped.push('\u{FFFD}'),
             other => escaped.push(other),
         }
     }
     escaped
 }
 
+/// The caption of a node: its name in the chosen language, the other name, or its id.
 fn caption(node: NodeId, graph: &Graph, options: &DotOptions) -> String {
     let preferred = if options.english { ["name_en", "name"] } else { ["name", "name_en"] };
     for key in preferred {
         if let Some(Value::String(name)) = graph.node_property_by_name(node, key) {
-            return name.to_string();
+            // An empty name would draw an empty box; the id says more.
+            if !name.is_empty() {
+                return name.to_string();
+            }
         }
     }
     graph.node_key(node).to_owned()
 }
 
+/// The country a node belongs in for `--cluster-by country`: itself if it is a
+/// Country, else a Country it is `LOCATED_IN` or `PART_OF`, else the Country of a City
+/// it is located in. Ties go to the lowest node id, so clusters are deterministic.
+fn home_country(node: NodeId, graph: &Graph) -> Option<NodeId> {
+    let country = graph.label_symbol("Country")?;
+    if graph.has_label(node, country) {
+        return Some(node);
+    }
+    let up: Vec<_> =
+        ["LOCATED_IN", "PART_OF"].iter().filter_map(|name| graph.rel_type_symbol(name)).collect();
+    let parents: Vec<NodeId> =
+        graph.neighbors(node, Dir::Outgoing, Some(&up)).map(|neighbor| neighbor.node).collect();
+    let direct = parents.iter().copied().filter(|parent| graph.has_label(*parent, country)).min();
+    direct.or_else(|| {
+        parents
+            .iter()
+            .flat_map(|parent| {
+                graph.neighbors(*parent, Dir::Outgoing, Some(&up)).map(|neighbor| neighbor.node)
+            })
+            .filter(|grandparent| graph.has_label(*grandparent, country))
+            .min()
+    })
+}
+
 /// Writes the subgraph as a DOT digraph.
+///
+/// ```
+/// use korpu::{graph::Graph, query::{run, exec::{Control, Params}}};
+/// use korpu::render::dot::{DotOptions, Subgraph, write_dot};
+/// let mut graph = Graph::default();
+/// let query = "CREATE p = (:City {name: 'Bakı'})-[:PART_OF]->(:Country {name: 'Azərbaycan'}) RETURN p";
+/// let result = run(&mut graph, query, &Params::new(), &Control::default()).unwrap();
+/// let subgraph = Subgraph::collect([&result], &graph);
+/// let dot = write_dot(&subgraph, &graph, &DotOptions { left_to_right: subgraph.has_paths, ..DotOptions::default() });
+/// assert!(dot.contains("n0 -> n1 [label=\"PART_OF\"];"));
+/// ```
 pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> String {
     let mut text = String::new();
     text.push_str("digraph korpu {\n");
-    let _ = writeln!(text, "  graph [rankdir={}, fontname=\"Helvetica\", overlap=false];", if options.left_to_right { "LR" } else { "TB" });
+    let _ = writeln!(
+        text,
+        "  graph [rankdir={}, fontname=\"Helvetica\", overlap=false];",
+        if options.left_to_right { "LR" } else { "TB" }
+    );
     text.push_str("  node [style=filled, fontname=\"Helvetica\", fontsize=11];\n");
     text.push_str("  edge [fontname=\"Helvetica\", fontsize=9, color=\"#555555\"];\n");
     let dot_id = |node: NodeId| format!("n{}", node.0);
     let node_line = |node: NodeId| {
-        let (_, colour, shape) = style_of(node, graph);
-        format!("{} [label=\"{}\", shape={shape}, fillcolor=\"{colour}\", tooltip=\"{}\"];", dot_id(node), escape(&caption(node, graph, options)), escape(graph.node_key(node)))
+        let style = style_of(node, graph);
+        format!(
+            "{} [label=\"{}\", shape={}, fillcolor=\"{}\", tooltip=\"{}\"];",
+            dot_id(node),
+            escape(&caption(node, graph, options)),
+            style.shape,
+            style.colour,
+            escape(graph.node_key(node))
+        )
     };
-    // Clusters: nodes grouped under the country they are located in.
+    // Clusters: nodes grouped under the country they are in.
     let mut clustered: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
     if options.cluster_by_country {
-        let located = graph.rel_type_symbol("LOCATED_IN");
-        let country = graph.label_symbol("Country");
         for node in &subgraph.nodes {
-            let home = located.zip(country).and_then(|(located, country)| {
-                graph.neighbors(*node, crate::graph::Dir::Outgoing, Some(std::slice::from_ref(&located))).map(|neighbor| neighbor.node).find(|target| graph.has_label(*target, country))
-            });
-            if let Some(home) = home {
+            if let Some(home) = home_country(*node, graph) {
                 clustered.entry(home).or_default().push(*node);
             }
         }
@@ -148,7 +253,11 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
     let in_cluster: BTreeSet<NodeId> = clustered.values().flatten().copied().collect();
     for (home, members) in &clustered {
         let _ = writeln!(text, "  subgraph cluster_{} {{", home.0);
-        let _ = writeln!(text, "    label=\"{}\"; style=rounded; color=\"#999999\";", escape(&caption(*home, graph, options)));
+        let _ = writeln!(
+            text,
+            "    label=\"{}\"; style=rounded; color=\"#999999\";",
+            escape(&caption(*home, graph, options))
+        );
         for member in members {
             let _ = writeln!(text, "    {}", node_line(*member));
         }
@@ -159,14 +268,29 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
     }
     for edge in &subgraph.edges {
         let (start, end) = graph.edge_endpoints(*edge);
-        let _ = writeln!(text, "  {} -> {} [label=\"{}\"];", dot_id(start), dot_id(end), escape(graph.edge_type(*edge)));
+        let _ = writeln!(
+            text,
+            "  {} -> {} [label=\"{}\"];",
+            dot_id(start),
+            dot_id(end),
+            escape(graph.edge_type(*edge))
+        );
     }
-    // The legend: one swatch per label present.
-    let present: BTreeSet<(&str, &str, &str)> = subgraph.nodes.iter().map(|node| style_of(*node, graph)).collect();
+    // The legend: one swatch per style present, in label order.
+    let present: BTreeSet<Style> =
+        subgraph.nodes.iter().map(|node| style_of(*node, graph)).collect();
     if !present.is_empty() {
-        text.push_str("  subgraph cluster_legend {\n    label=\"Legend\"; style=dashed; color=\"#bbbbbb\";\n");
-        for (position, (label, colour, shape)) in present.iter().enumerate() {
-            let _ = writeln!(text, "    legend{position} [label=\"{}\", shape={shape}, fillcolor=\"{colour}\"];", escape(label));
+        text.push_str(
+            "  subgraph cluster_legend {\n    label=\"Legend\"; style=dashed; color=\"#bbbbbb\";\n",
+        );
+        for (position, style) in present.iter().enumerate() {
+            let _ = writeln!(
+                text,
+                "    legend{position} [label=\"{}\", shape={}, fillcolor=\"{}\"];",
+                escape(&style.label),
+                style.shape,
+                style.colour
+            );
         }
         text.push_str("  }\n");
     }

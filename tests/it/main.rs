@@ -4,8 +4,9 @@
 
 mod cli;
 mod data;
+mod export;
 mod golden;
-mod robustness;
 mod repl;
+mod robustness;
 mod scripts;
 mod tck;

@@ -1,0 +1,1039 @@
+//! DOT output and whole-graph export, through the `korpu` binary.
+//!
+//! DOT: a graph of hostile names (quotes, backslashes, line breaks, `<b>`, `{}`, `->`,
+//! DOT keywords, Azerbaijani, CJK and Arabic text, an empty name, a very long one,
+//! control characters) goes through the real Graphviz, and every caption, legend entry
+//! and edge label must come back out of `dot -Tjson` as written; output is the same
+//! bytes on every run; a subgraph over 2,000 nodes warns with its count and still
+//! prints; `--render` writes an image, or says how to install Graphviz when `dot` is
+//! not on PATH.
+//!
+//! Export: graph-data JSON loads back into the same graph; the Neo4j/Memgraph script
+//! runs in `korpu --empty run -` and gives the same graph; the Kùzu script loads into
+//! Kùzu itself and holds the same graph.
+//!
+//! Graphviz: CI installs it (`.ci/run`), so with `CI` set a missing `dot` fails these
+//! tests; elsewhere they print what they skipped and pass. Kùzu: the test runs when
+//! `python3` (or `$KORPU_KUZU_PYTHON`) can `import kuzu`, and prints that it skipped
+//! otherwise; a `KORPU_KUZU_PYTHON` that cannot import it fails the test.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value as Json, json};
+
+use korpu::export::KuzuNote;
+use korpu::graph::Graph;
+use korpu::render::json::value_json;
+
+fn korpu(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).output().unwrap()
+}
+
+fn korpu_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[track_caller]
+fn succeeded(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "korpu failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A temporary folder, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let path = std::env::temp_dir().join(format!("korpu-export-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Scratch(path)
+    }
+
+    fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn text_of(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// Names that break naive DOT, Cypher and Kùzu writers.
+fn hostile_names() -> Vec<String> {
+    let long = format!("Çox uzun ad {} {}", "Ə".repeat(40), "söz ".repeat(600));
+    [
+        "say \"hi\"",
+        "back\\slash\\",
+        "\\N \\G \\l \\E",
+        "line one\nline two",
+        "crlf\r\nnext",
+        "tab\there",
+        "<b>bold</b> & <i>",
+        "{record|fields} <port>",
+        "a -> b -- c; [x=y]",
+        "node",
+        "edge",
+        "graph",
+        "subgraph",
+        "strict",
+        "digraph",
+        "Azərbaycan Respublikası — Bakı, İçərişəhər",
+        "北京市 東京都 서울 🌉",
+        "مرحبا بالعالم",
+        "",
+        &long,
+        "it's `odd`",
+        "bell\u{7} and nul\u{0}",
+        "  spaced  ",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// The hostile graph in the graph-data format: hostile names, ids, labels, types and
+/// property keys, every property type, and keys that differ only in case.
+fn hostile_graph() -> Json {
+    let mut nodes: Vec<Json> = hostile_names()
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let labels = match index % 3 {
+                0 => json!(["Person"]),
+                1 => json!(["Weird \"Label\"", "label with space"]),
+                _ => json!(["NGO", "Org\\Back"]),
+            };
+            json!({"id": format!("h{index:02}"), "labels": labels, "properties": {"name": name}})
+        })
+        .collect();
+    nodes.extend([
+        json!({"id": "node", "labels": ["node"], "properties": {
+            "name": "id is node", "Name": "capital", "key with space": 1, "ключ": [1, 2, 3], "back`tick": true,
+            "mixed": 5, "f": 1e300, "g": -0.5, "tiny": 5e-324, "big": i64::MAX, "small": i64::MIN,
+            "empty": [], "strs": ["a\nb", "c\"d", "e\\f", "g'h"], "nums": [1, 2.5]
+        }}),
+        json!({"id": "n1", "labels": ["node"], "properties": {"name": "looks like a DOT id", "mixed": "five"}}),
+        json!({"id": "\"quoted id\"", "labels": ["City"], "properties": {}}),
+        json!({"id": "id with\nnewline", "properties": {"name_en": "only English"}}),
+        json!({"id": "ünïcödé-ид", "labels": ["Country"], "properties": {"name": "Ölkə", "name_en": "Land"}}),
+    ]);
+    let mut edges = vec![
+        json!({"from": "h00", "to": "h01", "type": "KNOWS"}),
+        json!({"from": "h01", "to": "node", "type": "RELATES \"TO\"", "properties": {"note": "x\ny", "w": 2}}),
+        json!({"from": "node", "to": "n1", "type": "edge"}),
+        json!({"from": "n1", "to": "\"quoted id\"", "type": "->", "properties": {"w": 2.5}}),
+        json!({"from": "\"quoted id\"", "to": "ünïcödé-ид", "type": "PART_OF"}),
+        json!({"from": "h03", "to": "\"quoted id\"", "type": "LOCATED_IN"}),
+        json!({"from": "id with\nnewline", "to": "id with\nnewline", "type": "SELF"}),
+        json!({"from": "h02", "to": "h02", "type": "knows"}),
+    ];
+    for index in 0..hostile_names().len() - 1 {
+        edges.push(json!({"from": format!("h{index:02}"), "to": format!("h{:02}", index + 1), "type": "NEXT"}));
+    }
+    json!({"nodes": nodes, "edges": edges})
+}
+
+fn write_hostile(scratch: &Scratch) -> PathBuf {
+    scratch.write("hostile.json", &serde_json::to_string_pretty(&hostile_graph()).unwrap())
+}
+
+// ---------------------------------------------------------------------------------
+// Graphviz
+
+/// Whether Graphviz's `dot` runs here. CI installs it, so there a missing `dot` fails;
+/// elsewhere the test says what it skipped.
+fn graphviz(test: &str) -> bool {
+    match Command::new("dot").arg("-V").output() {
+        Ok(output) if output.status.success() => true,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: Graphviz `dot` is not installed, and CI must run this test (.ci/run installs it: apt-get install -y graphviz)"
+            )
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED {test}: Graphviz `dot` is not installed here; install it (apt-get install graphviz) to run this test"
+            );
+            false
+        }
+    }
+}
+
+/// Feeds DOT text to `dot` with an output format, returning its stdout.
+#[track_caller]
+fn run_dot(dot: &str, format: &str) -> Vec<u8> {
+    let mut child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "dot -T{format} refused the DOT:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "dot -T{format} warned:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// What Graphviz drew: text of each node (by DOT name), cluster and edge, lines joined
+/// by `\n`.
+struct Drawn {
+    nodes: BTreeMap<String, String>,
+    clusters: BTreeSet<String>,
+    edges: Vec<String>,
+}
+
+fn drawn_text(element: &Json) -> String {
+    let lines: Vec<&str> = element["_ldraw_"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|op| op["op"] == "T")
+        .map(|op| op["text"].as_str().unwrap())
+        .collect();
+    lines.join("\n")
+}
+
+fn drawn(dot: &str) -> Drawn {
+    let layout: Json = serde_json::from_slice(&run_dot(dot, "json")).unwrap();
+    let mut nodes = BTreeMap::new();
+    let mut clusters = BTreeSet::new();
+    for object in layout["objects"].as_array().unwrap() {
+        let name = object["name"].as_str().unwrap().to_owned();
+        if name.starts_with("cluster_") {
+            clusters.insert(drawn_text(object));
+        } else {
+            assert!(
+                nodes.insert(name.clone(), drawn_text(object)).is_none(),
+                "two nodes are called {name}"
+            );
+        }
+    }
+    let mut edges: Vec<String> = layout["edges"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(drawn_text)
+        .collect();
+    edges.sort();
+    Drawn { nodes, clusters, edges }
+}
+
+/// The caption the DOT should show for a name: as written, but a carriage return is
+/// dropped and other control characters (bar line breaks and tabs) are U+FFFD.
+fn shown(name: &str) -> String {
+    name.chars()
+        .filter(|character| *character != '\r')
+        .map(|character| {
+            if character.is_control() && character != '\n' && character != '\t' {
+                '\u{FFFD}'
+            } else {
+                character
+            }
+        })
+        .collect()
+}
+
+fn sorted<T: Ord>(mut items: Vec<T>) -> Vec<T> {
+    items.sort();
+    items
+}
+
+#[test]
+fn hostile_names_go_through_graphviz_as_written() {
+    if !graphviz("hostile_names_go_through_graphviz_as_written") {
+        return;
+    }
+    let scratch = Scratch::new("hostile-dot");
+    let data = write_hostile(&scratch);
+    let graph = hostile_graph();
+    let dot = succeeded(&korpu(&[
+        "--data",
+        text_of(&data),
+        "query",
+        "--format",
+        "dot",
+        "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN n, r",
+    ]));
+    let svg = String::from_utf8(run_dot(&dot, "svg")).unwrap();
+    assert!(svg.contains("</svg>"), "{svg}");
+
+    let drawing = drawn(&dot);
+    let node_ids: Vec<&String> =
+        drawing.nodes.keys().filter(|name| !name.starts_with("legend")).collect();
+    assert!(
+        node_ids
+            .iter()
+            .all(|name| name.strip_prefix('n').is_some_and(|number| number.parse::<u32>().is_ok())),
+        "{node_ids:?}"
+    );
+    let expected: Vec<String> = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| {
+            let name = ["name", "name_en"]
+                .iter()
+                .filter_map(|key| node["properties"][key].as_str())
+                .find(|name| !name.is_empty());
+            shown(name.unwrap_or_else(|| node["id"].as_str().unwrap()))
+        })
+        .collect();
+    let captions: Vec<String> = node_ids.iter().map(|name| drawing.nodes[*name].clone()).collect();
+    assert_eq!(sorted(captions), sorted(expected));
+
+    let legend: BTreeSet<&str> = drawing
+        .nodes
+        .iter()
+        .filter(|(name, _)| name.starts_with("legend"))
+        .map(|(_, text)| text.as_str())
+        .collect();
+    assert_eq!(
+        legend,
+        BTreeSet::from([
+            "(no label)",
+            "City",
+            "Country",
+            "NGO",
+            "Person",
+            "Weird \"Label\"",
+            "node"
+        ])
+    );
+    assert_eq!(drawing.clusters, BTreeSet::from(["Legend".to_owned()]));
+
+    let types: Vec<String> = graph["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| edge["type"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(drawing.edges, sorted(types));
+}
+
+#[test]
+fn paths_clusters_and_english_captions_go_through_graphviz() {
+    if !graphviz("paths_clusters_and_english_captions_go_through_graphviz") {
+        return;
+    }
+    let scratch = Scratch::new("hostile-clusters");
+    let data = write_hostile(&scratch);
+    let query = "MATCH p = (a)-[*1..2]->(b) WHERE a.name STARTS WITH 'line' OR a.name = 'looks like a DOT id' RETURN collect(p) AS paths";
+    let dot = succeeded(&korpu(&[
+        "--data",
+        text_of(&data),
+        "--lang",
+        "en",
+        "--cluster-by",
+        "country",
+        "query",
+        "--format",
+        "dot",
+        query,
+    ]));
+    assert!(dot.contains("rankdir=LR"), "a path inside a list lays out left to right:\n{dot}");
+    let drawing = drawn(&dot);
+    // The City is PART_OF the Country, so both sit in the Country's cluster, captioned
+    // by its English name.
+    assert_eq!(drawing.clusters, BTreeSet::from(["Land".to_owned(), "Legend".to_owned()]));
+    assert!(
+        drawing.nodes.values().any(|caption| caption == "line one\nline two"),
+        "{:?}",
+        drawing.nodes
+    );
+    assert!(
+        drawing.nodes.values().any(|caption| caption == "\"quoted id\""),
+        "{:?}",
+        drawing.nodes
+    );
+    let cluster = dot.split("subgraph cluster_").nth(1).unwrap().split("\n  }\n").next().unwrap();
+    assert!(
+        cluster.starts_with(|character: char| character.is_ascii_digit())
+            && cluster.contains("tooltip=\"ünïcödé-ид\"")
+            && cluster.contains("tooltip=\"\\\"quoted id\\\"\""),
+        "{dot}"
+    );
+}
+
+#[test]
+fn the_diaspora_network_map_renders_with_dot() {
+    if !graphviz("the_diaspora_network_map_renders_with_dot") {
+        return;
+    }
+    let root = env!("CARGO_MANIFEST_DIR");
+    let script = format!("{root}/queries/20_diaspora_network_map.cypher");
+    for extra in [&[][..], &["--lang", "en", "--cluster-by", "country"][..]] {
+        let mut args = vec!["run", "--format", "dot"];
+        args.extend_from_slice(extra);
+        args.push(&script);
+        let dot = succeeded(&korpu(&args));
+        let svg = String::from_utf8(run_dot(&dot, "svg")).unwrap();
+        assert!(
+            svg.contains("Milli Qeyri Hökumət Təşkilatları Forumu")
+                || svg.contains("National NGO Forum"),
+            "{extra:?}"
+        );
+    }
+}
+
+#[test]
+fn dot_output_is_the_same_bytes_on_every_run() {
+    let scratch = Scratch::new("deterministic");
+    let data = write_hostile(&scratch);
+    let script = format!("{}/queries/20_diaspora_network_map.cypher", env!("CARGO_MANIFEST_DIR"));
+    let runs: [&[&str]; 3] = [
+        &["run", "--format", "dot", "--cluster-by", "country", "--lang", "en", script.as_str()],
+        &["query", "--format", "dot", "MATCH p = (:Person)-[*1..2]-() RETURN p"],
+        &[
+            "--data",
+            text_of(&data),
+            "--cluster-by",
+            "country",
+            "query",
+            "--format",
+            "dot",
+            "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN n, r",
+        ],
+    ];
+    for args in runs {
+        let first = succeeded(&korpu(args));
+        let second = succeeded(&korpu(args));
+        assert!(first.starts_with("digraph korpu {\n"), "{first}");
+        assert_eq!(first, second, "korpu {args:?} printed different DOT on two runs");
+    }
+}
+
+#[test]
+fn a_subgraph_over_two_thousand_nodes_warns_with_its_count_and_still_prints() {
+    let make = |count: usize| {
+        format!(
+            "UNWIND range(1, {count}) AS i CREATE (n:Thing {{name: 'thing ' + toString(i)}}) RETURN n"
+        )
+    };
+    let output = korpu(&["--empty", "query", "--format", "dot", &make(2_001)]);
+    let dot = succeeded(&output);
+    assert!(
+        stderr(&output).contains("warning: the subgraph has 2001 nodes"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        dot.lines()
+            .filter(|line| line.trim_start().starts_with('n') && line.contains("[label="))
+            .count(),
+        2_001
+    );
+    assert!(dot.ends_with("}\n"));
+
+    let output = korpu(&["--empty", "query", "--format", "dot", &make(2_000)]);
+    succeeded(&output);
+    assert_eq!(stderr(&output), "", "2,000 nodes are not too many");
+
+    // Rendering would keep Graphviz busy for minutes, so --render refuses (with or
+    // without Graphviz installed) instead of hanging.
+    let scratch = Scratch::new("large-render");
+    let image = scratch.0.join("large.svg");
+    let output =
+        korpu(&["--empty", "query", "--render", "svg", "-o", text_of(&image), &make(2_001)]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("2001 nodes") && stderr(&output).contains("drop --render"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!image.exists());
+}
+
+#[test]
+fn render_writes_an_image_with_graphviz() {
+    if !graphviz("render_writes_an_image_with_graphviz") {
+        return;
+    }
+    let scratch = Scratch::new("render");
+    let query = "MATCH p = (:Person {name: 'Rauf Zeyni'})-[:LEADS]->() RETURN p";
+    let svg = scratch.0.join("leads.svg");
+    let output = korpu(&["query", "--render", "svg", "-o", text_of(&svg), query]);
+    assert_eq!(succeeded(&output), "", "the image goes to the file, not stdout");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(
+        text.contains("<svg") && text.contains("Rauf Zeyni") && text.contains("LEADS"),
+        "{text}"
+    );
+
+    let png = scratch.0.join("leads.png");
+    succeeded(&korpu(&["query", "--format", "dot", "--render", "png", "-o", text_of(&png), query]));
+    assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG\r\n\x1a\n"));
+}
+
+#[test]
+fn render_without_graphviz_says_how_to_install_it() {
+    let scratch = Scratch::new("no-dot");
+    let image = scratch.0.join("out.svg");
+    let output = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .env("PATH", &scratch.0)
+        .args([
+            "query",
+            "--render",
+            "svg",
+            "-o",
+            text_of(&image),
+            "MATCH (n:Person) RETURN n LIMIT 3",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("Graphviz")
+            && message.contains("not installed")
+            && message.contains("apt-get install graphviz")
+            && message.contains("brew install graphviz"),
+        "{message}"
+    );
+    assert!(!image.exists());
+}
+
+#[test]
+fn render_and_format_flags_that_cannot_work_are_refused() {
+    let output =
+        korpu(&["query", "--format", "json", "--render", "svg", "-o", "x.svg", "RETURN 1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("--render draws the DOT"), "{}", stderr(&output));
+    let output = korpu(&["query", "--format", "cypher", "RETURN 1"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--format cypher is for `korpu export`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Export
+
+/// A graph as comparable sets: node id → (labels, properties), and the sorted
+/// (start id, type, end id, properties) of every relationship. Properties are JSON
+/// (`2` and `2.0` differ); a relationship's are canonical JSON text, so they sort.
+#[derive(Debug, PartialEq)]
+struct Dump {
+    nodes: BTreeMap<String, (BTreeSet<String>, serde_json::Map<String, Json>)>,
+    edges: Vec<(String, String, String, String)>,
+}
+
+impl Dump {
+    /// The graph as the Neo4j/Memgraph script stores it: a list that mixes integers
+    /// and floats holds floats only (Neo4j stores lists of one type).
+    fn with_lists_widened(mut self) -> Dump {
+        fn widen(value: &mut Json) {
+            if let Json::Array(items) = value {
+                if items.iter().any(Json::is_f64) {
+                    items
+                        .iter_mut()
+                        .for_each(|item| *item = item.as_f64().map_or(item.clone(), Json::from));
+                }
+            }
+        }
+        for (_, properties) in self.nodes.values_mut() {
+            properties.values_mut().for_each(widen);
+        }
+        for edge in &mut self.edges {
+            let mut properties: serde_json::Map<String, Json> =
+                serde_json::from_str(&edge.3).unwrap();
+            properties.values_mut().for_each(widen);
+            edge.3 = serde_json::to_string(&properties).unwrap();
+        }
+        self
+    }
+}
+
+/// Compares two dumps, reporting only what differs (the graphs are long).
+#[track_caller]
+fn assert_same_graph(actual: &Dump, expected: &Dump, context: &str) {
+    let actual_ids: BTreeSet<&String> = actual.nodes.keys().collect();
+    let expected_ids: BTreeSet<&String> = expected.nodes.keys().collect();
+    assert_eq!(actual_ids, expected_ids, "{context}: node ids differ");
+    for (id, node) in &expected.nodes {
+        assert_eq!(&actual.nodes[id], node, "{context}: node {id:?} differs");
+    }
+    let missing: Vec<_> =
+        expected.edges.iter().filter(|edge| !actual.edges.contains(edge)).collect();
+    let extra: Vec<_> = actual.edges.iter().filter(|edge| !expected.edges.contains(edge)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{context}: relationships differ; missing {missing:?}, extra {extra:?}"
+    );
+    assert_eq!(actual.edges.len(), expected.edges.len(), "{context}: relationship counts differ");
+}
+
+/// Where a node's id is: its Körpü id, or the `korpu_id` property a script gave it
+/// (then the `KorpuNode` label goes too).
+#[derive(Clone, Copy, PartialEq)]
+enum Ids {
+    Keys,
+    KorpuIdProperty,
+}
+
+/// Runs `script`, then reads every node and relationship back as JSON.
+#[track_caller]
+fn dump(graph_args: &[&str], script: &str, ids: Ids) -> Dump {
+    let input = format!("{script}\nMATCH (n) RETURN n;\nMATCH ()-[r]->() RETURN r;\n");
+    let mut args = graph_args.to_vec();
+    args.extend(["--format", "json", "run", "-"]);
+    let stdout = succeeded(&korpu_stdin(&args, &input));
+    let lines: Vec<&str> = stdout.lines().collect();
+    let [.., node_rows, edge_rows] = lines.as_slice() else {
+        panic!("too little output:\n{stdout}")
+    };
+    let rows = |line: &str| -> Vec<Json> {
+        let value: Json = serde_json::from_str(line).unwrap();
+        value["rows"].as_array().unwrap().iter().map(|row| row[0].clone()).collect()
+    };
+    let mut id_of: HashMap<String, String> = HashMap::new();
+    let mut nodes = BTreeMap::new();
+    for mut node in rows(node_rows) {
+        let key = node["id"].as_str().unwrap().to_owned();
+        let properties = node["properties"].as_object_mut().unwrap();
+        let id = match ids {
+            Ids::Keys => key.clone(),
+            Ids::KorpuIdProperty => properties
+                .remove("korpu_id")
+                .and_then(|id| id.as_str().map(str::to_owned))
+                .unwrap_or_else(|| panic!("no korpu_id on the node {key}")),
+        };
+        let properties = properties.clone();
+        let labels: BTreeSet<String> = node["labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|label| label.as_str().unwrap().to_owned())
+            .filter(|label| ids == Ids::Keys || label != "KorpuNode")
+            .collect();
+        id_of.insert(key, id.clone());
+        assert!(
+            nodes.insert(id.clone(), (labels, properties)).is_none(),
+            "two nodes have the id {id}"
+        );
+    }
+    let edges = rows(edge_rows)
+        .iter()
+        .map(|edge| {
+            let end = |field: &str| id_of[edge[field].as_str().unwrap()].clone();
+            (
+                end("start"),
+                edge["type"].as_str().unwrap().to_owned(),
+                end("end"),
+                serde_json::to_string(&edge["properties"]).unwrap(),
+            )
+        })
+        .collect();
+    Dump { nodes, edges: sorted(edges) }
+}
+
+/// Exports a graph as graph-data JSON, loads that, and compares; a second export of
+/// the loaded graph must be the same bytes.
+#[track_caller]
+fn check_json_round_trip(graph_args: &[&str], scratch: &Scratch) {
+    let mut args = graph_args.to_vec();
+    args.extend(["export", "--format", "json"]);
+    let exported = succeeded(&korpu(&args));
+    let file = scratch.write("exported.json", &exported);
+    let original = dump(graph_args, "", Ids::Keys);
+    assert!(!original.nodes.is_empty() && !original.edges.is_empty());
+    assert_same_graph(
+        &dump(&["--data", text_of(&file)], "", Ids::Keys),
+        &original,
+        "graph-data JSON export, then load",
+    );
+    assert_eq!(
+        succeeded(&korpu(&["--data", text_of(&file), "export", "--format", "json"])),
+        exported
+    );
+}
+
+#[test]
+fn json_export_then_load_gives_the_same_graph() {
+    let scratch = Scratch::new("json-bundled");
+    check_json_round_trip(&[], &scratch);
+    let scratch = Scratch::new("json-hostile");
+    let data = write_hostile(&scratch);
+    check_json_round_trip(&["--data", text_of(&data)], &scratch);
+}
+
+#[test]
+fn cypher_export_runs_in_korpu_and_gives_the_same_graph() {
+    let scratch = Scratch::new("cypher");
+    let data = write_hostile(&scratch);
+    for graph_args in [&[][..], &["--data", text_of(&data)][..]] {
+        let mut args = graph_args.to_vec();
+        args.extend(["export", "--format", "cypher"]);
+        let script = succeeded(&korpu(&args));
+        assert!(
+            script.lines().all(|line| line.starts_with("//") || line.ends_with(';')),
+            "one statement per line"
+        );
+        let expected = dump(graph_args, "", Ids::Keys).with_lists_widened();
+        let context = format!("{graph_args:?}: cypher export, then korpu --empty run -");
+        assert_same_graph(&dump(&["--empty"], &script, Ids::KorpuIdProperty), &expected, &context);
+    }
+}
+
+#[test]
+fn export_takes_format_cypher_or_json_and_nothing_else() {
+    let default = succeeded(&korpu(&["export"]));
+    assert_eq!(succeeded(&korpu(&["export", "--format", "cypher"])), default);
+    assert_eq!(succeeded(&korpu(&["export", "--dialect", "memgraph"])), default);
+    assert!(
+        default.starts_with("// Körpü export")
+            && default
+                .contains("CREATE (:KorpuNode:Organization:NGO {korpu_id: 'org-milli-qht-forumu'"),
+        "{}",
+        &default[..500]
+    );
+    let json = succeeded(&korpu(&["export", "--format", "json"]));
+    assert_eq!(
+        succeeded(&korpu(&["export", "--as", "json"])),
+        json,
+        "the earlier spelling still works"
+    );
+    for (args, message) in [
+        (
+            &["export", "--format", "csv"][..],
+            "writes --format cypher (the default) or --format json",
+        ),
+        (
+            &["export", "--format", "json", "--dialect", "kuzu"][..],
+            "--dialect applies to --format cypher",
+        ),
+        (&["export", "--format", "cypher", "--as", "json"][..], "--format and --as disagree"),
+    ] {
+        let output = korpu(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn export_refuses_a_graph_that_uses_its_bookkeeping_names() {
+    let scratch = Scratch::new("reserved");
+    let data = scratch.write(
+        "g.json",
+        r#"{"nodes": [{"id": "a", "labels": ["X"], "properties": {"korpu_id": "mine"}}]}"#,
+    );
+    for dialect in ["neo4j", "kuzu"] {
+        let output = korpu(&["--data", text_of(&data), "export", "--dialect", dialect]);
+        assert_eq!(output.status.code(), Some(1));
+        assert!(
+            stderr(&output).contains("node `a` already has a property `korpu_id`"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let data = scratch.write("g.json", r#"{"nodes": [{"id": "a", "labels": ["KorpuNode"]}]}"#);
+    let output = korpu(&["--data", text_of(&data), "export"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("already has the label `KorpuNode`"), "{}", stderr(&output));
+    assert!(
+        korpu(&["--data", text_of(&data), "export", "--dialect", "kuzu"]).status.success(),
+        "Kùzu does not use the label"
+    );
+}
+
+// ---------------------------------------------------------------------------------
+// Kùzu
+
+/// Loads a Kùzu script (one statement per line) into an in-memory database and prints
+/// every node and relationship, table by table, as JSON.
+const KUZU_LOADER: &str = r#"
+import json, sys, kuzu
+script = open(sys.argv[1], encoding="utf-8").read()
+connection = kuzu.Connection(kuzu.Database(":memory:"))
+for number, line in enumerate(script.split("\n"), 1):
+    if line.strip() and not line.startswith("//"):
+        try:
+            connection.execute(line)
+        except Exception as error:
+            sys.exit(f"line {number}: {error}\n{line[:300]}")
+def rows(query):
+    result = connection.execute(query)
+    while result.has_next():
+        yield result.get_next()
+def properties(element):
+    return {key: value for key, value in element.items() if not key.startswith("_") and value is not None}
+nodes, edges = [], []
+for name, kind in list(rows("CALL show_tables() RETURN name, type")):
+    if kind == "NODE":
+        nodes += [dict(table=name, properties=properties(node)) for (node,) in rows(f"MATCH (n:`{name}`) RETURN n")]
+    elif kind == "REL":
+        query = f"MATCH (a)-[r:`{name}`]->(b) RETURN a.korpu_id, b.korpu_id, r"
+        edges += [dict(table=name, start=start, end=end, properties=properties(rel)) for (start, end, rel) in rows(query)]
+json.dump({"nodes": nodes, "edges": edges}, sys.stdout, ensure_ascii=False)
+"#;
+
+/// A Python that can `import kuzu`: `$KORPU_KUZU_PYTHON`, else `python3`.
+fn kuzu_python(test: &str) -> Option<String> {
+    let explicit = std::env::var("KORPU_KUZU_PYTHON").ok();
+    let python = explicit.clone().unwrap_or_else(|| "python3".to_owned());
+    let works = Command::new(&python)
+        .args(["-c", "import kuzu"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    match (works, explicit) {
+        (true, _) => Some(python),
+        (false, Some(python)) => panic!("{test}: KORPU_KUZU_PYTHON={python} cannot `import kuzu`"),
+        (false, None) => {
+            eprintln!(
+                "SKIPPED {test}: `python3` cannot `import kuzu`; `pip install kuzu`, or set KORPU_KUZU_PYTHON to a Python that has it, to run this test"
+            );
+            None
+        }
+    }
+}
+
+/// What Kùzu holds, turned back into Körpü's terms with the export's notes: the Kùzu
+/// side of the comparison.
+/// Nodes by id (table, labels, properties) and relationships (start, type, end,
+/// properties as canonical JSON text).
+type KuzuGraph = (
+    BTreeMap<String, (String, Vec<String>, BTreeMap<String, Json>)>,
+    Vec<(String, String, String, String)>,
+);
+
+fn from_kuzu(loaded: &Json, notes: &[KuzuNote]) -> KuzuGraph {
+    let key_of = |table: &str, column: &str| -> String {
+        notes
+            .iter()
+            .find_map(|note| match note {
+                KuzuNote::ColumnRenamed { table: renamed_in, key, column: renamed }
+                    if renamed_in == table && renamed == column =>
+                {
+                    Some(key.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| column.to_owned())
+    };
+    let properties = |table: &str, element: &Json| -> BTreeMap<String, Json> {
+        element
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(column, _)| *column != "korpu_id" && *column != "korpu_labels")
+            .map(|(column, value)| (key_of(table, column), value.clone()))
+            .collect()
+    };
+    let mut nodes = BTreeMap::new();
+    for node in loaded["nodes"].as_array().unwrap() {
+        let table = node["table"].as_str().unwrap();
+        let id = node["properties"]["korpu_id"].as_str().unwrap().to_owned();
+        let labels = node["properties"]["korpu_labels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|label| label.as_str().unwrap().to_owned())
+            .collect();
+        nodes.insert(id, (table.to_owned(), labels, properties(table, &node["properties"])));
+    }
+    let edges = loaded["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|edge| {
+            let table = edge["table"].as_str().unwrap();
+            let rel_type = notes
+                .iter()
+                .find_map(|note| match note {
+                    KuzuNote::RelTableRenamed { rel_type, table: renamed } if renamed == table => {
+                        Some(rel_type.clone())
+                    }
+                    _ => None,
+                })
+                .unwrap_or_else(|| table.to_owned());
+            let properties =
+                serde_json::to_string(&properties(table, &edge["properties"])).unwrap();
+            (
+                edge["start"].as_str().unwrap().to_owned(),
+                rel_type,
+                edge["end"].as_str().unwrap().to_owned(),
+                properties,
+            )
+        })
+        .collect();
+    (nodes, edges)
+}
+
+/// A property as Kùzu should hold it in `table`: as text in a STRING column of mixed
+/// values, as floats in a DOUBLE column, and a list of integers and floats as floats.
+fn as_stored(value: &Json, table: &str, key: &str, notes: &[KuzuNote]) -> Json {
+    let mixed = notes.iter().any(|note| matches!(note, KuzuNote::MixedColumn { table: t, key: k, .. } if t == table && k == key));
+    let widened = notes.iter().any(|note| matches!(note, KuzuNote::WidenedColumn { table: t, key: k, .. } if t == table && k == key));
+    let float = |number: &Json| number.as_f64().map_or(number.clone(), Json::from);
+    match value {
+        Json::String(_) => value.clone(),
+        Json::Number(number) if mixed => Json::String(number.to_string()),
+        Json::Bool(flag) if mixed => Json::String(flag.to_string()),
+        Json::Number(_) if widened => float(value),
+        Json::Array(items) if widened || items.iter().any(Json::is_f64) => {
+            Json::Array(items.iter().map(float).collect())
+        }
+        other => {
+            assert!(!mixed, "the test does not spell {other} as Cypher text");
+            other.clone()
+        }
+    }
+}
+
+#[track_caller]
+fn check_kuzu_round_trip(graph: &Graph, graph_args: &[&str], python: &str, scratch: &Scratch) {
+    let expected_script = korpu::export::to_kuzu(graph).unwrap();
+    let mut args = graph_args.to_vec();
+    args.extend(["export", "--dialect", "kuzu"]);
+    let output = korpu(&args);
+    let script = succeeded(&output);
+    assert_eq!(script, expected_script.text);
+    let printed: Vec<String> =
+        expected_script.notes.iter().map(|note| format!("note: {note}")).collect();
+    assert_eq!(stderr(&output).lines().collect::<Vec<_>>(), printed);
+    assert!(
+        !script.contains('\r')
+            && script.lines().all(|line| line.starts_with("//") || line.ends_with(';')),
+        "one statement per line"
+    );
+
+    let script_file = scratch.write("graph.kuzu.cypher", &script);
+    let loader = scratch.write("load_kuzu.py", KUZU_LOADER);
+    let loaded = Command::new(python).arg(&loader).arg(&script_file).output().unwrap();
+    assert!(
+        loaded.status.success(),
+        "Kùzu did not load the script: {}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let loaded: Json = serde_json::from_slice(&loaded.stdout).unwrap();
+    let notes = &expected_script.notes;
+    let (nodes, edges) = from_kuzu(&loaded, notes);
+
+    assert_eq!(nodes.len(), graph.node_count());
+    let mut table_of: HashMap<String, String> = HashMap::new();
+    for node in graph.nodes() {
+        let id = graph.node_key(node);
+        let Some((table, labels, properties)) = nodes.get(id) else {
+            panic!("Kùzu lost the node {id:?}")
+        };
+        table_of.insert(id.to_owned(), table.clone());
+        assert_eq!(labels, &graph.node_labels(node).collect::<Vec<_>>(), "labels of {id:?}");
+        let expected: BTreeMap<String, Json> = graph
+            .node_properties(node)
+            .map(|(key, value)| {
+                (key.to_owned(), as_stored(&value_json(value, graph), table, key, notes))
+            })
+            .collect();
+        assert_eq!(properties, &expected, "properties of {id:?} in table {table:?}");
+    }
+    let expected_edges: Vec<_> = graph
+        .edges()
+        .map(|edge| {
+            let (start, end) = graph.edge_endpoints(edge);
+            let rel_type = graph.edge_type(edge);
+            let table = notes
+                .iter()
+                .find_map(|note| match note {
+                    KuzuNote::RelTableRenamed { rel_type: renamed, table }
+                        if renamed == rel_type =>
+                    {
+                        Some(table.as_str())
+                    }
+                    _ => None,
+                })
+                .unwrap_or(rel_type);
+            let properties: BTreeMap<String, Json> = graph
+                .edge_properties(edge)
+                .map(|(key, value)| {
+                    (key.to_owned(), as_stored(&value_json(value, graph), table, key, notes))
+                })
+                .collect();
+            (
+                graph.node_key(start).to_owned(),
+                rel_type.to_owned(),
+                graph.node_key(end).to_owned(),
+                serde_json::to_string(&properties).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(sorted(edges), sorted(expected_edges));
+}
+
+#[test]
+fn kuzu_loads_the_kuzu_script_and_holds_the_same_graph() {
+    let Some(python) = kuzu_python("kuzu_loads_the_kuzu_script_and_holds_the_same_graph") else {
+        return;
+    };
+    let scratch = Scratch::new("kuzu-bundled");
+    let bundled = korpu::bundled::load().unwrap().graph;
+    check_kuzu_round_trip(&bundled, &[], &python, &scratch);
+
+    let scratch = Scratch::new("kuzu-hostile");
+    let data = write_hostile(&scratch);
+    let hostile = korpu::load::load_path(&data).unwrap().graph;
+    let notes = korpu::export::to_kuzu(&hostile).unwrap().notes;
+    // The clashes the hostile graph was built to cause, each noted.
+    for expected in [
+        KuzuNote::ColumnRenamed {
+            table: "node".into(),
+            key: "Name".into(),
+            column: "Name_2".into(),
+        },
+        KuzuNote::ColumnRenamed {
+            table: "node".into(),
+            key: "back`tick".into(),
+            column: "back_tick".into(),
+        },
+        KuzuNote::RelTableRenamed { rel_type: "knows".into(), table: "knows_2".into() },
+        KuzuNote::MixedColumn {
+            table: "node".into(),
+            key: "mixed".into(),
+            types: vec!["INT64".into(), "STRING".into()],
+        },
+    ] {
+        assert!(notes.contains(&expected), "{expected:?} not in {notes:#?}");
+    }
+    check_kuzu_round_trip(&hostile, &["--data", text_of(&data)], &python, &scratch);
+}
