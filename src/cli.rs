@@ -115,8 +115,10 @@ pub enum Command {
     },
     /// Run a saved script (statements end with `;`); `-` reads stdin.
     Run {
-        /// The script file, or `-`.
-        file: String,
+        /// Script files, run in order (`-` reads stdin); each starts from the
+        /// command line's parameters.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<String>,
         /// Keep going after a failing statement (still exits non-zero).
         #[arg(long = "continue")]
         keep_going: bool,
@@ -184,27 +186,32 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut session = open_session(&args, timing)?;
     match &args.command {
         None => crate::repl::run(session, &args),
-        Some(Command::Query { text }) => run_statements(
-            &mut session,
-            &args,
-            text,
-            "query",
-            &[ScriptItem::Statement { span: crate::query::syntax::Span::new(0, text.len()) }],
-            false,
-        ),
-        Some(Command::Run { file, keep_going }) => {
-            let (name, text) = if file == "-" {
-                let mut text = String::new();
-                io::Read::read_to_string(&mut io::stdin(), &mut text)
-                    .context("reading the script from stdin")?;
-                ("<stdin>".to_owned(), text)
-            } else {
-                let text = std::fs::read_to_string(file)
-                    .with_context(|| format!("reading the script `{file}`"))?;
-                (file.clone(), text)
+        Some(Command::Query { text }) => {
+            let script = Script {
+                origin: "query".to_owned(),
+                items: vec![ScriptItem::Statement {
+                    span: crate::query::syntax::Span::new(0, text.len()),
+                }],
+                text: text.clone(),
             };
-            let items = split_script(&text);
-            run_statements(&mut session, &args, &text, &name, &items, *keep_going)
+            run_scripts(&mut session, &args, &[script], false)
+        }
+        Some(Command::Run { files, keep_going }) => {
+            let mut scripts = Vec::with_capacity(files.len());
+            for file in files {
+                let (origin, text) = if file == "-" {
+                    let mut text = String::new();
+                    io::Read::read_to_string(&mut io::stdin(), &mut text)
+                        .context("reading the script from stdin")?;
+                    ("<stdin>".to_owned(), text)
+                } else {
+                    let text = std::fs::read_to_string(file)
+                        .with_context(|| format!("reading the script `{file}`"))?;
+                    (file.clone(), text)
+                };
+                scripts.push(Script { origin, items: split_script(&text), text });
+            }
+            run_scripts(&mut session, &args, &scripts, *keep_going)
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
@@ -452,12 +459,19 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
 }
 
 /// Runs statements (and `:param` lines) of `source`, printing each result.
-fn run_statements(
+/// A script to run: where it came from, its text and its statements.
+struct Script {
+    origin: String,
+    text: String,
+    items: Vec<ScriptItem>,
+}
+
+/// Runs scripts in order, printing each result; each script starts from the parameters
+/// the command line gave (its own `:param` lines do not leak into the next).
+fn run_scripts(
     session: &mut Session,
     args: &Args,
-    source: &str,
-    origin: &str,
-    items: &[ScriptItem],
+    scripts: &[Script],
     keep_going: bool,
 ) -> Result<ExitCode> {
     let mut failed = false;
@@ -473,46 +487,51 @@ fn run_statements(
             param.split_once('=').map(|(name, _)| name.trim().trim_start_matches('$').to_owned())
         })
         .collect();
-    for item in items {
-        match item {
-            ScriptItem::Command { span } => {
-                let line = &source[span.start..span.end];
-                if let Err(message) = script_command(session, line, &command_line_params) {
-                    let (line_number, column) =
-                        crate::query::syntax::span::line_column(source, span.start);
-                    eprintln!("{origin}:{line_number}:{column}: {message}");
-                    failed = true;
-                    if !keep_going {
-                        break;
-                    }
-                }
-            }
-            ScriptItem::Statement { span } => {
-                statement_number += 1;
-                let text = &source[span.start..span.end];
-                let (outcome, times) = session.run(text);
-                let rows = outcome
-                    .as_ref()
-                    .ok()
-                    .and_then(Outcome::result)
-                    .map_or(0, |result| result.rows.len());
-                if args.timing {
-                    print_timing(statement_number, &times, rows);
-                }
-                match outcome {
-                    Ok(outcome) => {
-                        write_outcome(&mut out, &outcome, session, args, &mut dot_results)?
-                    }
-                    Err(error) => {
+    let baseline_params = session.params.clone();
+    'scripts: for script in scripts {
+        session.params = baseline_params.clone();
+        let (source, origin) = (script.text.as_str(), script.origin.as_str());
+        for item in &script.items {
+            match item {
+                ScriptItem::Command { span } => {
+                    let line = &source[span.start..span.end];
+                    if let Err(message) = script_command(session, line, &command_line_params) {
+                        let (line_number, column) =
+                            crate::query::syntax::span::line_column(source, span.start);
+                        eprintln!("{origin}:{line_number}:{column}: {message}");
                         failed = true;
-                        let error = error.shifted(span.start);
-                        if args.output_format() == Format::Json {
-                            writeln!(out, "{}", json::error_json(&error, source))?;
-                        }
-                        out.flush()?;
-                        eprint!("{}", diagnostic::render(&error, source, origin));
                         if !keep_going {
-                            break;
+                            break 'scripts;
+                        }
+                    }
+                }
+                ScriptItem::Statement { span } => {
+                    statement_number += 1;
+                    let text = &source[span.start..span.end];
+                    let (outcome, times) = session.run(text);
+                    let rows = outcome
+                        .as_ref()
+                        .ok()
+                        .and_then(Outcome::result)
+                        .map_or(0, |result| result.rows.len());
+                    if args.timing {
+                        print_timing(statement_number, &times, rows);
+                    }
+                    match outcome {
+                        Ok(outcome) => {
+                            write_outcome(&mut out, &outcome, session, args, &mut dot_results)?
+                        }
+                        Err(error) => {
+                            failed = true;
+                            let error = error.shifted(span.start);
+                            if args.output_format() == Format::Json {
+                                writeln!(out, "{}", json::error_json(&error, source))?;
+                            }
+                            out.flush()?;
+                            eprint!("{}", diagnostic::render(&error, source, origin));
+                            if !keep_going {
+                                break 'scripts;
+                            }
                         }
                     }
                 }

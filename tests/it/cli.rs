@@ -202,3 +202,33 @@ fn find_is_ascii_and_typo_tolerant() {
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(value["rows"][0][3], "Zaur Əliyev");
 }
+
+#[test]
+fn run_takes_several_scripts_each_with_its_own_parameters() {
+    let dir = std::env::temp_dir().join(format!("korpu-scripts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let first = dir.join("first.cypher");
+    let second = dir.join("second.cypher");
+    std::fs::write(&first, ":param who 'Əli'\nRETURN $who AS who;\n").unwrap();
+    std::fs::write(&second, "RETURN $who AS again;\n").unwrap();
+    let output = korpu(&["--empty", "--format", "csv", "run", first.to_str().unwrap(), second.to_str().unwrap()]);
+    assert_eq!(stdout(&output), "who\r\nƏli\r\n");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("second.cypher:1:8") && stderr(&output).contains("ParameterMissing"), "{}", stderr(&output));
+}
+
+#[test]
+fn every_saved_question_runs_in_one_command() {
+    let mut scripts: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "cypher"))
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    scripts.sort();
+    let mut args = vec!["run"];
+    args.extend(scripts.iter().map(String::as_str));
+    let output = korpu(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).matches(" row").count() >= scripts.len(), "{}", stdout(&output));
+}
