@@ -648,7 +648,13 @@ impl Graph {
     }
 
     /// How many relationships `neighbors_with_labels` would report, without building them.
-    pub fn degree(&self, node: NodeId, dir: Dir, types: Option<&[Symbol]>, other_labels: &[Symbol]) -> usize {
+    pub fn degree(
+        &self,
+        node: NodeId,
+        dir: Dir,
+        types: Option<&[Symbol]>,
+        other_labels: &[Symbol],
+    ) -> usize {
         self.neighbors_with_labels(node, dir, types, other_labels).count()
     }
 

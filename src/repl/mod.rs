@@ -45,14 +45,19 @@ const PROMPT: &str = "körpü> ";
 const CONTINUATION_PROMPT: &str = "  ...> ";
 
 /// Runs the shell until `:quit`, Ctrl-D or the end of input.
-pub fn run(session: Session, _args: &Args) -> Result<ExitCode> {
-    if stdin_is_terminal() { run_terminal(session) } else { run_piped(session) }
+pub fn run(session: Session, args: &Args) -> Result<ExitCode> {
+    let dot = crate::render::dot::DotOptions {
+        english: args.lang == crate::cli::Language::En,
+        cluster_by_country: args.cluster_by == Some(crate::cli::ClusterBy::Country),
+        left_to_right: false,
+    };
+    if stdin_is_terminal() { run_terminal(session, dot) } else { run_piped(session, dot) }
 }
 
-fn run_piped(session: Session) -> Result<ExitCode> {
+fn run_piped(session: Session, dot: crate::render::dot::DotOptions) -> Result<ExitCode> {
     let mut shell = Shell::new(
         session,
-        Settings::piped(),
+        Settings { dot, ..Settings::piped() },
         Box::new(io::stdout()),
         Box::new(io::stderr()),
         terminal_width,
@@ -71,7 +76,7 @@ fn run_piped(session: Session) -> Result<ExitCode> {
     Ok(if shell.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn run_terminal(session: Session) -> Result<ExitCode> {
+fn run_terminal(session: Session, dot: crate::render::dot::DotOptions) -> Result<ExitCode> {
     let colour = io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let config = Config::builder()
@@ -110,7 +115,7 @@ fn run_terminal(session: Session) -> Result<ExitCode> {
     );
     let mut shell = Shell::new(
         session,
-        Settings::interactive(),
+        Settings { dot, ..Settings::interactive() },
         Box::new(io::stdout()),
         Box::new(io::stderr()),
         terminal_width,

@@ -37,17 +37,19 @@ pub struct Settings {
     /// `None`: show every row.
     pub max_rows: Option<usize>,
     pub timing: bool,
+    /// How `:export dot` draws (from `--lang` and `--cluster-by`).
+    pub dot: DotOptions,
 }
 
 impl Settings {
     /// At a terminal: tables of at most 100 rows, with timings.
     pub fn interactive() -> Self {
-        Settings { format: OutputFormat::Table, max_rows: Some(INTERACTIVE_MAX_ROWS), timing: true }
+        Settings { format: OutputFormat::Table, max_rows: Some(INTERACTIVE_MAX_ROWS), timing: true, dot: DotOptions::default() }
     }
 
     /// Reading a piped script: every row, no timings (output that can be compared).
     pub fn piped() -> Self {
-        Settings { format: OutputFormat::Table, max_rows: None, timing: false }
+        Settings { format: OutputFormat::Table, max_rows: None, timing: false, dot: DotOptions::default() }
     }
 }
 
@@ -416,12 +418,11 @@ impl Shell {
         };
         let graph = &self.session.graph;
         let subgraph = Subgraph::collect([result], graph);
-        let has_paths = result.rows.iter().flatten().any(|value| matches!(value, Value::Path(_)));
-        let dot = write_dot(
-            &subgraph,
-            graph,
-            &DotOptions { left_to_right: has_paths, ..DotOptions::default() },
-        );
+        if let Some(warning) = subgraph.size_warning() {
+            let _ = writeln!(self.err, "{warning}");
+        }
+        let options = DotOptions { left_to_right: subgraph.has_paths, ..self.settings.dot.clone() };
+        let dot = write_dot(&subgraph, graph, &options);
         let (nodes, edges) = (subgraph.nodes.len(), subgraph.edges.len());
         match std::fs::write(file, dot) {
             Ok(()) => self.say(&format!("wrote {nodes} nodes and {edges} relationships to {} (render: dot -Tsvg {} -o graph.svg)\n", file.display(), file.display())),

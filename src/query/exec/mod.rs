@@ -87,8 +87,21 @@ pub(crate) struct Context<'g> {
 
 impl<'g> Context<'g> {
     /// A context for evaluating what `CREATE` writes (no profiling, fixed randomness).
-    fn for_writes(graph: &'g Graph, params: &'g Params, control: &'g Control, slot_count: usize) -> Self {
-        Context { graph, params, control, slot_count, checks: Cell::new(0), random_state: Cell::new(1), profile: None }
+    fn for_writes(
+        graph: &'g Graph,
+        params: &'g Params,
+        control: &'g Control,
+        slot_count: usize,
+    ) -> Self {
+        Context {
+            graph,
+            params,
+            control,
+            slot_count,
+            checks: Cell::new(0),
+            random_state: Cell::new(1),
+            profile: None,
+        }
     }
 
     /// Cheap enough to call per row: looks at the flag and clock every 256th call.

@@ -469,7 +469,12 @@ fn node_in(row: &Row, slot: Slot) -> Result<Option<NodeId>, ExecError> {
 
 /// The node an expansion starts from and, when the far end is already bound, the node
 /// it must reach; `None` when either is null (nothing to expand).
-fn endpoints(row: &Row, from: Slot, to: Slot, into: bool) -> Result<Option<(NodeId, Option<NodeId>)>, ExecError> {
+fn endpoints(
+    row: &Row,
+    from: Slot,
+    to: Slot,
+    into: bool,
+) -> Result<Option<(NodeId, Option<NodeId>)>, ExecError> {
     let Some(start) = node_in(row, from)? else { return Ok(None) };
     if !into {
         return Ok(Some((start, None)));

@@ -49,7 +49,11 @@ pub fn parse_expression(source: &str) -> Result<Expr, ParseError> {
 }
 
 /// Lexes `source`, runs `parser` over all of it and turns nom's outcome into ours.
-fn parse_whole<T>(source: &str, parser: for<'a> fn(Tokens<'a>) -> PResult<'a, T>, what: &str) -> Result<T, ParseError> {
+fn parse_whole<T>(
+    source: &str,
+    parser: for<'a> fn(Tokens<'a>) -> PResult<'a, T>,
+    what: &str,
+) -> Result<T, ParseError> {
     let all_tokens = lexer::tokenize(source);
     let tokens: Vec<Token> =
         all_tokens.into_iter().filter(|token| token.kind != TokenKind::Comment).collect();
@@ -106,7 +110,9 @@ fn parse_whole<T>(source: &str, parser: for<'a> fn(Tokens<'a>) -> PResult<'a, T>
                 opened_at: None,
             }),
         },
-        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => Err(failure.into_parse_error(&tokens, source)),
+        Err(nom::Err::Error(failure) | nom::Err::Failure(failure)) => {
+            Err(failure.into_parse_error(&tokens, source))
+        }
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
             code: "UnexpectedSyntax",
