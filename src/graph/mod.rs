@@ -301,6 +301,16 @@ impl Graph {
         result
     }
 
+    /// Makes room for about `nodes` more nodes and `edges` more relationships, so a bulk
+    /// load does not grow (and copy) its tables again and again.
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.store.reserve_nodes(nodes);
+        self.store.reserve_edges(edges);
+        self.adjacency.reserve(nodes);
+        self.nodes_by_key.reserve(nodes);
+        self.nodes_by_name.reserve(nodes);
+    }
+
     /// Defers index sorting until `end_bulk` (see `load_in_bulk`).
     pub fn begin_bulk(&mut self) {
         self.bulk = true;

@@ -83,6 +83,8 @@ pub(super) fn load_clean(
                 .bytes_total
                 .store(texts.iter().map(|text| text.len()).sum(), Ordering::Relaxed);
         }
+        let (nodes, edges) = estimate_counts(texts);
+        state.graph.reserve(nodes, edges);
         for text in texts {
             state.text_start = text.as_ptr() as usize;
             let mut deserializer = serde_json::Deserializer::from_str(text);
@@ -396,4 +398,25 @@ mod smallvec_labels {
             if self.spilled.is_empty() { &self.inline[..self.length] } else { &self.spilled }
         }
     }
+}
+
+/// Roughly how many nodes and edges the texts hold, measured on the first few hundred
+/// of each: enough to reserve table space up front instead of growing it step by step.
+fn estimate_counts(texts: &[&str]) -> (usize, usize) {
+    const SAMPLE: usize = 256;
+    let per_element = |part: &str, marker: &str| -> usize {
+        let positions: Vec<usize> = part.match_indices(marker).map(|(at, _)| at).take(SAMPLE + 1).collect();
+        match positions.as_slice() {
+            [] => 0,
+            [_] => 1,
+            [first, .., last] => part.len() / ((last - first) / (positions.len() - 1)).max(1),
+        }
+    };
+    let (mut nodes, mut edges) = (0, 0);
+    for text in texts {
+        let (node_part, edge_part) = text.split_at(text.find("\"edges\"").unwrap_or(text.len()));
+        nodes += per_element(node_part, "\"id\"");
+        edges += per_element(edge_part, "\"from\"");
+    }
+    (nodes, edges)
 }
