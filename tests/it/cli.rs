@@ -1,24 +1,9 @@
 //! The `korpu` command line as scripts use it: the JSON contract, exit codes, script
 //! errors with script line numbers, `--continue`, parameters and `--timing`.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn korpu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).output().unwrap()
-}
-
-fn korpu_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
+use crate::support::{korpu, korpu_stdin};
 
 fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
@@ -211,20 +196,33 @@ fn run_takes_several_scripts_each_with_its_own_parameters() {
     let second = dir.join("second.cypher");
     std::fs::write(&first, ":param who 'Əli'\nRETURN $who AS who;\n").unwrap();
     std::fs::write(&second, "RETURN $who AS again;\n").unwrap();
-    let output = korpu(&["--empty", "--format", "csv", "run", first.to_str().unwrap(), second.to_str().unwrap()]);
+    let output = korpu(&[
+        "--empty",
+        "--format",
+        "csv",
+        "run",
+        first.to_str().unwrap(),
+        second.to_str().unwrap(),
+    ]);
     assert_eq!(stdout(&output), "who\r\nƏli\r\n");
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("second.cypher:1:8") && stderr(&output).contains("ParameterMissing"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("second.cypher:1:8")
+            && stderr(&output).contains("ParameterMissing"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn every_saved_question_runs_in_one_command() {
-    let mut scripts: Vec<String> = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
-        .unwrap()
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "cypher"))
-        .map(|path| path.to_string_lossy().into_owned())
-        .collect();
+    let mut scripts: Vec<String> =
+        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/queries"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "cypher"))
+            .map(|path| path.to_string_lossy().into_owned())
+            .collect();
     scripts.sort();
     let mut args = vec!["run"];
     args.extend(scripts.iter().map(String::as_str));

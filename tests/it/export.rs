@@ -28,21 +28,7 @@ use korpu::export::KuzuNote;
 use korpu::graph::Graph;
 use korpu::render::json::value_json;
 
-fn korpu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).output().unwrap()
-}
-
-fn korpu_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
+use crate::support::{Scratch, korpu, korpu_stdin};
 
 #[track_caller]
 fn succeeded(output: &Output) -> String {
@@ -59,28 +45,9 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A temporary folder, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("korpu-export-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Scratch(path)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// A scratch folder for one export test.
+fn new_scratch(name: &str) -> Scratch {
+    Scratch::new("export", name)
 }
 
 fn text_of(path: &Path) -> &str {
@@ -284,7 +251,7 @@ fn hostile_names_go_through_graphviz_as_written() {
     if !graphviz("hostile_names_go_through_graphviz_as_written") {
         return;
     }
-    let scratch = Scratch::new("hostile-dot");
+    let scratch = new_scratch("hostile-dot");
     let data = write_hostile(&scratch);
     let graph = hostile_graph();
     let dot = succeeded(&korpu(&[
@@ -356,7 +323,7 @@ fn paths_clusters_and_english_captions_go_through_graphviz() {
     if !graphviz("paths_clusters_and_english_captions_go_through_graphviz") {
         return;
     }
-    let scratch = Scratch::new("hostile-clusters");
+    let scratch = new_scratch("hostile-clusters");
     let data = write_hostile(&scratch);
     let query = "MATCH p = (a)-[*1..2]->(b) WHERE a.name STARTS WITH 'line' OR a.name = 'looks like a DOT id' RETURN collect(p) AS paths";
     let dot = succeeded(&korpu(&[
@@ -418,7 +385,7 @@ fn the_diaspora_network_map_renders_with_dot() {
 
 #[test]
 fn dot_output_is_the_same_bytes_on_every_run() {
-    let scratch = Scratch::new("deterministic");
+    let scratch = new_scratch("deterministic");
     let data = write_hostile(&scratch);
     let script = format!("{}/queries/20_diaspora_network_map.cypher", env!("CARGO_MANIFEST_DIR"));
     let runs: [&[&str]; 3] = [
@@ -471,7 +438,7 @@ fn a_subgraph_over_two_thousand_nodes_warns_with_its_count_and_still_prints() {
 
     // Rendering would keep Graphviz busy for minutes, so --render refuses (with or
     // without Graphviz installed) instead of hanging.
-    let scratch = Scratch::new("large-render");
+    let scratch = new_scratch("large-render");
     let image = scratch.0.join("large.svg");
     let output =
         korpu(&["--empty", "query", "--render", "svg", "-o", text_of(&image), &make(2_001)]);
@@ -489,7 +456,7 @@ fn render_writes_an_image_with_graphviz() {
     if !graphviz("render_writes_an_image_with_graphviz") {
         return;
     }
-    let scratch = Scratch::new("render");
+    let scratch = new_scratch("render");
     let query = "MATCH p = (:Person {name: 'Rauf Zeyni'})-[:LEADS]->() RETURN p";
     let svg = scratch.0.join("leads.svg");
     let output = korpu(&["query", "--render", "svg", "-o", text_of(&svg), query]);
@@ -507,7 +474,7 @@ fn render_writes_an_image_with_graphviz() {
 
 #[test]
 fn render_without_graphviz_says_how_to_install_it() {
-    let scratch = Scratch::new("no-dot");
+    let scratch = new_scratch("no-dot");
     let image = scratch.0.join("out.svg");
     let output = Command::new(env!("CARGO_BIN_EXE_korpu"))
         .env("PATH", &scratch.0)
@@ -692,16 +659,16 @@ fn check_json_round_trip(graph_args: &[&str], scratch: &Scratch) {
 
 #[test]
 fn json_export_then_load_gives_the_same_graph() {
-    let scratch = Scratch::new("json-bundled");
+    let scratch = new_scratch("json-bundled");
     check_json_round_trip(&[], &scratch);
-    let scratch = Scratch::new("json-hostile");
+    let scratch = new_scratch("json-hostile");
     let data = write_hostile(&scratch);
     check_json_round_trip(&["--data", text_of(&data)], &scratch);
 }
 
 #[test]
 fn cypher_export_runs_in_korpu_and_gives_the_same_graph() {
-    let scratch = Scratch::new("cypher");
+    let scratch = new_scratch("cypher");
     let data = write_hostile(&scratch);
     for graph_args in [&[][..], &["--data", text_of(&data)][..]] {
         let mut args = graph_args.to_vec();
@@ -754,7 +721,7 @@ fn export_takes_format_cypher_or_json_and_nothing_else() {
 
 #[test]
 fn export_refuses_a_graph_that_uses_its_bookkeeping_names() {
-    let scratch = Scratch::new("reserved");
+    let scratch = new_scratch("reserved");
     let data = scratch.write(
         "g.json",
         r#"{"nodes": [{"id": "a", "labels": ["X"], "properties": {"korpu_id": "mine"}}]}"#,
@@ -1006,11 +973,11 @@ fn kuzu_loads_the_kuzu_script_and_holds_the_same_graph() {
     let Some(python) = kuzu_python("kuzu_loads_the_kuzu_script_and_holds_the_same_graph") else {
         return;
     };
-    let scratch = Scratch::new("kuzu-bundled");
+    let scratch = new_scratch("kuzu-bundled");
     let bundled = korpu::bundled::load().unwrap().graph;
     check_kuzu_round_trip(&bundled, &[], &python, &scratch);
 
-    let scratch = Scratch::new("kuzu-hostile");
+    let scratch = new_scratch("kuzu-hostile");
     let data = write_hostile(&scratch);
     let hostile = korpu::load::load_path(&data).unwrap().graph;
     let notes = korpu::export::to_kuzu(&hostile).unwrap().notes;

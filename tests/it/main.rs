@@ -9,4 +9,5 @@ mod golden;
 mod repl;
 mod robustness;
 mod scripts;
+mod support;
 mod tck;

@@ -7,9 +7,10 @@
 //! Every shell gets its own HOME and XDG_DATA_HOME in a temporary folder, so no test
 //! reads or writes the real history.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
+
+use crate::support::{Scratch, feed};
 use std::time::{Duration, Instant};
 
 use expectrl::process::unix::WaitStatus;
@@ -23,24 +24,19 @@ const CTRL_C: &str = "\x03";
 const CTRL_D: &str = "\x04";
 
 /// A temporary home folder, removed when dropped.
-struct Home(PathBuf);
+struct Home(Scratch);
 
 impl Home {
     fn new(name: &str) -> Home {
-        let path = std::env::temp_dir().join(format!("korpu-repl-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&path);
-        std::fs::create_dir_all(&path).unwrap();
-        Home(path)
+        Home(Scratch::new("repl", name))
+    }
+
+    fn dir(&self) -> &Path {
+        self.0.path()
     }
 
     fn history(&self) -> PathBuf {
-        self.0.join("data").join("korpu").join("history")
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        self.dir().join("data").join("korpu").join("history")
     }
 }
 
@@ -49,11 +45,11 @@ fn korpu_command(args: &[&str], home: &Home) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_korpu"));
     command
         .args(args)
-        .env("HOME", &home.0)
-        .env("XDG_DATA_HOME", home.0.join("data"))
+        .env("HOME", home.dir())
+        .env("XDG_DATA_HOME", home.dir().join("data"))
         .env("TERM", "xterm")
         .env("NO_COLOR", "1")
-        .current_dir(&home.0);
+        .current_dir(home.dir());
     command
 }
 
@@ -199,17 +195,9 @@ fn unknown_commands_suggest_the_nearest_one() {
 // --- piped stdin: no prompts, no colour, the same commands -----------------------------
 
 fn piped(args: &[&str], input: &str, home: &Path) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_DATA_HOME")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
+    let mut command = Command::new(env!("CARGO_BIN_EXE_korpu"));
+    command.args(args).env("HOME", home).env_remove("XDG_DATA_HOME");
+    feed(command, input)
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -229,24 +217,27 @@ UNWIND [1, 2] AS x RETURN x;
 :format json
 RETURN 'ə' AS letter;
 ";
-    let output = piped(&["--empty"], script, &home.0);
+    let output = piped(&["--empty"], script, home.dir());
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert_eq!(
         text(&output.stdout),
         "$city = 'Bakı'\n+------+---+\n| city | n |\n+------+---+\n| Bakı | 1 |\n+------+---+\n1 row\nx\r\n1\r\n2\r\n{\"columns\":[\"letter\"],\"rows\":[[\"ə\"]]}\n"
     );
-    assert!(!home.0.join(".local/share/korpu/history").exists(), "piped input keeps no history");
+    assert!(
+        !home.dir().join(".local/share/korpu/history").exists(),
+        "piped input keeps no history"
+    );
 }
 
 #[test]
 fn piped_schema_find_explain_and_export() {
     let home = Home::new("piped-commands");
-    let dot = home.0.join("ngo.dot");
+    let dot = home.dir().join("ngo.dot");
     let script = format!(
         ":schema\n:find ilham ismayilov\n:explain MATCH (n:NGO) RETURN n.name\n:export dot {} MATCH p = (:NGO)-[:PARTNERS_WITH]-() RETURN p\n",
         dot.display()
     );
-    let output = piped(&[], &script, &home.0);
+    let output = piped(&[], &script, home.dir());
     let out = text(&output.stdout);
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(
@@ -263,13 +254,13 @@ fn piped_schema_find_explain_and_export() {
 #[test]
 fn piped_source_runs_a_file_and_reports_its_lines() {
     let home = Home::new("piped-source");
-    let script = home.0.join("script.cypher");
+    let script = home.dir().join("script.cypher");
     std::fs::write(
         &script,
         "// a script\nRETURN 1 AS one;\n\nRETURN\n  nope AS two;\nRETURN 3 AS three;\n",
     )
     .unwrap();
-    let output = piped(&["--empty"], &format!(":source {}\n", script.display()), &home.0);
+    let output = piped(&["--empty"], &format!(":source {}\n", script.display()), home.dir());
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stdout).contains("| one |"));
     let err = text(&output.stderr);
@@ -281,7 +272,7 @@ fn piped_source_runs_a_file_and_reports_its_lines() {
 #[test]
 fn piped_errors_and_bad_commands_set_the_exit_code() {
     let home = Home::new("piped-errors");
-    let output = piped(&["--empty"], ":frmat csv\nRETURN 1 AS ok;\n", &home.0);
+    let output = piped(&["--empty"], ":frmat csv\nRETURN 1 AS ok;\n", home.dir());
     assert_eq!(output.status.code(), Some(1));
     assert!(text(&output.stderr).contains("did you mean `:format`?"));
     assert!(text(&output.stdout).contains("| ok |"), "the shell goes on after a bad command");
