@@ -405,7 +405,8 @@ mod smallvec_labels {
 fn estimate_counts(texts: &[&str]) -> (usize, usize) {
     const SAMPLE: usize = 256;
     let per_element = |part: &str, marker: &str| -> usize {
-        let positions: Vec<usize> = part.match_indices(marker).map(|(at, _)| at).take(SAMPLE + 1).collect();
+        let positions: Vec<usize> =
+            part.match_indices(marker).map(|(at, _)| at).take(SAMPLE + 1).collect();
         match positions.as_slice() {
             [] => 0,
             [_] => 1,

@@ -44,12 +44,22 @@ pub struct Settings {
 impl Settings {
     /// At a terminal: tables of at most 100 rows, with timings.
     pub fn interactive() -> Self {
-        Settings { format: OutputFormat::Table, max_rows: Some(INTERACTIVE_MAX_ROWS), timing: true, dot: DotOptions::default() }
+        Settings {
+            format: OutputFormat::Table,
+            max_rows: Some(INTERACTIVE_MAX_ROWS),
+            timing: true,
+            dot: DotOptions::default(),
+        }
     }
 
     /// Reading a piped script: every row, no timings (output that can be compared).
     pub fn piped() -> Self {
-        Settings { format: OutputFormat::Table, max_rows: None, timing: false, dot: DotOptions::default() }
+        Settings {
+            format: OutputFormat::Table,
+            max_rows: None,
+            timing: false,
+            dot: DotOptions::default(),
+        }
     }
 }
 

@@ -230,3 +230,15 @@ fn every_saved_question_runs_in_one_command() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stdout(&output).matches(" row").count() >= scripts.len(), "{}", stdout(&output));
 }
+
+#[test]
+fn timeout_stops_a_runaway_query_with_a_clear_error() {
+    let script = "UNWIND range(1, 2000) AS i CREATE (:N {i: i});\nMATCH (a:N), (b:N), (c:N), (d:N) RETURN count(*) AS rows;\n";
+    let output =
+        korpu_stdin(&["--empty", "--timeout", "0.5", "--format", "json", "run", "-"], script);
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> =
+        stdout(&output).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(lines[1]["error"]["code"], "Timeout", "{lines:?}");
+    assert!(stderr(&output).contains("ran past its time limit"), "{}", stderr(&output));
+}

@@ -245,18 +245,32 @@ fn check_prints_counts_and_passes_on_the_bundled_data() {
 fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
     let dir = std::env::temp_dir().join(format!("korpu-vocabulary-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("schema.json"), r#"{"labels": ["City"], "relationship_types": ["PART_OF"]}"#).unwrap();
+    std::fs::write(
+        dir.join("schema.json"),
+        r#"{"labels": ["City"], "relationship_types": ["PART_OF"]}"#,
+    )
+    .unwrap();
     std::fs::write(
         dir.join("data.json"),
         "{\"nodes\": [\n  {\"id\": \"baki\", \"labels\": [\"City\", \"Capital\"]}\n], \"edges\": []}\n",
     )
     .unwrap();
-    let check = Command::new(env!("CARGO_BIN_EXE_korpu")).arg("check").arg("--data").arg(&dir).output().unwrap();
+    let check = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .arg("check")
+        .arg("--data")
+        .arg(&dir)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8(check.stderr).unwrap();
     assert_eq!(check.status.code(), Some(1));
     assert!(stderr.contains("data.json:2:28: warning: `baki`: label `Capital` is not in the vocabulary of schema.json"), "{stderr}");
     // The graph still loads for queries; the warning is printed.
-    let query = Command::new(env!("CARGO_BIN_EXE_korpu")).arg("--data").arg(&dir).args(["--format", "csv", "query", "MATCH (c:Capital) RETURN c.id IS NULL AS loaded"]).output().unwrap();
+    let query = Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .arg("--data")
+        .arg(&dir)
+        .args(["--format", "csv", "query", "MATCH (c:Capital) RETURN c.id IS NULL AS loaded"])
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8(query.stdout).unwrap(), "loaded\r\ntrue\r\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::support::{Scratch, feed};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
@@ -124,10 +124,9 @@ fn ctrl_c_cancels_a_running_query_and_the_shell_lives_on() {
     // The editor has echoed the line; give it time to hand the terminal back and start
     // the query, so the Ctrl-C arrives as a signal rather than as a key.
     std::thread::sleep(Duration::from_millis(700));
-    let pressed = Instant::now();
+    // The query would run for days, so the message proves Ctrl-C stopped it; how fast is
+    // measured by hand (see the issue note), not asserted on a shared machine.
     type_and_expect(&mut session, CTRL_C, "cancelled after");
-    let took = pressed.elapsed();
-    assert!(took < Duration::from_secs(3), "cancelling took {took:?}");
     session.expect(PROMPT).unwrap();
     type_and_expect(&mut session, "RETURN 'alive' AS still;\r", "| alive |");
 }

@@ -185,7 +185,7 @@ pub(crate) fn call(
             } else {
                 ((end as i128 - start as i128) / step as i128 + 1) as u128
             };
-            if count > 100_000_000 {
+            if count > 10_000_000 {
                 return Err(ExecError::new(
                     ErrorKind::ResourceLimit,
                     "RangeTooLarge",

@@ -279,6 +279,7 @@ fn open_unprofiled<'g>(
             let slot = *slot;
             flat_map_rows(input, context, move |mut row| match eval(list, &mut row, context) {
                 Ok(Value::List(items)) => Box::new(items.into_iter().map(move |item| {
+                    context.check()?;
                     let mut next = row.clone();
                     next[slot] = item;
                     Ok(next)
