@@ -1202,6 +1202,9 @@ impl<'a> Planner<'a> {
 /// and the aggregate calls found so far.
 struct Aggregating<'s> {
     keys: Vec<(String, Slot)>,
+    /// Printed grouping keys that are more than a variable or a property of one: openCypher
+    /// lets an aggregating expression reuse a key only when the key is that simple.
+    complex_keys: Vec<String>,
     aggregates: Vec<(Slot, Aggregation)>,
     /// The scope aggregate arguments are evaluated in (before the projection).
     input_scope: &'s Scope,
@@ -1278,8 +1281,14 @@ impl<'a> Planner<'a> {
                     columns.push((name.clone(), slot));
                 }
             }
+            let complex_keys: Vec<String> = items
+                .iter()
+                .filter(|(_, expr, _)| !contains_aggregate(expr) && !is_simple_key(expr))
+                .map(|(_, expr, _)| expr.to_string())
+                .collect();
             let mut context = Aggregating {
                 keys: key_names,
+                complex_keys: complex_keys.clone(),
                 aggregates: Vec::new(),
                 input_scope: scope,
                 allow_new: true,
@@ -1340,6 +1349,7 @@ impl<'a> Planner<'a> {
                     .zip(&columns)
                     .map(|((_, expr, _), (_, slot))| (expr.to_string(), *slot))
                     .collect(),
+                complex_keys,
                 aggregates: Vec::new(),
                 input_scope: scope,
                 allow_new: false,
@@ -1556,8 +1566,26 @@ impl<'a> Planner<'a> {
         expr: &ast::Expr,
         context: &mut Aggregating<'_>,
     ) -> Result<Expr, PlanError> {
+        self.plan_aggregating_part(expr, context, false)
+    }
+
+    fn plan_aggregating_part(
+        &mut self,
+        expr: &ast::Expr,
+        context: &mut Aggregating<'_>,
+        nested: bool,
+    ) -> Result<Expr, PlanError> {
         let printed = expr.to_string();
         if let Some((_, slot)) = context.keys.iter().find(|(key, _)| *key == printed) {
+            if nested && context.complex_keys.contains(&printed) {
+                return Err(syntax(
+                    "AmbiguousAggregationExpression",
+                    format!(
+                        "`{printed}` is a grouping key but not a variable or property; project it under an alias with WITH and use the alias"
+                    ),
+                    expr.span,
+                ));
+            }
             return Ok(Expr { kind: ExprKind::Slot(*slot), span: expr.span });
         }
         match &expr.kind {
@@ -1591,7 +1619,7 @@ impl<'a> Planner<'a> {
                 let mut failure = None;
                 map_children(expr, &mut |child| {
                     if failure.is_none() {
-                        failure = self.plan_aggregating_expr(child, context).err();
+                        failure = self.plan_aggregating_part(child, context, true).err();
                     }
                 });
                 if let Some(error) = failure {
@@ -2582,5 +2610,14 @@ fn scope_kind(expr: &ast::Expr, scope: &Scope) -> Option<VarKind> {
     match &expr.kind {
         ast::ExprKind::Variable(name) => scope.get(name).map(|(_, kind)| kind),
         _ => None,
+    }
+}
+
+/// A grouping key an aggregating expression may reuse: a variable or a property of one.
+fn is_simple_key(expr: &ast::Expr) -> bool {
+    match &expr.kind {
+        ast::ExprKind::Variable(_) => true,
+        ast::ExprKind::Property(subject, _) => is_simple_key(subject),
+        _ => false,
     }
 }
