@@ -51,13 +51,28 @@ pub fn run(session: Session, args: &Args) -> Result<ExitCode> {
         cluster_by_country: args.cluster_by == Some(crate::cli::ClusterBy::Country),
         left_to_right: false,
     };
-    if stdin_is_terminal() { run_terminal(session, dot) } else { run_piped(session, dot) }
+    // `--format json|csv` sets the shell's starting `:format` (DOT is for `:export`).
+    let format = match args.format {
+        Some(crate::cli::FormatArg::Json) => Some(commands::OutputFormat::Json),
+        Some(crate::cli::FormatArg::Csv) => Some(commands::OutputFormat::Csv),
+        _ => None,
+    };
+    if stdin_is_terminal() {
+        run_terminal(session, dot, format)
+    } else {
+        run_piped(session, dot, format)
+    }
 }
 
-fn run_piped(session: Session, dot: crate::render::dot::DotOptions) -> Result<ExitCode> {
+fn run_piped(
+    session: Session,
+    dot: crate::render::dot::DotOptions,
+    format: Option<commands::OutputFormat>,
+) -> Result<ExitCode> {
+    let defaults = Settings::piped();
     let mut shell = Shell::new(
         session,
-        Settings { dot, ..Settings::piped() },
+        Settings { dot, format: format.unwrap_or(defaults.format), ..defaults },
         Box::new(io::stdout()),
         Box::new(io::stderr()),
         terminal_width,
@@ -76,7 +91,11 @@ fn run_piped(session: Session, dot: crate::render::dot::DotOptions) -> Result<Ex
     Ok(if shell.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn run_terminal(session: Session, dot: crate::render::dot::DotOptions) -> Result<ExitCode> {
+fn run_terminal(
+    session: Session,
+    dot: crate::render::dot::DotOptions,
+    format: Option<commands::OutputFormat>,
+) -> Result<ExitCode> {
     let colour = io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let config = Config::builder()
@@ -115,7 +134,11 @@ fn run_terminal(session: Session, dot: crate::render::dot::DotOptions) -> Result
     );
     let mut shell = Shell::new(
         session,
-        Settings { dot, ..Settings::interactive() },
+        Settings {
+            dot,
+            format: format.unwrap_or(commands::OutputFormat::Table),
+            ..Settings::interactive()
+        },
         Box::new(io::stdout()),
         Box::new(io::stderr()),
         terminal_width,

@@ -172,10 +172,15 @@ fn timing_lines_have_the_documented_shape() {
 
 #[test]
 fn piped_stdin_runs_statements_without_prompts() {
-    let output =
-        korpu_stdin(&["--empty", "--format", "json"], "RETURN 'a' AS x;\nRETURN\n 2 AS y;\n");
+    let output = korpu_stdin(&["--empty"], "RETURN 'a' AS x;\nRETURN\n 2 AS y;\n");
     let out = stdout(&output);
     assert!(out.contains("| a |") && out.contains("| 2 |") && !out.contains("körpü>"), "{out}");
+    // --format sets the shell's output format too: one JSON object per statement.
+    let json = korpu_stdin(&["--empty", "--format", "json"], "RETURN 'a' AS x;\nRETURN 2 AS y;\n");
+    assert_eq!(
+        stdout(&json),
+        "{\"columns\":[\"x\"],\"rows\":[[\"a\"]]}\n{\"columns\":[\"y\"],\"rows\":[[2]]}\n"
+    );
 }
 
 #[test]
