@@ -1,0 +1,358 @@
+//! Planner: `ast::Statement` → `Plan`.
+//!
+//! Resolves every variable to a row slot and reports what openCypher rejects before
+//! running (undefined variables, type conflicts, misplaced aggregation, bad `SKIP`),
+//! each with the span of the offending words. Chooses where each pattern starts (an
+//! equality on `name`, else the smallest label), expands from there and places every
+//! `WHERE` conjunct right after the operator that binds its last variable.
+//! Reads only statistics from the graph (label counts, known keys), never its data.
+
+mod analysis;
+mod checks;
+mod expressions;
+mod patterns;
+mod projection;
+
+use std::collections::BTreeSet;
+
+use crate::graph::Graph;
+use crate::query::error::{ErrorKind, PlanError};
+use crate::query::syntax::Span;
+use crate::query::syntax::ast;
+
+use super::ir::*;
+use analysis::*;
+use checks::*;
+
+/// Plans a parsed statement. `source` is the statement's text (column names come from
+/// it); `graph` supplies statistics.
+pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+    let mut planner = Planner { source, graph, slot_names: Vec::new() };
+    let mode = match statement.kind {
+        ast::StatementKind::Run => Mode::Run,
+        ast::StatementKind::Explain => Mode::Explain,
+        ast::StatementKind::Profile => Mode::Profile,
+    };
+    let (segments, columns) = planner.plan_query(&statement.query)?;
+    Ok(Plan {
+        mode,
+        segments,
+        columns,
+        slot_count: planner.slot_names.len(),
+        slot_names: planner.slot_names,
+    })
+}
+
+/// What a variable holds, as far as the planner knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum VarKind {
+    Node,
+    Relationship,
+    RelationshipList,
+    Path,
+    /// Anything: a projected expression, an `UNWIND` item.
+    Value,
+    /// A value whose type is known while planning (it came from a literal), by its
+    /// openCypher type name.
+    Known(&'static str),
+}
+
+impl VarKind {
+    fn describe(self) -> &'static str {
+        match self {
+            VarKind::Node => "a node",
+            VarKind::Relationship => "a relationship",
+            VarKind::RelationshipList => "a list of relationships",
+            VarKind::Path => "a path",
+            VarKind::Value => "a value",
+            VarKind::Known(type_name) => match type_name {
+                "Integer" => "an integer",
+                "Float" => "a float",
+                "String" => "a string",
+                "Boolean" => "a boolean",
+                "List" => "a list",
+                "Map" => "a map",
+                _ => "a value",
+            },
+        }
+    }
+
+    /// The openCypher type name when known.
+    fn type_name(self) -> Option<&'static str> {
+        match self {
+            VarKind::Node => Some("Node"),
+            VarKind::Relationship => Some("Relationship"),
+            VarKind::RelationshipList => Some("List"),
+            VarKind::Path => Some("Path"),
+            VarKind::Known(type_name) => Some(type_name),
+            VarKind::Value => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Scope {
+    vars: Vec<(String, Slot, VarKind)>,
+}
+
+impl Scope {
+    fn get(&self, name: &str) -> Option<(Slot, VarKind)> {
+        self.vars.iter().rev().find(|(var, _, _)| var == name).map(|(_, slot, kind)| (*slot, *kind))
+    }
+
+    fn bind(&mut self, name: &str, slot: Slot, kind: VarKind) {
+        self.vars.retain(|(var, _, _)| var != name);
+        self.vars.push((name.to_owned(), slot, kind));
+    }
+
+    fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .vars
+            .iter()
+            .map(|(name, _, _)| name.clone())
+            .filter(|name| !name.starts_with(' '))
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// Result columns: name and the slot holding the value.
+type Columns = Vec<(String, Slot)>;
+
+fn error(kind: ErrorKind, code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
+    PlanError { kind, code, message: message.into(), span }
+}
+
+fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
+    error(ErrorKind::SyntaxError, code, message, span)
+}
+
+struct Planner<'a> {
+    source: &'a str,
+    graph: &'a Graph,
+    slot_names: Vec<String>,
+}
+
+/// A `WHERE` conjunct waiting for its variables to be bound.
+struct Pending<'e> {
+    expr: &'e ast::Expr,
+    needs: BTreeSet<String>,
+}
+
+impl<'a> Planner<'a> {
+    fn new_slot(&mut self, name: &str) -> Slot {
+        self.slot_names.push(name.to_owned());
+        self.slot_names.len() - 1
+    }
+
+    fn anonymous_slot(&mut self, what: &str) -> Slot {
+        let slot = self.slot_names.len();
+        self.new_slot(&format!("{what}{slot}"))
+    }
+
+    fn plan_query(&mut self, query: &ast::Query) -> Result<(Vec<Segment>, Columns), PlanError> {
+        if query.unions.is_empty() {
+            return self.plan_single(&query.first);
+        }
+        let mut branches = Vec::new();
+        let mut columns: Option<Vec<String>> = None;
+        let mut output_slots = Vec::new();
+        let mut distinct = false;
+        let parts = std::iter::once((None, &query.first))
+            .chain(query.unions.iter().map(|(kind, single)| (Some(*kind), single)));
+        let mut kinds = BTreeSet::new();
+        for (kind, single) in parts {
+            if let Some(kind) = kind {
+                kinds.insert(kind == ast::UnionKind::All);
+                distinct |= kind == ast::UnionKind::Distinct;
+            }
+            let (mut segments, branch_columns) = self.plan_single(single)?;
+            if segments.len() != 1 || segments[0].create.is_some() {
+                return Err(syntax(
+                    "UnsupportedFeature",
+                    "UNION of queries that write is not supported",
+                    single.span,
+                ));
+            }
+            let names: Vec<String> = branch_columns.iter().map(|(name, _)| name.clone()).collect();
+            match &columns {
+                None => {
+                    output_slots = names.iter().map(|name| self.new_slot(name)).collect();
+                    columns = Some(names);
+                }
+                Some(expected) if *expected != names => {
+                    return Err(syntax(
+                        "DifferentColumnsInUnion",
+                        "all parts of a UNION must return the same column names",
+                        single.span,
+                    ));
+                }
+                Some(_) => {}
+            }
+            let reads = segments.pop().expect("one segment").reads;
+            let copies: Vec<(Slot, Expr)> = branch_columns
+                .iter()
+                .zip(&output_slots)
+                .map(|((_, slot), output)| {
+                    (*output, Expr { kind: ExprKind::Slot(*slot), span: single.span })
+                })
+                .collect();
+            branches.push(Op::Project { input: Box::new(reads), items: copies });
+        }
+        if kinds.len() > 1 {
+            return Err(syntax(
+                "InvalidClauseComposition",
+                "UNION and UNION ALL cannot be mixed",
+                query.first.span,
+            ));
+        }
+        let names = columns.unwrap_or_default();
+        let union = Op::Union { branches, distinct, slots: output_slots.clone() };
+        Ok((
+            vec![Segment { reads: union, create: None }],
+            names.into_iter().zip(output_slots).collect(),
+        ))
+    }
+
+    fn plan_single(
+        &mut self,
+        query: &ast::SingleQuery,
+    ) -> Result<(Vec<Segment>, Columns), PlanError> {
+        let mut op = Op::Argument;
+        let mut scope = Scope::default();
+        let mut segments = Vec::new();
+        let mut columns = Vec::new();
+        let last = query.clauses.len() - 1;
+        for (position, clause) in query.clauses.iter().enumerate() {
+            if !columns.is_empty() {
+                return Err(syntax(
+                    "InvalidClauseComposition",
+                    "RETURN must be the last clause",
+                    clause.span(),
+                ));
+            }
+            match clause {
+                ast::Clause::Match(clause) => {
+                    if position > 0 {
+                        if let ast::Clause::Match(previous) = &query.clauses[position - 1] {
+                            if previous.optional == ast::Optionality::Optional
+                                && clause.optional == ast::Optionality::Required
+                            {
+                                // Allowed in openCypher; nothing to check.
+                            }
+                        }
+                    }
+                    op = self.plan_match(op, clause, &mut scope)?;
+                }
+                ast::Clause::Unwind(unwind) => {
+                    let list = self.plan_expr(&unwind.expr, &scope, Context::Plain)?;
+                    if scope.get(&unwind.variable.name).is_some() {
+                        return Err(syntax(
+                            "VariableAlreadyBound",
+                            format!("variable `{}` is already defined", unwind.variable.name),
+                            unwind.variable.span,
+                        ));
+                    }
+                    let slot = self.new_slot(&unwind.variable.name);
+                    scope.bind(&unwind.variable.name, slot, VarKind::Value);
+                    op = Op::Unwind { input: Box::new(op), list, slot };
+                }
+                ast::Clause::With(projection) => {
+                    if position == last {
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            "a query cannot end with WITH; add RETURN",
+                            projection.span,
+                        ));
+                    }
+                    let (next, next_scope, _) =
+                        self.plan_projection(op, projection, &scope, ProjectionKind::With)?;
+                    op = next;
+                    scope = next_scope;
+                }
+                ast::Clause::Return(projection) => {
+                    let (next, _, names) =
+                        self.plan_projection(op, projection, &scope, ProjectionKind::Return)?;
+                    op = next;
+                    columns = names;
+                }
+                ast::Clause::Create(create) => {
+                    let spec = self.plan_create(create, &mut scope)?;
+                    segments.push(Segment { reads: op, create: Some(spec) });
+                    op = Op::Argument;
+                }
+            }
+        }
+        let ends_with_create = matches!(query.clauses.last(), Some(ast::Clause::Create(_)));
+        if columns.is_empty() && !ends_with_create {
+            let span = query.clauses.last().map_or(query.span, ast::Clause::span);
+            return Err(syntax(
+                "InvalidClauseComposition",
+                "a query must end with RETURN (or with a write clause)",
+                span,
+            ));
+        }
+        if !ends_with_create {
+            segments.push(Segment { reads: op, create: None });
+        }
+        Ok((segments, columns))
+    }
+
+    // -----------------------------------------------------------------------------------
+    // MATCH
+
+    fn plan_match(
+        &mut self,
+        input: Op,
+        clause: &ast::Match,
+        scope: &mut Scope,
+    ) -> Result<Op, PlanError> {
+        if clause.optional == ast::Optionality::Optional {
+            let before: BTreeSet<Slot> = scope.vars.iter().map(|(_, slot, _)| *slot).collect();
+            let inner = self.plan_pattern(
+                Op::Argument,
+                &clause.pattern,
+                clause.where_clause.as_ref(),
+                scope,
+                PatternUse::Match,
+            )?;
+            let nullable: Vec<Slot> = scope
+                .vars
+                .iter()
+                .map(|(_, slot, _)| *slot)
+                .filter(|slot| !before.contains(slot))
+                .collect();
+            return Ok(Op::Optional { input: Box::new(input), inner: Box::new(inner), nullable });
+        }
+        self.plan_pattern(
+            input,
+            &clause.pattern,
+            clause.where_clause.as_ref(),
+            scope,
+            PatternUse::Match,
+        )
+    }
+}
+
+/// Where a pattern appears; patterns in expressions may not introduce path variables etc.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PatternUse {
+    Match,
+    Predicate,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ProjectionKind {
+    With,
+    Return,
+}
+
+/// Where an expression appears, for what it may contain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Context {
+    /// Aggregation not allowed.
+    Plain,
+    /// Inside a projection item: aggregation allowed (handled by the caller).
+    Projection,
+}
