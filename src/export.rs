@@ -146,6 +146,10 @@ fn write_literal(text: &mut String, value: &Value, dialect: Dialect) {
             }
             text.push(']');
         }
+        Value::Temporal(temporal) => {
+            let constructor = temporal.type_name().to_lowercase();
+            let _ = write!(text, "{constructor}('{temporal}')");
+        }
         // Properties never hold maps or graph elements.
         _ => text.push_str("null"),
     }
@@ -530,6 +534,8 @@ fn write_kuzu_value(text: &mut String, value: &Value, column: Column) {
         Column::Mixed => {
             let as_text: Cow<'_, str> = match value {
                 Value::String(string) => Cow::Borrowed(string),
+                // Kùzu's own temporal types differ; the ISO text keeps the value.
+                Value::Temporal(temporal) => Cow::Owned(temporal.to_string()),
                 other => {
                     let mut literal = String::new();
                     write_literal(&mut literal, other, Dialect::Cypher);

@@ -10,6 +10,7 @@
 
 mod hash;
 mod key;
+mod temporal;
 mod value;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use key::CompactKey;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 pub use hash::{FastMap, FastSet};
+pub use temporal::{Temporal, TemporalKind};
 pub use value::{GroupKey, Path, Value};
 
 /// A node's handle; stable for the graph's life (nodes are never removed).

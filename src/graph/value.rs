@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::{EdgeId, NodeId};
+use super::{EdgeId, NodeId, Temporal};
 
 /// A path: alternating nodes and relationships, `nodes.len() == relationships.len() + 1`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -36,6 +36,7 @@ pub enum Value {
     Node(NodeId),
     Relationship(EdgeId),
     Path(Arc<Path>),
+    Temporal(Temporal),
 }
 
 impl From<&str> for Value {
@@ -93,15 +94,19 @@ impl Value {
             Value::Node(_) => "Node",
             Value::Relationship(_) => "Relationship",
             Value::Path(_) => "Path",
+            Value::Temporal(temporal) => temporal.type_name(),
         }
     }
 
     /// True for values a property may hold (no graph elements, lists of simple values).
     pub fn is_storable(&self) -> bool {
         match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_) => {
-                true
-            }
+            Value::Null
+            | Value::Bool(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::String(_)
+            | Value::Temporal(_) => true,
             Value::List(items) => items.iter().all(|item| {
                 matches!(item, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
             }),
@@ -151,6 +156,9 @@ impl Value {
             (Value::Node(a), Value::Node(b)) => Some(a == b),
             (Value::Relationship(a), Value::Relationship(b)) => Some(a == b),
             (Value::Path(a), Value::Path(b)) => Some(a == b),
+            (Value::Temporal(a), Value::Temporal(b)) => {
+                Some(a.compare(*b) == Some(Ordering::Equal))
+            }
             _ => Some(false),
         }
     }
@@ -165,6 +173,7 @@ impl Value {
             (Value::Float(a), Value::Float(b)) => a.partial_cmp(b),
             (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
             (Value::Bool(a), Value::Bool(b)) => Some(a.cmp(b)),
+            (Value::Temporal(a), Value::Temporal(b)) => a.compare(*b),
             (Value::List(a), Value::List(b)) => {
                 for (left, right) in a.iter().zip(b) {
                     match left.cypher_cmp(right)? {
@@ -186,10 +195,11 @@ impl Value {
             Value::Relationship(_) => 2,
             Value::List(_) => 3,
             Value::Path(_) => 4,
-            Value::String(_) => 5,
-            Value::Bool(_) => 6,
-            Value::Int(_) | Value::Float(_) => 7,
-            Value::Null => 9,
+            Value::Temporal(_) => 5,
+            Value::String(_) => 6,
+            Value::Bool(_) => 7,
+            Value::Int(_) | Value::Float(_) => 8,
+            Value::Null => 10,
         }
     }
 
@@ -243,6 +253,7 @@ impl Value {
             (Value::Path(a), Value::Path(b)) => {
                 a.nodes.cmp(&b.nodes).then_with(|| a.relationships.cmp(&b.relationships))
             }
+            (Value::Temporal(a), Value::Temporal(b)) => a.order(*b),
             _ => Ordering::Equal,
         }
     }
@@ -335,6 +346,8 @@ fn hash_equivalence<H: Hasher>(value: &Value, state: &mut H) {
         Value::Node(id) => (6u8, id).hash(state),
         Value::Relationship(id) => (7u8, id).hash(state),
         Value::Path(path) => (8u8, path).hash(state),
+        // Equal temporals of an offset type may differ in offset: hash what they compare by.
+        Value::Temporal(temporal) => (9u8, temporal.kind_rank(), temporal.sort_key()).hash(state),
     }
 }
 

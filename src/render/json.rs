@@ -77,6 +77,8 @@ pub fn value_json(value: &Value, graph: &Graph) -> Json {
             }),
         },
         Value::String(text) => Json::String(text.to_string()),
+        // ISO 8601 text, as openCypher prints temporals.
+        Value::Temporal(temporal) => Json::String(temporal.to_string()),
         Value::List(items) => {
             Json::Array(items.iter().map(|item| value_json(item, graph)).collect())
         }

@@ -101,6 +101,9 @@ fn write_value(text: &mut String, value: &Value, graph: &Graph, quoting: Quoting
         Value::Float(number) => {
             let _ = write_float(text, *number);
         }
+        Value::Temporal(temporal) => {
+            let _ = write!(text, "{temporal}");
+        }
         Value::String(string) => {
             if quoting == Quoting::BareTopLevel {
                 text.push_str(string);

@@ -388,6 +388,16 @@ fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result
             .cloned()
             .unwrap_or(Value::Null),
         Value::Map(entries) => entries.get(&key.name).cloned().unwrap_or(Value::Null),
+        Value::Temporal(temporal) => match temporal.component(&key.name) {
+            Some(value) => value,
+            None => {
+                return Err(ExecError::type_error(format!(
+                    "a {} has no `{}`",
+                    temporal.type_name(),
+                    key.name
+                )));
+            }
+        },
         Value::Null => Value::Null,
         other => {
             return Err(ExecError::type_error(format!(

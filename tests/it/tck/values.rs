@@ -386,6 +386,8 @@ pub fn from_engine(value: &Value, graph: &Graph) -> TckValue {
         Value::Int(number) => TckValue::Int(*number),
         Value::Float(number) => TckValue::Float(*number),
         Value::String(text) => TckValue::String(text.to_string()),
+        // The TCK writes temporal values as their ISO 8601 text in quotes.
+        Value::Temporal(temporal) => TckValue::String(temporal.to_string()),
         Value::List(items) => {
             TckValue::List(items.iter().map(|item| from_engine(item, graph)).collect())
         }
