@@ -287,7 +287,10 @@ impl Temporal {
                 None | Some(Value::Null) => 0,
                 Some(Value::String(zone)) => parse_offset(zone)?,
                 Some(other) => {
-                    return Err(format!("`timezone` must be a string, found {}", other.type_name()));
+                    return Err(format!(
+                        "`timezone` must be a string, found {}",
+                        other.type_name()
+                    ));
                 }
             }
         } else {
