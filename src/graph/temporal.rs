@@ -211,45 +211,15 @@ impl Temporal {
 
     /// Builds a temporal of `kind` from a map of components.
     pub fn from_map(kind: TemporalKind, map: &BTreeMap<String, Value>) -> Result<Temporal, String> {
-        let allowed: &[&str] = match kind {
-            TemporalKind::Date => &["year", "month", "day"],
-            TemporalKind::LocalTime => {
-                &["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"]
-            }
-            TemporalKind::Time => &[
-                "hour",
-                "minute",
-                "second",
-                "millisecond",
-                "microsecond",
-                "nanosecond",
-                "timezone",
-            ],
-            TemporalKind::LocalDateTime => &[
-                "year",
-                "month",
-                "day",
-                "hour",
-                "minute",
-                "second",
-                "millisecond",
-                "microsecond",
-                "nanosecond",
-            ],
-            TemporalKind::DateTime => &[
-                "year",
-                "month",
-                "day",
-                "hour",
-                "minute",
-                "second",
-                "millisecond",
-                "microsecond",
-                "nanosecond",
-                "timezone",
-            ],
+        const DATE_KEYS: &[&str] = &["year", "month", "day"];
+        const TIME_KEYS: &[&str] =
+            &["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"];
+        let allowed = |key: &str| {
+            (kind.has_date() && DATE_KEYS.contains(&key))
+                || (kind.has_time() && TIME_KEYS.contains(&key))
+                || (kind.has_offset() && key == "timezone")
         };
-        if let Some(key) = map.keys().find(|key| !allowed.contains(&key.as_str())) {
+        if let Some(key) = map.keys().find(|key| !allowed(key)) {
             return Err(format!("{}() does not take `{key}`", kind.name().to_lowercase()));
         }
         let number = |key: &str, default: i64| -> Result<i64, String> {

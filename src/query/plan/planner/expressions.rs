@@ -8,6 +8,15 @@ use crate::query::syntax::ast;
 use super::super::ir::*;
 use super::*;
 
+/// A planned `x IN list WHERE …`: the list, the scope with `x` bound, `x`'s slot and
+/// the filter.
+struct Comprehension {
+    list: Expr,
+    inner: Scope,
+    slot: Slot,
+    filter: Option<Box<Expr>>,
+}
+
 impl Planner<'_> {
     pub(super) fn plan_expr(
         &mut self,
@@ -264,19 +273,8 @@ impl Planner<'_> {
                 make(ExprKind::Case { operand, branches, otherwise })
             }
             ast::ExprKind::ListComprehension(comprehension) => {
-                let list = self.plan_expr(&comprehension.list, scope, context)?;
-                let mut inner = scope.clone();
-                let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(
-                    &comprehension.variable.name,
-                    slot,
-                    element_kind(&comprehension.list, scope),
-                );
-                let filter = comprehension
-                    .filter
-                    .as_ref()
-                    .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
-                    .transpose()?;
+                let Comprehension { list, inner, slot, filter } =
+                    self.plan_comprehension(comprehension, scope, context)?;
                 let map = comprehension
                     .map
                     .as_ref()
@@ -285,19 +283,8 @@ impl Planner<'_> {
                 make(ExprKind::ListComprehension { slot, list: Box::new(list), filter, map })
             }
             ast::ExprKind::Quantifier(quantifier, comprehension) => {
-                let list = self.plan_expr(&comprehension.list, scope, context)?;
-                let mut inner = scope.clone();
-                let slot = self.new_slot(&comprehension.variable.name);
-                inner.bind(
-                    &comprehension.variable.name,
-                    slot,
-                    element_kind(&comprehension.list, scope),
-                );
-                let predicate = comprehension
-                    .filter
-                    .as_ref()
-                    .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
-                    .transpose()?;
+                let Comprehension { list, slot, filter: predicate, .. } =
+                    self.plan_comprehension(comprehension, scope, context)?;
                 make(ExprKind::Quantifier {
                     kind: *quantifier,
                     slot,
@@ -409,5 +396,26 @@ impl Planner<'_> {
                 make(ExprKind::MapProjection(Box::new(subject), planned))
             }
         }
+    }
+
+    /// The shared part of `[x IN list WHERE … | …]` and the quantifiers: the list, the
+    /// scope with `x` bound (typed from a literal list when possible), its slot and the
+    /// planned filter.
+    fn plan_comprehension(
+        &mut self,
+        comprehension: &ast::ListComprehension,
+        scope: &Scope,
+        context: Context,
+    ) -> Result<Comprehension, PlanError> {
+        let list = self.plan_expr(&comprehension.list, scope, context)?;
+        let mut inner = scope.clone();
+        let slot = self.new_slot(&comprehension.variable.name);
+        inner.bind(&comprehension.variable.name, slot, element_kind(&comprehension.list, scope));
+        let filter = comprehension
+            .filter
+            .as_ref()
+            .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
+            .transpose()?;
+        Ok(Comprehension { list, inner, slot, filter })
     }
 }
