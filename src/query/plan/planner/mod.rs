@@ -146,6 +146,25 @@ impl<'a> Planner<'a> {
         self.slot_names.len() - 1
     }
 
+    /// Binds a name the clause introduces; a name already in scope is an error.
+    fn bind_fresh(
+        &mut self,
+        scope: &mut Scope,
+        name: &ast::Ident,
+        kind: VarKind,
+    ) -> Result<Slot, PlanError> {
+        if scope.get(&name.name).is_some() {
+            return Err(syntax(
+                "VariableAlreadyBound",
+                format!("variable `{}` is already defined", name.name),
+                name.span,
+            ));
+        }
+        let slot = self.new_slot(&name.name);
+        scope.bind(&name.name, slot, kind);
+        Ok(slot)
+    }
+
     fn anonymous_slot(&mut self, what: &str) -> Slot {
         let slot = self.slot_names.len();
         self.new_slot(&format!("{what}{slot}"))
@@ -247,15 +266,7 @@ impl<'a> Planner<'a> {
                 }
                 ast::Clause::Unwind(unwind) => {
                     let list = self.plan_expr(&unwind.expr, &scope, Context::Plain)?;
-                    if scope.get(&unwind.variable.name).is_some() {
-                        return Err(syntax(
-                            "VariableAlreadyBound",
-                            format!("variable `{}` is already defined", unwind.variable.name),
-                            unwind.variable.span,
-                        ));
-                    }
-                    let slot = self.new_slot(&unwind.variable.name);
-                    scope.bind(&unwind.variable.name, slot, VarKind::Value);
+                    let slot = self.bind_fresh(&mut scope, &unwind.variable, VarKind::Value)?;
                     op = Op::Unwind { input: Box::new(op), list, slot };
                 }
                 ast::Clause::With(projection) => {

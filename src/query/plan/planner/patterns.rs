@@ -140,16 +140,7 @@ impl<'a> Planner<'a> {
             let path_slot = match &part.variable {
                 None => None,
                 Some(name) => {
-                    if scope.get(&name.name).is_some() {
-                        let code = "VariableAlreadyBound";
-                        return Err(syntax(
-                            code,
-                            format!("variable `{}` is already defined", name.name),
-                            name.span,
-                        ));
-                    }
-                    let slot = self.new_slot(&name.name);
-                    scope.bind(&name.name, slot, VarKind::Path);
+                    let slot = self.bind_fresh(scope, name, VarKind::Path)?;
                     introduced.insert(name.name.clone());
                     Some(slot)
                 }
@@ -751,18 +742,7 @@ impl<'a> Planner<'a> {
                     }
                 };
                 let slot = match &rel.variable {
-                    Some(name) => {
-                        if scope.get(&name.name).is_some() {
-                            return Err(syntax(
-                                "VariableAlreadyBound",
-                                format!("variable `{}` is already defined", name.name),
-                                name.span,
-                            ));
-                        }
-                        let slot = self.new_slot(&name.name);
-                        scope.bind(&name.name, slot, VarKind::Relationship);
-                        slot
-                    }
+                    Some(name) => self.bind_fresh(scope, name, VarKind::Relationship)?,
                     None => self.anonymous_slot("anon_"),
                 };
                 let properties = self.create_properties(rel.properties.as_ref(), scope)?;
@@ -778,15 +758,7 @@ impl<'a> Planner<'a> {
                 previous = next;
             }
             if let Some(name) = &part.variable {
-                if scope.get(&name.name).is_some() {
-                    return Err(syntax(
-                        "VariableAlreadyBound",
-                        format!("variable `{}` is already defined", name.name),
-                        name.span,
-                    ));
-                }
-                let slot = self.new_slot(&name.name);
-                scope.bind(&name.name, slot, VarKind::Path);
+                let slot = self.bind_fresh(scope, name, VarKind::Path)?;
                 spec.paths.push((slot, steps));
             }
         }
