@@ -2,7 +2,7 @@
 //! is about:
 //!
 //! ```text
-//! error[SyntaxError/UnexpectedSyntax]: expected `)`, found `RETURN`
+//! error[SyntaxError/UnexpectedSyntax]: expected a label (`:Label`), properties (`{key: value}`) or `)`, found `RETURN`
 //!  --> query:1:17
 //!   |
 //! 1 | MATCH (n:Person RETURN n
@@ -105,7 +105,7 @@ mod tests {
         let rendered = render(&error, source, "query");
         assert_eq!(
             rendered,
-            "error[SyntaxError/UnexpectedSyntax]: expected `)`, found `RETURN`\n --> query:1:17\n  |\n1 | MATCH (n:Person RETURN n\n  |       -         ^^^^^^\n  |       `-- opened here\n"
+            "error[SyntaxError/UnexpectedSyntax]: expected a label (`:Label`), properties (`{key: value}`) or `)`, found `RETURN`\n --> query:1:17\n  |\n1 | MATCH (n:Person RETURN n\n  |       -         ^^^^^^\n  |       `-- opened here\n"
         );
     }
 

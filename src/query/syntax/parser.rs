@@ -323,6 +323,16 @@ fn fail<'a, T>(input: Tokens<'a>, expected: &'static str) -> PResult<'a, T> {
     }))
 }
 
+/// A recoverable failure listing several things that could have come next.
+fn fail_any<'a, T>(input: Tokens<'a>, expected: &[&'static str]) -> PResult<'a, T> {
+    Err(nom::Err::Error(Failure {
+        remaining: input.input_len(),
+        expected: expected.iter().map(|item| Cow::Borrowed(*item)).collect(),
+        message: None,
+        opened_at: None,
+    }))
+}
+
 fn fail_with<'a, T>(
     input: Tokens<'a>,
     code: &'static str,
@@ -751,7 +761,18 @@ fn node_pattern(input: Tokens<'_>) -> PResult<'_, NodePattern> {
         let (input, name) = opt(variable).parse(input)?;
         let (input, labels) = label_list(input)?;
         let (input, properties) = opt(properties).parse(input)?;
-        let (input, close) = punct(Punct::RParen)(input)?;
+        let Ok((input, close)) = punct(Punct::RParen)(input) else {
+            // Say everything that could come here, given what came before.
+            let mut expected = Vec::new();
+            if name.is_none() && labels.is_empty() && properties.is_none() {
+                expected.push("a variable name");
+            }
+            if properties.is_none() {
+                expected.extend(["a label (`:Label`)", "properties (`{key: value}`)"]);
+            }
+            expected.push("`)`");
+            return fail_any(input, &expected);
+        };
         Ok((input, NodePattern { variable: name, labels, properties, span: open.to(close) }))
     };
     opened(inner(input), open)
@@ -1654,7 +1675,10 @@ mod tests {
     #[test]
     fn errors_say_what_was_expected() {
         let error = parse("MATCH (n:Person RETURN n").unwrap_err();
-        assert_eq!(error.message, "expected `)`, found `RETURN`");
+        assert_eq!(
+            error.message,
+            "expected a label (`:Label`), properties (`{key: value}`) or `)`, found `RETURN`"
+        );
         assert_eq!(error.opened_at, Some(Span::new(6, 7)));
     }
 
