@@ -7,7 +7,7 @@
 //! finds `Əliyev` and `Karabakh` finds `Qarabağ`. Pure: graph + query → hits.
 
 use crate::graph::{Graph, NodeId, Value};
-use crate::text::fold;
+use crate::text::{edit_distance, fold};
 
 /// The properties searched, in order of preference.
 pub const SEARCHED_KEYS: &[&str] = &["name", "name_en", "short_name", "aliases"];
@@ -146,37 +146,6 @@ fn score(folded_query: &str, skeleton_query: &str, candidate: &str) -> u32 {
         worst = worst.max(best);
     }
     if query_words.is_empty() { 0 } else { 60 - 10 * worst as u32 }
-}
-
-/// Levenshtein distance with adjacent transpositions counted as one edit.
-fn edit_distance(left: &str, right: &str) -> usize {
-    let left: Vec<char> = left.chars().collect();
-    let right: Vec<char> = right.chars().collect();
-    let width = right.len() + 1;
-    let mut table = vec![0usize; (left.len() + 1) * width];
-    for row in 0..=left.len() {
-        table[row * width] = row;
-    }
-    for (column, cell) in table.iter_mut().enumerate().take(right.len() + 1) {
-        *cell = column;
-    }
-    for row in 1..=left.len() {
-        for column in 1..=right.len() {
-            let cost = usize::from(left[row - 1] != right[column - 1]);
-            let mut best = (table[(row - 1) * width + column] + 1)
-                .min(table[row * width + column - 1] + 1)
-                .min(table[(row - 1) * width + column - 1] + cost);
-            if row > 1
-                && column > 1
-                && left[row - 1] == right[column - 2]
-                && left[row - 2] == right[column - 1]
-            {
-                best = best.min(table[(row - 2) * width + column - 2] + 1);
-            }
-            table[row * width + column] = best;
-        }
-    }
-    table[left.len() * width + right.len()]
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Text helpers shared by queries, search and tables: Azerbaijani-aware folding and
 //! display width.
 //!
+//! `edit_distance` measures typos for search and for "did you mean" hints.
 //! `fold` is what "a reader would call the same letter": case and diacritics removed,
 //! with the four Azerbaijani/Turkish i's (`İ I ı i`) all folding to `i`. It is not
 //! `to_lowercase`, which keeps diacritics and turns `İ` into `i` + a combining dot.
@@ -63,6 +64,37 @@ fn fold_char(character: char) -> Option<&'static str> {
 /// Columns a string takes in a terminal (ə is one, a CJK character two).
 pub fn display_width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
+}
+
+/// Levenshtein distance with adjacent transpositions counted as one edit.
+pub fn edit_distance(left: &str, right: &str) -> usize {
+    let left: Vec<char> = left.chars().collect();
+    let right: Vec<char> = right.chars().collect();
+    let width = right.len() + 1;
+    let mut table = vec![0usize; (left.len() + 1) * width];
+    for row in 0..=left.len() {
+        table[row * width] = row;
+    }
+    for (column, cell) in table.iter_mut().enumerate().take(right.len() + 1) {
+        *cell = column;
+    }
+    for row in 1..=left.len() {
+        for column in 1..=right.len() {
+            let cost = usize::from(left[row - 1] != right[column - 1]);
+            let mut best = (table[(row - 1) * width + column] + 1)
+                .min(table[row * width + column - 1] + 1)
+                .min(table[(row - 1) * width + column - 1] + cost);
+            if row > 1
+                && column > 1
+                && left[row - 1] == right[column - 2]
+                && left[row - 2] == right[column - 1]
+            {
+                best = best.min(table[(row - 2) * width + column - 2] + 1);
+            }
+            table[row * width + column] = best;
+        }
+    }
+    table[left.len() * width + right.len()]
 }
 
 #[cfg(test)]

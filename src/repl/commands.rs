@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::text::edit_distance;
+
 /// One `:command` as `:help` describes it.
 #[derive(Clone, Copy, Debug)]
 pub struct CommandSpec {
@@ -259,22 +261,6 @@ pub fn nearest_command(name: &str) -> Option<&'static str> {
         .find(|(alias, _)| *alias == candidate)
         .map_or(candidate, |(_, target)| target);
     (distance <= limit).then_some(target)
-}
-
-/// Levenshtein distance in characters.
-fn edit_distance(left: &str, right: &str) -> usize {
-    let right: Vec<char> = right.chars().collect();
-    let mut row: Vec<usize> = (0..=right.len()).collect();
-    for (left_index, left_char) in left.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = left_index + 1;
-        for (right_index, right_char) in right.iter().enumerate() {
-            let substitution = diagonal + usize::from(left_char != *right_char);
-            diagonal = row[right_index + 1];
-            row[right_index + 1] = substitution.min(row[right_index] + 1).min(diagonal + 1);
-        }
-    }
-    row[right.len()]
 }
 
 /// Splits `FILE REST` where FILE may be quoted to hold spaces.

@@ -269,10 +269,27 @@ impl Failure {
                 format!("{} or {last}", rest.join(", "))
             }
         };
+        // A misspelt keyword (`RETRUN`, `MACTH`) gets a hint.
+        let hint = tokens
+            .get(position)
+            .filter(|token| token.kind == TokenKind::Word)
+            .and_then(|token| {
+                let written = token.text(source).to_ascii_uppercase();
+                expected
+                    .iter()
+                    .filter(|item| item.chars().all(|character| character.is_ascii_uppercase()))
+                    .map(|keyword| (crate::text::edit_distance(&written, keyword), keyword))
+                    .filter(|(distance, keyword)| {
+                        *distance > 0 && *distance <= if keyword.len() <= 4 { 1 } else { 2 }
+                    })
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, keyword)| format!("; did you mean `{keyword}`?"))
+            })
+            .unwrap_or_default();
         ParseError {
             span,
             code: "UnexpectedSyntax",
-            message: format!("expected {wanted}, found {found}"),
+            message: format!("expected {wanted}, found {found}{hint}"),
             opened_at: self.opened_at,
         }
     }
@@ -1302,7 +1319,7 @@ fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             } else if next_is_paren || is_namespaced_call(input) {
                 function_call(input)
             } else {
-                let (rest, name) = variable(input)?;
+                let Ok((rest, name)) = variable(input) else { return fail(input, "an expression") };
                 let expr = Expr { kind: ExprKind::Variable(name.name.clone()), span: name.span };
                 if peek_punct(rest, Punct::LBrace) {
                     return map_projection(rest, expr);
