@@ -63,7 +63,11 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
         .iter()
         .map(|row| {
             row.iter()
-                .map(|value| Value::from(one_line(&brief_cell(value, graph)).as_str()))
+                .map(|value| match value {
+                    // Numbers stay numbers so the table lines them up on the right.
+                    Value::Int(_) | Value::Float(_) | Value::Null => value.clone(),
+                    _ => Value::from(one_line(&brief_cell(value, graph)).as_str()),
+                })
                 .collect()
         })
         .collect();
@@ -71,7 +75,10 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
         result.columns.iter().map(|column| display_width(column)).collect();
     for row in &rows {
         for (column, value) in row.iter().enumerate() {
-            let width = value.as_str().map_or(0, display_width);
+            let width = match value {
+                Value::String(text) => display_width(text),
+                other => display_width(&cell_text(other, graph)),
+            };
             natural[column] = natural[column].max(width);
         }
     }

@@ -522,7 +522,7 @@ mod tests {
         assert_eq!(shell.pending(), "RETURN 1 +\n");
         let (_, entries) = shell.feed("41 AS answer;");
         assert_eq!(entries, ["RETURN 1 +\n41 AS answer;"]);
-        assert!(out.take().contains("| 42     |"));
+        assert!(out.take().contains("|     42 |"));
         assert_eq!(shell.pending(), "");
     }
 
