@@ -82,7 +82,7 @@ fn a_statement_spans_lines_until_its_semicolon() {
     let mut session = shell(&["--empty"], &home);
     type_and_expect(&mut session, "RETURN 6 *\r", CONTINUATION);
     type_and_expect(&mut session, "  7 AS answer\r", CONTINUATION);
-    type_and_expect(&mut session, ";\r", "| 42     |");
+    type_and_expect(&mut session, ";\r", "|     42 |");
     session.expect(PROMPT).unwrap();
     // An unclosed string keeps the statement open across a `;`.
     type_and_expect(&mut session, "RETURN 'a;\r", CONTINUATION);
@@ -154,7 +154,7 @@ fn history_survives_a_restart_one_entry_per_statement() {
     {
         let mut session = shell(&["--empty"], &home);
         type_and_expect(&mut session, "RETURN 6 * 7\r", CONTINUATION);
-        type_and_expect(&mut session, "AS answer;\r", "| 42     |");
+        type_and_expect(&mut session, "AS answer;\r", "|     42 |");
         session.expect(PROMPT).unwrap();
         session.send(CTRL_D).unwrap();
         session.expect(Eof).unwrap();
@@ -164,7 +164,7 @@ fn history_survives_a_restart_one_entry_per_statement() {
     assert!(saved.contains("RETURN 6 * 7\\nAS answer;"), "{saved}");
 
     let mut session = shell(&["--empty"], &home);
-    type_and_expect(&mut session, &format!("{UP}\r"), "| 42     |");
+    type_and_expect(&mut session, &format!("{UP}\r"), "|     42 |");
 }
 
 #[test]
