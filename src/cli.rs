@@ -25,7 +25,7 @@ use crate::script::{ScriptItem, split_script};
 use crate::session::{Outcome, Session, StageTimes, parse_literal, value_from_json};
 
 #[derive(Parser, Debug)]
-#[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None)]
+#[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None, after_help = "Without a command, korpu opens the interactive shell on the bundled graph (type :help there).\nExamples:\n  korpu query \"MATCH (p:Person)-[:LEADS]->(o) RETURN p.name, o.name\"\n  korpu run queries/*.cypher\n  korpu find \"ilham ismayilov\"")]
 pub struct Args {
     /// Load this graph (a JSON file, or a folder of them) instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "empty")]
