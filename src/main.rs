@@ -13,9 +13,19 @@ fn main() -> ExitCode {
     let args = korpu::cli::Args::parse();
     match korpu::cli::run(args) {
         Ok(code) => code,
+        // `korpu … | head` closes the pipe early: that is the reader's choice, not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(1)
         }
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

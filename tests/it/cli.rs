@@ -247,3 +247,20 @@ fn timeout_stops_a_runaway_query_with_a_clear_error() {
     assert_eq!(lines[1]["error"]["code"], "Timeout", "{lines:?}");
     assert!(stderr(&output).contains("ran past its time limit"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_reader_closing_the_pipe_early_is_not_an_error() {
+    use std::io::Read;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_korpu"))
+        .args(["--empty", "query", "UNWIND range(1, 200000) AS x RETURN x"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut start = [0u8; 64];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    // Dropping our end of stdout closes the pipe, as `| head` does.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
