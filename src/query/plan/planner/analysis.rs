@@ -21,130 +21,99 @@ pub(super) fn substitute(expr: &mut ast::Expr, keys: &[(String, Slot)], scope: &
     for_each_child_mut(expr, &mut |child| substitute(child, keys, scope));
 }
 
-/// Visits the direct sub-expressions (not those under new variable scopes' bodies).
-pub(super) fn map_children(expr: &ast::Expr, visit: &mut dyn FnMut(&ast::Expr)) {
-    match &expr.kind {
-        ast::ExprKind::Literal(_)
-        | ast::ExprKind::Parameter(_)
-        | ast::ExprKind::Variable(_)
-        | ast::ExprKind::CountStar => {}
-        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => {
-            visit(subject)
-        }
-        ast::ExprKind::List(items) => items.iter().for_each(&mut *visit),
-        ast::ExprKind::Map(entries) => entries.iter().for_each(|(_, value)| visit(value)),
-        ast::ExprKind::Unary(_, operand) | ast::ExprKind::IsNull(operand, _) => visit(operand),
-        ast::ExprKind::Binary(_, left, right) | ast::ExprKind::Index(left, right) => {
-            visit(left);
-            visit(right);
-        }
-        ast::ExprKind::Comparison(first, rest) => {
-            visit(first);
-            rest.iter().for_each(|(_, operand)| visit(operand));
-        }
-        ast::ExprKind::Slice(subject, from, to) => {
-            visit(subject);
-            if let Some(from) = from {
-                visit(from);
-            }
-            if let Some(to) = to {
-                visit(to);
-            }
-        }
-        ast::ExprKind::FunctionCall(call) => call.args.iter().for_each(&mut *visit),
-        ast::ExprKind::Case(case) => {
-            if let Some(operand) = &case.operand {
-                visit(operand);
-            }
-            for (condition, result) in &case.branches {
-                visit(condition);
-                visit(result);
-            }
-            if let Some(otherwise) = &case.otherwise {
-                visit(otherwise);
-            }
-        }
-        ast::ExprKind::ListComprehension(comprehension)
-        | ast::ExprKind::Quantifier(_, comprehension) => visit(&comprehension.list),
-        ast::ExprKind::Reduce(reduce) => {
-            visit(&reduce.init);
-            visit(&reduce.list);
-        }
-        ast::ExprKind::PatternPredicate(_)
-        | ast::ExprKind::Exists(_)
-        | ast::ExprKind::PatternComprehension(_) => {}
-        ast::ExprKind::MapProjection(subject, items) => {
-            visit(subject);
-            for item in items {
-                if let ast::MapProjectionItem::Literal(_, value) = item {
-                    visit(value);
+/// Defines a visitor of an expression's direct sub-expressions (not those inside the
+/// bodies of comprehensions, quantifiers or patterns), once for shared and once for
+/// mutable references, so the two can never disagree about what a child is.
+macro_rules! child_visitor {
+    ($(#[$doc:meta])* $name:ident, $($mutability:tt)?) => {
+        $(#[$doc])*
+        pub(super) fn $name(expr: &$($mutability)? ast::Expr, visit: &mut dyn FnMut(&$($mutability)? ast::Expr)) {
+            match &$($mutability)? expr.kind {
+                ast::ExprKind::Literal(_)
+                | ast::ExprKind::Parameter(_)
+                | ast::ExprKind::Variable(_)
+                | ast::ExprKind::CountStar
+                | ast::ExprKind::PatternPredicate(_)
+                | ast::ExprKind::Exists(_)
+                | ast::ExprKind::PatternComprehension(_) => {}
+                ast::ExprKind::Property(subject, _)
+                | ast::ExprKind::HasLabels(subject, _)
+                | ast::ExprKind::Unary(_, subject)
+                | ast::ExprKind::IsNull(subject, _) => visit(subject),
+                ast::ExprKind::List(items) => {
+                    for item in items {
+                        visit(item);
+                    }
+                }
+                ast::ExprKind::Map(entries) => {
+                    for (_, value) in entries {
+                        visit(value);
+                    }
+                }
+                ast::ExprKind::Binary(_, left, right) | ast::ExprKind::Index(left, right) => {
+                    visit(left);
+                    visit(right);
+                }
+                ast::ExprKind::Comparison(first, rest) => {
+                    visit(first);
+                    for (_, operand) in rest {
+                        visit(operand);
+                    }
+                }
+                ast::ExprKind::Slice(subject, from, to) => {
+                    visit(subject);
+                    if let Some(from) = from {
+                        visit(from);
+                    }
+                    if let Some(to) = to {
+                        visit(to);
+                    }
+                }
+                ast::ExprKind::FunctionCall(call) => {
+                    for arg in &$($mutability)? call.args {
+                        visit(arg);
+                    }
+                }
+                ast::ExprKind::Case(case) => {
+                    if let Some(operand) = &$($mutability)? case.operand {
+                        visit(operand);
+                    }
+                    for (condition, result) in &$($mutability)? case.branches {
+                        visit(condition);
+                        visit(result);
+                    }
+                    if let Some(otherwise) = &$($mutability)? case.otherwise {
+                        visit(otherwise);
+                    }
+                }
+                ast::ExprKind::ListComprehension(comprehension)
+                | ast::ExprKind::Quantifier(_, comprehension) => visit(&$($mutability)? comprehension.list),
+                ast::ExprKind::Reduce(reduce) => {
+                    visit(&$($mutability)? reduce.init);
+                    visit(&$($mutability)? reduce.list);
+                }
+                ast::ExprKind::MapProjection(subject, items) => {
+                    visit(subject);
+                    for item in items {
+                        if let ast::MapProjectionItem::Literal(_, value) = item {
+                            visit(value);
+                        }
+                    }
                 }
             }
         }
-    }
+    };
 }
 
-pub(super) fn for_each_child_mut(expr: &mut ast::Expr, visit: &mut dyn FnMut(&mut ast::Expr)) {
-    match &mut expr.kind {
-        ast::ExprKind::Literal(_)
-        | ast::ExprKind::Parameter(_)
-        | ast::ExprKind::Variable(_)
-        | ast::ExprKind::CountStar => {}
-        ast::ExprKind::Property(subject, _) | ast::ExprKind::HasLabels(subject, _) => {
-            visit(subject)
-        }
-        ast::ExprKind::List(items) => items.iter_mut().for_each(&mut *visit),
-        ast::ExprKind::Map(entries) => entries.iter_mut().for_each(|(_, value)| visit(value)),
-        ast::ExprKind::Unary(_, operand) | ast::ExprKind::IsNull(operand, _) => visit(operand),
-        ast::ExprKind::Binary(_, left, right) | ast::ExprKind::Index(left, right) => {
-            visit(left);
-            visit(right);
-        }
-        ast::ExprKind::Comparison(first, rest) => {
-            visit(first);
-            rest.iter_mut().for_each(|(_, operand)| visit(operand));
-        }
-        ast::ExprKind::Slice(subject, from, to) => {
-            visit(subject);
-            if let Some(from) = from {
-                visit(from);
-            }
-            if let Some(to) = to {
-                visit(to);
-            }
-        }
-        ast::ExprKind::FunctionCall(call) => call.args.iter_mut().for_each(&mut *visit),
-        ast::ExprKind::Case(case) => {
-            if let Some(operand) = &mut case.operand {
-                visit(operand);
-            }
-            for (condition, result) in &mut case.branches {
-                visit(condition);
-                visit(result);
-            }
-            if let Some(otherwise) = &mut case.otherwise {
-                visit(otherwise);
-            }
-        }
-        ast::ExprKind::ListComprehension(comprehension)
-        | ast::ExprKind::Quantifier(_, comprehension) => visit(&mut comprehension.list),
-        ast::ExprKind::Reduce(reduce) => {
-            visit(&mut reduce.init);
-            visit(&mut reduce.list);
-        }
-        ast::ExprKind::PatternPredicate(_)
-        | ast::ExprKind::Exists(_)
-        | ast::ExprKind::PatternComprehension(_) => {}
-        ast::ExprKind::MapProjection(subject, items) => {
-            visit(subject);
-            for item in items {
-                if let ast::MapProjectionItem::Literal(_, value) = item {
-                    visit(value);
-                }
-            }
-        }
-    }
-}
+child_visitor!(
+    /// Visits the direct sub-expressions.
+    map_children,
+);
+child_visitor!(
+    /// Visits the direct sub-expressions, mutably.
+    for_each_child_mut,
+    mut
+);
 
 pub(super) fn is_aggregate_call(expr: &ast::Expr) -> bool {
     match &expr.kind {
