@@ -261,6 +261,11 @@ fn last_step<'a>(
 /// Splits `| a | b\|c |` into cells, trimming each and applying Gherkin's escapes.
 pub fn split_table_row(line: &str) -> Result<Vec<String>, String> {
     let inner = line.trim().strip_prefix('|').ok_or("table row does not start with `|`")?;
+    // A lone `|` is a row of no cells: the TCK writes a procedure signature with no
+    // output columns that way.
+    if inner.trim().is_empty() {
+        return Ok(Vec::new());
+    }
     let mut cells = Vec::new();
     let mut raw = String::new();
     let mut chars = inner.chars();
@@ -435,6 +440,13 @@ Feature: F
             second.steps[2].argument,
             StepArgument::Table(vec![vec!["v".into()], vec!["'a'".into()]])
         );
+    }
+
+    #[test]
+    fn a_lone_bar_is_a_row_of_no_cells() {
+        assert_eq!(split_table_row("|").unwrap(), Vec::<String>::new());
+        assert_eq!(split_table_row("  |  ").unwrap(), Vec::<String>::new());
+        assert!(split_table_row("| a").is_err());
     }
 
     #[test]
