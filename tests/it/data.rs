@@ -70,21 +70,36 @@ fn the_six_profiled_organizations_and_their_leaders_are_there() {
     }
 }
 
-/// The seed document's paragraphs (non-empty lines), when the workspace has it.
-fn seed_paragraphs() -> Option<Vec<String>> {
+/// The source document's paragraphs (non-empty lines), as kept in `graph-data/source.txt`.
+fn source_paragraphs() -> Vec<String> {
+    let text = std::fs::read_to_string(manifest_dir().join("graph-data/source.txt"))
+        .expect("graph-data/source.txt holds the document the quotes point into");
+    text.lines().filter(|line| !line.trim().is_empty()).map(str::to_owned).collect()
+}
+
+/// The copy in `graph-data/` is the seed document the project was given, byte for byte.
+#[test]
+fn the_source_document_is_the_seed() {
     let seeds = manifest_dir().join("../shared/seeds");
-    let entry = std::fs::read_dir(&seeds)
-        .ok()?
+    let Ok(entries) = std::fs::read_dir(&seeds) else {
+        assert!(std::env::var_os("CI").is_none(), "CI must have {}", seeds.display());
+        return;
+    };
+    let seed = entries
         .filter_map(Result::ok)
-        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "txt"))?;
-    let text = std::fs::read_to_string(entry.path()).ok()?;
-    Some(text.lines().filter(|line| !line.trim().is_empty()).map(str::to_owned).collect())
+        .find(|entry| entry.path().extension().is_some_and(|ext| ext == "txt"))
+        .expect("a .txt seed document");
+    assert_eq!(
+        std::fs::read(seed.path()).unwrap(),
+        std::fs::read(manifest_dir().join("graph-data/source.txt")).unwrap(),
+        "graph-data/source.txt differs from the seed document"
+    );
 }
 
 fn check_provenance(
     what: &str,
     properties: Vec<(&str, &Value)>,
-    paragraphs: Option<&[String]>,
+    paragraphs: &[String],
     problems: &mut Vec<String>,
 ) {
     let get = |key: &str| properties.iter().find(|(name, _)| *name == key).map(|(_, value)| *value);
@@ -99,14 +114,12 @@ fn check_provenance(
                 problems.push(format!("{what}: source {paragraph} without a quote"));
                 return;
             };
-            if let Some(paragraphs) = paragraphs {
-                match paragraphs.get((*paragraph as usize).wrapping_sub(1)) {
-                    Some(text) if text.contains(&**quote) => {}
-                    Some(_) => problems.push(format!(
-                        "{what}: quote not found verbatim in paragraph {paragraph}: {quote:?}"
-                    )),
-                    None => problems.push(format!("{what}: paragraph {paragraph} does not exist")),
-                }
+            match paragraphs.get((*paragraph as usize).wrapping_sub(1)) {
+                Some(text) if text.contains(&**quote) => {}
+                Some(_) => problems.push(format!(
+                    "{what}: quote not found verbatim in paragraph {paragraph}: {quote:?}"
+                )),
+                None => problems.push(format!("{what}: paragraph {paragraph} does not exist")),
             }
         }
         other => problems.push(format!(
@@ -118,18 +131,13 @@ fn check_provenance(
 #[test]
 fn every_fact_has_provenance_and_quotes_are_verbatim() {
     let graph = bundled();
-    let paragraphs = seed_paragraphs();
-    if paragraphs.is_none() {
-        eprintln!(
-            "../shared/seeds is absent: checking that provenance exists, not the quotes' text"
-        );
-    }
+    let paragraphs = source_paragraphs();
     let mut problems = Vec::new();
     for node in graph.nodes() {
         check_provenance(
             &format!("node {}", graph.node_key(node)),
             graph.node_properties(node).collect(),
-            paragraphs.as_deref(),
+            &paragraphs,
             &mut problems,
         );
     }
@@ -141,12 +149,7 @@ fn every_fact_has_provenance_and_quotes_are_verbatim() {
             graph.edge_type(edge),
             graph.node_key(end)
         );
-        check_provenance(
-            &what,
-            graph.edge_properties(edge).collect(),
-            paragraphs.as_deref(),
-            &mut problems,
-        );
+        check_provenance(&what, graph.edge_properties(edge).collect(), &paragraphs, &mut problems);
     }
     assert!(
         problems.is_empty(),
