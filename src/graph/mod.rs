@@ -8,25 +8,34 @@
 //! reads never mutate.
 //! Knows nothing of JSON, queries or terminals.
 
+mod check;
 mod hash;
+mod index;
+mod journal;
 mod key;
 mod temporal;
 mod value;
+mod write;
 
 use std::sync::Arc;
 
+use index::NodeList;
+use journal::Journal;
 use key::CompactKey;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
 pub use hash::{FastMap, FastSet};
+pub use index::{Bound, RangeIndex};
+pub use journal::Savepoint;
 pub use temporal::{Temporal, TemporalKind};
 pub use value::{GroupKey, Path, Value};
 
-/// A node's handle; stable for the graph's life (nodes are never removed).
+/// A node's handle; stable for the graph's life: a deleted node's id is never given to
+/// another node, so a kept result cannot silently point at something else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NodeId(pub u32);
 
-/// A relationship's handle; stable for the graph's life.
+/// A relationship's handle; stable for the graph's life, never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EdgeId(pub u32);
 
@@ -66,6 +75,13 @@ impl Interner {
 
     fn name(&self, symbol: Symbol) -> &str {
         &self.names[symbol.0 as usize]
+    }
+
+    /// Forgets every name interned after the first `length`.
+    fn truncate(&mut self, length: usize) {
+        for name in self.names.drain(length.min(self.names.len())..) {
+            self.ids.remove(&name);
+        }
     }
 }
 
@@ -119,126 +135,6 @@ impl AdjacencyEntry {
     }
 }
 
-/// Nodes found by an index lookup: usually one, so no allocation for it.
-#[derive(Debug, Clone)]
-enum NodeList {
-    One(NodeId),
-    Many(Vec<NodeId>),
-}
-
-impl NodeList {
-    fn as_slice(&self) -> &[NodeId] {
-        match self {
-            NodeList::One(node) => std::slice::from_ref(node),
-            NodeList::Many(nodes) => nodes,
-        }
-    }
-
-    fn push(&mut self, node: NodeId) {
-        match self {
-            NodeList::One(first) => *self = NodeList::Many(vec![*first, node]),
-            NodeList::Many(nodes) => nodes.push(node),
-        }
-    }
-}
-
-/// Numeric values of one property over the nodes of one label, sorted, for range
-/// predicates (`n.founded > 2005`) and their counts.
-#[derive(Debug, Default)]
-pub struct RangeIndex {
-    integers: Vec<(i64, NodeId)>,
-    floats: Vec<(f64, NodeId)>,
-}
-
-/// A bound of a numeric range.
-#[derive(Clone, Copy, Debug)]
-pub enum Bound {
-    Unbounded,
-    Included(f64),
-    Excluded(f64),
-}
-
-impl RangeIndex {
-    fn insert(&mut self, value: &Value, node: NodeId, sorted: bool) {
-        match value {
-            Value::Int(number) => {
-                if sorted {
-                    let at = self.integers.partition_point(|entry| *entry < (*number, node));
-                    self.integers.insert(at, (*number, node));
-                } else {
-                    self.integers.push((*number, node));
-                }
-            }
-            Value::Float(number) if !number.is_nan() => {
-                if sorted {
-                    let at = self.floats.partition_point(|entry| {
-                        entry.0 < *number || (entry.0 == *number && entry.1 < node)
-                    });
-                    self.floats.insert(at, (*number, node));
-                } else {
-                    self.floats.push((*number, node));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn sort(&mut self) {
-        self.integers.sort_unstable();
-        self.floats
-            .sort_unstable_by(|left, right| left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)));
-    }
-
-    fn integer_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
-        // Integers compare with a float bound exactly: `n > 2005.5` is `n >= 2006`.
-        let start = match lower {
-            Bound::Unbounded => 0,
-            Bound::Included(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
-            }
-            Bound::Excluded(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
-            }
-        };
-        let end = match upper {
-            Bound::Unbounded => self.integers.len(),
-            Bound::Included(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
-            }
-            Bound::Excluded(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
-            }
-        };
-        start..end.max(start)
-    }
-
-    fn float_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
-        let start = match lower {
-            Bound::Unbounded => 0,
-            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value < bound),
-            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
-        };
-        let end = match upper {
-            Bound::Unbounded => self.floats.len(),
-            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
-            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value < bound),
-        };
-        start..end.max(start)
-    }
-
-    /// How many indexed values lie within the bounds.
-    pub fn count(&self, lower: Bound, upper: Bound) -> usize {
-        self.integer_range(lower, upper).len() + self.float_range(lower, upper).len()
-    }
-
-    /// The nodes whose value lies within the bounds.
-    pub fn nodes(&self, lower: Bound, upper: Bound) -> impl Iterator<Item = NodeId> + '_ {
-        let integers = &self.integers[self.integer_range(lower, upper)];
-        let floats = &self.floats[self.float_range(lower, upper)];
-        integers.iter().map(|(_, node)| *node).chain(floats.iter().map(|(_, node)| *node))
-    }
-}
-
 /// Why a mutation was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GraphError {
@@ -246,6 +142,9 @@ pub enum GraphError {
     DuplicateId(String),
     #[error("property `{key}` cannot hold a {type_name}")]
     UnstorableValue { key: String, type_name: &'static str },
+    /// A plain `DELETE` of a node that still has relationships.
+    #[error("cannot delete node `{0}`: it still has relationships (use DETACH DELETE)")]
+    NodeHasRelationships(String),
 }
 
 /// The in-memory property graph.
@@ -275,6 +174,17 @@ pub struct Graph {
     last_label_set: Option<(Vec<String>, u32)>,
     /// Set while `load_in_bulk` runs: indexes are appended to and sorted at the end.
     bulk: bool,
+    /// Deleted nodes and relationships. Their records stay in `store` as tombstones so
+    /// that petgraph never hands their ids to new elements.
+    deleted_nodes: FastSet<NodeId>,
+    deleted_edges: FastSet<EdgeId>,
+    /// Label lists and range indexes that may hold entries a deletion, a removed label
+    /// or a changed property made stale; `flush_indexes` sweeps them. Removing one entry
+    /// at a time from a long sorted list would cost a copy of the list per removal.
+    stale_labels: FastSet<Symbol>,
+    stale_ranges: FastSet<(Symbol, Symbol)>,
+    /// The undo log of the open savepoints (see `journal`).
+    journal: Journal,
 }
 
 /// One relationship seen from a node: its id and the node at the other end.
@@ -286,11 +196,11 @@ pub struct Neighbor {
 
 impl Graph {
     pub fn node_count(&self) -> usize {
-        self.store.node_count()
+        self.store.node_count() - self.deleted_nodes.len()
     }
 
     pub fn edge_count(&self) -> usize {
-        self.store.edge_count()
+        self.store.edge_count() - self.deleted_edges.len()
     }
 
     /// Runs `load` (which adds nodes and edges) with index maintenance deferred, then
@@ -389,9 +299,11 @@ impl Graph {
             if self.nodes_by_label.len() <= label_slot {
                 self.nodes_by_label.resize_with(label_slot + 1, Vec::new);
             }
+            // New ids are the largest yet, so pushing keeps each list in id order.
             self.nodes_by_label[label_slot].push(id);
         }
         self.nodes_by_key.insert(key, id);
+        self.journal.record(journal::Undo::CreatedNode(id));
         for (symbol, value) in properties {
             if matches!(value, Value::Int(_) | Value::Float(_)) {
                 let sorted = !self.bulk;
@@ -405,7 +317,7 @@ impl Graph {
             if self.keys.name(symbol) == "name" {
                 if let Value::String(name) = &value {
                     match self.nodes_by_name.get_mut(name) {
-                        Some(list) => list.push(id),
+                        Some(list) => list.insert(id),
                         None => {
                             self.nodes_by_name.insert(name.clone(), NodeList::One(id));
                         }
@@ -493,6 +405,7 @@ impl Graph {
                 other_label_set: from_labels,
             });
         }
+        self.journal.record(journal::Undo::CreatedEdge(edge));
         Ok(edge)
     }
 
@@ -504,18 +417,39 @@ impl Graph {
         &self.store[EdgeIndex::new(id.0 as usize)]
     }
 
+    /// True for a node of this graph that has not been deleted.
     pub fn contains_node(&self, id: NodeId) -> bool {
-        self.store.contains_node(NodeIndex::new(id.0 as usize))
+        self.store.contains_node(NodeIndex::new(id.0 as usize)) && !self.is_node_deleted(id)
+    }
+
+    /// True for a relationship of this graph that has not been deleted.
+    pub fn contains_edge(&self, id: EdgeId) -> bool {
+        self.store.edge_weight(EdgeIndex::new(id.0 as usize)).is_some() && !self.is_edge_deleted(id)
+    }
+
+    /// True once `id` was deleted (it reads as a node without labels or properties).
+    pub fn is_node_deleted(&self, id: NodeId) -> bool {
+        !self.deleted_nodes.is_empty() && self.deleted_nodes.contains(&id)
+    }
+
+    pub fn is_edge_deleted(&self, id: EdgeId) -> bool {
+        !self.deleted_edges.is_empty() && self.deleted_edges.contains(&id)
     }
 
     /// Every node, in insertion order.
     pub fn nodes(&self) -> impl Iterator<Item = NodeId> + '_ {
-        self.store.node_indices().map(|index| NodeId(index.index() as u32))
+        self.store
+            .node_indices()
+            .map(|index| NodeId(index.index() as u32))
+            .filter(|id| !self.is_node_deleted(*id))
     }
 
     /// Every relationship, in insertion order.
     pub fn edges(&self) -> impl Iterator<Item = EdgeId> + '_ {
-        self.store.edge_indices().map(|index| EdgeId(index.index() as u32))
+        self.store
+            .edge_indices()
+            .map(|index| EdgeId(index.index() as u32))
+            .filter(|id| !self.is_edge_deleted(*id))
     }
 
     /// The stable id of a node (the slug in the data files).

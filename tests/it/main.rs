@@ -11,3 +11,4 @@ mod robustness;
 mod scripts;
 mod support;
 mod tck;
+mod writes;

@@ -160,7 +160,29 @@ pub fn execute(
 }
 
 /// Like `execute`, recording rows and time per operator into `profile`.
+///
+/// A statement that writes is all-or-nothing: when it fails, times out or is cancelled,
+/// every change it made is undone before the error is returned.
 pub fn execute_profiled(
+    graph: &mut Graph,
+    plan: &Plan,
+    params: &Params,
+    control: &Control,
+    profile: Option<&Profile>,
+) -> Result<QueryResult, ExecError> {
+    if !plan.writes() {
+        return execute_segments(graph, plan, params, control, profile);
+    }
+    let savepoint = graph.savepoint();
+    let result = execute_segments(graph, plan, params, control, profile);
+    match result {
+        Ok(_) => graph.release(savepoint),
+        Err(_) => graph.rollback_to(savepoint),
+    }
+    result
+}
+
+fn execute_segments(
     graph: &mut Graph,
     plan: &Plan,
     params: &Params,

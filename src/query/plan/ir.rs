@@ -36,6 +36,13 @@ pub struct Plan {
     pub slot_names: Vec<String>,
 }
 
+impl Plan {
+    /// True when running the plan may change the graph.
+    pub fn writes(&self) -> bool {
+        self.segments.iter().any(|segment| segment.create.is_some())
+    }
+}
+
 /// Reads, then optionally writes; the next segment reads the rows this one produced.
 #[derive(Clone, Debug)]
 pub struct Segment {

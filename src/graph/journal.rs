@@ -1,0 +1,137 @@
+//! The undo log that makes a statement and a transaction all-or-nothing.
+//!
+//! While a savepoint is open, every change the mutation API makes records how to undo
+//! it. Rolling back to a savepoint undoes the changes made since, newest first, so each
+//! undo finds the graph exactly as the change left it: adjacency lists get their
+//! entries back at the positions they had, counts and indexes return to what they
+//! were, and names interned since the savepoint are forgotten. Ids are not handed back:
+//! an element created and rolled back stays a tombstone, so no id is ever reused.
+//! Savepoints nest (a statement inside an explicit transaction) and close in LIFO order.
+//!
+//! One writer at a time holds `&mut Graph`; readers of a shared graph never see a
+//! journal, only the committed state or, within the writer, its own changes.
+
+use super::{EdgeId, Graph, NodeId, Symbol, Value};
+
+/// How to undo one change.
+#[derive(Debug)]
+pub(super) enum Undo {
+    CreatedNode(NodeId),
+    CreatedEdge(EdgeId),
+    DeletedNode { node: NodeId, label_set: u32, properties: Vec<(Symbol, Value)> },
+    DeletedEdge { edge: EdgeId, positions: (usize, Option<usize>) },
+    NodeProperty { node: NodeId, key: Symbol, old: Value },
+    EdgeProperties { edge: EdgeId, old: Box<[(Symbol, Value)]> },
+    NodeLabels { node: NodeId, old: u32 },
+}
+
+/// The changes recorded since the outermost open savepoint.
+#[derive(Debug, Default)]
+pub(super) struct Journal {
+    entries: Vec<Undo>,
+    depth: usize,
+}
+
+impl Journal {
+    /// Records `undo` when a savepoint is open; bulk loading records nothing.
+    pub(super) fn record(&mut self, undo: Undo) {
+        if self.depth > 0 {
+            self.entries.push(undo);
+        }
+    }
+}
+
+/// A state of the graph to return to (`Graph::rollback_to`) or to keep (`Graph::release`).
+#[derive(Debug)]
+#[must_use = "a savepoint must be released or rolled back"]
+pub struct Savepoint {
+    entries: usize,
+    depth: usize,
+    labels: usize,
+    rel_types: usize,
+    keys: usize,
+}
+
+impl Graph {
+    /// Opens a savepoint: from now on changes are recorded so they can be undone.
+    pub fn savepoint(&mut self) -> Savepoint {
+        self.journal.depth += 1;
+        Savepoint {
+            entries: self.journal.entries.len(),
+            depth: self.journal.depth,
+            labels: self.labels.names.len(),
+            rel_types: self.rel_types.names.len(),
+            keys: self.keys.names.len(),
+        }
+    }
+
+    /// How many changes were made since `savepoint` was opened.
+    pub fn changes_since(&self, savepoint: &Savepoint) -> usize {
+        self.journal.entries.len() - savepoint.entries
+    }
+
+    /// Keeps the changes made since `savepoint`. They stay undoable by an enclosing
+    /// savepoint; once the outermost one is released the log is dropped.
+    pub fn release(&mut self, savepoint: Savepoint) {
+        self.close(&savepoint);
+        self.flush_indexes();
+        if self.journal.depth == 0 {
+            self.journal.entries = Vec::new();
+        }
+    }
+
+    /// Undoes every change made since `savepoint`, newest first.
+    pub fn rollback_to(&mut self, savepoint: Savepoint) {
+        self.close(&savepoint);
+        while self.journal.entries.len() > savepoint.entries {
+            let undo = self.journal.entries.pop().expect("length checked above");
+            self.undo(undo);
+        }
+        self.flush_indexes();
+        // Forget names interned since the savepoint: nothing refers to them any more.
+        self.labels.truncate(savepoint.labels);
+        self.rel_types.truncate(savepoint.rel_types);
+        self.keys.truncate(savepoint.keys);
+        self.node_columns.truncate(savepoint.keys);
+        self.nodes_by_label.truncate(savepoint.labels);
+        self.edges_by_type.truncate(savepoint.rel_types);
+        self.range_indexes.retain(|(label, key), _| {
+            (label.0 as usize) < savepoint.labels && (key.0 as usize) < savepoint.keys
+        });
+        // The cache maps label names to a label set; the names may mean other symbols now.
+        self.last_label_set = None;
+        if self.journal.depth == 0 {
+            self.journal.entries = Vec::new();
+        }
+    }
+
+    fn close(&mut self, savepoint: &Savepoint) {
+        assert_eq!(
+            savepoint.depth, self.journal.depth,
+            "savepoints are closed in the order opposite to their opening"
+        );
+        self.journal.depth -= 1;
+    }
+
+    fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::CreatedNode(node) => {
+                self.bury_node(node);
+            }
+            Undo::CreatedEdge(edge) => {
+                self.bury_edge(edge);
+            }
+            Undo::DeletedNode { node, label_set, properties } => {
+                self.raise_node(node, label_set, properties);
+            }
+            Undo::DeletedEdge { edge, positions } => self.raise_edge(edge, positions),
+            Undo::NodeProperty { node, key, old } => {
+                self.put_node_property(node, key, old);
+            }
+            Undo::EdgeProperties { edge, old } => {
+                self.edge_record_mut(edge).properties = old;
+            }
+            Undo::NodeLabels { node, old } => self.put_label_set(node, old),
+        }
+    }
+}
