@@ -1,0 +1,239 @@
+//! Statements and clauses: `EXPLAIN`/`PROFILE`, `UNION`, and each clause of a single
+//! query (reading, projecting and writing), built on the pattern and expression parsers.
+
+use nom::branch::alt;
+use nom::combinator::{cut, opt};
+use nom::multi::separated_list1;
+use nom::{Input, Parser};
+
+use super::*;
+
+pub(super) fn statement(input: Tokens<'_>) -> PResult<'_, Statement> {
+    let start = input.offset();
+    let (input, kind) = if peek_keyword(input, "EXPLAIN") {
+        (input.skip(1), StatementKind::Explain)
+    } else if peek_keyword(input, "PROFILE") {
+        (input.skip(1), StatementKind::Profile)
+    } else {
+        (input, StatementKind::Run)
+    };
+    let (input, parsed_query) = query(input)?;
+    let end = last_end(input, start);
+    let (input, _) = opt(punct(Punct::Semicolon)).parse(input)?;
+    Ok((input, Statement { kind, query: parsed_query, span: Span::new(start, end) }))
+}
+
+/// End of the token before the remaining input.
+pub(super) fn last_end(input: Tokens<'_>, fallback: usize) -> usize {
+    // The tokens before `input` are not visible from it, so find the previous token's
+    // end by scanning back over whitespace in the source.
+    let offset = input.offset();
+    let trimmed = input.source[..offset].trim_end();
+    trimmed.len().max(fallback)
+}
+
+pub(super) fn query(input: Tokens<'_>) -> PResult<'_, Query> {
+    let (mut input, first) = single_query(input)?;
+    let mut unions = Vec::new();
+    while peek_keyword(input, "UNION") {
+        input = input.skip(1);
+        let kind = if peek_keyword(input, "ALL") {
+            input = input.skip(1);
+            UnionKind::All
+        } else {
+            UnionKind::Distinct
+        };
+        let (rest, next) = cut(single_query).parse(input)?;
+        unions.push((kind, next));
+        input = rest;
+    }
+    Ok((input, Query { first, unions }))
+}
+
+pub(super) fn single_query(input: Tokens<'_>) -> PResult<'_, SingleQuery> {
+    let start = input.offset();
+    let mut clauses = Vec::new();
+    let mut input = input;
+    loop {
+        match clause(input) {
+            Ok((rest, parsed)) => {
+                clauses.push(parsed);
+                input = rest;
+            }
+            Err(nom::Err::Error(failure)) => {
+                if clauses.is_empty() {
+                    return Err(nom::Err::Error(failure));
+                }
+                // Remember what a further clause could have been, for the error message.
+                if input.input_len() > 0
+                    && !peek_keyword(input, "UNION")
+                    && !peek_punct(input, Punct::Semicolon)
+                {
+                    return Err(nom::Err::Error(failure));
+                }
+                break;
+            }
+            Err(other) => return Err(other),
+        }
+    }
+    let end = last_end(input, start);
+    Ok((input, SingleQuery { clauses, span: Span::new(start, end) }))
+}
+
+pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    alt((match_clause, unwind_clause, with_clause, return_clause, create_clause)).parse(input)
+}
+
+pub(super) fn match_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, optional) = match keyword("OPTIONAL")(input) {
+        Ok((rest, _)) => (cut(keyword("MATCH")).parse(rest)?.0, Optionality::Optional),
+        Err(_) => (keyword("MATCH")(input)?.0, Optionality::Required),
+    };
+    let (input, parsed_pattern) = cut(pattern).parse(input)?;
+    let (input, where_clause) = opt_where(input)?;
+    let end = last_end(input, start);
+    Ok((
+        input,
+        Clause::Match(Match {
+            optional,
+            pattern: parsed_pattern,
+            where_clause,
+            span: Span::new(start, end),
+        }),
+    ))
+}
+
+pub(super) fn opt_where(input: Tokens<'_>) -> PResult<'_, Option<Expr>> {
+    if peek_keyword(input, "WHERE") {
+        let (input, predicate) = cut(expression).parse(input.skip(1))?;
+        Ok((input, Some(predicate)))
+    } else {
+        Ok((input, None))
+    }
+}
+
+pub(super) fn unwind_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("UNWIND")(input)?;
+    let (input, expr) = cut(expression).parse(input)?;
+    let (input, _) = cut(keyword("AS")).parse(input)?;
+    let (input, name) = cut(variable).parse(input)?;
+    let end = last_end(input, start);
+    Ok((input, Clause::Unwind(Unwind { expr, variable: name, span: Span::new(start, end) })))
+}
+
+pub(super) fn with_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("WITH")(input)?;
+    let (input, mut body) = cut(projection_body).parse(input)?;
+    let (input, where_clause) = opt_where(input)?;
+    body.where_clause = where_clause;
+    body.span = Span::new(start, last_end(input, start));
+    Ok((input, Clause::With(body)))
+}
+
+pub(super) fn return_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("RETURN")(input)?;
+    let (input, mut body) = cut(projection_body).parse(input)?;
+    body.span = Span::new(start, last_end(input, start));
+    Ok((input, Clause::Return(body)))
+}
+
+pub(super) fn create_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("CREATE")(input)?;
+    let (input, parsed_pattern) = cut(pattern).parse(input)?;
+    let end = last_end(input, start);
+    Ok((input, Clause::Create(Create { pattern: parsed_pattern, span: Span::new(start, end) })))
+}
+
+pub(super) fn projection_body(input: Tokens<'_>) -> PResult<'_, Projection> {
+    let start = input.offset();
+    let (mut input, distinct) = match keyword("DISTINCT")(input) {
+        Ok((rest, _)) => (rest, true),
+        Err(_) => (input, false),
+    };
+    let mut star = false;
+    let mut items = Vec::new();
+    if peek_punct(input, Punct::Star) {
+        star = true;
+        input = input.skip(1);
+        while peek_punct(input, Punct::Comma) {
+            let (rest, item) = cut(projection_item).parse(input.skip(1))?;
+            items.push(item);
+            input = rest;
+        }
+    } else {
+        let (rest, parsed) = separated_list1(punct(Punct::Comma), projection_item).parse(input)?;
+        items = parsed;
+        input = rest;
+    }
+    let mut order_by = Vec::new();
+    if peek_keyword(input, "ORDER") {
+        let (rest, _) = cut(keyword("BY")).parse(input.skip(1))?;
+        let (rest, sort) = cut(separated_list1(punct(Punct::Comma), sort_item)).parse(rest)?;
+        order_by = sort;
+        input = rest;
+    }
+    let mut skip = None;
+    if peek_keyword(input, "SKIP") {
+        let (rest, expr) = cut(expression).parse(input.skip(1))?;
+        skip = Some(expr);
+        input = rest;
+    }
+    let mut limit = None;
+    if peek_keyword(input, "LIMIT") {
+        let (rest, expr) = cut(expression).parse(input.skip(1))?;
+        limit = Some(expr);
+        input = rest;
+    }
+    let end = last_end(input, start);
+    Ok((
+        input,
+        Projection {
+            distinct,
+            star,
+            items,
+            order_by,
+            skip,
+            limit,
+            where_clause: None,
+            span: Span::new(start, end),
+        },
+    ))
+}
+
+pub(super) fn projection_item(input: Tokens<'_>) -> PResult<'_, ProjectionItem> {
+    let start = input.offset();
+    let (input, expr) = expression(input)?;
+    let (input, alias) = if peek_keyword(input, "AS") {
+        let (rest, name) = cut(variable).parse(input.skip(1))?;
+        (rest, Some(name))
+    } else {
+        (input, None)
+    };
+    let end = last_end(input, start);
+    Ok((input, ProjectionItem { expr, alias, span: Span::new(start, end) }))
+}
+
+pub(super) fn sort_item(input: Tokens<'_>) -> PResult<'_, SortItem> {
+    let (input, expr) = expression(input)?;
+    let (input, direction) = match input.first() {
+        Some(token)
+            if is_keyword(token, input.source, "DESC")
+                || is_keyword(token, input.source, "DESCENDING") =>
+        {
+            (input.skip(1), SortDirection::Descending)
+        }
+        Some(token)
+            if is_keyword(token, input.source, "ASC")
+                || is_keyword(token, input.source, "ASCENDING") =>
+        {
+            (input.skip(1), SortDirection::Ascending)
+        }
+        _ => (input, SortDirection::Ascending),
+    };
+    Ok((input, SortItem { expr, direction }))
+}
