@@ -587,6 +587,10 @@ struct ScenarioRunner {
     current_query: Option<String>,
     /// The query under test's outcome, once `executing query` ran.
     result: Option<Result<QueryResult, QueryError>>,
+    /// The graph as it was just before the query under test, for its side effects.
+    state_before: Option<GraphState>,
+    /// The graph just after the query under test (a control query does not count).
+    state_after: Option<GraphState>,
     code_note: Option<String>,
 }
 
@@ -598,6 +602,8 @@ impl ScenarioRunner {
             params: Params::new(),
             current_query: None,
             result: None,
+            state_before: None,
+            state_after: None,
             code_note: None,
         }
     }
@@ -660,8 +666,15 @@ impl ScenarioRunner {
             )),
             StepKind::ExecutingQuery => {
                 let text = doc_string(step)?.to_string();
+                let is_control = step.text.contains("control");
                 self.set_current_query(Some(text.clone()));
+                if !is_control {
+                    self.state_before = Some(GraphState::of(&self.graph));
+                }
                 self.result = Some(self.execute(&text));
+                if !is_control {
+                    self.state_after = Some(GraphState::of(&self.graph));
+                }
                 Ok(())
             }
             StepKind::ResultInAnyOrder(list_order) => {
@@ -825,19 +838,19 @@ impl ScenarioRunner {
                 count.parse().map_err(|_| format!("harness: side-effect count `{count}`"))?;
             expected.insert(key.as_str(), count);
         }
-        let stats = match self.query_outcome()? {
-            Ok(result) => result.stats,
-            Err(_) => Default::default(),
+        let (Some(before), Some(after)) = (&self.state_before, &self.state_after) else {
+            return Err("harness: no query was executed before this step".into());
         };
+        // As the TCK defines them: differences between the graph before and after.
         let actual: [(&str, usize); 8] = [
-            ("+nodes", stats.nodes_created),
-            ("-nodes", 0),
-            ("+relationships", stats.relationships_created),
-            ("-relationships", 0),
-            ("+properties", stats.properties_set),
-            ("-properties", 0),
-            ("+labels", stats.labels_added),
-            ("-labels", 0),
+            ("+nodes", after.nodes.difference(&before.nodes).count()),
+            ("-nodes", before.nodes.difference(&after.nodes).count()),
+            ("+relationships", after.relationships.difference(&before.relationships).count()),
+            ("-relationships", before.relationships.difference(&after.relationships).count()),
+            ("+properties", after.properties.difference(&before.properties).count()),
+            ("-properties", before.properties.difference(&after.properties).count()),
+            ("+labels", after.labels.difference(&before.labels).count()),
+            ("-labels", before.labels.difference(&after.labels).count()),
         ];
         if let Some(unknown) =
             expected.keys().find(|key| !actual.iter().any(|(name, _)| name == *key))
@@ -856,6 +869,40 @@ impl ScenarioRunner {
         } else {
             Err(format!("side effects differ: {}", differences.join(", ")))
         }
+    }
+}
+
+/// What the TCK's side effects compare: element ids, the label names in use, and every
+/// property as (element, key, value).
+struct GraphState {
+    nodes: BTreeSet<u32>,
+    relationships: BTreeSet<u32>,
+    labels: BTreeSet<String>,
+    properties: BTreeSet<(char, u32, String, String)>,
+}
+
+impl GraphState {
+    fn of(graph: &Graph) -> GraphState {
+        let mut state = GraphState {
+            nodes: BTreeSet::new(),
+            relationships: BTreeSet::new(),
+            labels: BTreeSet::new(),
+            properties: BTreeSet::new(),
+        };
+        for node in graph.nodes() {
+            state.nodes.insert(node.0);
+            state.labels.extend(graph.node_labels(node).map(str::to_owned));
+            for (key, value) in graph.node_properties(node) {
+                state.properties.insert(('n', node.0, key.to_owned(), format!("{value:?}")));
+            }
+        }
+        for edge in graph.edges() {
+            state.relationships.insert(edge.0);
+            for (key, value) in graph.edge_properties(edge) {
+                state.properties.insert(('r', edge.0, key.to_owned(), format!("{value:?}")));
+            }
+        }
+        state
     }
 }
 
