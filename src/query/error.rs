@@ -99,6 +99,15 @@ impl ExecError {
         ExecError::new(ErrorKind::ArgumentError, code, message)
     }
 
+    /// Reading or changing an element this statement (or its transaction) deleted.
+    pub fn deleted_entity(what: &str) -> Self {
+        ExecError::new(
+            ErrorKind::EntityNotFound,
+            "DeletedEntityAccess",
+            format!("cannot read or change {what} of an element that was deleted"),
+        )
+    }
+
     pub fn cancelled() -> Self {
         ExecError::new(ErrorKind::Cancelled, "Cancelled", "the query was cancelled")
     }

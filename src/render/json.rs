@@ -9,13 +9,26 @@ use crate::query::error::QueryError;
 use crate::query::exec::QueryResult;
 use crate::query::syntax::span::line_column;
 
+/// `{"columns", "rows"}`, and `"stats"` (counters by name, those above zero) when the
+/// statement changed the graph.
 pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
     let rows: Vec<Json> = result
         .rows
         .iter()
         .map(|row| Json::Array(row.iter().map(|value| value_json(value, graph)).collect()))
         .collect();
-    json!({ "columns": result.columns, "rows": rows })
+    let mut object = json!({ "columns": result.columns, "rows": rows });
+    if !result.stats.is_empty() {
+        let stats: Map<String, Json> = result
+            .stats
+            .counters()
+            .iter()
+            .filter(|(_, count)| *count > 0)
+            .map(|(name, count)| (name.replace(' ', "_"), Json::from(*count)))
+            .collect();
+        object["stats"] = Json::Object(stats);
+    }
+    object
 }
 
 /// An error object; `source` is the text the error's span points into.

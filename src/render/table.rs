@@ -1,7 +1,7 @@
 //! Aligned text tables, measured in display columns (ə and İ take one, CJK two).
 
 use crate::graph::Graph;
-use crate::query::exec::QueryResult;
+use crate::query::exec::{QueryResult, WriteStats};
 use crate::text::display_width;
 
 use super::cell_text;
@@ -92,6 +92,9 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
     text.push('\n');
     let total = result.rows.len();
     text.push_str(&format!("{total} row{}", if total == 1 { "" } else { "s" }));
+    if let Some(stats) = stats_text(&result.stats) {
+        text.push_str(&format!("; {stats}"));
+    }
     if shown < total {
         text.push_str(&format!(" ({} not shown; raise :maxrows to see them)", total - shown));
     }
@@ -101,22 +104,34 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
 
 /// What a statement without columns reports: its writes, or that it returned nothing.
 pub fn summary_line(result: &QueryResult) -> String {
-    let stats = result.stats;
-    let mut parts = Vec::new();
-    let mut count = |number: usize, one: &str, many: &str| {
-        if number > 0 {
-            parts.push(format!("{number} {}", if number == 1 { one } else { many }));
-        }
-    };
-    count(stats.nodes_created, "node created", "nodes created");
-    count(stats.relationships_created, "relationship created", "relationships created");
-    count(stats.properties_set, "property set", "properties set");
-    count(stats.labels_added, "label added", "labels added");
-    if parts.is_empty() {
-        "no changes, no rows\n".to_owned()
-    } else {
-        format!("{}\n", parts.join(", "))
+    match stats_text(&result.stats) {
+        Some(text) => format!("{text}\n"),
+        None => "no changes, no rows\n".to_owned(),
     }
+}
+
+/// `2 nodes created, 1 property set`; `None` when the statement changed nothing.
+pub fn stats_text(stats: &WriteStats) -> Option<String> {
+    let parts: Vec<String> = stats
+        .counters()
+        .iter()
+        .filter(|(_, count)| *count > 0)
+        .map(|(name, count)| {
+            // "nodes created" → "1 node created"; "properties set" → "1 property set".
+            let name = if *count == 1 { singular(name) } else { (*name).to_owned() };
+            format!("{count} {name}")
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+fn singular(name: &str) -> String {
+    let (noun, rest) = name.split_once(' ').unwrap_or((name, ""));
+    let noun = match noun {
+        "properties" => "property",
+        other => other.strip_suffix('s').unwrap_or(other),
+    };
+    format!("{noun} {rest}")
 }
 
 fn format_row(cells: &[String], widths: &[usize], right_aligned: &[bool]) -> String {

@@ -11,7 +11,7 @@ use std::time::Duration;
 use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::query::exec::QueryResult;
 use crate::query::syntax::ast::write_name;
-use crate::render::table::{TableStyle, render_table, summary_line};
+use crate::render::table::{TableStyle, render_table, stats_text, summary_line};
 use crate::render::{cell_text, csv, json, value_text};
 use crate::text::display_width;
 
@@ -86,12 +86,15 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
         Some(width) => fit_column_width(&natural, width),
         None => DEFAULT_COLUMN_WIDTH,
     };
-    let cells = QueryResult { columns: result.columns.clone(), rows, stats: result.stats };
+    let cells = QueryResult { columns: result.columns.clone(), rows, stats: Default::default() };
     let table = render_table(&cells, graph, &TableStyle { max_column_width, max_rows: None });
     // The table ends with its own row count; the shell's footer says more.
     let own_footer = format!("{shown} row{}\n", plural(shown));
     let mut text = table.strip_suffix(&own_footer).unwrap_or(&table).to_owned();
     text.push_str(&footer(total, shown, view.elapsed));
+    if let Some(stats) = stats_text(&result.stats) {
+        let _ = write!(text, "; {stats}");
+    }
     text.push('\n');
     text
 }

@@ -228,13 +228,7 @@ impl Shell {
 
     /// Keeps a result for `:export dot`, and refreshes the schema when it wrote.
     fn remember(&mut self, result: QueryResult) {
-        let stats = result.stats;
-        if stats.nodes_created
-            + stats.relationships_created
-            + stats.properties_set
-            + stats.labels_added
-            > 0
-        {
+        if !result.stats.is_empty() {
             self.refresh_schema();
         }
         self.last_result = Some(result);

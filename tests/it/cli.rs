@@ -95,7 +95,11 @@ fn continue_prints_each_error_in_place_and_still_fails() {
     assert_eq!(lines[1]["error"]["kind"], "TypeError");
     assert_eq!(lines[1]["error"]["phase"], "runtime");
     assert_eq!(lines[1]["error"]["line"], 6);
-    assert_eq!(lines[2], serde_json::json!({"columns": [], "rows": []}));
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"columns": [], "rows": [],
+            "stats": {"nodes_created": 1, "labels_added": 1, "properties_set": 1}})
+    );
 }
 
 #[test]

@@ -246,3 +246,209 @@ fn a_statement_stopped_by_its_deadline_after_writing_leaves_no_trace() {
     assert_valid(&graph);
     assert_eq!(snapshot(&graph), before);
 }
+
+/// The reference model the random statements are checked against: plain vectors, with
+/// the meaning of each statement written out by hand.
+#[derive(Clone, Default)]
+struct Model {
+    nodes: Vec<Option<ModelNode>>,
+    edges: Vec<Option<(usize, usize)>>,
+}
+
+#[derive(Clone)]
+struct ModelNode {
+    labels: std::collections::BTreeSet<&'static str>,
+    k: i64,
+    x: Option<i64>,
+}
+
+impl Model {
+    fn live(&self) -> impl Iterator<Item = (usize, &ModelNode)> {
+        self.nodes.iter().enumerate().filter_map(|(at, node)| node.as_ref().map(|node| (at, node)))
+    }
+
+    fn with_k(&self, k: i64) -> Vec<usize> {
+        self.live().filter(|(_, node)| node.k == k).map(|(at, _)| at).collect()
+    }
+
+    fn degree(&self, node: usize) -> usize {
+        self.edges.iter().flatten().filter(|(from, to)| *from == node || *to == node).count()
+    }
+
+    fn describe(node: &ModelNode) -> String {
+        let labels: Vec<&str> = node.labels.iter().copied().collect();
+        format!("{labels:?} k={} x={:?}", node.k, node.x)
+    }
+
+    /// Nodes and relationships as sorted text, ids left out.
+    fn content(&self) -> (Vec<String>, Vec<String>) {
+        let mut nodes: Vec<String> = self.live().map(|(_, node)| Model::describe(node)).collect();
+        let mut edges: Vec<String> = self
+            .edges
+            .iter()
+            .flatten()
+            .map(|(from, to)| {
+                let name = |at: usize| Model::describe(self.nodes[at].as_ref().unwrap());
+                format!("{} -> {}", name(*from), name(*to))
+            })
+            .collect();
+        nodes.sort();
+        edges.sort();
+        (nodes, edges)
+    }
+}
+
+/// The same content read from the engine's graph.
+fn graph_content(graph: &Graph) -> (Vec<String>, Vec<String>) {
+    let describe = |node: NodeId| {
+        let mut labels: Vec<&str> = graph.node_labels(node).collect();
+        labels.sort_unstable();
+        let int = |key: &str| match graph.node_property_by_name(node, key) {
+            Some(Value::Int(number)) => Some(*number),
+            _ => None,
+        };
+        format!("{labels:?} k={} x={:?}", int("k").unwrap_or(-1), int("x"))
+    };
+    let mut nodes: Vec<String> = graph.nodes().map(describe).collect();
+    let mut edges: Vec<String> = graph
+        .edges()
+        .map(|edge| {
+            let (from, to) = graph.edge_endpoints(edge);
+            format!("{} -> {}", describe(from), describe(to))
+        })
+        .collect();
+    nodes.sort();
+    edges.sort();
+    (nodes, edges)
+}
+
+/// One random statement and what it does to the model; `Err` when the engine must
+/// refuse it (and so change nothing).
+fn random_statement(random: &mut Random, model: &mut Model) -> (String, Result<(), ()>) {
+    let k = random.below(4) as i64;
+    let other = random.below(4) as i64;
+    let value = random.below(10) as i64;
+    match random.below(11) {
+        0 | 1 => {
+            model.nodes.push(Some(ModelNode { labels: ["A"].into(), k, x: None }));
+            (format!("CREATE (:A {{k: {k}}})"), Ok(()))
+        }
+        2 => {
+            for at in model.with_k(k) {
+                let node = model.nodes[at].as_mut().unwrap();
+                if node.labels.contains("A") {
+                    node.x = Some(value);
+                }
+            }
+            (format!("MATCH (n:A {{k: {k}}}) SET n.x = {value}"), Ok(()))
+        }
+        3 => {
+            for at in model.with_k(k) {
+                model.nodes[at].as_mut().unwrap().labels.insert("B");
+            }
+            (format!("MATCH (n {{k: {k}}}) SET n:B"), Ok(()))
+        }
+        4 => {
+            for at in model.with_k(k) {
+                let node = model.nodes[at].as_mut().unwrap();
+                if node.labels.remove("B") {
+                    node.x = None;
+                }
+            }
+            (format!("MATCH (n:B {{k: {k}}}) REMOVE n:B, n.x"), Ok(()))
+        }
+        5 | 6 => {
+            for from in model.with_k(k) {
+                for to in model.with_k(other) {
+                    model.edges.push(Some((from, to)));
+                }
+            }
+            (format!("MATCH (a {{k: {k}}}), (b {{k: {other}}}) CREATE (a)-[:R]->(b)"), Ok(()))
+        }
+        7 => {
+            for at in model.with_k(k) {
+                for edge in &mut model.edges {
+                    if edge.is_some_and(|(from, to)| from == at || to == at) {
+                        *edge = None;
+                    }
+                }
+                model.nodes[at] = None;
+            }
+            (format!("MATCH (n {{k: {k}}}) DETACH DELETE n"), Ok(()))
+        }
+        8 => {
+            let targets = model.with_k(k);
+            let outcome = if targets.iter().any(|at| model.degree(*at) > 0) {
+                Err(())
+            } else {
+                for at in targets {
+                    model.nodes[at] = None;
+                }
+                Ok(())
+            };
+            (format!("MATCH (n {{k: {k}}}) DELETE n"), outcome)
+        }
+        9 => {
+            let existing: Vec<usize> = model
+                .with_k(k)
+                .into_iter()
+                .filter(|at| model.nodes[*at].as_ref().unwrap().labels.contains("A"))
+                .collect();
+            if existing.is_empty() {
+                model.nodes.push(Some(ModelNode { labels: ["A"].into(), k, x: Some(0) }));
+            }
+            for at in existing {
+                let node = model.nodes[at].as_mut().unwrap();
+                node.x = Some(node.x.unwrap_or(0) + 1);
+            }
+            (
+                format!(
+                    "MERGE (n:A {{k: {k}}}) ON CREATE SET n.x = 0 ON MATCH SET n.x = coalesce(n.x, 0) + 1"
+                ),
+                Ok(()),
+            )
+        }
+        _ => (
+            // Writes, then fails: division by zero after the writes.
+            format!(
+                "MATCH (n {{k: {k}}}) SET n.x = 99 CREATE (:A {{k: {k}}}) \
+                 WITH count(*) AS c RETURN 1 / (c - c) AS boom"
+            ),
+            Err(()),
+        ),
+    }
+}
+
+#[test]
+fn random_write_statements_agree_with_a_reference_model() {
+    let mut random = Random(0x005E_ED0F_C0DE);
+    let mut graph = Graph::default();
+    let mut model = Model::default();
+    let (mut succeeded, mut refused) = (0, 0);
+    for step in 0..1500 {
+        let before_graph = snapshot(&graph);
+        let before_model = model.clone();
+        let (statement, expected) = random_statement(&mut random, &mut model);
+        let outcome =
+            korpu::query::run(&mut graph, &statement, &Params::new(), &Control::default());
+        assert_valid(&graph);
+        match (expected, outcome) {
+            (Ok(()), Ok(_)) => succeeded += 1,
+            (Err(()), Err(_)) => {
+                refused += 1;
+                model = before_model;
+                assert_eq!(
+                    snapshot(&graph),
+                    before_graph,
+                    "step {step}: `{statement}` left a trace"
+                );
+            }
+            (Ok(()), Err(error)) => {
+                panic!("step {step}: `{statement}` failed: {}", error.message())
+            }
+            (Err(()), Ok(_)) => panic!("step {step}: `{statement}` should have failed"),
+        }
+        assert_eq!(graph_content(&graph), model.content(), "step {step}: after `{statement}`");
+    }
+    assert!(succeeded > 1000 && refused > 100, "{succeeded} succeeded, {refused} refused");
+}

@@ -379,6 +379,12 @@ fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result
         None => graph.key_symbol(&key.name),
     };
     Ok(match subject {
+        Value::Node(node) if graph.is_node_deleted(*node) => {
+            return Err(ExecError::deleted_entity("the properties"));
+        }
+        Value::Relationship(edge) if graph.is_edge_deleted(*edge) => {
+            return Err(ExecError::deleted_entity("the properties"));
+        }
         Value::Node(node) => symbol
             .and_then(|symbol| graph.node_property(*node, symbol))
             .cloned()

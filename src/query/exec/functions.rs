@@ -70,6 +70,9 @@ pub(crate) fn call(
             other => return Err(wrong_type(function, &other)),
         },
         Labels => match first {
+            Value::Node(node) if graph.is_node_deleted(node) => {
+                return Err(ExecError::deleted_entity("the labels"));
+            }
             Value::Node(node) => Value::List(graph.node_labels(node).map(Value::from).collect()),
             other => return Err(wrong_type(function, &other)),
         },

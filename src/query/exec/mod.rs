@@ -11,6 +11,7 @@ mod aggregate;
 mod eval;
 mod functions;
 mod operators;
+mod write;
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use crate::graph::{Graph, Value};
 use crate::query::error::{ErrorKind, ExecError};
-use crate::query::plan::ir::{CreateSpec, Plan, Slot};
+use crate::query::plan::ir::Plan;
 
 pub use operators::Profile;
 
@@ -30,13 +31,37 @@ pub type Row = Vec<Value>;
 /// Query parameters by name (`$name`).
 pub type Params = BTreeMap<String, Value>;
 
-/// What `CREATE` changed.
+/// What a statement changed, counted as Neo4j counts it (a property set twice counts
+/// twice; a label added to a node that has it does not count).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
     pub nodes_created: usize,
+    pub nodes_deleted: usize,
     pub relationships_created: usize,
+    pub relationships_deleted: usize,
     pub properties_set: usize,
     pub labels_added: usize,
+    pub labels_removed: usize,
+}
+
+impl WriteStats {
+    /// Every counter with its name, in the order reports print them.
+    pub fn counters(&self) -> [(&'static str, usize); 7] {
+        [
+            ("nodes created", self.nodes_created),
+            ("nodes deleted", self.nodes_deleted),
+            ("relationships created", self.relationships_created),
+            ("relationships deleted", self.relationships_deleted),
+            ("properties set", self.properties_set),
+            ("labels added", self.labels_added),
+            ("labels removed", self.labels_removed),
+        ]
+    }
+
+    /// True when the statement changed nothing.
+    pub fn is_empty(&self) -> bool {
+        self.counters().iter().all(|(_, count)| *count == 0)
+    }
 }
 
 /// A statement's answer.
@@ -213,7 +238,7 @@ fn execute_segments(
                 &context,
                 operators::Argument::Rows(std::mem::take(&mut rows)),
             )?;
-            match &segment.create {
+            match &segment.write {
                 Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
                 None => {
                     for row in iterator {
@@ -226,16 +251,16 @@ fn execute_segments(
                 }
             }
         };
-        if let Some(create) = &segment.create {
-            rows = apply_create(
-                graph,
-                create,
-                produced,
+        if let Some(write) = &segment.write {
+            let mut writer = write::Writer {
+                graph: &mut *graph,
                 params,
                 control,
-                plan.slot_count,
-                &mut stats,
-            )?;
+                slot_count: plan.slot_count,
+                stats: &mut stats,
+            };
+            rows = writer.apply(write, produced)?;
+            graph.flush_indexes();
         }
     }
     Ok(QueryResult {
@@ -243,113 +268,4 @@ fn execute_segments(
         rows: columns_rows,
         stats,
     })
-}
-
-fn apply_create(
-    graph: &mut Graph,
-    create: &CreateSpec,
-    rows: Vec<Row>,
-    params: &Params,
-    control: &Control,
-    slot_count: usize,
-    stats: &mut WriteStats,
-) -> Result<Vec<Row>, ExecError> {
-    let mut output = Vec::with_capacity(rows.len());
-    for mut row in rows {
-        // Each element is created in pattern order, its properties evaluated just before,
-        // so `CREATE (a {id: 0}), (b {ref: a.id})` sees `a`.
-        for node in &create.nodes {
-            let properties = evaluate_properties(
-                graph,
-                &node.properties,
-                &mut row,
-                params,
-                control,
-                slot_count,
-            )?;
-            let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
-            stats.properties_set += properties.len();
-            let mut unique_labels = labels.clone();
-            unique_labels.sort_unstable();
-            unique_labels.dedup();
-            stats.labels_added += unique_labels.len();
-            let id = graph
-                .add_node(None, &labels, properties)
-                .map_err(|error| ExecError::type_error(error.to_string()))?;
-            stats.nodes_created += 1;
-            row[node.slot] = Value::Node(id);
-        }
-        for rel in &create.relationships {
-            let properties =
-                evaluate_properties(graph, &rel.properties, &mut row, params, control, slot_count)?;
-            let endpoint = |slot: Slot| match &row[slot] {
-                Value::Node(id) => Ok(*id),
-                Value::Null => Err(ExecError::new(
-                    ErrorKind::SemanticError,
-                    "CreatingWithNull",
-                    "cannot create a relationship to a null node",
-                )),
-                other => Err(ExecError::type_error(format!(
-                    "expected a node to connect, found {}",
-                    other.type_name()
-                ))),
-            };
-            let (from, to) = (endpoint(rel.from)?, endpoint(rel.to)?);
-            stats.properties_set += properties.len();
-            let id = graph
-                .add_edge(from, to, &rel.rel_type, properties)
-                .map_err(|error| ExecError::type_error(error.to_string()))?;
-            stats.relationships_created += 1;
-            row[rel.slot] = Value::Relationship(id);
-        }
-        for (slot, steps) in &create.paths {
-            let context = Context::for_writes(graph, params, control, slot_count);
-            row[*slot] = eval::build_path(steps, &row, &context)?;
-        }
-        output.push(row);
-    }
-    Ok(output)
-}
-
-/// Evaluates the property map of one element being created; nulls are dropped (a null
-/// property is no property).
-fn evaluate_properties(
-    graph: &Graph,
-    properties: &[(String, crate::query::plan::ir::Expr)],
-    row: &mut Row,
-    params: &Params,
-    control: &Control,
-    slot_count: usize,
-) -> Result<Vec<(String, Value)>, ExecError> {
-    let context = Context::for_writes(graph, params, control, slot_count);
-    let mut values = Vec::new();
-    for (key, expr) in properties {
-        let value = eval::eval(expr, row, &context)?;
-        if key.is_empty() {
-            // A parameter map spread into properties.
-            match value {
-                Value::Map(entries) => values.extend(entries),
-                Value::Null => {}
-                other => {
-                    return Err(ExecError::type_error(format!(
-                        "expected a map of properties, found {}",
-                        other.type_name()
-                    ))
-                    .at(expr.span));
-                }
-            }
-        } else {
-            values.push((key.clone(), value));
-        }
-    }
-    for (key, value) in &values {
-        if !value.is_storable() {
-            return Err(ExecError::type_error(format!(
-                "property `{key}` cannot hold a {}",
-                value.type_name()
-            )));
-        }
-    }
-    values.retain(|(_, value)| !value.is_null());
-    Ok(values)
 }

@@ -53,6 +53,11 @@ pub enum Clause {
     With(Projection),
     Return(Projection),
     Create(Create),
+    Merge(Merge),
+    /// `SET …` (items of several kinds, applied left to right).
+    Set(SetClause),
+    Remove(Remove),
+    Delete(Delete),
 }
 
 impl Clause {
@@ -62,7 +67,23 @@ impl Clause {
             Clause::Unwind(clause) => clause.span,
             Clause::With(clause) | Clause::Return(clause) => clause.span,
             Clause::Create(clause) => clause.span,
+            Clause::Merge(clause) => clause.span,
+            Clause::Set(clause) => clause.span,
+            Clause::Remove(clause) => clause.span,
+            Clause::Delete(clause) => clause.span,
         }
+    }
+
+    /// True for the clauses that change the graph.
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            Clause::Create(_)
+                | Clause::Merge(_)
+                | Clause::Set(_)
+                | Clause::Remove(_)
+                | Clause::Delete(_)
+        )
     }
 }
 
@@ -90,6 +111,57 @@ pub struct Unwind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Create {
     pub pattern: Vec<PatternPart>,
+    pub span: Span,
+}
+
+/// `MERGE pattern [ON CREATE SET …] [ON MATCH SET …]`: match the whole pattern, or
+/// create it when it does not exist.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merge {
+    pub pattern: PatternPart,
+    pub on_create: Vec<SetItem>,
+    pub on_match: Vec<SetItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetClause {
+    pub items: Vec<SetItem>,
+    pub span: Span,
+}
+
+/// One item of `SET` (and of `ON CREATE SET` / `ON MATCH SET`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum SetItem {
+    /// `subject.key = value`
+    Property { subject: Expr, key: Ident, value: Expr, span: Span },
+    /// `n = map`: every property replaced.
+    AllProperties { variable: Ident, value: Expr, span: Span },
+    /// `n += map`: properties added or overwritten, the rest kept.
+    AddProperties { variable: Ident, value: Expr, span: Span },
+    /// `n:Label:Other`
+    Labels { variable: Ident, labels: Vec<Ident>, span: Span },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Remove {
+    pub items: Vec<RemoveItem>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RemoveItem {
+    /// `subject.key`
+    Property { subject: Expr, key: Ident, span: Span },
+    /// `n:Label:Other`
+    Labels { variable: Ident, labels: Vec<Ident>, span: Span },
+}
+
+/// `[DETACH] DELETE expr, …`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Delete {
+    pub detach: bool,
+    pub exprs: Vec<Expr>,
     pub span: Span,
 }
 
@@ -484,8 +556,76 @@ impl Display for Clause {
                 f.write_str("CREATE ")?;
                 write_list(f, &clause.pattern, ", ")
             }
+            Clause::Merge(clause) => {
+                write!(f, "MERGE {}", clause.pattern)?;
+                if !clause.on_create.is_empty() {
+                    f.write_str(" ON CREATE SET ")?;
+                    write_list(f, &clause.on_create, ", ")?;
+                }
+                if !clause.on_match.is_empty() {
+                    f.write_str(" ON MATCH SET ")?;
+                    write_list(f, &clause.on_match, ", ")?;
+                }
+                Ok(())
+            }
+            Clause::Set(clause) => {
+                f.write_str("SET ")?;
+                write_list(f, &clause.items, ", ")
+            }
+            Clause::Remove(clause) => {
+                f.write_str("REMOVE ")?;
+                write_list(f, &clause.items, ", ")
+            }
+            Clause::Delete(clause) => {
+                if clause.detach {
+                    f.write_str("DETACH ")?;
+                }
+                f.write_str("DELETE ")?;
+                write_list(f, &clause.exprs, ", ")
+            }
         }
     }
+}
+
+impl Display for SetItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            SetItem::Property { subject, key, value, .. } => {
+                write_property_target(f, subject, key)?;
+                write!(f, " = {value}")
+            }
+            SetItem::AllProperties { variable, value, .. } => write!(f, "{variable} = {value}"),
+            SetItem::AddProperties { variable, value, .. } => write!(f, "{variable} += {value}"),
+            SetItem::Labels { variable, labels, .. } => write_labels(f, variable, labels),
+        }
+    }
+}
+
+impl Display for RemoveItem {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            RemoveItem::Property { subject, key, .. } => write_property_target(f, subject, key),
+            RemoveItem::Labels { variable, labels, .. } => write_labels(f, variable, labels),
+        }
+    }
+}
+
+/// `subject.key`, as the property expression `subject.key` prints.
+fn write_property_target(f: &mut Formatter<'_>, subject: &Expr, key: &Ident) -> fmt::Result {
+    let target = Expr {
+        kind: ExprKind::Property(Box::new(subject.clone()), key.clone()),
+        span: subject.span,
+    };
+    write!(f, "{target}")
+}
+
+fn write_labels(f: &mut Formatter<'_>, variable: &Ident, labels: &[Ident]) -> fmt::Result {
+    write!(f, "{variable}")?;
+    for label in labels {
+        f.write_char(':')?;
+        write_name(f, &label.name)?;
+    }
+    Ok(())
 }
 
 fn write_projection(f: &mut Formatter<'_>, projection: &Projection) -> fmt::Result {

@@ -402,7 +402,8 @@ pub const KEYWORDS: &[&str] = &[
 pub const RESERVED: &[&str] = &[
     "MATCH", "OPTIONAL", "WHERE", "WITH", "RETURN", "ORDER", "SKIP", "LIMIT", "UNWIND", "UNION",
     "CREATE", "AND", "OR", "XOR", "NOT", "IS", "NULL", "TRUE", "FALSE", "IN", "STARTS", "ENDS",
-    "CONTAINS", "CASE", "WHEN", "THEN", "ELSE", "END", "AS", "DISTINCT",
+    "CONTAINS", "CASE", "WHEN", "THEN", "ELSE", "END", "AS", "DISTINCT", "MERGE", "SET", "REMOVE",
+    "DELETE", "DETACH",
 ];
 
 #[cfg(test)]

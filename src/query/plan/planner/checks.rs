@@ -231,3 +231,52 @@ pub(super) fn scope_kind(expr: &ast::Expr, scope: &Scope) -> Option<VarKind> {
         _ => None,
     }
 }
+
+/// A pattern (`(a)-->(b)`) is a predicate: it may stand where a boolean is asked for
+/// (a `WHERE`, an operand of `NOT`/`AND`/`OR`/`XOR`, the argument of `exists()`), never
+/// as a value to return, store or pass to another function.
+pub(super) fn check_pattern_not_a_value(expr: &ast::Expr) -> Result<(), PlanError> {
+    check_pattern_use(expr, false)
+}
+
+fn check_pattern_use(expr: &ast::Expr, predicate_allowed: bool) -> Result<(), PlanError> {
+    match &expr.kind {
+        ast::ExprKind::PatternPredicate(_) if !predicate_allowed => Err(syntax(
+            "UnexpectedSyntax",
+            "a pattern is a predicate here, not a value; use it in WHERE, with exists(), \
+             or as a pattern comprehension `[(a)-->(b) | b]`",
+            expr.span,
+        )),
+        ast::ExprKind::Unary(ast::UnaryOp::Not, operand) => check_pattern_use(operand, true),
+        ast::ExprKind::Binary(
+            ast::BinaryOp::And | ast::BinaryOp::Or | ast::BinaryOp::Xor,
+            left,
+            right,
+        ) => {
+            check_pattern_use(left, true)?;
+            check_pattern_use(right, true)
+        }
+        ast::ExprKind::FunctionCall(call) if call.name.name.eq_ignore_ascii_case("exists") => {
+            call.args.iter().try_for_each(|arg| check_pattern_use(arg, true))
+        }
+        ast::ExprKind::Case(case) => {
+            if let Some(operand) = &case.operand {
+                check_pattern_use(operand, false)?;
+            }
+            for (condition, result) in &case.branches {
+                check_pattern_use(condition, case.operand.is_none())?;
+                check_pattern_use(result, false)?;
+            }
+            case.otherwise.as_ref().map_or(Ok(()), |otherwise| check_pattern_use(otherwise, false))
+        }
+        _ => {
+            let mut result = Ok(());
+            super::analysis::map_children(expr, &mut |child| {
+                if result.is_ok() {
+                    result = check_pattern_use(child, false);
+                }
+            });
+            result
+        }
+    }
+}

@@ -12,6 +12,7 @@ mod checks;
 mod expressions;
 mod patterns;
 mod projection;
+mod writes;
 
 use std::collections::BTreeSet;
 
@@ -27,7 +28,7 @@ use checks::*;
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics.
 pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
-    let mut planner = Planner { source, graph, slot_names: Vec::new() };
+    let mut planner = Planner { source, graph, slot_names: Vec::new(), preassigned: Vec::new() };
     let mode = match statement.kind {
         ast::StatementKind::Run => Mode::Run,
         ast::StatementKind::Explain => Mode::Explain,
@@ -132,6 +133,8 @@ struct Planner<'a> {
     source: &'a str,
     graph: &'a Graph,
     slot_names: Vec<String>,
+    /// Slots `MERGE` chose for the variables its create part introduces.
+    preassigned: Vec<(String, Slot)>,
 }
 
 /// A `WHERE` conjunct waiting for its variables to be bound.
@@ -187,7 +190,7 @@ impl<'a> Planner<'a> {
                 distinct |= kind == ast::UnionKind::Distinct;
             }
             let (mut segments, branch_columns) = self.plan_single(single)?;
-            if segments.len() != 1 || segments[0].create.is_some() {
+            if segments.len() != 1 || segments[0].write.is_some() {
                 return Err(syntax(
                     "UnsupportedFeature",
                     "UNION of queries that write is not supported",
@@ -229,7 +232,7 @@ impl<'a> Planner<'a> {
         let names = columns.unwrap_or_default();
         let union = Op::Union { branches, distinct, slots: output_slots.clone() };
         Ok((
-            vec![Segment { reads: union, create: None }],
+            vec![Segment { reads: union, write: None }],
             names.into_iter().zip(output_slots).collect(),
         ))
     }
@@ -288,15 +291,19 @@ impl<'a> Planner<'a> {
                     op = next;
                     columns = names;
                 }
-                ast::Clause::Create(create) => {
-                    let spec = self.plan_create(create, &mut scope)?;
-                    segments.push(Segment { reads: op, create: Some(spec) });
+                ast::Clause::Create(_)
+                | ast::Clause::Merge(_)
+                | ast::Clause::Set(_)
+                | ast::Clause::Remove(_)
+                | ast::Clause::Delete(_) => {
+                    let write = self.plan_write(clause, &mut scope)?;
+                    segments.push(Segment { reads: op, write: Some(write) });
                     op = Op::Argument;
                 }
             }
         }
-        let ends_with_create = matches!(query.clauses.last(), Some(ast::Clause::Create(_)));
-        if columns.is_empty() && !ends_with_create {
+        let ends_with_write = query.clauses.last().is_some_and(ast::Clause::writes);
+        if columns.is_empty() && !ends_with_write {
             let span = query.clauses.last().map_or(query.span, ast::Clause::span);
             return Err(syntax(
                 "InvalidClauseComposition",
@@ -304,8 +311,8 @@ impl<'a> Planner<'a> {
                 span,
             ));
         }
-        if !ends_with_create {
-            segments.push(Segment { reads: op, create: None });
+        if !ends_with_write {
+            segments.push(Segment { reads: op, write: None });
         }
         Ok((segments, columns))
     }

@@ -36,12 +36,12 @@ impl<'a> Planner<'a> {
         let mut items: Vec<(String, ast::Expr, Span)> = Vec::new();
         if projection.star {
             let names = scope.names();
-            if names.is_empty() {
-                let code = "NoVariablesInScope";
-                let what = if kind == ProjectionKind::Return { "RETURN *" } else { "WITH *" };
+            // `WITH *` over no variables passes the rows on (`CREATE () WITH * CREATE ()`);
+            // `RETURN *` would return rows without columns.
+            if names.is_empty() && kind == ProjectionKind::Return {
                 return Err(syntax(
-                    code,
-                    format!("{what} needs variables in scope"),
+                    "NoVariablesInScope",
+                    "RETURN * needs variables in scope",
                     projection.span,
                 ));
             }
@@ -54,6 +54,7 @@ impl<'a> Planner<'a> {
             }
         }
         for item in &projection.items {
+            check_pattern_not_a_value(&item.expr)?;
             if kind == ProjectionKind::With
                 && item.alias.is_none()
                 && !matches!(item.expr.kind, ast::ExprKind::Variable(_))

@@ -81,7 +81,18 @@ pub(super) fn single_query(input: Tokens<'_>) -> PResult<'_, SingleQuery> {
 }
 
 pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
-    alt((match_clause, unwind_clause, with_clause, return_clause, create_clause)).parse(input)
+    alt((
+        match_clause,
+        unwind_clause,
+        with_clause,
+        return_clause,
+        create_clause,
+        merge_clause,
+        set_clause,
+        remove_clause,
+        delete_clause,
+    ))
+    .parse(input)
 }
 
 pub(super) fn match_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
@@ -236,4 +247,119 @@ pub(super) fn sort_item(input: Tokens<'_>) -> PResult<'_, SortItem> {
         _ => (input, SortDirection::Ascending),
     };
     Ok((input, SortItem { expr, direction }))
+}
+
+pub(super) fn merge_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("MERGE")(input)?;
+    let (mut input, part) = cut(pattern_part).parse(input)?;
+    let (mut on_create, mut on_match) = (Vec::new(), Vec::new());
+    while peek_keyword(input, "ON") {
+        let rest = input.skip(1);
+        let (rest, which) = if peek_keyword(rest, "CREATE") {
+            (rest.skip(1), &mut on_create)
+        } else if peek_keyword(rest, "MATCH") {
+            (rest.skip(1), &mut on_match)
+        } else {
+            return fail_any(rest, &["`CREATE`", "`MATCH`"]);
+        };
+        let (rest, _) = cut(keyword("SET")).parse(rest)?;
+        let (rest, items) = cut(set_items).parse(rest)?;
+        which.extend(items);
+        input = rest;
+    }
+    let end = last_end(input, start);
+    Ok((
+        input,
+        Clause::Merge(Merge { pattern: part, on_create, on_match, span: Span::new(start, end) }),
+    ))
+}
+
+pub(super) fn set_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("SET")(input)?;
+    let (input, items) = cut(set_items).parse(input)?;
+    let end = last_end(input, start);
+    Ok((input, Clause::Set(SetClause { items, span: Span::new(start, end) })))
+}
+
+fn set_items(input: Tokens<'_>) -> PResult<'_, Vec<SetItem>> {
+    separated_list1(punct(Punct::Comma), set_item).parse(input)
+}
+
+/// `n.key = value`, `n = map`, `n += map` or `n:Label`.
+fn set_item(input: Tokens<'_>) -> PResult<'_, SetItem> {
+    let start = input.offset();
+    if let Ok((rest, name)) = variable(input) {
+        if peek_punct(rest, Punct::Eq) || peek_punct(rest, Punct::PlusEq) {
+            let adds = peek_punct(rest, Punct::PlusEq);
+            let (rest, value) = cut(expression).parse(rest.skip(1))?;
+            let span = Span::new(start, last_end(rest, start));
+            let item = if adds {
+                SetItem::AddProperties { variable: name, value, span }
+            } else {
+                SetItem::AllProperties { variable: name, value, span }
+            };
+            return Ok((rest, item));
+        }
+        if peek_punct(rest, Punct::Colon) {
+            let (rest, labels) = label_list(rest)?;
+            let span = Span::new(start, last_end(rest, start));
+            return Ok((rest, SetItem::Labels { variable: name, labels, span }));
+        }
+    }
+    let (rest, (subject, key)) = property_target(input)?;
+    let (rest, _) = cut(punct(Punct::Eq)).parse(rest)?;
+    let (rest, value) = cut(expression).parse(rest)?;
+    let span = Span::new(start, last_end(rest, start));
+    Ok((rest, SetItem::Property { subject, key, value, span }))
+}
+
+/// A property expression (`n.key`, `(expr).key`, `n.a.b`) split into subject and key.
+fn property_target(input: Tokens<'_>) -> PResult<'_, (Expr, Ident)> {
+    let (rest, target) = cut(postfix_start).parse(input)?;
+    match target.kind {
+        ExprKind::Property(subject, key) => Ok((rest, (*subject, key))),
+        _ => fail_with(
+            input,
+            "InvalidSetTarget",
+            format!("expected a property (`variable.key`), found `{target}`"),
+            target.span,
+        ),
+    }
+}
+
+pub(super) fn remove_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("REMOVE")(input)?;
+    let (input, items) =
+        cut(|input| separated_list1(punct(Punct::Comma), remove_item).parse(input)).parse(input)?;
+    let end = last_end(input, start);
+    Ok((input, Clause::Remove(Remove { items, span: Span::new(start, end) })))
+}
+
+fn remove_item(input: Tokens<'_>) -> PResult<'_, RemoveItem> {
+    let start = input.offset();
+    if let Ok((rest, name)) = variable(input) {
+        if peek_punct(rest, Punct::Colon) {
+            let (rest, labels) = label_list(rest)?;
+            let span = Span::new(start, last_end(rest, start));
+            return Ok((rest, RemoveItem::Labels { variable: name, labels, span }));
+        }
+    }
+    let (rest, (subject, key)) = property_target(input)?;
+    let span = Span::new(start, last_end(rest, start));
+    Ok((rest, RemoveItem::Property { subject, key, span }))
+}
+
+pub(super) fn delete_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, detach) = match keyword("DETACH")(input) {
+        Ok((rest, _)) => (cut(keyword("DELETE")).parse(rest)?.0, true),
+        Err(_) => (keyword("DELETE")(input)?.0, false),
+    };
+    let (input, exprs) =
+        cut(|input| separated_list1(punct(Punct::Comma), expression).parse(input)).parse(input)?;
+    let end = last_end(input, start);
+    Ok((input, Clause::Delete(Delete { detach, exprs, span: Span::new(start, end) })))
 }
