@@ -27,4 +27,5 @@ pub mod script;
 pub mod search;
 pub mod session;
 pub mod stack;
+pub mod store;
 pub mod text;

@@ -140,6 +140,20 @@ impl Graph {
         Some(deleted)
     }
 
+    /// Gives `node` another id (its key in the data files); `false` when another node
+    /// has that id. Not journaled: a save renames nodes it created after committing.
+    pub fn rename_node(&mut self, node: NodeId, key: &str) -> bool {
+        if self.nodes_by_key.contains_key(key) {
+            return false;
+        }
+        let old = self.node(node).key.clone();
+        self.nodes_by_key.remove(old.as_str());
+        let new = super::key::CompactKey::new(key);
+        self.store[NodeIndex::new(node.0 as usize)].key = new.clone();
+        self.nodes_by_key.insert(new, node);
+        true
+    }
+
     /// Sweeps the label lists and range indexes that removals left stale.
     pub fn flush_indexes(&mut self) {
         let labels: Vec<Symbol> = self.stale_labels.drain().collect();

@@ -65,7 +65,7 @@ pub struct LoadError {
 }
 
 impl LoadError {
-    fn single(file: &str, message: String) -> Self {
+    pub(crate) fn single(file: &str, message: String) -> Self {
         LoadError {
             problems: vec![Problem {
                 severity: Severity::Error,
@@ -640,9 +640,11 @@ fn property_value(value: &Json) -> Result<Value, String> {
             }
             Ok(Value::List(converted))
         }
-        Json::Object(_) => {
-            Err("expected a string, number, boolean or list, found an object".into())
-        }
+        // A typed value (a date, NaN…) as the saver writes it; any other object is not a
+        // property value.
+        Json::Object(_) => crate::store::format::typed_value(value).unwrap_or_else(|| {
+            Err("expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object".into())
+        }),
     }
 }
 

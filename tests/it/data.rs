@@ -204,7 +204,7 @@ fn broken_data_files_get_precise_errors() {
         (
             "wrong_type.json",
             "wrong_type.json:3:30: error: `baki`: `labels` must be a list of strings, found a string\n\
-             wrong_type.json:4:64: error: `gence`: property `name`: expected a string, number, boolean or list, found an object\n\
+             wrong_type.json:4:64: error: `gence`: property `name`: expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object\n\
              wrong_type.json:5:69: error: `seki`: property `population`: the number 9223372036854775808 does not fit a 64-bit integer\n\
              3 errors in the data; nothing was loaded\n",
         ),

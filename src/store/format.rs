@@ -1,0 +1,213 @@
+//! The graph-data record format, written: a node or relationship as the JSON record a
+//! person reads in `graph-data/`, and every value with its type.
+//!
+//! Values JSON holds plainly are written plainly (strings, booleans, integers, floats
+//! with a fraction or `.0`, lists of those). The others are a small typed object, as
+//! Neo4j's Query API writes them: `{"$type": "Date", "_value": "2010-09-15"}`, and
+//! `{"$type": "Float", "_value": "NaN"}` for the floats JSON has no number for.
+//! `typed_value` reads that object back; the loader calls it, so the two directions are
+//! defined in one place.
+//!
+//! Layout follows the bundled files: one record per block, `"id"`/`"labels"` (or
+//! `"from"`/`"to"`/`"type"`) on their own lines, one property per line, lists inline.
+
+use serde_json::{Map, Value as Json};
+
+use crate::graph::{EdgeId, Graph, NodeId, Temporal, TemporalKind, Value};
+
+/// The key that marks a typed value object.
+const TYPE_KEY: &str = "$type";
+const VALUE_KEY: &str = "_value";
+
+/// A property value as graph-data JSON.
+pub fn value_to_json(value: &Value) -> Json {
+    match value {
+        Value::Null => Json::Null,
+        Value::Bool(flag) => Json::Bool(*flag),
+        Value::Int(number) => Json::from(*number),
+        Value::Float(number) => match serde_json::Number::from_f64(*number) {
+            Some(number) => Json::Number(number),
+            None => {
+                let mut text = String::new();
+                let _ = crate::query::syntax::ast::write_float(&mut text, *number);
+                typed("Float", &text)
+            }
+        },
+        Value::String(text) => Json::String(text.to_string()),
+        Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
+        Value::Temporal(temporal) => typed(temporal.type_name(), &temporal.to_string()),
+        // Properties never hold these; a map, node, relationship or path is refused by
+        // the mutation API before it gets here.
+        Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => Json::Null,
+    }
+}
+
+fn typed(type_name: &str, text: &str) -> Json {
+    let mut object = Map::new();
+    object.insert(TYPE_KEY.to_owned(), Json::String(type_name.to_owned()));
+    object.insert(VALUE_KEY.to_owned(), Json::String(text.to_owned()));
+    Json::Object(object)
+}
+
+/// Reads a typed value object; `None` when `json` is not one (a plain map, which
+/// properties cannot hold), `Some(Err)` when it is one with a bad type or text.
+pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
+    let object = json.as_object()?;
+    let type_name = object.get(TYPE_KEY)?.as_str()?;
+    if object.len() != 2 {
+        return Some(Err(format!("a typed value has exactly `{TYPE_KEY}` and `{VALUE_KEY}`")));
+    }
+    let Some(text) = object.get(VALUE_KEY).and_then(Json::as_str) else {
+        return Some(Err(format!("`{VALUE_KEY}` of a typed value must be a string")));
+    };
+    let kind = match type_name {
+        "Date" => TemporalKind::Date,
+        "LocalTime" => TemporalKind::LocalTime,
+        "Time" => TemporalKind::Time,
+        "LocalDateTime" => TemporalKind::LocalDateTime,
+        "DateTime" => TemporalKind::DateTime,
+        "Float" => {
+            return Some(match text {
+                "NaN" => Ok(Value::Float(f64::NAN)),
+                "Infinity" => Ok(Value::Float(f64::INFINITY)),
+                "-Infinity" => Ok(Value::Float(f64::NEG_INFINITY)),
+                other => Err(format!("`{other}` is not NaN, Infinity or -Infinity")),
+            });
+        }
+        other => {
+            return Some(Err(format!(
+                "unknown `{TYPE_KEY}` `{other}` (expected Date, LocalTime, Time, LocalDateTime, DateTime or Float)"
+            )));
+        }
+    };
+    Some(Temporal::parse(kind, text).map(Value::Temporal))
+}
+
+/// Compact JSON as the files write values: `", "` between list items, `": "` in maps.
+pub fn json_text(json: &Json) -> String {
+    let mut text = String::new();
+    write_json(&mut text, json);
+    text
+}
+
+fn write_json(out: &mut String, json: &Json) {
+    match json {
+        Json::Array(items) => {
+            out.push('[');
+            for (position, item) in items.iter().enumerate() {
+                if position > 0 {
+                    out.push_str(", ");
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Json::Object(entries) => {
+            out.push('{');
+            for (position, (key, item)) in entries.iter().enumerate() {
+                if position > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&Json::String(key.clone()).to_string());
+                out.push_str(": ");
+                write_json(out, item);
+            }
+            out.push('}');
+        }
+        scalar => out.push_str(&scalar.to_string()),
+    }
+}
+
+/// A node's labels and properties as the saver compares them with a record.
+pub(crate) fn node_content(graph: &Graph, node: NodeId) -> (Vec<String>, Map<String, Json>) {
+    let labels = graph.node_labels(node).map(str::to_owned).collect();
+    let properties = graph
+        .node_properties(node)
+        .map(|(key, value)| (key.to_owned(), value_to_json(value)))
+        .collect();
+    (labels, properties)
+}
+
+/// A relationship's type and properties as the saver compares them with a record.
+pub(crate) fn edge_properties(graph: &Graph, edge: EdgeId) -> Map<String, Json> {
+    graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_to_json(value))).collect()
+}
+
+/// Orders `properties` as `written` lists keys (a record's existing order), then the
+/// rest in the graph's order.
+fn ordered<'p>(
+    properties: &'p Map<String, Json>,
+    written: &[String],
+) -> Vec<(&'p String, &'p Json)> {
+    let mut out: Vec<(&String, &Json)> =
+        written.iter().filter_map(|key| properties.get_key_value(key)).collect();
+    for (key, value) in properties {
+        if !written.contains(key) {
+            out.push((key, value));
+        }
+    }
+    out
+}
+
+fn write_properties(out: &mut String, properties: &[(&String, &Json)], indent: &str) {
+    if properties.is_empty() {
+        out.push_str("{}");
+        return;
+    }
+    out.push_str("{\n");
+    for (position, (key, value)) in properties.iter().enumerate() {
+        out.push_str(indent);
+        out.push_str("    ");
+        out.push_str(&Json::String((*key).clone()).to_string());
+        out.push_str(": ");
+        write_json(out, value);
+        if position + 1 < properties.len() {
+            out.push(',');
+        }
+        out.push('\n');
+    }
+    out.push_str(indent);
+    out.push_str("  }");
+}
+
+/// A node record, starting at `{` and ending at `}`, its inner lines indented from
+/// `indent` (the record's own indentation).
+pub(crate) fn node_record(
+    id: &str,
+    labels: &[String],
+    properties: &Map<String, Json>,
+    key_order: &[String],
+    indent: &str,
+) -> String {
+    let mut out = String::from("{\n");
+    let labels: Vec<Json> = labels.iter().map(|label| Json::String(label.clone())).collect();
+    out.push_str(&format!("{indent}  \"id\": {},\n", Json::String(id.to_owned())));
+    out.push_str(&format!("{indent}  \"labels\": {},\n", json_text(&Json::Array(labels))));
+    out.push_str(&format!("{indent}  \"properties\": "));
+    write_properties(&mut out, &ordered(properties, key_order), indent);
+    out.push('\n');
+    out.push_str(indent);
+    out.push('}');
+    out
+}
+
+/// A relationship record, laid out like `node_record`.
+pub(crate) fn edge_record(
+    from: &str,
+    to: &str,
+    rel_type: &str,
+    properties: &Map<String, Json>,
+    key_order: &[String],
+    indent: &str,
+) -> String {
+    let mut out = String::from("{\n");
+    out.push_str(&format!("{indent}  \"from\": {},\n", Json::String(from.to_owned())));
+    out.push_str(&format!("{indent}  \"to\": {},\n", Json::String(to.to_owned())));
+    out.push_str(&format!("{indent}  \"type\": {},\n", Json::String(rel_type.to_owned())));
+    out.push_str(&format!("{indent}  \"properties\": "));
+    write_properties(&mut out, &ordered(properties, key_order), indent);
+    out.push('\n');
+    out.push_str(indent);
+    out.push('}');
+    out
+}
