@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::database::Database;
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::load::{self, Loaded, Problem};
@@ -23,6 +24,7 @@ use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
 use crate::script::{ScriptItem, split_script};
 use crate::session::{Outcome, Session, StageTimes, parse_literal, value_from_json};
+use crate::store::DataFolder;
 
 #[derive(Parser, Debug)]
 #[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None, after_help = "Without a command, korpu opens the interactive shell on the bundled graph (type :help there).\nExamples:\n  korpu query \"MATCH (p:Person)-[:LEADS]->(o) RETURN p.name, o.name\"\n  korpu run queries/*.cypher\n  korpu find \"ilham ismayilov\"")]
@@ -122,6 +124,10 @@ pub enum Command {
         /// Keep going after a failing statement (still exits non-zero).
         #[arg(long = "continue")]
         keep_going: bool,
+        /// Write the changes into the --data folder when every statement succeeded
+        /// (one failure and nothing is written).
+        #[arg(long)]
+        save: bool,
     },
     /// Search entities by name, tolerant of case, diacritics, English spellings and typos.
     Find {
@@ -194,9 +200,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 }],
                 text: text.clone(),
             };
-            run_scripts(&mut session, &args, &[script], false)
+            let failed = run_scripts(&mut session, &args, &[script], false)?;
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Some(Command::Run { files, keep_going }) => {
+        Some(Command::Run { files, keep_going, save }) => {
+            if *save && args.data.is_none() {
+                bail!(
+                    "--save writes into the folder the graph came from; name it with --data (e.g. `korpu --data graph-data run --save FILE`)"
+                );
+            }
             let mut scripts = Vec::with_capacity(files.len());
             for file in files {
                 let (origin, text) = if file == "-" {
@@ -211,7 +223,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 };
                 scripts.push(Script { origin, items: split_script(&text), text });
             }
-            run_scripts(&mut session, &args, &scripts, *keep_going)
+            let failed = run_scripts(&mut session, &args, &scripts, *keep_going)?;
+            if *save {
+                if failed {
+                    eprintln!("nothing was saved: a statement failed");
+                } else {
+                    let report = session.save().map_err(|error| anyhow::anyhow!("{error}"))?;
+                    if !report.files.is_empty() {
+                        eprintln!(
+                            "saved {} to {}",
+                            report.files.join(", "),
+                            report.folder.display()
+                        );
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
@@ -237,16 +264,17 @@ fn export(
         (format, other) => format.or(other).unwrap_or(ExportFormat::Cypher),
     };
     let session = open_session(args, args.timing)?;
+    let view = session.view();
     let text = match (format, dialect) {
         (ExportFormat::Json, Some(_)) => bail!(
             "--dialect applies to --format cypher; the graph-data JSON is the same for every database"
         ),
-        (ExportFormat::Json, None) => crate::export::to_json(&session.graph),
+        (ExportFormat::Json, None) => crate::export::to_json(&view.graph),
         (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => {
-            crate::export::to_cypher(&session.graph)?
+            crate::export::to_cypher(&view.graph)?
         }
         (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
-            let script = crate::export::to_kuzu(&session.graph)?;
+            let script = crate::export::to_kuzu(&view.graph)?;
             for note in &script.notes {
                 eprintln!("note: {note}");
             }
@@ -260,12 +288,12 @@ fn export(
 /// Loads the graph the arguments ask for and applies parameters and limits.
 pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
     let started = Instant::now();
-    let graph = if args.empty {
-        Graph::default()
+    let (graph, data) = if args.empty {
+        (Graph::default(), None)
     } else {
-        let loaded = load_data(args)?;
+        let (loaded, data) = load_data(args)?;
         print_warnings(&loaded.warnings);
-        loaded.graph
+        (loaded.graph, Some(data))
     };
     if timing {
         eprintln!(
@@ -275,7 +303,7 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
             graph.edge_count()
         );
     }
-    let mut session = Session::new(graph);
+    let mut session = Session::new(Database::new(graph, data));
     session.timeout = args.timeout.map(Duration::from_secs_f64);
     if let Some(file) = &args.params_file {
         let text = std::fs::read_to_string(file)
@@ -310,19 +338,21 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
     Ok(session)
 }
 
-fn load_data(args: &Args) -> Result<Loaded> {
-    let loaded = match &args.data {
-        Some(path) => load_with_progress_bar(path),
-        None => crate::bundled::load(),
+/// Loads the graph the arguments name, with where it came from (for saving).
+fn load_data(args: &Args) -> Result<(Loaded, DataFolder)> {
+    let (data, sources) = match &args.data {
+        Some(path) => DataFolder::read(path).map_err(|error| anyhow::anyhow!("{error}"))?,
+        None => DataFolder::bundled(),
     };
-    loaded.map_err(|error| anyhow::anyhow!("{error}"))
+    let loaded = load_with_progress_bar(&sources).map_err(|error| anyhow::anyhow!("{error}"))?;
+    Ok((loaded, data))
 }
 
 /// Loads a graph, drawing a progress bar on stderr when the load takes more than a
 /// second and stderr is a terminal.
-fn load_with_progress_bar(path: &std::path::Path) -> Result<Loaded, load::LoadError> {
+fn load_with_progress_bar(sources: &[load::Source]) -> Result<Loaded, load::LoadError> {
     if !io::stderr().is_terminal() {
-        return load::load_path(path);
+        return load::load_sources(sources);
     }
     let progress = load::LoadProgress::default();
     let finished = std::sync::atomic::AtomicBool::new(false);
@@ -345,7 +375,7 @@ fn load_with_progress_bar(path: &std::path::Path) -> Result<Loaded, load::LoadEr
                 eprint!("\r{}\r", " ".repeat(78));
             }
         });
-        let loaded = load::load_path_with_progress(path, Some(&progress));
+        let loaded = load::load_sources_with_progress(sources, Some(&progress));
         finished.store(true, std::sync::atomic::Ordering::Relaxed);
         loaded
     })
@@ -423,8 +453,9 @@ fn check(args: &Args) -> Result<ExitCode> {
 }
 
 fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<ExitCode> {
-    let hits = crate::search::find(&session.graph, text, limit);
-    let graph = &session.graph;
+    let view = session.view();
+    let graph = &view.graph;
+    let hits = crate::search::find(graph, text, limit);
     let result = QueryResult {
         columns: vec![
             "score".into(),
@@ -468,12 +499,13 @@ struct Script {
 
 /// Runs scripts in order, printing each result; each script starts from the parameters
 /// the command line gave (its own `:param` lines do not leak into the next).
+/// Runs the scripts' statements in order; `true` when any of them failed.
 fn run_scripts(
     session: &mut Session,
     args: &Args,
     scripts: &[Script],
     keep_going: bool,
-) -> Result<ExitCode> {
+) -> Result<bool> {
     let mut failed = false;
     let mut dot_results: Vec<QueryResult> = Vec::new();
     let stdout = io::stdout();
@@ -508,22 +540,27 @@ fn run_scripts(
                 ScriptItem::Statement { span } => {
                     statement_number += 1;
                     let text = &source[span.start..span.end];
-                    let (outcome, times) = session.run(text);
-                    let rows = outcome
+                    let answer = session.run(text);
+                    let rows = answer
+                        .outcome
                         .as_ref()
                         .ok()
                         .and_then(Outcome::result)
                         .map_or(0, |result| result.rows.len());
                     if args.timing {
-                        print_timing(statement_number, &times, rows);
+                        print_timing(statement_number, &answer.times, rows);
                     }
-                    match outcome {
-                        Ok(outcome) => {
-                            write_outcome(&mut out, &outcome, session, args, &mut dot_results)?
-                        }
+                    match &answer.outcome {
+                        Ok(outcome) => write_outcome(
+                            &mut out,
+                            outcome,
+                            answer.graph(),
+                            args,
+                            &mut dot_results,
+                        )?,
                         Err(error) => {
                             failed = true;
-                            let error = error.shifted(span.start);
+                            let error = error.clone().shifted(span.start);
                             if args.output_format() == Format::Json {
                                 writeln!(out, "{}", json::error_json(&error, source))?;
                             }
@@ -542,7 +579,7 @@ fn run_scripts(
         write_dot_output(&mut out, &dot_results, session, args)?;
     }
     out.flush()?;
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(failed)
 }
 
 fn print_timing(statement: usize, times: &StageTimes, rows: usize) {
@@ -583,11 +620,10 @@ fn script_command(session: &mut Session, line: &str, overridden: &[String]) -> R
 fn write_outcome(
     out: &mut impl Write,
     outcome: &Outcome,
-    session: &Session,
+    graph: &Graph,
     args: &Args,
     dot_results: &mut Vec<QueryResult>,
 ) -> Result<()> {
-    let graph = &session.graph;
     match (outcome, args.output_format()) {
         (Outcome::Explained(plan), Format::Json) => {
             writeln!(out, "{}", serde_json::json!({"columns": ["plan"], "rows": [[plan]]}))?
@@ -628,7 +664,8 @@ fn write_dot_output(
     session: &Session,
     args: &Args,
 ) -> Result<()> {
-    let graph = &session.graph;
+    let view = session.view();
+    let graph = &view.graph;
     let subgraph = Subgraph::collect(results, graph);
     let too_large = subgraph.size_warning();
     if let Some(warning) = &too_large {

@@ -16,6 +16,7 @@
 
 pub mod bundled;
 pub mod cli;
+pub mod database;
 pub mod diagnostic;
 pub mod export;
 pub mod graph;

@@ -1,17 +1,28 @@
-//! A session: a graph, parameters and limits, and the one way statements are run for
-//! the CLI, scripts and the REPL (parse → plan → execute, timed stage by stage).
+//! A session: one client's parameters, limits, cancel flag and open transaction, over
+//! the shared `Database`; the one way statements are run for the CLI, scripts, the
+//! REPL and the servers (parse → plan → execute, timed stage by stage).
 //!
+//! A statement that only reads shares the graph with other sessions; one that writes
+//! has it to itself for its length, and an explicit transaction (`begin` … `commit` /
+//! `rollback`) keeps it until it ends. The answer holds the graph it was computed on,
+//! so results that name nodes are rendered against that same state.
 //! Does no printing: it hands back results, plans and timings for a renderer.
 
+use std::ops::Deref;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use crate::graph::{Graph, Value};
+use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
+
+use crate::database::{Database, Stored, TransactionGuard};
+use crate::graph::{Graph, Savepoint, Value};
 use crate::query::error::{ExecError, QueryError};
 use crate::query::exec::{self, Control, Params, Profile, QueryResult};
 use crate::query::plan::{self, Mode, Plan};
-use crate::query::syntax;
+use crate::query::syntax::{self, ast};
+use crate::store::{SaveError, SaveReport};
 
 /// What a statement produced.
 #[derive(Debug)]
@@ -24,6 +35,14 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The rows, when the statement ran, taken out.
+    pub fn into_result(self) -> Option<QueryResult> {
+        match self {
+            Outcome::Rows(result) | Outcome::Profiled(_, result) => Some(result),
+            Outcome::Explained(_) => None,
+        }
+    }
+
     /// The rows, when the statement ran.
     pub fn result(&self) -> Option<&QueryResult> {
         match self {
@@ -41,22 +60,99 @@ pub struct StageTimes {
     pub execute: Duration,
 }
 
-/// A graph with the parameters and limits statements run under.
+/// The database as one session sees it: shared with others, or held by its transaction.
+pub enum GraphView<'s> {
+    Shared(RwLockReadGuard<'s, Stored>),
+    Held(&'s Stored),
+}
+
+impl Deref for GraphView<'_> {
+    type Target = Stored;
+
+    fn deref(&self) -> &Stored {
+        match self {
+            GraphView::Shared(guard) => guard,
+            GraphView::Held(stored) => stored,
+        }
+    }
+}
+
+/// A statement's outcome with the graph it ran on, held until the answer is dropped.
+pub struct Answer<'s> {
+    pub outcome: Result<Outcome, QueryError>,
+    pub times: StageTimes,
+    view: GraphView<'s>,
+}
+
+impl Answer<'_> {
+    /// The graph the outcome's nodes and relationships belong to.
+    pub fn graph(&self) -> &Graph {
+        &self.view.graph
+    }
+
+    /// The outcome alone, letting go of the graph (render first).
+    pub fn into_outcome(self) -> Result<Outcome, QueryError> {
+        self.outcome
+    }
+}
+
+/// Why a transaction or save request was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error("a transaction is already open (:commit or :rollback it first)")]
+    TransactionOpen,
+    #[error("no transaction is open (:begin starts one)")]
+    NoTransaction,
+    #[error("a transaction is open; :commit or :rollback it before saving")]
+    SaveInTransaction,
+    #[error("this graph was not loaded from files; save it into a new folder with :save DIR")]
+    NoDataFolder,
+    #[error(transparent)]
+    Save(#[from] SaveError),
+}
+
+struct Transaction {
+    guard: TransactionGuard,
+    savepoint: Savepoint,
+    changes: usize,
+}
+
+/// One client's way into the database.
 pub struct Session {
-    pub graph: Graph,
+    database: Database,
     pub params: Params,
     pub timeout: Option<Duration>,
-    /// Set by a Ctrl-C handler to cancel the statement running now.
+    /// Set by a Ctrl-C handler (or a server's cancel request) to stop this session's
+    /// running statement; other sessions have their own.
     pub cancel: Arc<AtomicBool>,
+    transaction: Option<Transaction>,
 }
 
 impl Session {
-    pub fn new(graph: Graph) -> Self {
+    pub fn new(database: Database) -> Self {
         Session {
-            graph,
+            database,
             params: Params::new(),
             timeout: None,
             cancel: Arc::new(AtomicBool::new(false)),
+            transaction: None,
+        }
+    }
+
+    /// A session over a database of its own holding `graph` (tests, one-off tools).
+    pub fn over(graph: Graph) -> Self {
+        Session::new(Database::new(graph, None))
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// The graph as this session sees it now (its own transaction's changes included).
+    pub fn view(&self) -> GraphView<'_> {
+        match &self.transaction {
+            Some(transaction) => GraphView::Held(&transaction.guard),
+            None => GraphView::Shared(self.database.read()),
         }
     }
 
@@ -71,54 +167,187 @@ impl Session {
     /// Parses and plans without running (for `:explain` and tests).
     pub fn plan(&self, text: &str) -> Result<Plan, QueryError> {
         let statement = syntax::parse(text)?;
-        Ok(plan::plan(&statement, text, &self.graph)?)
+        Ok(plan::plan(&statement, text, &self.view().graph)?)
     }
 
     /// Runs one statement, timing each stage.
-    pub fn run(&mut self, text: &str) -> (Result<Outcome, QueryError>, StageTimes) {
+    pub fn run(&mut self, text: &str) -> Answer<'_> {
         let mut times = StageTimes::default();
         self.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
         let started = Instant::now();
-        let statement = match syntax::parse(text) {
-            Ok(statement) => statement,
-            Err(error) => return (Err(error.into()), times),
-        };
+        let parsed = syntax::parse(text);
         times.parse = started.elapsed();
-        let started = Instant::now();
-        let planned = match plan::plan(&statement, text, &self.graph) {
-            Ok(planned) => planned,
-            Err(error) => return (Err(error.into()), times),
+        let statement = match parsed {
+            Ok(statement) => statement,
+            Err(error) => {
+                return Answer { outcome: Err(error.into()), times, view: self.view() };
+            }
         };
-        times.plan = started.elapsed();
         let control = self.control();
-        let started = Instant::now();
-        let outcome = match planned.mode {
-            Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
-            Mode::Run => {
-                exec::execute(&mut self.graph, &planned, &self.params, &control).map(Outcome::Rows)
-            }
-            Mode::Profile => {
-                let profile = Profile::default();
-                exec::execute_profiled(
-                    &mut self.graph,
-                    &planned,
-                    &self.params,
-                    &control,
-                    Some(&profile),
-                )
-                .map(|result| {
-                    let text = planned.render_with(&|op| {
-                        profile.figures(op).map(|(rows, time)| {
-                            format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0)
-                        })
-                    });
-                    Outcome::Profiled(text, result)
-                })
-            }
-        };
-        times.execute = started.elapsed();
-        (outcome.map_err(|error: ExecError| error.into()), times)
+        let writes = statement.kind != ast::StatementKind::Explain && statement.query.writes();
+        if let Some(transaction) = &mut self.transaction {
+            let outcome = run_planned(
+                &mut transaction.guard.graph,
+                &statement,
+                text,
+                &self.params,
+                &control,
+                &mut times,
+            );
+            transaction.changes += changes(&outcome);
+            let view = GraphView::Held(&transaction.guard);
+            return Answer { outcome, times, view };
+        }
+        if writes {
+            let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
+            let outcome =
+                run_planned(&mut guard.graph, &statement, text, &self.params, &control, &mut times);
+            guard.unsaved += changes(&outcome);
+            // Let other readers in while this answer is rendered.
+            let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
+            return Answer { outcome, times, view };
+        }
+        let guard = self.database.read();
+        let outcome =
+            read_planned(&guard.graph, &statement, text, &self.params, &control, &mut times);
+        Answer { outcome, times, view: GraphView::Shared(guard) }
     }
+
+    /// Opens an explicit transaction: until it ends, this session has the graph to
+    /// itself and every statement it runs can be undone together.
+    pub fn begin(&mut self) -> Result<(), SessionError> {
+        if self.transaction.is_some() {
+            return Err(SessionError::TransactionOpen);
+        }
+        let mut guard = self.database.write_owned();
+        let savepoint = guard.graph.savepoint();
+        self.transaction = Some(Transaction { guard, savepoint, changes: 0 });
+        Ok(())
+    }
+
+    /// Keeps the open transaction's changes; returns how many there were.
+    pub fn commit(&mut self) -> Result<usize, SessionError> {
+        let Transaction { mut guard, savepoint, changes } =
+            self.transaction.take().ok_or(SessionError::NoTransaction)?;
+        guard.graph.release(savepoint);
+        guard.unsaved += changes;
+        Ok(changes)
+    }
+
+    /// Undoes the open transaction's changes; returns how many there were.
+    pub fn rollback(&mut self) -> Result<usize, SessionError> {
+        let Transaction { mut guard, savepoint, changes } =
+            self.transaction.take().ok_or(SessionError::NoTransaction)?;
+        guard.graph.rollback_to(savepoint);
+        Ok(changes)
+    }
+
+    /// The number of changes in the open transaction, if one is open.
+    pub fn transaction_changes(&self) -> Option<usize> {
+        self.transaction.as_ref().map(|transaction| transaction.changes)
+    }
+
+    /// Changes committed and not saved yet.
+    pub fn unsaved(&self) -> usize {
+        self.view().unsaved
+    }
+
+    /// Writes the committed changes into the files the graph was loaded from.
+    pub fn save(&mut self) -> Result<SaveReport, SessionError> {
+        if self.transaction.is_some() {
+            return Err(SessionError::SaveInTransaction);
+        }
+        let mut guard = self.database.write();
+        let stored = &mut *guard;
+        let data = stored.data.as_mut().ok_or(SessionError::NoDataFolder)?;
+        let report = data.save(&mut stored.graph)?;
+        stored.unsaved = 0;
+        Ok(report)
+    }
+
+    /// Writes the whole graph into a new folder, which later saves then go to.
+    pub fn save_as(&mut self, folder: &Path) -> Result<SaveReport, SessionError> {
+        if self.transaction.is_some() {
+            return Err(SessionError::SaveInTransaction);
+        }
+        let mut guard = self.database.write();
+        let stored = &mut *guard;
+        let data = stored.data.get_or_insert_with(crate::store::DataFolder::empty);
+        let report = data.save_as(&mut stored.graph, folder)?;
+        stored.unsaved = 0;
+        Ok(report)
+    }
+}
+
+/// How many changes an outcome reports (every counter of its statistics).
+fn changes(outcome: &Result<Outcome, QueryError>) -> usize {
+    outcome
+        .as_ref()
+        .ok()
+        .and_then(Outcome::result)
+        .map_or(0, |result| result.stats.counters().iter().map(|(_, count)| count).sum())
+}
+
+fn run_planned(
+    graph: &mut Graph,
+    statement: &ast::Statement,
+    text: &str,
+    params: &Params,
+    control: &Control,
+    times: &mut StageTimes,
+) -> Result<Outcome, QueryError> {
+    let started = Instant::now();
+    let planned = plan::plan(statement, text, graph)?;
+    times.plan = started.elapsed();
+    let started = Instant::now();
+    let outcome = match planned.mode {
+        Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
+        Mode::Run => exec::execute(graph, &planned, params, control).map(Outcome::Rows),
+        Mode::Profile => {
+            let profile = Profile::default();
+            exec::execute_profiled(graph, &planned, params, control, Some(&profile))
+                .map(|result| profiled(&planned, &profile, result))
+        }
+    };
+    times.execute = started.elapsed();
+    outcome.map_err(|error: ExecError| error.into())
+}
+
+fn read_planned(
+    graph: &Graph,
+    statement: &ast::Statement,
+    text: &str,
+    params: &Params,
+    control: &Control,
+    times: &mut StageTimes,
+) -> Result<Outcome, QueryError> {
+    let started = Instant::now();
+    let planned = plan::plan(statement, text, graph)?;
+    times.plan = started.elapsed();
+    let started = Instant::now();
+    let profile = (planned.mode == Mode::Profile).then(Profile::default);
+    let outcome = match planned.mode {
+        Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
+        Mode::Run | Mode::Profile => {
+            exec::execute_read(graph, &planned, params, control, profile.as_ref()).map(|result| {
+                match &profile {
+                    Some(profile) => profiled(&planned, profile, result),
+                    None => Outcome::Rows(result),
+                }
+            })
+        }
+    };
+    times.execute = started.elapsed();
+    outcome.map_err(|error: ExecError| error.into())
+}
+
+fn profiled(planned: &Plan, profile: &Profile, result: QueryResult) -> Outcome {
+    let text = planned.render_with(&|op| {
+        profile
+            .figures(op)
+            .map(|(rows, time)| format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0))
+    });
+    Outcome::Profiled(text, result)
 }
 
 /// Parses a parameter value written as a Cypher literal (`'Bakı'`, `42`, `[1, 2]`,

@@ -88,6 +88,30 @@ pub const COMMANDS: &[CommandSpec] = &[
         details: "A table with more rows shows the first N and says how many it left out. `:maxrows 0` shows every row. Applies to the table format only; json and csv always print everything.",
     },
     CommandSpec {
+        name: "begin",
+        usage: "",
+        summary: "start a transaction: the next statements stand or fall together",
+        details: "After `:begin`, every statement changes the graph as usual, but `:rollback` undoes all of them at once and `:commit` keeps them. A statement that fails inside the transaction undoes only itself. The prompt shows `(tx)` while one is open.",
+    },
+    CommandSpec {
+        name: "commit",
+        usage: "",
+        summary: "keep the changes of the open transaction",
+        details: "Ends the transaction `:begin` started and keeps its changes (in memory: `:save` writes them to the data files).",
+    },
+    CommandSpec {
+        name: "rollback",
+        usage: "",
+        summary: "undo every change of the open transaction",
+        details: "Ends the transaction `:begin` started and undoes all of its changes.",
+    },
+    CommandSpec {
+        name: "save",
+        usage: "[FOLDER]",
+        summary: "write the changes into the data files (or a new FOLDER)",
+        details: "Writes every committed change into the graph-data files the graph was loaded from (`korpu --data FOLDER`): unchanged records keep their bytes, so `git diff` shows just what changed. Nothing is written if a file changed on disk since loading. `:save FOLDER` writes the whole graph into a new folder instead (the way to keep changes to the bundled graph); later saves go there.",
+    },
+    CommandSpec {
         name: "quit",
         usage: "",
         summary: "leave the shell (also :exit, Ctrl-D)",
@@ -130,6 +154,11 @@ pub enum MetaCommand {
     Timing(Option<bool>),
     /// `None` shows the current limit; `Some(0)` means no limit.
     MaxRows(Option<usize>),
+    Begin,
+    Commit,
+    Rollback,
+    /// `None`: into the files the graph came from.
+    Save(Option<PathBuf>),
     Quit,
 }
 
@@ -215,6 +244,10 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
                     .map_err(|_| format!("`{number}` is not a row count; {}", usage("maxrows")))?,
             ),
         }),
+        "begin" => MetaCommand::Begin,
+        "commit" => MetaCommand::Commit,
+        "rollback" => MetaCommand::Rollback,
+        "save" => MetaCommand::Save((!rest.is_empty()).then(|| PathBuf::from(unquote(rest)))),
         "quit" => MetaCommand::Quit,
         _ => return Err(unknown(name)),
     };

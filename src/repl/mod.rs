@@ -43,6 +43,9 @@ use shell::{Flow, Settings, Shell};
 const PROMPT: &str = "körpü> ";
 /// As wide as the prompt, so continued lines line up.
 const CONTINUATION_PROMPT: &str = "  ...> ";
+/// The prompt while a transaction is open, and its continuation.
+const TRANSACTION_PROMPT: &str = "körpü(tx)> ";
+const TRANSACTION_CONTINUATION_PROMPT: &str = "      ...> ";
 
 /// Runs the shell until `:quit`, Ctrl-D or the end of input.
 pub fn run(session: Session, args: &Args) -> Result<ExitCode> {
@@ -88,6 +91,7 @@ fn run_piped(
     if !quit {
         shell.finish();
     }
+    shell.report_unsaved();
     Ok(if shell.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
@@ -126,12 +130,15 @@ fn run_terminal(
     let cancel = session.cancel.clone();
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
 
-    println!(
-        "Körpü {} — {} nodes, {} relationships. End statements with `;`; :help for help.",
-        env!("CARGO_PKG_VERSION"),
-        session.graph.node_count(),
-        session.graph.edge_count()
-    );
+    {
+        let view = session.view();
+        println!(
+            "Körpü {} — {} nodes, {} relationships. End statements with `;`; :help for help.",
+            env!("CARGO_PKG_VERSION"),
+            view.graph.node_count(),
+            view.graph.edge_count()
+        );
+    }
     let mut shell = Shell::new(
         session,
         Settings {
@@ -149,7 +156,12 @@ fn run_terminal(
             helper.pending = shell.pending().to_owned();
             helper.schema = shell.schema();
         }
-        let prompt = if shell.pending().is_empty() { PROMPT } else { CONTINUATION_PROMPT };
+        let prompt = match (shell.in_transaction(), shell.pending().is_empty()) {
+            (false, true) => PROMPT,
+            (false, false) => CONTINUATION_PROMPT,
+            (true, true) => TRANSACTION_PROMPT,
+            (true, false) => TRANSACTION_CONTINUATION_PROMPT,
+        };
         match editor.readline(prompt) {
             Ok(input) => {
                 let (flow, entries) = shell.feed(&input);
@@ -165,7 +177,11 @@ fn run_terminal(
                 }
             }
             Err(ReadlineError::Interrupted) => shell.clear_pending(),
-            Err(ReadlineError::Eof) => break,
+            Err(ReadlineError::Eof) => {
+                if shell.request_quit() == Flow::Quit {
+                    break;
+                }
+            }
             Err(error) => return Err(error.into()),
         }
     }

@@ -95,6 +95,8 @@ pub struct Shell {
     /// Set when stdout is gone (`korpu < x | head`): stop quietly.
     closed: bool,
     source_depth: usize,
+    /// Set once leaving was refused because of unsaved changes; the next quit leaves.
+    warned_before_quit: bool,
 }
 
 impl Shell {
@@ -105,7 +107,7 @@ impl Shell {
         err: Box<dyn Write>,
         terminal_width: fn() -> Option<usize>,
     ) -> Self {
-        let mut schema = Schema::of(&session.graph);
+        let mut schema = Schema::of(&session.view().graph);
         schema.params = session.params.keys().cloned().collect();
         Shell {
             session,
@@ -119,6 +121,48 @@ impl Shell {
             failed: false,
             closed: false,
             source_depth: 0,
+            warned_before_quit: false,
+        }
+    }
+
+    /// True while a transaction is open (the prompt says so).
+    pub fn in_transaction(&self) -> bool {
+        self.session.transaction_changes().is_some()
+    }
+
+    /// Asked to leave (`:quit`, Ctrl-D): the first time, changes that would be lost
+    /// keep the shell open with a warning; the second time it leaves.
+    pub fn request_quit(&mut self) -> Flow {
+        if self.warned_before_quit {
+            return Flow::Quit;
+        }
+        let lost = match self.session.transaction_changes() {
+            Some(changes) => format!(
+                "a transaction with {changes} change{} is open: :commit or :rollback, or quit again to discard it",
+                plural(changes)
+            ),
+            None => match self.session.unsaved() {
+                0 => return Flow::Quit,
+                unsaved => format!(
+                    "{unsaved} unsaved change{}: :save, or quit again to discard {}",
+                    plural(unsaved),
+                    if unsaved == 1 { "it" } else { "them" }
+                ),
+            },
+        };
+        self.warned_before_quit = true;
+        self.warn(&format!("{lost}\n"));
+        Flow::Continue
+    }
+
+    /// At the end of piped input: say what was not kept.
+    pub fn report_unsaved(&mut self) {
+        let unsaved = self.session.unsaved() + self.session.transaction_changes().unwrap_or(0);
+        if unsaved > 0 {
+            self.warn(&format!(
+                "{unsaved} change{} not saved (:save writes them to the data files)\n",
+                plural(unsaved)
+            ));
         }
     }
 
@@ -199,18 +243,30 @@ impl Shell {
     /// Runs `source[span]` and prints its outcome; errors point into `source`.
     fn run_statement(&mut self, source: &str, span: Span, origin: &str) -> Ran {
         let text = &source[span.start..span.end];
-        let (outcome, times) = self.session.run(text);
-        let elapsed = times.parse + times.plan + times.execute;
+        let base_view = self.view(None);
+        let timing = self.settings.timing;
+        // Rendered while the answer holds the graph its nodes belong to.
+        let (rendered, outcome, elapsed) = {
+            let answer = self.session.run(text);
+            let times = answer.times;
+            let elapsed = times.parse + times.plan + times.execute;
+            let view = View { elapsed: Some(elapsed).filter(|_| timing), ..base_view };
+            let rendered = match &answer.outcome {
+                Ok(Outcome::Explained(plan)) => plan.clone(),
+                Ok(Outcome::Rows(result)) => render_result(result, answer.graph(), &view),
+                Ok(Outcome::Profiled(plan, result)) => {
+                    format!("{plan}{}", render_result(result, answer.graph(), &view))
+                }
+                Err(_) => String::new(),
+            };
+            (rendered, answer.into_outcome(), elapsed)
+        };
         match outcome {
-            Ok(Outcome::Explained(plan)) => self.say(&plan),
-            Ok(Outcome::Rows(result)) => {
-                self.say(&render_result(&result, &self.session.graph, &self.view(Some(elapsed))));
-                self.remember(result);
-            }
-            Ok(Outcome::Profiled(plan, result)) => {
-                self.say(&plan);
-                self.say(&render_result(&result, &self.session.graph, &self.view(Some(elapsed))));
-                self.remember(result);
+            Ok(outcome) => {
+                self.say(&rendered);
+                if let Some(result) = outcome.into_result() {
+                    self.remember(result);
+                }
             }
             Err(error) if error.kind() == ErrorKind::Cancelled && error.code() == "Cancelled" => {
                 // `\r` writes over the `^C` the terminal may have echoed.
@@ -235,7 +291,7 @@ impl Shell {
     }
 
     fn refresh_schema(&mut self) {
-        let mut schema = Schema::of(&self.session.graph);
+        let mut schema = Schema::of(&self.session.view().graph);
         schema.params = self.session.params.keys().cloned().collect();
         self.schema = Rc::new(schema);
     }
@@ -250,13 +306,33 @@ impl Shell {
             }
         };
         match command {
-            MetaCommand::Quit => return Flow::Quit,
+            MetaCommand::Quit => return self.request_quit(),
+            MetaCommand::Begin => match self.session.begin() {
+                Ok(()) => {
+                    self.say("transaction open: :commit keeps its changes, :rollback undoes them\n")
+                }
+                Err(error) => self.fail(&error.to_string()),
+            },
+            MetaCommand::Commit => match self.session.commit() {
+                Ok(changes) => {
+                    self.say(&format!("committed {changes} change{}\n", plural(changes)))
+                }
+                Err(error) => self.fail(&error.to_string()),
+            },
+            MetaCommand::Rollback => match self.session.rollback() {
+                Ok(changes) => {
+                    self.refresh_schema();
+                    self.say(&format!("rolled back {changes} change{}\n", plural(changes)));
+                }
+                Err(error) => self.fail(&error.to_string()),
+            },
+            MetaCommand::Save(folder) => self.save(folder.as_deref()),
             MetaCommand::Help(topic) => match commands::help(topic.as_deref()) {
                 Ok(text) => self.say(&text),
                 Err(message) => self.fail(&message),
             },
             MetaCommand::Schema => {
-                let text = schema::describe(&self.session.graph);
+                let text = schema::describe(&self.session.view().graph);
                 self.say(&text);
             }
             MetaCommand::Find(text) => self.find(&text),
@@ -276,12 +352,11 @@ impl Shell {
             },
             MetaCommand::Params => {
                 let mut text = String::new();
+                let view = self.session.view();
                 for (name, value) in &self.session.params {
-                    text.push_str(&format!(
-                        "${name} = {}\n",
-                        value_text(value, &self.session.graph)
-                    ));
+                    text.push_str(&format!("${name} = {}\n", value_text(value, &view.graph)));
                 }
+                drop(view);
                 if text.is_empty() {
                     text.push_str("no parameters; set one with :param NAME VALUE\n");
                 }
@@ -312,12 +387,49 @@ impl Shell {
         Flow::Continue
     }
 
+    fn save(&mut self, folder: Option<&std::path::Path>) {
+        let saved = match folder {
+            Some(folder) => self.session.save_as(folder),
+            None => self.session.save(),
+        };
+        match saved {
+            Ok(report) if report.files.is_empty() => {
+                self.say("nothing to save: the files already hold this graph\n")
+            }
+            Ok(report) => {
+                self.warned_before_quit = false;
+                let counts = report.counts;
+                self.say(&format!(
+                    "saved to {}: {} (nodes +{} ~{} -{}, relationships +{} ~{} -{})\n",
+                    report.folder.display(),
+                    report.files.join(", "),
+                    counts.nodes_added,
+                    counts.nodes_changed,
+                    counts.nodes_removed,
+                    counts.relationships_added,
+                    counts.relationships_changed,
+                    counts.relationships_removed
+                ));
+            }
+            Err(error) => self.fail(&error.to_string()),
+        }
+    }
+
     fn find(&mut self, text: &str) {
-        let graph = &self.session.graph;
+        let table =
+            View { format: OutputFormat::Table, max_rows: None, elapsed: None, ..self.view(None) };
+        match self.render_find(text, &table) {
+            Some(rendered) => self.say(&rendered),
+            None => self.fail(&format!("nothing matches `{text}`")),
+        }
+    }
+
+    fn render_find(&self, text: &str, table: &View) -> Option<String> {
+        let view = self.session.view();
+        let graph = &view.graph;
         let hits = crate::search::find(graph, text, 10);
         if hits.is_empty() {
-            self.fail(&format!("nothing matches `{text}`"));
-            return;
+            return None;
         }
         let result = QueryResult {
             columns: vec![
@@ -347,10 +459,7 @@ impl Shell {
                 .collect(),
             stats: Default::default(),
         };
-        let view =
-            View { format: OutputFormat::Table, max_rows: None, elapsed: None, ..self.view(None) };
-        let rendered = render_result(&result, graph, &view);
-        self.say(&rendered);
+        Some(render_result(&result, graph, table))
     }
 
     fn source(&mut self, path: &std::path::Path) -> Flow {
@@ -400,7 +509,7 @@ impl Shell {
 
     fn export_dot(&mut self, file: &std::path::Path, query: Option<&str>) {
         if let Some(query) = query {
-            let (outcome, _) = self.session.run(query);
+            let outcome = self.session.run(query).outcome;
             match outcome {
                 Ok(outcome) => match outcome.result() {
                     Some(result) => self.last_result = Some(result.clone()),
@@ -420,14 +529,18 @@ impl Shell {
             self.fail("no query has run yet; give one: :export dot FILE QUERY");
             return;
         };
-        let graph = &self.session.graph;
-        let subgraph = Subgraph::collect([result], graph);
-        if let Some(warning) = subgraph.size_warning() {
+        let (dot, warning, nodes, edges) = {
+            let view = self.session.view();
+            let graph = &view.graph;
+            let subgraph = Subgraph::collect([result], graph);
+            let options =
+                DotOptions { left_to_right: subgraph.has_paths, ..self.settings.dot.clone() };
+            let dot = write_dot(&subgraph, graph, &options);
+            (dot, subgraph.size_warning(), subgraph.nodes.len(), subgraph.edges.len())
+        };
+        if let Some(warning) = warning {
             let _ = writeln!(self.err, "{warning}");
         }
-        let options = DotOptions { left_to_right: subgraph.has_paths, ..self.settings.dot.clone() };
-        let dot = write_dot(&subgraph, graph, &options);
-        let (nodes, edges) = (subgraph.nodes.len(), subgraph.edges.len());
         match std::fs::write(file, dot) {
             Ok(()) => self.say(&format!("wrote {nodes} nodes and {edges} relationships to {} (render: dot -Tsvg {} -o graph.svg)\n", file.display(), file.display())),
             Err(error) => self.fail(&format!("cannot write {}: {error}", file.display())),
@@ -456,6 +569,10 @@ impl Shell {
         self.failed = true;
         self.warn(&format!("{message}\n"));
     }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
 }
 
 fn format_name(format: OutputFormat) -> &'static str {
@@ -499,7 +616,7 @@ mod tests {
     fn shell() -> (Shell, Captured, Captured) {
         let (out, err) = (Captured::default(), Captured::default());
         let shell = Shell::new(
-            Session::new(crate::graph::Graph::default()),
+            Session::over(crate::graph::Graph::default()),
             Settings::piped(),
             Box::new(out.clone()),
             Box::new(err.clone()),

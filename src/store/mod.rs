@@ -40,6 +40,8 @@ pub struct DataFolder {
 
 #[derive(Debug, Clone)]
 enum Location {
+    /// A graph begun empty: nothing to save into until `save_as` names a folder.
+    Empty,
     /// The graph compiled into the binary: read-only.
     Bundled,
     /// A folder of `*.json` files.
@@ -68,7 +70,7 @@ impl Stamp {
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     #[error(
-        "the bundled graph is read-only; save a copy with `:save DIR` (or `--save-to DIR`), or work on a folder with `--data graph-data`"
+        "the bundled graph (or one begun empty) has no folder to save into; save a copy with `:save DIR`, or work on a folder with `korpu --data graph-data`"
     )]
     ReadOnly,
     #[error(
@@ -115,6 +117,11 @@ impl DataFolder {
         (DataFolder { location: Location::Bundled, stamps }, sources)
     }
 
+    /// No files yet: a graph begun empty.
+    pub fn empty() -> DataFolder {
+        DataFolder { location: Location::Empty, stamps: Vec::new() }
+    }
+
     /// Reads a JSON file, or every `*.json` file of a folder (sorted by name), after
     /// finishing or undoing a save that a crash interrupted there.
     pub fn read(path: &Path) -> Result<(DataFolder, Vec<Source>), LoadError> {
@@ -155,15 +162,15 @@ impl DataFolder {
         Ok((DataFolder { location, stamps }, sources))
     }
 
-    /// True for the graph compiled into the binary.
-    pub fn is_bundled(&self) -> bool {
-        matches!(self.location, Location::Bundled)
+    /// True when saving in place is refused: the bundled graph, or one begun empty.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self.location, Location::Bundled | Location::Empty)
     }
 
-    /// The folder saves go to (`None` for the bundled graph).
+    /// The folder saves go to (`None` for the bundled graph or one begun empty).
     pub fn folder(&self) -> Option<&Path> {
         match &self.location {
-            Location::Bundled => None,
+            Location::Bundled | Location::Empty => None,
             location => Some(root_of(location)),
         }
     }
@@ -178,7 +185,7 @@ impl DataFolder {
         graph: &mut Graph,
         disk: &mut dyn Disk,
     ) -> Result<SaveReport, SaveError> {
-        if self.is_bundled() {
+        if self.is_read_only() {
             return Err(SaveError::ReadOnly);
         }
         let root = root_of(&self.location).to_path_buf();
@@ -306,7 +313,7 @@ impl DataFolder {
 
 fn root_of(location: &Location) -> &Path {
     match location {
-        Location::Bundled => Path::new("."),
+        Location::Bundled | Location::Empty => Path::new("."),
         Location::Folder(folder) => folder,
         Location::File(file) => {
             file.parent().filter(|parent| !parent.as_os_str().is_empty()).unwrap_or(Path::new("."))
@@ -325,7 +332,7 @@ fn file_name_of(path: &Path) -> &str {
 /// The data files of a location, sorted by name.
 fn list_files(location: &Location) -> Result<Vec<PathBuf>, String> {
     match location {
-        Location::Bundled => Ok(Vec::new()),
+        Location::Bundled | Location::Empty => Ok(Vec::new()),
         Location::File(file) => Ok(vec![file.clone()]),
         Location::Folder(folder) => {
             let entries =

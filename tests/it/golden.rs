@@ -90,14 +90,14 @@ fn actual_output(kind: &str, query: &str) -> String {
             Err(error) => format!("parse error: {}", error.message),
         },
         "error" => {
-            let mut session = Session::new(bundled());
-            match session.run(query).0 {
+            let mut session = Session::over(bundled());
+            match session.run(query).into_outcome() {
                 Ok(_) => "no error".to_owned(),
                 Err(error) => diagnostic::render(&error, query, "query"),
             }
         }
         "explain" => {
-            let session = Session::new(bundled());
+            let session = Session::over(bundled());
             match session.plan(query) {
                 Ok(plan) => plan.to_string(),
                 Err(error) => diagnostic::render(&error, query, "query"),

@@ -8,6 +8,8 @@ mod export;
 mod golden;
 mod repl;
 mod robustness;
+mod saving;
+mod sessions;
 mod scripts;
 mod support;
 mod tck;

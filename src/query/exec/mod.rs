@@ -196,10 +196,10 @@ pub fn execute_profiled(
     profile: Option<&Profile>,
 ) -> Result<QueryResult, ExecError> {
     if !plan.writes() {
-        return execute_segments(graph, plan, params, control, profile);
+        return execute_segments(Access::Read(graph), plan, params, control, profile);
     }
     let savepoint = graph.savepoint();
-    let result = execute_segments(graph, plan, params, control, profile);
+    let result = execute_segments(Access::Write(&mut *graph), plan, params, control, profile);
     match result {
         Ok(_) => graph.release(savepoint),
         Err(_) => graph.rollback_to(savepoint),
@@ -207,8 +207,32 @@ pub fn execute_profiled(
     result
 }
 
+/// Runs a plan that only reads, with shared access to the graph (many at once).
+pub fn execute_read(
+    graph: &Graph,
+    plan: &Plan,
+    params: &Params,
+    control: &Control,
+    profile: Option<&Profile>,
+) -> Result<QueryResult, ExecError> {
+    if plan.writes() {
+        return Err(ExecError::new(
+            ErrorKind::SemanticError,
+            "WriteWithReadAccess",
+            "this statement writes, but was given the graph only to read",
+        ));
+    }
+    execute_segments(Access::Read(graph), plan, params, control, profile)
+}
+
+/// How a statement holds the graph: reads share it, writes have it to themselves.
+enum Access<'g> {
+    Read(&'g Graph),
+    Write(&'g mut Graph),
+}
+
 fn execute_segments(
-    graph: &mut Graph,
+    mut access: Access<'_>,
     plan: &Plan,
     params: &Params,
     control: &Control,
@@ -223,6 +247,10 @@ fn execute_segments(
     let mut columns_rows = Vec::new();
     for segment in &plan.segments {
         let produced: Vec<Row> = {
+            let graph: &Graph = match &access {
+                Access::Read(graph) => graph,
+                Access::Write(graph) => graph,
+            };
             let context = Context {
                 graph,
                 params,
@@ -252,8 +280,11 @@ fn execute_segments(
             }
         };
         if let Some(write) = &segment.write {
+            let Access::Write(graph) = &mut access else {
+                unreachable!("a plan that writes is run with write access");
+            };
             let mut writer = write::Writer {
-                graph: &mut *graph,
+                graph,
                 params,
                 control,
                 slot_count: plan.slot_count,

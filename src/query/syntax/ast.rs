@@ -34,6 +34,15 @@ pub struct Query {
     pub unions: Vec<(UnionKind, SingleQuery)>,
 }
 
+impl Query {
+    /// True when any clause of any part changes the graph.
+    pub fn writes(&self) -> bool {
+        std::iter::once(&self.first)
+            .chain(self.unions.iter().map(|(_, single)| single))
+            .any(|single| single.clauses.iter().any(Clause::writes))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnionKind {
     Distinct,
