@@ -334,3 +334,14 @@ fn recovery_interrupted_itself_still_ends_old_or_new() {
         );
     }
 }
+
+#[test]
+fn one_changed_byte_changes_the_fingerprint() {
+    let text = crate::bundled::FILES[1].1.as_bytes().to_vec();
+    let mut edited = text.clone();
+    let middle = edited.len() / 2;
+    edited[middle] ^= 1;
+    assert_ne!(fingerprint(&text), fingerprint(&edited));
+    assert_ne!(fingerprint(b"ab"), fingerprint(b"ba"));
+    assert_eq!(fingerprint(&text), fingerprint(&text.clone()));
+}

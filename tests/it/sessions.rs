@@ -51,7 +51,7 @@ fn a_rolled_back_transaction_is_never_seen_by_others() {
 fn cancelling_one_session_leaves_the_other_running() {
     let database = Database::new(Graph::default(), None);
     let mut first = Session::new(database.clone());
-    let mut second = Session::new(database);
+    let second = Session::new(database);
     count(&mut first, "UNWIND range(1, 50) AS i CREATE (:N {i: i}) RETURN count(*)");
     second.cancel.store(true, Ordering::Relaxed);
     // Each statement clears only its own session's flag; the first is not affected.
