@@ -14,11 +14,15 @@ use crate::query::syntax::ast::BinaryOp;
 
 use super::ir::*;
 
-/// Rewrites every segment of a plan.
+/// Rewrites every segment of a plan, and the matcher of each `MERGE`.
 pub fn optimize(mut plan: Plan) -> Plan {
     for segment in &mut plan.segments {
         let reads = std::mem::replace(&mut segment.reads, Op::Argument);
         segment.reads = rewrite(reads);
+        if let Some(Write::Merge(merge)) = &mut segment.write {
+            let matcher = std::mem::replace(&mut merge.matcher, Op::Argument);
+            merge.matcher = rewrite(matcher);
+        }
     }
     plan
 }

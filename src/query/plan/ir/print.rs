@@ -29,6 +29,17 @@ impl Plan {
             match &segment.write {
                 Some(write) => {
                     let _ = writeln!(text, "  {}", describe_write(write, self));
+                    if let Write::Merge(merge) = write {
+                        text.push_str("    -- matches, per row, with:\n");
+                        let _ = write_op_annotated(
+                            &mut text,
+                            &merge.matcher,
+                            self,
+                            depth + 2,
+                            annotate,
+                        );
+                        text.push_str("    -- on the rows of:\n");
+                    }
                     let _ =
                         write_op_annotated(&mut text, &segment.reads, self, depth + 1, annotate);
                 }
@@ -55,9 +66,6 @@ fn describe_write(write: &Write, plan: &Plan) -> String {
             if !merge.on_match.is_empty() {
                 line.push_str(&format!(" ON MATCH {}", describe_updates(&merge.on_match, plan)));
             }
-            let mut matcher = String::new();
-            let _ = write_op_annotated(&mut matcher, &merge.matcher, plan, 0, &|_| None);
-            line.push_str(&format!(" matching {}", matcher.trim().replace('\n', " <- ")));
             line
         }
         Write::Update(actions) => describe_updates(actions, plan),

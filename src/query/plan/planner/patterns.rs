@@ -274,11 +274,16 @@ impl<'a> Planner<'a> {
     }
 
     /// Estimated rows a node pattern starts with; lower is better.
-    fn start_cost(&self, node: &ChainNode<'_>, pending: &[Pending<'_>]) -> usize {
+    fn start_cost(
+        &self,
+        node: &ChainNode<'_>,
+        pending: &[Pending<'_>],
+        bound: &BTreeSet<String>,
+    ) -> usize {
         if node.bound {
             return 0;
         }
-        if self.name_equality(node, pending).is_some() {
+        if self.name_equality(node, pending, bound).is_some() {
             return 1;
         }
         node.pattern
@@ -294,16 +299,27 @@ impl<'a> Planner<'a> {
             + 2
     }
 
-    /// A constant `name` the node must have: from `{name: …}` or a `WHERE x.name = …`.
+    /// A `name` the node must have, known before the node is found (a constant, a
+    /// parameter, or an expression over variables already bound, as in
+    /// `UNWIND $names AS n MERGE (o {name: n})`): from `{name: …}` or `WHERE x.name = …`.
     fn name_equality<'e>(
         &self,
         node: &ChainNode<'e>,
         pending: &[Pending<'e>],
+        bound: &BTreeSet<String>,
     ) -> Option<(&'e ast::Expr, Option<usize>)> {
+        let is_known = |value: &ast::Expr| {
+            if is_constant(value) {
+                return true;
+            }
+            let mut free = BTreeSet::new();
+            free_variables(value, &mut Vec::new(), &mut free);
+            !free.is_empty() && free.iter().all(|name| bound.contains(name))
+        };
         if let Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) = &node.pattern.properties
         {
             if let Some((_, value)) =
-                entries.iter().find(|(key, value)| key.name == "name" && is_constant(value))
+                entries.iter().find(|(key, value)| key.name == "name" && is_known(value))
             {
                 return Some((value, None));
             }
@@ -315,7 +331,7 @@ impl<'a> Planner<'a> {
                     if let ast::ExprKind::Property(subject, key) = &property.kind {
                         if key.name == "name"
                             && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name)
-                            && is_constant(value)
+                            && is_known(value)
                         {
                             return Some((value, Some(position)));
                         }
@@ -339,11 +355,11 @@ impl<'a> Planner<'a> {
         scope: &Scope,
     ) -> Result<Op, PlanError> {
         let start = (0..nodes.len())
-            .min_by_key(|&index| (self.start_cost(&nodes[index], pending), index))
+            .min_by_key(|&index| (self.start_cost(&nodes[index], pending, bound_names), index))
             .unwrap_or(0);
         let start_node = &nodes[start];
         if !start_node.bound {
-            op = match self.name_equality(start_node, pending) {
+            op = match self.name_equality(start_node, pending, bound_names) {
                 Some((value, from_where)) => {
                     let value = self.plan_expr(value, scope, Context::Plain)?;
                     if let Some(position) = from_where {
