@@ -150,6 +150,9 @@ fn write_literal(text: &mut String, value: &Value, dialect: Dialect) {
             let constructor = temporal.type_name().to_lowercase();
             let _ = write!(text, "{constructor}('{temporal}')");
         }
+        duration @ Value::Duration { .. } => {
+            let _ = write!(text, "duration('{}')", duration.as_duration().unwrap_or_default());
+        }
         // Properties never hold maps or graph elements.
         _ => text.push_str("null"),
     }
@@ -536,6 +539,9 @@ fn write_kuzu_value(text: &mut String, value: &Value, column: Column) {
                 Value::String(string) => Cow::Borrowed(string),
                 // Kùzu's own temporal types differ; the ISO text keeps the value.
                 Value::Temporal(temporal) => Cow::Owned(temporal.to_string()),
+                duration @ Value::Duration { .. } => {
+                    Cow::Owned(duration.as_duration().unwrap_or_default().to_string())
+                }
                 other => {
                     let mut literal = String::new();
                     write_literal(&mut literal, other, Dialect::Cypher);
