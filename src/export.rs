@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::query::syntax::ast::{write_float, write_name, write_string};
-use crate::render::json::value_json;
+use crate::store::format::value_to_json;
 
 /// The property that carries a node's stable id in an exported script.
 pub const ID_PROPERTY: &str = "korpu_id";
@@ -739,7 +739,7 @@ pub fn to_json(graph: &Graph) -> String {
     let nodes: Vec<Json> = graph
         .nodes()
         .map(|node| {
-            let properties: Map<String, Json> = graph.node_properties(node).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+            let properties: Map<String, Json> = graph.node_properties(node).map(|(key, value)| (key.to_owned(), value_to_json(value))).collect();
             json!({"id": graph.node_key(node), "labels": graph.node_labels(node).collect::<Vec<_>>(), "properties": properties})
         })
         .collect();
@@ -747,7 +747,7 @@ pub fn to_json(graph: &Graph) -> String {
         .edges()
         .map(|edge| {
             let (start, end) = graph.edge_endpoints(edge);
-            let properties: Map<String, Json> = graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+            let properties: Map<String, Json> = graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_to_json(value))).collect();
             json!({"from": graph.node_key(start), "to": graph.node_key(end), "type": graph.edge_type(edge), "properties": properties})
         })
         .collect();

@@ -11,4 +11,5 @@ mod robustness;
 mod scripts;
 mod support;
 mod tck;
+mod temporal;
 mod writes;

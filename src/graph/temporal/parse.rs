@@ -56,8 +56,12 @@ pub fn parse(kind: TemporalKind, text: &str, now: i128) -> Result<Temporal, Stri
         }
         TemporalKind::DateTime => match zone {
             None => Temporal::in_zone(days, nanos, Zone::Offset(0), None),
-            Some(ParsedZone { name: Some(name), offset }) => {
-                Temporal::in_zone(days, nanos, name, offset)
+            // An offset and a zone: the offset names the instant, as `java.time` reads it.
+            Some(ParsedZone { name: Some(name), offset: Some(offset) }) => {
+                Temporal::at_instant(super::epoch_nanos(days, nanos, offset), name)?
+            }
+            Some(ParsedZone { name: Some(name), offset: None }) => {
+                Temporal::in_zone(days, nanos, name, None)
             }
             Some(ParsedZone { offset, .. }) => {
                 Temporal::in_zone(days, nanos, Zone::Offset(offset.unwrap_or(0)), None)
