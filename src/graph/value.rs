@@ -134,7 +134,15 @@ impl Value {
             | Value::Temporal(_)
             | Value::Duration { .. } => true,
             Value::List(items) => items.iter().all(|item| {
-                matches!(item, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
+                matches!(
+                    item,
+                    Value::Bool(_)
+                        | Value::Int(_)
+                        | Value::Float(_)
+                        | Value::String(_)
+                        | Value::Temporal(_)
+                        | Value::Duration { .. }
+                )
             }),
             Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
         }

@@ -229,3 +229,24 @@ fn a_duration_and_a_zoned_date_time_survive_json_export() {
         load_sources(&[Source { name: "graph.json".into(), text: written }]).unwrap().graph;
     assert_eq!(row(&mut loaded, EVENT_READ), EVENT_SHOWN);
 }
+
+#[test]
+fn lists_of_temporal_values_are_stored_and_exported() {
+    let mut graph = Graph::default();
+    write(
+        &mut graph,
+        "CREATE (:Schedule {days: [date('1984-10-12'), date('1984-10-13')],
+                            gaps: [duration({seconds: 14}), duration('P1D')]})",
+    );
+    let written = korpu::export::to_json(&graph);
+    let mut loaded =
+        load_sources(&[Source { name: "graph.json".into(), text: written }]).unwrap().graph;
+    let parts = row(
+        &mut loaded,
+        "MATCH (s:Schedule) RETURN [d IN s.days | toString(d)] AS days,
+                [g IN s.gaps | toString(g)] AS gaps, s.days[1] - s.gaps[1] AS before",
+    );
+    assert_eq!(parts[2], "1984-10-12");
+    assert!(parts[0].contains("1984-10-13") && parts[1].contains("PT14S"), "{parts:?}");
+    assert_eq!(one("RETURN date.statement(null) AS d"), "Null");
+}

@@ -43,7 +43,8 @@ pub(crate) fn call(
                 Clock::Realtime => wall_clock(),
             };
             let zone = match first {
-                None | Some(Value::Null) => Zone::Offset(0),
+                None => Zone::Offset(0),
+                Some(Value::Null) => return Ok(Value::Null),
                 Some(Value::String(name)) => Zone::parse(&name).map_err(invalid)?,
                 Some(other) => {
                     return Err(ExecError::type_error(format!(
