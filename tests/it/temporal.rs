@@ -163,6 +163,14 @@ fn truncation_and_selection_build_from_other_values() {
         "2019-07-21T10:30+04:00[Asia/Baku]"
     );
     assert_eq!(one("RETURN date({year: 2015, week: 30, dayOfWeek: 2}) AS d"), "2015-07-21");
+    assert_eq!(
+        one("RETURN datetime({epochSeconds: 416779, nanosecond: 999999999}) AS d"),
+        "1970-01-05T19:46:19.999999999Z"
+    );
+    assert_eq!(
+        one("RETURN datetime({epochMillis: 237821673987, timezone: '+01:00'}) AS d"),
+        "1977-07-15T14:34:33.987+01:00"
+    );
     assert_eq!(one("RETURN date({year: 2015, quarter: 3, dayOfQuarter: 21}) AS d"), "2015-07-21");
     assert_eq!(one("RETURN date('+999999999-12-31') AS d"), "+999999999-12-31");
 }

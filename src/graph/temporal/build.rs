@@ -53,6 +53,7 @@ fn check_keys(kind: TemporalKind, map: &BTreeMap<String, Value>) -> Result<(), S
             || (kind == TemporalKind::LocalDateTime || kind == TemporalKind::DateTime)
                 && key == "datetime"
             || (kind.has_offset() && key == "timezone")
+            || (kind == TemporalKind::DateTime && (key == "epochSeconds" || key == "epochMillis"))
             || (kind == TemporalKind::Date && key == "timezone")
             || (kind == TemporalKind::LocalTime && key == "timezone")
             || (kind == TemporalKind::LocalDateTime && key == "timezone")
@@ -227,6 +228,24 @@ fn move_to_zone(value: Temporal, zone: Zone, now: i128) -> Result<Temporal, Stri
     })
 }
 
+/// The instant `{epochSeconds: s, nanosecond: n}` or `{epochMillis: m}` names, if any.
+fn epoch_instant(map: &BTreeMap<String, Value>) -> Result<Option<i128>, String> {
+    let fraction = || -> Result<i128, String> {
+        let get = |key| integer(map, key);
+        Ok(i128::from(sub_second(get("millisecond")?, get("microsecond")?, get("nanosecond")?)?))
+    };
+    Ok(match (integer(map, "epochSeconds")?, integer(map, "epochMillis")?) {
+        (Some(seconds), None) => {
+            Some(i128::from(seconds) * i128::from(NANOS_PER_SECOND) + fraction()?)
+        }
+        (None, Some(millis)) => Some(i128::from(millis) * 1_000_000 + fraction()?),
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err("give `epochSeconds` or `epochMillis`, not both".to_owned());
+        }
+    })
+}
+
 /// `kind(map)`.
 pub fn from_map(
     kind: TemporalKind,
@@ -238,6 +257,9 @@ pub fn from_map(
     let date_source = selected(map, "date")?.or(datetime);
     let time_source = selected(map, "time")?.or(datetime);
     let target = timezone(map)?;
+    if let Some(instant) = epoch_instant(map)? {
+        return Temporal::at_instant(instant, target.unwrap_or(Zone::Offset(0)));
+    }
     let names_anything = map.keys().any(|key| key != "timezone");
     if !names_anything {
         // Only a zone (or nothing): the statement's moment there.
