@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::query::syntax::ast::{write_float, write_name, write_string};
-use crate::render::json::value_json;
+use crate::store::format::value_to_json;
 
 /// The property that carries a node's stable id in an exported script.
 pub const ID_PROPERTY: &str = "korpu_id";
@@ -149,6 +149,9 @@ fn write_literal(text: &mut String, value: &Value, dialect: Dialect) {
         Value::Temporal(temporal) => {
             let constructor = temporal.type_name().to_lowercase();
             let _ = write!(text, "{constructor}('{temporal}')");
+        }
+        duration @ Value::Duration { .. } => {
+            let _ = write!(text, "duration('{}')", duration.as_duration().unwrap_or_default());
         }
         // Properties never hold maps or graph elements.
         _ => text.push_str("null"),
@@ -536,6 +539,9 @@ fn write_kuzu_value(text: &mut String, value: &Value, column: Column) {
                 Value::String(string) => Cow::Borrowed(string),
                 // Kùzu's own temporal types differ; the ISO text keeps the value.
                 Value::Temporal(temporal) => Cow::Owned(temporal.to_string()),
+                duration @ Value::Duration { .. } => {
+                    Cow::Owned(duration.as_duration().unwrap_or_default().to_string())
+                }
                 other => {
                     let mut literal = String::new();
                     write_literal(&mut literal, other, Dialect::Cypher);
@@ -733,7 +739,7 @@ pub fn to_json(graph: &Graph) -> String {
     let nodes: Vec<Json> = graph
         .nodes()
         .map(|node| {
-            let properties: Map<String, Json> = graph.node_properties(node).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+            let properties: Map<String, Json> = graph.node_properties(node).map(|(key, value)| (key.to_owned(), value_to_json(value))).collect();
             json!({"id": graph.node_key(node), "labels": graph.node_labels(node).collect::<Vec<_>>(), "properties": properties})
         })
         .collect();
@@ -741,7 +747,7 @@ pub fn to_json(graph: &Graph) -> String {
         .edges()
         .map(|edge| {
             let (start, end) = graph.edge_endpoints(edge);
-            let properties: Map<String, Json> = graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_json(value, graph))).collect();
+            let properties: Map<String, Json> = graph.edge_properties(edge).map(|(key, value)| (key.to_owned(), value_to_json(value))).collect();
             json!({"from": graph.node_key(start), "to": graph.node_key(end), "type": graph.edge_type(edge), "properties": properties})
         })
         .collect();

@@ -27,7 +27,9 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 pub use hash::{FastMap, FastSet};
 pub use index::{Bound, RangeIndex};
 pub use journal::Savepoint;
-pub use temporal::{Temporal, TemporalKind};
+pub use temporal::{
+    Duration, DurationUnit, Temporal, TemporalKind, Zone, ZoneId, between as temporal_between,
+};
 pub use value::{GroupKey, Path, Value};
 
 /// A node's handle; stable for the graph's life: a deleted node's id is never given to

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::{EdgeId, NodeId, Temporal};
+use super::{Duration, EdgeId, NodeId, Temporal};
 
 /// A path: alternating nodes and relationships, `nodes.len() == relationships.len() + 1`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -37,6 +37,21 @@ pub enum Value {
     Relationship(EdgeId),
     Path(Arc<Path>),
     Temporal(Temporal),
+    /// A `Duration`, its parts kept inline (not as one field) so the variant fits beside
+    /// the tag and `Value` stays 32 bytes; `as_duration` and `From<Duration>` convert.
+    Duration {
+        months: i64,
+        days: i64,
+        seconds: i64,
+        nanos: i32,
+    },
+}
+
+impl From<Duration> for Value {
+    fn from(duration: Duration) -> Self {
+        let Duration { months, days, seconds, nanos } = duration;
+        Value::Duration { months, days, seconds, nanos }
+    }
 }
 
 impl From<&str> for Value {
@@ -74,6 +89,15 @@ impl Value {
         matches!(self, Value::Null)
     }
 
+    pub fn as_duration(&self) -> Option<Duration> {
+        match *self {
+            Value::Duration { months, days, seconds, nanos } => {
+                Some(Duration { months, days, seconds, nanos })
+            }
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Value::String(text) => Some(text),
@@ -95,6 +119,7 @@ impl Value {
             Value::Relationship(_) => "Relationship",
             Value::Path(_) => "Path",
             Value::Temporal(temporal) => temporal.type_name(),
+            Value::Duration { .. } => "Duration",
         }
     }
 
@@ -106,9 +131,18 @@ impl Value {
             | Value::Int(_)
             | Value::Float(_)
             | Value::String(_)
-            | Value::Temporal(_) => true,
+            | Value::Temporal(_)
+            | Value::Duration { .. } => true,
             Value::List(items) => items.iter().all(|item| {
-                matches!(item, Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::String(_))
+                matches!(
+                    item,
+                    Value::Bool(_)
+                        | Value::Int(_)
+                        | Value::Float(_)
+                        | Value::String(_)
+                        | Value::Temporal(_)
+                        | Value::Duration { .. }
+                )
             }),
             Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
         }
@@ -159,6 +193,9 @@ impl Value {
             (Value::Temporal(a), Value::Temporal(b)) => {
                 Some(a.compare(*b) == Some(Ordering::Equal))
             }
+            (Value::Duration { .. }, Value::Duration { .. }) => {
+                Some(self.as_duration() == other.as_duration())
+            }
             _ => Some(false),
         }
     }
@@ -196,9 +233,10 @@ impl Value {
             Value::List(_) => 3,
             Value::Path(_) => 4,
             Value::Temporal(_) => 5,
-            Value::String(_) => 6,
-            Value::Bool(_) => 7,
-            Value::Int(_) | Value::Float(_) => 8,
+            Value::Duration { .. } => 6,
+            Value::String(_) => 7,
+            Value::Bool(_) => 8,
+            Value::Int(_) | Value::Float(_) => 9,
             Value::Null => 10,
         }
     }
@@ -254,6 +292,9 @@ impl Value {
                 a.nodes.cmp(&b.nodes).then_with(|| a.relationships.cmp(&b.relationships))
             }
             (Value::Temporal(a), Value::Temporal(b)) => a.order(*b),
+            (Value::Duration { .. }, Value::Duration { .. }) => {
+                self.as_duration().cmp(&other.as_duration())
+            }
             _ => Ordering::Equal,
         }
     }
@@ -348,6 +389,9 @@ fn hash_equivalence<H: Hasher>(value: &Value, state: &mut H) {
         Value::Path(path) => (8u8, path).hash(state),
         // Equal temporals of an offset type may differ in offset: hash what they compare by.
         Value::Temporal(temporal) => (9u8, temporal.kind_rank(), temporal.sort_key()).hash(state),
+        Value::Duration { months, days, seconds, nanos } => {
+            (10u8, months, days, seconds, nanos).hash(state);
+        }
     }
 }
 
@@ -375,6 +419,12 @@ mod tests {
         assert!(matches!(values[1], Value::Int(3)));
         assert!(matches!(values[2], Value::Float(number) if number.is_nan()));
         assert!(values[3].is_null());
+    }
+
+    #[test]
+    fn stays_four_words() {
+        // Rows clone values per slot; a duration must not make every value bigger.
+        assert_eq!(std::mem::size_of::<Value>(), 32);
     }
 
     #[test]

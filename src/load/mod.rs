@@ -618,10 +618,12 @@ fn property_value(value: &Json) -> Result<Value, String> {
         Json::Array(items) => {
             let mut converted = Vec::with_capacity(items.len());
             for item in items {
+                let typed = crate::store::format::typed_value(item).is_some();
                 match item {
+                    Json::Object(_) if typed => converted.push(property_value(item)?),
                     Json::Array(_) | Json::Object(_) | Json::Null => {
                         return Err(format!(
-                            "lists may hold strings, numbers and booleans, found {}",
+                            "lists may hold strings, numbers, booleans and typed values, found {}",
                             json_kind(item)
                         ));
                     }

@@ -92,6 +92,9 @@ pub fn value_json(value: &Value, graph: &Graph) -> Json {
         Value::String(text) => Json::String(text.to_string()),
         // ISO 8601 text, as openCypher prints temporals.
         Value::Temporal(temporal) => Json::String(temporal.to_string()),
+        duration @ Value::Duration { .. } => {
+            Json::String(duration.as_duration().unwrap_or_default().to_string())
+        }
         Value::List(items) => {
             Json::Array(items.iter().map(|item| value_json(item, graph)).collect())
         }

@@ -104,6 +104,9 @@ fn write_value(text: &mut String, value: &Value, graph: &Graph, quoting: Quoting
         Value::Temporal(temporal) => {
             let _ = write!(text, "{temporal}");
         }
+        duration @ Value::Duration { .. } => {
+            let _ = write!(text, "{}", duration.as_duration().unwrap_or_default());
+        }
         Value::String(string) => {
             if quoting == Quoting::BareTopLevel {
                 text.push_str(string);

@@ -4,7 +4,9 @@
 //! Values JSON holds plainly are written plainly (strings, booleans, integers, floats
 //! with a fraction or `.0`, lists of those). The others are a small typed object, as
 //! Neo4j's Query API writes them: `{"$type": "Date", "_value": "2010-09-15"}`, and
-//! `{"$type": "Float", "_value": "NaN"}` for the floats JSON has no number for.
+//! `{"$type": "Float", "_value": "NaN"}` for the floats JSON has no number for; a
+//! duration is `{"$type": "Duration", "_value": "P14DT16H"}` and a date-time in a named
+//! zone keeps the name (`2015-07-21T21:40:32+01:00[Europe/London]`).
 //! `typed_value` reads that object back; the loader calls it, so the two directions are
 //! defined in one place.
 //!
@@ -13,7 +15,7 @@
 
 use serde_json::{Map, Value as Json};
 
-use crate::graph::{EdgeId, Graph, NodeId, Temporal, TemporalKind, Value};
+use crate::graph::{Duration, EdgeId, Graph, NodeId, Temporal, TemporalKind, Value};
 
 /// The key that marks a typed value object.
 const TYPE_KEY: &str = "$type";
@@ -36,6 +38,9 @@ pub fn value_to_json(value: &Value) -> Json {
         Value::String(text) => Json::String(text.to_string()),
         Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Temporal(temporal) => typed(temporal.type_name(), &temporal.to_string()),
+        duration @ Value::Duration { .. } => {
+            typed("Duration", &duration.as_duration().unwrap_or_default().to_string())
+        }
         // Properties never hold these; a map, node, relationship or path is refused by
         // the mutation API before it gets here.
         Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => Json::Null,
@@ -66,6 +71,7 @@ pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
         "Time" => TemporalKind::Time,
         "LocalDateTime" => TemporalKind::LocalDateTime,
         "DateTime" => TemporalKind::DateTime,
+        "Duration" => return Some(Duration::parse(text).map(Value::from)),
         "Float" => {
             return Some(match text {
                 "NaN" => Ok(Value::Float(f64::NAN)),
@@ -76,11 +82,13 @@ pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
         }
         other => {
             return Some(Err(format!(
-                "unknown `{TYPE_KEY}` `{other}` (expected Date, LocalTime, Time, LocalDateTime, DateTime or Float)"
+                "unknown `{TYPE_KEY}` `{other}` (expected Date, LocalTime, Time, LocalDateTime, DateTime, Duration or Float)"
             )));
         }
     };
-    Some(Temporal::parse(kind, text).map(Value::Temporal))
+    // Written values always carry their offset, so the clock that gives a time of day in
+    // a named zone its offset is never asked; the epoch keeps reading deterministic.
+    Some(Temporal::parse(kind, text, 0).map(Value::Temporal))
 }
 
 /// Compact JSON as the files write values: `", "` between list items, `": "` in maps.

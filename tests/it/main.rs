@@ -13,4 +13,5 @@ mod scripts;
 mod sessions;
 mod support;
 mod tck;
+mod temporal;
 mod writes;

@@ -404,6 +404,18 @@ fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result
                 )));
             }
         },
+        duration @ Value::Duration { .. } => {
+            let duration = duration.as_duration().unwrap_or_default();
+            match duration.component(&key.name) {
+                Some(Ok(number)) => Value::Int(number),
+                Some(Err(message)) => {
+                    return Err(ExecError::argument_error("InvalidArgumentValue", message));
+                }
+                None => {
+                    return Err(ExecError::type_error(format!("a Duration has no `{}`", key.name)));
+                }
+            }
+        }
         Value::Null => Value::Null,
         other => {
             return Err(ExecError::type_error(format!(
@@ -598,6 +610,11 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
             joined.push(item);
             joined.extend(b);
             Ok(Value::List(joined))
+        }
+        (op, left, right)
+            if super::temporal::is_temporal(&left) || super::temporal::is_temporal(&right) =>
+        {
+            super::temporal::arithmetic(op, left, right)
         }
         (op, left, right) => Err(ExecError::type_error(format!(
             "cannot apply `{}` to {} and {}",

@@ -53,8 +53,19 @@ pub(crate) fn call(
     let graph = context.graph;
     let first = args.first().cloned().unwrap_or(Value::Null);
     // Most functions return null for a null first argument.
-    let null_in_null_out =
-        !matches!(function, Coalesce | Pi | E | Rand | Exists | Range | Temporal(_));
+    if matches!(
+        function,
+        Temporal(_)
+            | Clock(..)
+            | Truncate(_)
+            | Duration
+            | DurationBetween(_)
+            | FromEpoch
+            | FromEpochMillis
+    ) {
+        return super::temporal::call(function, args, context);
+    }
+    let null_in_null_out = !matches!(function, Coalesce | Pi | E | Rand | Exists | Range);
     if null_in_null_out && first.is_null() && function != HasProperties {
         return Ok(Value::Null);
     }
@@ -201,6 +212,9 @@ pub(crate) fn call(
         Coalesce => args.into_iter().find(|value| !value.is_null()).unwrap_or(Value::Null),
         ToString | ToStringOrNull => match first {
             Value::Temporal(value) => Value::from(value.to_string()),
+            ref duration @ Value::Duration { .. } => {
+                Value::from(duration.as_duration().unwrap_or_default().to_string())
+            }
             scalar @ (Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
                 Value::from(to_string(&scalar))
             }
@@ -392,7 +406,8 @@ pub(crate) fn call(
         Pi => Value::Float(std::f64::consts::PI),
         E => Value::Float(std::f64::consts::E),
         Rand => Value::Float(context.random()),
-        Temporal(kind) => temporal(kind, args.into_iter().next())?,
+        Temporal(_) | Clock(..) | Truncate(_) | Duration | DurationBetween(_) | FromEpoch
+        | FromEpochMillis => unreachable!("temporal functions return above"),
         Exists => Value::Bool(!args.swap_remove(0).is_null()),
         IsEmpty => match first {
             Value::List(items) => Value::Bool(items.is_empty()),
@@ -436,39 +451,4 @@ fn float_map(
         Some(number) => Ok(Value::Float(map(number))),
         None => Ok(Value::Null),
     }
-}
-
-/// `date(…)` and its kin: from a map of components, an ISO 8601 string or another
-/// temporal; with no argument, now (UTC).
-fn temporal(kind: crate::graph::TemporalKind, argument: Option<Value>) -> Result<Value, ExecError> {
-    use crate::graph::Temporal;
-    let name = kind.name().to_lowercase();
-    let built = match argument {
-        None => {
-            let since_epoch = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap_or_default();
-            let nanos = since_epoch.as_nanos() as i128;
-            let day = 86_400_000_000_000i128;
-            let now = Temporal::DateTime {
-                days: (nanos / day) as i64,
-                nanos: (nanos % day) as i64,
-                offset: 0,
-            };
-            now.convert(kind)
-        }
-        Some(Value::Null) => return Ok(Value::Null),
-        Some(Value::Map(map)) => Temporal::from_map(kind, &map),
-        Some(Value::String(text)) => Temporal::parse(kind, &text),
-        Some(Value::Temporal(other)) => other.convert(kind),
-        Some(other) => {
-            return Err(ExecError::type_error(format!(
-                "{name}() takes a map or a string, found {}",
-                other.type_name()
-            )));
-        }
-    };
-    built
-        .map(Value::Temporal)
-        .map_err(|message| ExecError::argument_error("InvalidArgumentValue", message))
 }

@@ -11,6 +11,7 @@ mod aggregate;
 mod eval;
 mod functions;
 mod operators;
+mod temporal;
 mod write;
 
 use std::cell::Cell;
@@ -105,6 +106,9 @@ pub(crate) struct Context<'g> {
     pub params: &'g Params,
     pub control: &'g Control,
     pub slot_count: usize,
+    /// The statement's clock: nanoseconds since 1970-01-01T00:00Z when it started, read
+    /// once so every `date()` and `datetime()` in the statement agrees.
+    pub now: i128,
     checks: Cell<u32>,
     random_state: Cell<u64>,
     pub profile: Option<&'g Profile>,
@@ -117,12 +121,14 @@ impl<'g> Context<'g> {
         params: &'g Params,
         control: &'g Control,
         slot_count: usize,
+        now: i128,
     ) -> Self {
         Context {
             graph,
             params,
             control,
             slot_count,
+            now,
             checks: Cell::new(0),
             random_state: Cell::new(1),
             profile: None,
@@ -242,6 +248,7 @@ fn execute_segments(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos() as u64)
         ^ 0x9E37_79B9_7F4A_7C15;
+    let now = temporal::wall_clock();
     let mut stats = WriteStats::default();
     let mut rows: Vec<Row> = vec![vec![Value::Null; plan.slot_count]];
     let mut columns_rows = Vec::new();
@@ -256,6 +263,7 @@ fn execute_segments(
                 params,
                 control,
                 slot_count: plan.slot_count,
+                now,
                 checks: Cell::new(0),
                 random_state: Cell::new(seed | 1),
                 profile,
@@ -288,6 +296,7 @@ fn execute_segments(
                 params,
                 control,
                 slot_count: plan.slot_count,
+                now,
                 stats: &mut stats,
             };
             rows = writer.apply(write, produced)?;

@@ -22,6 +22,8 @@ pub(super) struct Writer<'a> {
     pub params: &'a Params,
     pub control: &'a Control,
     pub slot_count: usize,
+    /// The statement's clock, as `Context::now`.
+    pub now: i128,
     pub stats: &'a mut WriteStats,
 }
 
@@ -71,7 +73,7 @@ impl Writer<'_> {
     }
 
     fn context(&self) -> Context<'_> {
-        Context::for_writes(self.graph, self.params, self.control, self.slot_count)
+        Context::for_writes(self.graph, self.params, self.control, self.slot_count, self.now)
     }
 
     fn check(&self) -> Result<(), ExecError> {

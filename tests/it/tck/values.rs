@@ -388,6 +388,9 @@ pub fn from_engine(value: &Value, graph: &Graph) -> TckValue {
         Value::String(text) => TckValue::String(text.to_string()),
         // The TCK writes temporal values as their ISO 8601 text in quotes.
         Value::Temporal(temporal) => TckValue::String(temporal.to_string()),
+        duration @ Value::Duration { .. } => {
+            TckValue::String(duration.as_duration().unwrap_or_default().to_string())
+        }
         Value::List(items) => {
             TckValue::List(items.iter().map(|item| from_engine(item, graph)).collect())
         }

@@ -409,6 +409,18 @@ pub enum Function {
     Rand,
     /// `date(…)`, `localtime(…)`, `time(…)`, `localdatetime(…)`, `datetime(…)`.
     Temporal(crate::graph::TemporalKind),
+    /// `date.statement()`, `datetime.realtime('Europe/Baku')` and their kin.
+    Clock(crate::graph::TemporalKind, Clock),
+    /// `date.truncate(unit, value[, map])` and its kin.
+    Truncate(crate::graph::TemporalKind),
+    /// `duration(map or text)`.
+    Duration,
+    /// `duration.between(a, b)`, `.inMonths`, `.inDays`, `.inSeconds`.
+    DurationBetween(crate::graph::DurationUnit),
+    /// `datetime.fromEpoch(seconds, nanoseconds)`.
+    FromEpoch,
+    /// `datetime.fromEpochMillis(milliseconds)`.
+    FromEpochMillis,
     Exists,
     Fold,
     ToStringOrNull,
@@ -419,6 +431,16 @@ pub enum Function {
     /// Internal: does the entity (first argument) carry every entry of the map (second)?
     /// Used for pattern properties given as a parameter, `(n $props)`.
     HasProperties,
+}
+
+/// Which clock a temporal function reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    /// The moment the statement started, the same for every call within it; a statement
+    /// is its own transaction, so `transaction()` reads this one too.
+    Statement,
+    /// The wall clock at the call.
+    Realtime,
 }
 
 impl Function {
@@ -486,15 +508,43 @@ impl Function {
             "time" => (Temporal(crate::graph::TemporalKind::Time), 0..=1),
             "localdatetime" => (Temporal(crate::graph::TemporalKind::LocalDateTime), 0..=1),
             "datetime" => (Temporal(crate::graph::TemporalKind::DateTime), 0..=1),
+            "duration" => (Duration, 1..=1),
+            "duration.between" => (DurationBetween(crate::graph::DurationUnit::Between), 2..=2),
+            "duration.inmonths" => (DurationBetween(crate::graph::DurationUnit::Months), 2..=2),
+            "duration.indays" => (DurationBetween(crate::graph::DurationUnit::Days), 2..=2),
+            "duration.inseconds" => (DurationBetween(crate::graph::DurationUnit::Seconds), 2..=2),
+            "datetime.fromepoch" => (FromEpoch, 2..=2),
+            "datetime.fromepochmillis" => (FromEpochMillis, 1..=1),
             "exists" => (Exists, 1..=1),
             "fold" => (Fold, 1..=1),
             "isempty" => (IsEmpty, 1..=1),
+            namespaced => return Function::temporal_namespaced(namespaced),
+        })
+    }
+
+    /// `date.truncate`, `localtime.statement` and the other functions a temporal type
+    /// names (already lower-cased).
+    fn temporal_namespaced(name: &str) -> Option<(Function, std::ops::RangeInclusive<usize>)> {
+        use crate::graph::TemporalKind;
+        let (type_name, member) = name.split_once('.')?;
+        let kind = match type_name {
+            "date" => TemporalKind::Date,
+            "localtime" => TemporalKind::LocalTime,
+            "time" => TemporalKind::Time,
+            "localdatetime" => TemporalKind::LocalDateTime,
+            "datetime" => TemporalKind::DateTime,
+            _ => return None,
+        };
+        Some(match member {
+            "truncate" => (Function::Truncate(kind), 2..=3),
+            "statement" | "transaction" => (Function::Clock(kind, Clock::Statement), 0..=1),
+            "realtime" => (Function::Clock(kind, Clock::Realtime), 0..=1),
             _ => return None,
         })
     }
 
     /// True when the function gives a different answer on each call.
     pub fn is_volatile(self) -> bool {
-        self == Function::Rand
+        matches!(self, Function::Rand | Function::Clock(_, Clock::Realtime))
     }
 }
