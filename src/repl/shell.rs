@@ -20,6 +20,7 @@ use crate::render::dot::{DotOptions, Subgraph, write_dot};
 use crate::render::value_text;
 use crate::script::{ScriptItem, split_script, statement_end};
 use crate::session::{Outcome, Session, parse_literal};
+use crate::text::terminal_safe;
 
 use super::commands::{self, MetaCommand, OutputFormat};
 use super::output::{View, format_elapsed, render_result};
@@ -283,10 +284,8 @@ impl Shell {
             MetaCommand::Params => {
                 let mut text = String::new();
                 for (name, value) in &self.session.params {
-                    text.push_str(&format!(
-                        "${name} = {}\n",
-                        value_text(value, &self.session.graph)
-                    ));
+                    let value = value_text(value, &self.session.graph);
+                    text.push_str(&format!("${name} = {}\n", terminal_safe(&value)));
                 }
                 if text.is_empty() {
                     text.push_str("no parameters; set one with :param NAME VALUE\n");
