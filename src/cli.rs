@@ -23,7 +23,7 @@ use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
 use crate::script::{ScriptItem, split_script};
 use crate::session::{Outcome, Session, StageTimes, parse_literal, value_from_json};
-use crate::text::{MAX_NAME_COLUMN, display_width, pad_to, terminal_safe};
+use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
 #[derive(Parser, Debug)]
 #[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None, after_help = "Without a command, korpu opens the interactive shell on the bundled graph (type :help there).\nExamples:\n  korpu query \"MATCH (p:Person)-[:LEADS]->(o) RETURN p.name, o.name\"\n  korpu run queries/*.cypher\n  korpu find \"ilham ismayilov\"")]
@@ -413,13 +413,8 @@ pub fn check_report(loaded: &Loaded) -> String {
         names.iter().map(|(name, count)| (terminal_safe(name).into_owned(), *count)).collect()
     };
     let (labels, rel_types) = (shown(&labels), shown(&rel_types));
-    let width = labels
-        .iter()
-        .chain(&rel_types)
-        .map(|(name, _)| display_width(name))
-        .max()
-        .unwrap_or(0)
-        .min(MAX_NAME_COLUMN);
+    let width =
+        name_column_width(labels.iter().chain(&rel_types).map(|(name, _)| display_width(name)));
     let mut text =
         format!("{} nodes, {} relationships\n\nlabels:\n", graph.node_count(), graph.edge_count());
     for (label, count) in &labels {

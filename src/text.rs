@@ -18,6 +18,18 @@ use unicode_width::UnicodeWidthStr;
 /// of widening every line of the report.
 pub const MAX_NAME_COLUMN: usize = 48;
 
+/// The width of a report's name column, given the display width of every name: the
+/// widest of them that is at most `MAX_NAME_COLUMN` (see there).
+///
+/// ```
+/// use korpu::text::name_column_width;
+/// assert_eq!(name_column_width([4, 9, 100_000]), 9);
+/// assert_eq!(name_column_width([]), 0);
+/// ```
+pub fn name_column_width(widths: impl IntoIterator<Item = usize>) -> usize {
+    widths.into_iter().filter(|width| *width <= MAX_NAME_COLUMN).max().unwrap_or(0)
+}
+
 /// Folds case and diacritics: `fold("İlham İsmayılov") == fold("ILHAM ISMAYILOV") == "ilham ismayilov"`.
 ///
 /// ```

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::graph::{Graph, Value};
-use crate::text::{MAX_NAME_COLUMN, display_width, pad_to, terminal_safe};
+use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
 /// Text values longer than this are prose, not names; they are not offered as completions.
 const MAX_VALUE_CHARS: usize = 100;
@@ -99,7 +99,8 @@ impl Schema {
 ///
 /// Names come from the data (or from a `CREATE` in the shell, which no loader limit
 /// bounds), so they are shown terminal-safe, and the name column is padded by display
-/// width up to `MAX_NAME_COLUMN`: a longer name pushes the rest of its own line right.
+/// width as `text::name_column_width` says: a name wider than `MAX_NAME_COLUMN` pushes
+/// the rest of its own line right.
 pub fn describe(graph: &Graph) -> String {
     let safe = |name: &str| terminal_safe(name).into_owned();
     let labels: Vec<(String, usize)> =
@@ -126,14 +127,14 @@ pub fn describe(graph: &Graph) -> String {
         }
     }
     let all_keys: BTreeSet<&str> = node_keys.keys().chain(edge_keys.keys()).copied().collect();
-    let name_width = labels
-        .iter()
-        .map(|(name, _)| display_width(name))
-        .chain(rel_types.iter().map(|(name, _)| display_width(&terminal_safe(name))))
-        .chain(all_keys.iter().map(|name| display_width(&terminal_safe(name))))
-        .max()
-        .unwrap_or(0)
-        .clamp(12, MAX_NAME_COLUMN);
+    let name_width = name_column_width(
+        labels
+            .iter()
+            .map(|(name, _)| display_width(name))
+            .chain(rel_types.iter().map(|(name, _)| display_width(&terminal_safe(name))))
+            .chain(all_keys.iter().map(|name| display_width(&terminal_safe(name)))),
+    )
+    .max(12);
 
     let mut text = String::new();
     let _ = writeln!(text, "{} nodes, {} relationships", graph.node_count(), graph.edge_count());
