@@ -5,9 +5,12 @@
 //! that merge into one graph, plus an optional `schema.json` naming the vocabulary.
 //! Every problem of every file is collected with its file, line, column and offending id;
 //! the graph is returned only when there is no error, so nothing is ever half-loaded.
-//! Reading files is the only IO here (`load_path`); `load_sources` is pure.
+//! Reading files is the only IO here (`load_path`); `load_sources` is pure. What the
+//! loader accepts at most (names, file size, nesting) is in `limits`, which both paths
+//! enforce.
 
 mod fast;
+mod limits;
 mod locate;
 
 use std::collections::{BTreeSet, HashMap};
@@ -17,8 +20,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value as Json;
 
 use crate::graph::{Graph, NodeId, Value};
+use crate::text::terminal_safe;
 
 pub use fast::LoadProgress;
+pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
+use limits::{name_too_long, name_too_long_message, quoted};
 use locate::Locator;
 
 /// One JSON text to load, with the name problems should cite.
@@ -46,17 +52,27 @@ pub struct Problem {
     pub message: String,
 }
 
+/// One line for a terminal, `file:line:column: error: `id`: message` (just `file: error:
+/// message` for a problem with the whole file or folder, which has no position). The id
+/// is quoted as messages quote names, cut after 64 characters, and the whole line is
+/// shown terminal-safe: ids, names and file names come from the data.
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}:{}: {severity}: ", self.file, self.line, self.column)?;
+        let mut line = if self.line == 0 {
+            format!("{}: {severity}: ", self.file)
+        } else {
+            format!("{}:{}:{}: {severity}: ", self.file, self.line, self.column)
+        };
         if let Some(id) = &self.id {
-            write!(f, "`{id}`: ")?;
+            line.push_str(&quoted(id));
+            line.push_str(": ");
         }
-        write!(f, "{}", self.message)
+        line.push_str(&self.message);
+        f.write_str(&terminal_safe(&line))
     }
 }
 
@@ -91,13 +107,7 @@ impl fmt::Display for LoadError {
             if position > 0 {
                 writeln!(f)?;
             }
-            if problem.line == 0 {
-                let severity =
-                    if problem.severity == Severity::Error { "error" } else { "warning" };
-                write!(f, "{}: {severity}: {}", problem.file, problem.message)?;
-            } else {
-                write!(f, "{problem}")?;
-            }
+            write!(f, "{problem}")?;
         }
         let errors = self.error_count();
         write!(
@@ -163,13 +173,62 @@ pub fn load_path_with_progress(
         vec![path.to_path_buf()]
     };
     let mut sources = Vec::with_capacity(files.len());
+    let mut unreadable = Vec::new();
     for file in files {
-        let name = file.display().to_string();
-        let text = std::fs::read_to_string(&file)
-            .map_err(|error| LoadError::single(&name, format!("cannot read the file: {error}")))?;
-        sources.push(Source { name, text });
+        match read_source(&file) {
+            Ok(source) => sources.push(source),
+            Err(problem) => unreadable.push(problem),
+        }
     }
-    load_sources_with_progress(&sources, progress)
+    let loaded = load_sources_with_progress(&sources, progress);
+    if unreadable.is_empty() {
+        return loaded;
+    }
+    // Every problem of every file: the files that could be read are checked too.
+    let mut problems = unreadable;
+    match loaded {
+        Ok(loaded) => problems.extend(loaded.warnings),
+        Err(error) => problems.extend(error.problems),
+    }
+    Err(LoadError { problems })
+}
+
+/// Reads one file: refuses a file over `MAX_FILE_BYTES` before reading it (and reads no
+/// more than that should it grow meanwhile), and text that is not UTF-8 at the line and
+/// column where it stops being UTF-8.
+fn read_source(file: &Path) -> Result<Source, Problem> {
+    use std::io::Read as _;
+    let name = file.display().to_string();
+    let problem = |line: usize, column: usize, message: String| Problem {
+        severity: Severity::Error,
+        file: name.clone(),
+        line,
+        column,
+        id: None,
+        message,
+    };
+    let cannot_read =
+        |error: std::io::Error| problem(0, 0, format!("cannot read the file: {error}"));
+    let opened = std::fs::File::open(file).map_err(cannot_read)?;
+    let size = opened.metadata().map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(problem(1, 1, limits::file_too_large_message(size)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(problem(1, 1, limits::file_too_large_message(bytes.len() as u64)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { name, text }),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+            let (line, column) = Locator::new(valid).line_column(valid.len());
+            Err(problem(line, column, limits::not_utf8_message(bytes[valid_up_to])))
+        }
+    }
 }
 
 /// A node or edge waiting for every file to be read, with where it came from.
@@ -212,7 +271,8 @@ pub fn load_sources_with_progress(
             .and_then(|parsed| read_vocabulary(&parsed).ok())
             .map(Some),
     };
-    if let Some(vocabulary) = vocabulary {
+    let too_large = sources.iter().any(|source| source.text.len() as u64 > MAX_FILE_BYTES);
+    if let (Some(vocabulary), false) = (vocabulary, too_large) {
         let texts: Vec<&str> = sources
             .iter()
             .filter(|source| !is_schema(source))
@@ -233,24 +293,31 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
     let mut vocabulary: Option<Vocabulary> = None;
     let mut documents: Vec<(usize, Json)> = Vec::new();
     for (file_index, source) in sources.iter().enumerate() {
+        if source.text.len() as u64 > MAX_FILE_BYTES {
+            let message = limits::file_too_large_message(source.text.len() as u64);
+            problems.push(problem_at(source, 1, 1, None, message));
+            continue;
+        }
         let parsed: Json = match serde_json::from_str(&source.text) {
             Ok(parsed) => parsed,
             Err(error) => {
-                problems.push(Problem {
-                    severity: Severity::Error,
-                    file: source.name.clone(),
-                    line: error.line(),
-                    column: error.column(),
-                    id: None,
-                    message: format!("malformed JSON: {}", strip_position(&error.to_string())),
-                });
+                let message = format!(
+                    "malformed JSON: {}",
+                    limits::clearer_json_message(&strip_position(&error.to_string()))
+                );
+                // serde_json puts an error before a line's first character in column 0.
+                let (line, column) = (error.line().max(1), error.column().max(1));
+                problems.push(problem_at(source, line, column, None, message));
                 continue;
             }
         };
         if is_schema(source) {
             match read_vocabulary(&parsed) {
                 Ok(found) => vocabulary = Some(found),
-                Err(message) => problems.push(problem_at(source, 1, 1, None, message)),
+                Err((key, message)) => {
+                    let (line, column) = Locator::new(&source.text).top_level_key(key);
+                    problems.push(problem_at(source, line, column, None, message));
+                }
             }
             continue;
         }
@@ -282,7 +349,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                     line,
                     column,
                     None,
-                    format!("unknown top-level key `{key}` (expected `nodes` and `edges`)"),
+                    format!("unknown top-level key {} (expected `nodes` and `edges`)", quoted(key)),
                 ));
             }
         }
@@ -337,7 +404,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                         let (line, column) = at(Some("labels"));
                                         problems.push(Problem {
                                             severity: Severity::Warning,
-                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label `{label}` is not in the vocabulary of {SCHEMA_FILE}"))
+                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label)))
                                         });
                                     }
                                 }
@@ -410,7 +477,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                 line,
                 column,
                 Some(label),
-                format!("`{field}` names unknown node id `{missing}`"),
+                format!("`{field}` names unknown node id {}", quoted(missing)),
             ));
             continue;
         };
@@ -426,8 +493,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                         column,
                         Some(label.clone()),
                         format!(
-                            "relationship type `{}` is not in the vocabulary of {SCHEMA_FILE}",
-                            edge.rel_type
+                            "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
+                            quoted(edge.rel_type)
                         ),
                     )
                 });
@@ -471,19 +538,27 @@ fn edge_label(edge: &Json) -> Option<String> {
     Some(format!("{from}->{to}"))
 }
 
-fn read_vocabulary(document: &Json) -> Result<Vocabulary, String> {
-    let names = |key: &str| -> Result<BTreeSet<String>, String> {
-        match document.get(key) {
+/// Reads `schema.json`; a problem names the top-level key it is in, to locate it.
+fn read_vocabulary(document: &Json) -> Result<Vocabulary, (&'static str, String)> {
+    let names = |key: &'static str| -> Result<BTreeSet<String>, (&'static str, String)> {
+        let names: Vec<&str> = match document.get(key) {
             Some(Json::Array(items)) => items
                 .iter()
-                .map(|item| {
-                    item.as_str().map(str::to_owned).ok_or(format!("`{key}` must list strings"))
-                })
-                .collect(),
-            Some(Json::Object(items)) => Ok(items.keys().cloned().collect()),
-            _ => Err(format!(
-                "{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name"
-            )),
+                .map(|item| item.as_str().ok_or((key, format!("`{key}` must list strings"))))
+                .collect::<Result<_, _>>()?,
+            Some(Json::Object(items)) => items.keys().map(String::as_str).collect(),
+            _ => {
+                return Err((
+                    key,
+                    format!(
+                        "{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name"
+                    ),
+                ));
+            }
+        };
+        match names.iter().find(|name| name_too_long(name)) {
+            Some(name) => Err((key, name_too_long_message(&format!("the `{key}` entry"), name))),
+            None => Ok(names.into_iter().map(str::to_owned).collect()),
         }
     };
     Ok(Vocabulary { labels: names("labels")?, rel_types: names("relationship_types")? })
@@ -504,6 +579,9 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
     };
     check_fields(object, &["id", "labels", "properties"])?;
     let id = match object.get("id") {
+        Some(Json::String(id)) if name_too_long(id) => {
+            return Err((Some("id".into()), name_too_long_message("node id", id)));
+        }
         Some(Json::String(id)) if !id.is_empty() => id.clone(),
         Some(Json::String(_)) => {
             return Err((Some("id".into()), "node id must not be empty".into()));
@@ -522,6 +600,9 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
             let mut labels = Vec::with_capacity(items.len());
             for item in items {
                 match item {
+                    Json::String(label) if name_too_long(label) => {
+                        return Err((Some("labels".into()), name_too_long_message("label", label)));
+                    }
                     Json::String(label) if !label.is_empty() => labels.push(label.clone()),
                     other => {
                         return Err((
@@ -554,6 +635,10 @@ fn read_edge(edge: &Json) -> Result<EdgeFields<'_>, FieldProblem> {
     check_fields(object, &["from", "to", "type", "properties"])?;
     let text = |field: &str| -> Result<&str, FieldProblem> {
         match object.get(field) {
+            Some(Json::String(text)) if name_too_long(text) => {
+                let what = if field == "type" { "relationship type" } else { "node id" };
+                Err((Some(field.into()), name_too_long_message(what, text)))
+            }
             Some(Json::String(text)) if !text.is_empty() => Ok(text),
             Some(other) => Err((
                 Some(field.into()),
@@ -576,7 +661,7 @@ fn check_fields(
     match object.keys().find(|key| !allowed.contains(&key.as_str())) {
         Some(key) => Err((
             Some(key.clone()),
-            format!("unknown field `{key}` (expected {})", allowed.join(", ")),
+            format!("unknown field {} (expected {})", quoted(key), allowed.join(", ")),
         )),
         None => Ok(()),
     }
@@ -595,8 +680,11 @@ fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, Fi
     };
     let mut read = Vec::with_capacity(object.len());
     for (key, value) in object {
+        if name_too_long(key) {
+            return Err((Some("properties".into()), name_too_long_message("property key", key)));
+        }
         let converted = property_value(value).map_err(|message| {
-            (Some(format!("properties.{key}")), format!("property `{key}`: {message}"))
+            (Some(format!("properties.{key}")), format!("property {}: {message}", quoted(key)))
         })?;
         read.push((key.clone(), converted));
     }
@@ -675,6 +763,90 @@ mod tests {
         let problem = &error.problems[0];
         assert_eq!((problem.line, problem.column), (4, 37));
         assert_eq!(problem.id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn names_longer_than_the_limit_are_errors_at_their_position() {
+        let long = "T".repeat(MAX_NAME_CHARS + 1);
+        let fits = "Ə".repeat(MAX_NAME_CHARS);
+        let cases = [
+            (format!(r#"{{"nodes": [{{"id": "{long}"}}]}}"#), "node id `TTT"),
+            (format!(r#"{{"nodes": [{{"id": "a", "labels": ["{long}"]}}]}}"#), "label `TTT"),
+            (
+                format!(r#"{{"nodes": [{{"id": "a", "properties": {{"{long}": 1}}}}]}}"#),
+                "property key `TTT",
+            ),
+            (
+                format!(
+                    r#"{{"nodes": [{{"id": "a"}}], "edges": [{{"from": "a", "to": "a", "type": "{long}"}}]}}"#
+                ),
+                "relationship type `TTT",
+            ),
+        ];
+        for (text, what) in cases {
+            let error = load(&text).err().unwrap_or_else(|| panic!("{what} loaded"));
+            let shown = error.to_string();
+            assert_eq!(error.error_count(), 1, "{shown}");
+            assert!(shown.starts_with("g.json:1:"), "{shown}");
+            assert!(shown.contains(what) && shown.contains("has 1025 characters"), "{shown}");
+            assert!(shown.len() < 400, "the message quotes the start of the name only: {shown}");
+        }
+        let text = format!(
+            r#"{{"nodes": [{{"id": "{fits}", "labels": ["{fits}"], "properties": {{"{fits}": 1}}}}],
+                "edges": [{{"from": "{fits}", "to": "{fits}", "type": "{fits}"}}]}}"#
+        );
+        let loaded = load(&text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(loaded.graph.rel_type_counts(), [(fits.as_str(), 1)]);
+    }
+
+    #[test]
+    fn nesting_past_serde_json_limit_is_an_error_that_says_so() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"nodes": [{{"id": "a", "properties": {{"p": {}1{}}}}}]}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        // The file, `nodes`, the node and `properties` take four levels.
+        let error = load(&nested(MAX_JSON_DEPTH - 4)).err().unwrap().to_string();
+        assert!(error.contains("lists may hold strings"), "{error}");
+        let error = load(&nested(MAX_JSON_DEPTH - 3)).err().unwrap().to_string();
+        assert!(error.starts_with("g.json:1:167: error: malformed JSON: "), "{error}");
+        assert!(error.contains(&format!("nests more than {MAX_JSON_DEPTH} levels")), "{error}");
+        let error = load(&nested(100_000)).err().unwrap().to_string();
+        assert!(error.starts_with("g.json:1:"), "{error}");
+    }
+
+    #[test]
+    fn a_vocabulary_name_over_the_limit_is_located_at_its_key() {
+        let schema =
+            format!("{{\"labels\": [],\n \"relationship_types\": [\"{}\"]}}", "R".repeat(2000));
+        let error = load_sources(&[
+            Source { name: "schema.json".into(), text: schema },
+            Source { name: "g.json".into(), text: r#"{"nodes": []}"#.into() },
+        ])
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            error.starts_with("schema.json:2:24: error: the `relationship_types` entry `RRR"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn problems_show_ids_and_names_terminal_safe_and_short() {
+        let id = format!("evil\u{1b}[2J\u{202E}{}", "x".repeat(500));
+        let text = format!(
+            r#"{{"nodes": [{{"id": "{}"}}, {{"id": "{}"}}]}}"#,
+            id.replace('\u{1b}', "\\u001b"),
+            id.replace('\u{1b}', "\\u001b")
+        );
+        let shown = load(&text).err().unwrap().to_string();
+        assert!(shown.contains("`evil\\u001B[2J\\u202Exxx"), "{shown}");
+        assert!(!shown.chars().any(|c| c != '\n' && crate::text::is_unsafe_in_terminal(c)));
+        assert!(shown.lines().all(|line| line.chars().count() < 200), "{shown}");
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! The bundled graph and the loader: provenance of every fact, the bundled file list,
-//! and precise errors for broken data files.
+//! precise errors for broken data files, and the loader's limits.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use korpu::graph::{Graph, Value};
+use korpu::load::MAX_FILE_BYTES;
+
+use crate::support::{Scratch, korpu};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -276,4 +279,53 @@ fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
         .unwrap();
     assert_eq!(String::from_utf8(query.stdout).unwrap(), "loaded\r\ntrue\r\n");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Stdout and stderr of a run that must not have panicked.
+#[track_caller]
+fn without_panic(output: &std::process::Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_ne!(output.status.code(), Some(101), "korpu panicked:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "korpu panicked:\n{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_where_it_stops_being_utf8() {
+    let scratch = Scratch::new("data", "not-utf8");
+    let mut bytes = b"{\"nodes\": [\n  {\"id\": \"\xC5\x9F\xC9\x99ki".to_vec();
+    bytes.extend_from_slice(b"\xFF\"}]}\n");
+    std::fs::write(scratch.path().join("data.json"), bytes).unwrap();
+    let output = korpu(&["--data", scratch.path().to_str().unwrap(), "check"]);
+    let (_, stderr) = without_panic(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let file = scratch.path().join("data.json").display().to_string();
+    assert_eq!(
+        stderr,
+        format!(
+            "{file}:2:15: error: the file is not UTF-8 text: byte 0xFF cannot stand here; graph data is UTF-8 JSON\n1 error in the data; nothing was loaded\n"
+        )
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let scratch = Scratch::new("data", "huge-file");
+    scratch.write("small.json", r#"{"nodes": [{"id": "a", "labels": ["A"]}]}"#);
+    // A sparse file: as large as the limit and one byte, without the disk or the time.
+    let huge = std::fs::File::create(scratch.path().join("huge.json")).unwrap();
+    huge.set_len(MAX_FILE_BYTES + 1).unwrap();
+    let started = std::time::Instant::now();
+    let output = korpu(&["--data", scratch.path().to_str().unwrap(), "check"]);
+    let (_, stderr) = without_panic(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let file = scratch.path().join("huge.json").display().to_string();
+    assert_eq!(
+        stderr,
+        format!(
+            "{file}:1:1: error: the file has 1073741825 bytes, more than the 1073741824 (1 GiB) one file may hold; split the data into several files of one folder, which load as one graph\n1 error in the data; nothing was loaded\n"
+        )
+    );
+    assert!(started.elapsed().as_secs() < 10, "reading a gigabyte is not refusing it");
 }
