@@ -1,4 +1,4 @@
-//! Helpers the suites share: running the `korpu` binary and scratch folders.
+//! Helpers the suites share: running the `korpu` binary and Graphviz, and scratch folders.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -57,4 +57,48 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Whether Graphviz's `dot` runs here. CI installs it, so there a missing `dot` fails;
+/// elsewhere the test says what it skipped.
+pub fn graphviz(test: &str) -> bool {
+    match Command::new("dot").arg("-V").output() {
+        Ok(output) if output.status.success() => true,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: Graphviz `dot` is not installed, and CI must run this test (.ci/run installs it: apt-get install -y graphviz)"
+            )
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED {test}: Graphviz `dot` is not installed here; install it (apt-get install graphviz) to run this test"
+            );
+            false
+        }
+    }
+}
+
+/// Feeds DOT text to `dot` with an output format, returning its stdout.
+#[track_caller]
+pub fn run_dot(dot: &str, format: &str) -> Vec<u8> {
+    let mut child = Command::new("dot")
+        .arg(format!("-T{format}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        output.status.success(),
+        "dot -T{format} refused the DOT:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "dot -T{format} warned:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }
