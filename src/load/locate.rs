@@ -137,6 +137,20 @@ impl<'text> Locator<'text> {
     }
 }
 
+/// serde_json counts a column in bytes from 1 (0 before a line's first character); this
+/// is the column in characters, as every other problem gives it, so that a line of
+/// Azerbaijani text does not push the column past the place.
+pub(super) fn character_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(line_text) = text.split('\n').nth(line.saturating_sub(1)) else {
+        return byte_column.max(1);
+    };
+    let mut end = byte_column.saturating_sub(1).min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    line_text[..end].chars().count() + 1
+}
+
 /// Adds an element start to a section's sorted list, unless it is there.
 fn remember(known: &mut Vec<(usize, usize)>, index: usize, offset: usize) {
     let at = known.partition_point(|(known_index, _)| *known_index < index);
@@ -347,5 +361,15 @@ mod tests {
         assert_eq!(shared.top_level_key("edges"), Locator::new(&text).top_level_key("edges"));
         assert_eq!(shared.line_column(5), (1, 6));
         assert_eq!(shared.line_column(text.len()), Locator::new(&text).line_column(text.len()));
+    }
+
+    #[test]
+    fn serde_json_byte_columns_become_character_columns() {
+        let text = "{\n\"id\": \"şəki\" x}";
+        let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        assert_eq!((error.line(), error.column()), (2, 16));
+        assert_eq!(character_column(text, error.line(), error.column()), 14);
+        assert_eq!(character_column(text, 1, 0), 1);
+        assert_eq!(character_column("", 1, 7), 1);
     }
 }

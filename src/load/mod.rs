@@ -222,8 +222,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                     "malformed JSON: {}",
                     limits::clearer_json_message(&strip_position(&error.to_string()))
                 );
-                // serde_json puts an error before a line's first character in column 0.
-                let (line, column) = (error.line().max(1), error.column().max(1));
+                let line = error.line().max(1);
+                let column = locate::character_column(&source.text, line, error.column());
                 problems.push(problem_at(source, line, column, None, message));
                 continue;
             }
