@@ -25,6 +25,7 @@ use crate::render::{Format, csv, json};
 use crate::script::{ScriptItem, split_script};
 use crate::session::{Outcome, Session, StageTimes, parse_literal, value_from_json};
 use crate::store::DataFolder;
+use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
 #[derive(Parser, Debug)]
 #[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None, after_help = "Without a command, korpu opens the interactive shell on the bundled graph (type :help there).\nExamples:\n  korpu query \"MATCH (p:Person)-[:LEADS]->(o) RETURN p.name, o.name\"\n  korpu run queries/*.cypher\n  korpu find \"ilham ismayilov\"")]
@@ -276,7 +277,7 @@ fn export(
         (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
             let script = crate::export::to_kuzu(&view.graph)?;
             for note in &script.notes {
-                eprintln!("note: {note}");
+                eprintln!("note: {}", terminal_safe(&note.to_string()));
             }
             script.text
         }
@@ -340,19 +341,19 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
 
 /// Loads the graph the arguments name, with where it came from (for saving).
 fn load_data(args: &Args) -> Result<(Loaded, DataFolder)> {
-    let (data, sources) = match &args.data {
+    let (data, files) = match &args.data {
         Some(path) => DataFolder::read(path).map_err(|error| anyhow::anyhow!("{error}"))?,
         None => DataFolder::bundled(),
     };
-    let loaded = load_with_progress_bar(&sources).map_err(|error| anyhow::anyhow!("{error}"))?;
+    let loaded = load_with_progress_bar(&files).map_err(|error| anyhow::anyhow!("{error}"))?;
     Ok((loaded, data))
 }
 
 /// Loads a graph, drawing a progress bar on stderr when the load takes more than a
 /// second and stderr is a terminal.
-fn load_with_progress_bar(sources: &[load::Source]) -> Result<Loaded, load::LoadError> {
+fn load_with_progress_bar(files: &load::ReadFiles) -> Result<Loaded, load::LoadError> {
     if !io::stderr().is_terminal() {
-        return load::load_sources(sources);
+        return files.load(None);
     }
     let progress = load::LoadProgress::default();
     let finished = std::sync::atomic::AtomicBool::new(false);
@@ -375,7 +376,7 @@ fn load_with_progress_bar(sources: &[load::Source]) -> Result<Loaded, load::Load
                 eprint!("\r{}\r", " ".repeat(78));
             }
         });
-        let loaded = load::load_sources_with_progress(sources, Some(&progress));
+        let loaded = files.load(Some(&progress));
         finished.store(true, std::sync::atomic::Ordering::Relaxed);
         loaded
     })
@@ -416,40 +417,49 @@ fn check(args: &Args) -> Result<ExitCode> {
         }
         Ok(loaded) => {
             print_warnings(&loaded.warnings);
-            let graph = &loaded.graph;
-            let mut text = format!(
-                "{} nodes, {} relationships\n\nlabels:\n",
-                graph.node_count(),
-                graph.edge_count()
-            );
-            let width = graph
-                .label_counts()
-                .iter()
-                .map(|(name, _)| name.len())
-                .chain(graph.rel_type_counts().iter().map(|(name, _)| name.len()))
-                .max()
-                .unwrap_or(0);
-            for (label, count) in graph.label_counts() {
-                text.push_str(&format!("  {label:<width$}  {count:>6}\n"));
-            }
-            text.push_str("\nrelationship types:\n");
-            for (rel_type, count) in graph.rel_type_counts() {
-                text.push_str(&format!("  {rel_type:<width$}  {count:>6}\n"));
-            }
-            if loaded.warnings.is_empty() {
-                text.push_str("\nthe data is clean\n");
-                print_out(&text)?;
-                Ok(ExitCode::SUCCESS)
-            } else {
-                text.push_str(&format!(
-                    "\n{} warning(s): the data is not clean\n",
-                    loaded.warnings.len()
-                ));
-                print_out(&text)?;
-                Ok(ExitCode::from(1))
-            }
+            print_out(&check_report(&loaded))?;
+            Ok(ExitCode::from(if loaded.warnings.is_empty() { 0 } else { 1 }))
         }
     }
+}
+
+/// What `korpu check` prints for data that loaded: the counts per label and relationship
+/// type, and whether the data is clean (loaded without warnings). Names come from the
+/// data, so they are shown terminal-safe and padded by display width (see `text::pad_to`).
+///
+/// ```
+/// use korpu::load::{load_sources, Source};
+/// let text = r#"{"nodes": [{"id": "b", "labels": ["Şəhər"]}], "edges": []}"#;
+/// let loaded = load_sources(&[Source { name: "g.json".into(), text: text.into() }]).unwrap();
+/// let report = korpu::cli::check_report(&loaded);
+/// assert!(report.contains("  Şəhər       1\n"), "{report}");
+/// assert!(report.ends_with("the data is clean\n"));
+/// ```
+pub fn check_report(loaded: &Loaded) -> String {
+    let graph = &loaded.graph;
+    let labels = graph.label_counts();
+    let rel_types = graph.rel_type_counts();
+    let shown = |names: &[(&str, usize)]| -> Vec<(String, usize)> {
+        names.iter().map(|(name, count)| (terminal_safe(name).into_owned(), *count)).collect()
+    };
+    let (labels, rel_types) = (shown(&labels), shown(&rel_types));
+    let width =
+        name_column_width(labels.iter().chain(&rel_types).map(|(name, _)| display_width(name)));
+    let mut text =
+        format!("{} nodes, {} relationships\n\nlabels:\n", graph.node_count(), graph.edge_count());
+    for (label, count) in &labels {
+        text.push_str(&format!("  {}  {count:>6}\n", pad_to(label, width)));
+    }
+    text.push_str("\nrelationship types:\n");
+    for (rel_type, count) in &rel_types {
+        text.push_str(&format!("  {}  {count:>6}\n", pad_to(rel_type, width)));
+    }
+    if loaded.warnings.is_empty() {
+        text.push_str("\nthe data is clean\n");
+    } else {
+        text.push_str(&format!("\n{} warning(s): the data is not clean\n", loaded.warnings.len()));
+    }
+    text
 }
 
 fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<ExitCode> {

@@ -10,6 +10,11 @@
 //!   |       `-- opened here
 //! ```
 //!
+//! The message is shown terminal-safe (`text::terminal_safe`): it can quote a value
+//! from the data (`'…' is not a valid date`), which may hold escape sequences or direction
+//! overrides. The source lines are the user's own query, drawn as written so the carets
+//! stay under the words.
+//!
 //! Pure: error + source text + a name for the source → string.
 
 use std::fmt::Write as _;
@@ -17,13 +22,14 @@ use std::fmt::Write as _;
 use crate::query::error::QueryError;
 use crate::query::syntax::Span;
 use crate::query::syntax::span::line_column;
-use crate::text::display_width;
+use crate::text::{display_width, terminal_safe};
 
 /// Draws `error` against `source` (the text its spans point into); `origin` names the
 /// source in the `-->` line (a file name, or `query`).
 pub fn render(error: &QueryError, source: &str, origin: &str) -> String {
     let mut text = String::new();
-    let _ = writeln!(text, "error[{}/{}]: {}", error.kind().name(), error.code(), error.message());
+    let message = terminal_safe(error.message());
+    let _ = writeln!(text, "error[{}/{}]: {message}", error.kind().name(), error.code());
     let Some(span) = error.span() else {
         let _ = writeln!(text, " --> {origin}");
         return text;
@@ -121,5 +127,18 @@ mod tests {
         .unwrap_err();
         let rendered = render(&error, source, "query");
         assert!(rendered.contains("RETURN 'Şəki' + x\n  |                 ^"), "{rendered}");
+    }
+
+    #[test]
+    fn a_value_quoted_in_the_message_cannot_drive_the_terminal() {
+        let mut graph = crate::graph::Graph::default();
+        let name = "x\u{1b}[2J\u{202E}abc";
+        graph.add_node(None, &["A"], vec![("name".into(), name.into())]).unwrap();
+        let source = "MATCH (n) RETURN date(n.name)";
+        let error = crate::query::run(&mut graph, source, &Default::default(), &Default::default())
+            .unwrap_err();
+        let rendered = render(&error, source, "query");
+        assert!(rendered.contains("x\\u001B[2J\\u202Eabc"), "{rendered}");
+        assert!(!rendered.contains('\u{1b}') && !rendered.contains('\u{202E}'), "{rendered}");
     }
 }

@@ -12,6 +12,10 @@ use crate::text::{edit_distance, fold};
 /// The properties searched, in order of preference.
 pub const SEARCHED_KEYS: &[&str] = &["name", "name_en", "short_name", "aliases"];
 
+/// Words longer than this, in the query or the data, match exactly or by prefix but
+/// never by typo (see `score`).
+const MAX_TYPO_WORD: usize = 64;
+
 /// One match.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Hit {
@@ -122,10 +126,15 @@ fn score(folded_query: &str, skeleton_query: &str, candidate: &str) -> u32 {
     if folded.contains(folded_query) || skeletons.iter().any(|form| form.contains(skeleton_query)) {
         return 65;
     }
-    // Typos: every query word close to some word of the candidate.
+    // Typos: every query word close to some word of the candidate. Only words whose
+    // lengths are within the allowed edits can be that close, and words past
+    // `MAX_TYPO_WORD` are not measured at all: the measure costs the product of the two
+    // lengths, which for two words of 100,000 letters (data and a query can hold them) is
+    // more memory than a machine has.
     let mut worst = 0usize;
     for query_word in &query_words {
-        let allowed = match query_word.chars().count() {
+        let length = query_word.chars().count();
+        let allowed = match length {
             0..=3 => 0,
             4..=6 => 1,
             _ => 2,
@@ -134,7 +143,13 @@ fn score(folded_query: &str, skeleton_query: &str, candidate: &str) -> u32 {
             .iter()
             .flat_map(|form| {
                 form.split(|character: char| !character.is_alphanumeric())
-                    .filter(|word| !word.is_empty())
+                    .filter(|word| {
+                        let word_length = word.chars().count();
+                        !word.is_empty()
+                            && length <= MAX_TYPO_WORD
+                            && word_length <= MAX_TYPO_WORD
+                            && word_length.abs_diff(length) <= allowed
+                    })
                     .map(|word| edit_distance(query_word, word))
                     .collect::<Vec<_>>()
             })
@@ -183,5 +198,19 @@ mod tests {
         let graph = graph();
         assert_eq!(graph.node_key(find(&graph, "Zuar Eliyev", 1)[0].node), "zaur");
         assert!(find(&graph, "completely unrelated", 3).is_empty());
+    }
+
+    #[test]
+    fn words_of_any_length_cost_no_more_than_their_length() {
+        let mut graph = graph();
+        let word = "Ə".repeat(100_000);
+        graph
+            .add_node(Some("long"), &["Topic"], vec![("name".into(), word.as_str().into())])
+            .unwrap();
+        // One letter off: a typo in a 100,000-letter word is not looked for; the
+        // measure would need 10^10 cells.
+        let query = format!("{}x", "Ə".repeat(99_999));
+        assert!(find(&graph, &query, 3).is_empty());
+        assert_eq!(graph.node_key(find(&graph, &word, 1)[0].node), "long");
     }
 }

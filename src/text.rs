@@ -1,12 +1,34 @@
-//! Text helpers shared by queries, search and tables: Azerbaijani-aware folding and
-//! display width.
+//! Text helpers shared by queries, search, tables and reports: Azerbaijani-aware
+//! folding, display width, padding and terminal-safe text.
 //!
 //! `edit_distance` measures typos for search and for "did you mean" hints.
 //! `fold` is what "a reader would call the same letter": case and diacritics removed,
 //! with the four Azerbaijani/Turkish i's (`İ I ı i`) all folding to `i`. It is not
 //! `to_lowercase`, which keeps diacritics and turns `İ` into `i` + a combining dot.
+//! `terminal_safe` is what every table and report passes data through before it reaches
+//! a terminal, and `pad_to` is how they align it.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
 
 use unicode_width::UnicodeWidthStr;
+
+/// Reports (`korpu check`, `:schema`) pad names to the widest one, but to no more than
+/// this many columns: a longer name pushes the rest of its own line to the right instead
+/// of widening every line of the report.
+pub const MAX_NAME_COLUMN: usize = 48;
+
+/// The width of a report's name column, given the display width of every name: the
+/// widest of them that is at most `MAX_NAME_COLUMN` (see there).
+///
+/// ```
+/// use korpu::text::name_column_width;
+/// assert_eq!(name_column_width([4, 9, 100_000]), 9);
+/// assert_eq!(name_column_width([]), 0);
+/// ```
+pub fn name_column_width(widths: impl IntoIterator<Item = usize>) -> usize {
+    widths.into_iter().filter(|width| *width <= MAX_NAME_COLUMN).max().unwrap_or(0)
+}
 
 /// Folds case and diacritics: `fold("İlham İsmayılov") == fold("ILHAM ISMAYILOV") == "ilham ismayilov"`.
 ///
@@ -66,6 +88,70 @@ pub fn display_width(text: &str) -> usize {
     UnicodeWidthStr::width(text)
 }
 
+/// `text` followed by spaces up to `width` display columns (none when it is already
+/// that wide).
+///
+/// Reports pad with this rather than with `{:<width$}`: a format width must fit 16 bits
+/// (a wider one panics), and it counts characters, not the columns ə or 北 take.
+///
+/// ```
+/// use korpu::text::pad_to;
+/// assert_eq!(pad_to("Şəki", 6), "Şəki  ");
+/// assert_eq!(pad_to("北京", 3), "北京");
+/// assert_eq!(pad_to("long", 2), "long");
+/// ```
+pub fn pad_to(text: &str, width: usize) -> String {
+    let padding = width.saturating_sub(display_width(text));
+    let mut padded = String::with_capacity(text.len() + padding);
+    padded.push_str(text);
+    padded.extend(std::iter::repeat_n(' ', padding));
+    padded
+}
+
+/// Whether a character must not reach a terminal as it is: control characters (C0, DEL
+/// and C1, which start escape sequences that recolour, move the cursor or retitle the
+/// window), the bidirectional embeddings, overrides and isolates U+202A–U+202E and
+/// U+2066–U+2069 (which reorder what follows them, so a table could show text other
+/// than the data: "Trojan Source"), and the line and paragraph separators U+2028 and
+/// U+2029 (which break a row in two where a terminal honours them).
+pub fn is_unsafe_in_terminal(character: char) -> bool {
+    character.is_control()
+        || matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
+}
+
+/// `text` safe to print on one line of a terminal table or report: a line break, carriage
+/// return and tab show as `\n`, `\r` and `\t`, every other character that
+/// `is_unsafe_in_terminal` names as `\uXXXX` (the escape Cypher and JSON read back).
+/// Letters of every script are kept as written, Azerbaijani's ə ı İ ş ç ğ ö ü among
+/// them, and so is the right-to-left text of Arabic or Hebrew: only the invisible
+/// controls that could override its direction are shown.
+///
+/// ```
+/// use korpu::text::terminal_safe;
+/// assert_eq!(terminal_safe("Əli\nİsmayılov"), "Əli\\nİsmayılov");
+/// assert_eq!(terminal_safe("\u{1b}[31mred"), "\\u001B[31mred");
+/// assert_eq!(terminal_safe("abc\u{202E}fed"), "abc\\u202Efed");
+/// assert_eq!(terminal_safe("şəhər"), "şəhər");
+/// ```
+pub fn terminal_safe(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_in_terminal) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        match character {
+            '\n' => safe.push_str("\\n"),
+            '\r' => safe.push_str("\\r"),
+            '\t' => safe.push_str("\\t"),
+            unsafe_character if is_unsafe_in_terminal(unsafe_character) => {
+                let _ = write!(safe, "\\u{:04X}", u32::from(unsafe_character));
+            }
+            other => safe.push(other),
+        }
+    }
+    Cow::Owned(safe)
+}
+
 /// Levenshtein distance with adjacent transpositions counted as one edit.
 pub fn edit_distance(left: &str, right: &str) -> usize {
     let left: Vec<char> = left.chars().collect();
@@ -106,6 +192,35 @@ mod tests {
         for spelling in ["İsmayılov", "ISMAYILOV", "ismayilov", "Ismayılov"] {
             assert_eq!(fold(spelling), "ismayilov", "{spelling}");
         }
+    }
+
+    #[test]
+    fn terminal_safe_escapes_every_control_and_direction_override() {
+        for character in ('\u{0}'..='\u{1F}').chain(['\u{7F}', '\u{85}', '\u{9B}', '\u{9F}']) {
+            let shown = terminal_safe(&format!("a{character}b")).into_owned();
+            assert!(!shown.chars().any(is_unsafe_in_terminal), "{shown:?}");
+        }
+        for override_character in ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}') {
+            let code = u32::from(override_character);
+            assert_eq!(terminal_safe(&override_character.to_string()), format!("\\u{code:04X}"));
+        }
+        assert_eq!(terminal_safe("\u{2028}"), "\\u2028");
+    }
+
+    #[test]
+    fn terminal_safe_keeps_azerbaijani_and_right_to_left_letters() {
+        let text = "Əliyev İsmayılov şəhər çörək dağ göl üzüm ı İ مرحبا שלום 北京";
+        assert!(matches!(terminal_safe(text), Cow::Borrowed(_)));
+        // Zero-width joiners and non-joiners are part of how Persian and emoji are written.
+        assert!(matches!(terminal_safe("می\u{200C}خواهم 👩\u{200D}💻"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn padding_is_by_display_width_and_never_panics() {
+        assert_eq!(display_width(&pad_to("ə", 4)), 4);
+        assert_eq!(display_width(&pad_to("北京", 5)), 5);
+        let huge = pad_to("x", 100_000);
+        assert_eq!(huge.len(), 100_000);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! serde visitors, never building a `serde_json::Value` tree or a second copy of the
 //! graph. It only succeeds on clean data; at the first problem of any kind it gives up
 //! and the caller reruns the thorough path, which finds and locates every problem.
+//! That includes anything past the loader's limits (`limits`): a name too long here is
+//! only a reason to give up; the thorough path says where it is.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -13,6 +15,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use crate::graph::{Graph, Value};
 
 use super::Vocabulary;
+use super::limits::name_too_long;
 
 /// Counts shown by a progress line while a large graph loads.
 #[derive(Debug, Default)]
@@ -185,6 +188,9 @@ impl<'de> Deserialize<'de> for PropertiesIn {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertiesIn, A::Error> {
                 let mut properties = Vec::with_capacity(map.size_hint().unwrap_or(4));
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    if name_too_long(&key) {
+                        return Err(de::Error::custom("property key too long"));
+                    }
                     let PropertyValue(value) = map.next_value()?;
                     properties.push((key.into_owned(), value));
                 }
@@ -288,7 +294,8 @@ impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.state;
         while let Some(node) = seq.next_element::<NodeIn<'de>>()? {
-            if node.id.is_empty() || node.labels.iter().any(|label| label.is_empty()) {
+            let bad_name = |name: &Cow<'_, str>| name.is_empty() || name_too_long(name);
+            if bad_name(&node.id) || node.labels.iter().any(bad_name) {
                 state.clean = false;
                 continue;
             }
@@ -339,7 +346,8 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
                     state.note_position(&edge.to);
                 }
             }
-            if edge.from.is_empty() || edge.to.is_empty() || edge.rel_type.is_empty() {
+            let bad_name = |name: &Cow<'_, str>| name.is_empty() || name_too_long(name);
+            if bad_name(&edge.from) || bad_name(&edge.to) || bad_name(&edge.rel_type) {
                 state.clean = false;
                 continue;
             }

@@ -5,12 +5,16 @@
 //! that merge into one graph, plus an optional `schema.json` naming the vocabulary.
 //! Every problem of every file is collected with its file, line, column and offending id;
 //! the graph is returned only when there is no error, so nothing is ever half-loaded.
-//! Reading files is the only IO here (`load_path`); `load_sources` is pure.
+//! Reading files is the only IO here (`load_path`); `load_sources` is pure. What the
+//! loader accepts at most (names, file size, nesting) is in `limits`, which both paths
+//! enforce.
 
 mod fast;
+mod limits;
+mod locate;
+mod problem;
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
@@ -18,95 +22,16 @@ use serde_json::Value as Json;
 use crate::graph::{Graph, NodeId, Value};
 
 pub use fast::LoadProgress;
+pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
+use limits::{name_too_long, name_too_long_message, quoted};
+use locate::Locator;
+pub use problem::{LoadError, Problem, Severity};
 
 /// One JSON text to load, with the name problems should cite.
 pub struct Source {
     pub name: String,
     pub text: String,
 }
-
-/// How serious a problem is: errors stop the load, warnings do not.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-/// One thing wrong with the data, located in its file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Problem {
-    pub severity: Severity,
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    /// The node id (or `from->to` of an edge) the problem concerns, when known.
-    pub id: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{}:{}:{}: {severity}: ", self.file, self.line, self.column)?;
-        if let Some(id) = &self.id {
-            write!(f, "`{id}`: ")?;
-        }
-        write!(f, "{}", self.message)
-    }
-}
-
-/// The data could not be loaded; `problems` holds every error and warning found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub problems: Vec<Problem>,
-}
-
-impl LoadError {
-    pub(crate) fn single(file: &str, message: String) -> Self {
-        LoadError {
-            problems: vec![Problem {
-                severity: Severity::Error,
-                file: file.to_owned(),
-                line: 0,
-                column: 0,
-                id: None,
-                message,
-            }],
-        }
-    }
-
-    pub fn error_count(&self) -> usize {
-        self.problems.iter().filter(|problem| problem.severity == Severity::Error).count()
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (position, problem) in self.problems.iter().enumerate() {
-            if position > 0 {
-                writeln!(f)?;
-            }
-            if problem.line == 0 {
-                let severity =
-                    if problem.severity == Severity::Error { "error" } else { "warning" };
-                write!(f, "{}: {severity}: {}", problem.file, problem.message)?;
-            } else {
-                write!(f, "{problem}")?;
-            }
-        }
-        let errors = self.error_count();
-        write!(
-            f,
-            "\n{errors} error{} in the data; nothing was loaded",
-            if errors == 1 { "" } else { "s" }
-        )
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 /// A loaded graph and the warnings met on the way.
 pub struct Loaded {
@@ -136,6 +61,35 @@ pub fn load_path_with_progress(
     path: &Path,
     progress: Option<&LoadProgress>,
 ) -> Result<Loaded, LoadError> {
+    read_path(path)?.load(progress)
+}
+
+/// Data files as read from disk, before loading: the texts, and a problem for each file
+/// that could not be read (too large, not UTF-8, unreadable).
+pub struct ReadFiles {
+    pub sources: Vec<Source>,
+    pub unreadable: Vec<Problem>,
+}
+
+impl ReadFiles {
+    /// Loads the texts; the files that could not be read are reported with every
+    /// problem the others have, and nothing is loaded.
+    pub fn load(&self, progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
+        let loaded = load_sources_with_progress(&self.sources, progress);
+        if self.unreadable.is_empty() {
+            return loaded;
+        }
+        let mut problems = self.unreadable.clone();
+        match loaded {
+            Ok(loaded) => problems.extend(loaded.warnings),
+            Err(error) => problems.extend(error.problems),
+        }
+        Err(LoadError { problems })
+    }
+}
+
+/// Reads a JSON file, or every `*.json` file of a folder (sorted by name).
+pub fn read_path(path: &Path) -> Result<ReadFiles, LoadError> {
     let display = path.display().to_string();
     let metadata = std::fs::metadata(path).map_err(|error| {
         LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
@@ -160,14 +114,52 @@ pub fn load_path_with_progress(
     } else {
         vec![path.to_path_buf()]
     };
-    let mut sources = Vec::with_capacity(files.len());
+    let mut read = ReadFiles { sources: Vec::with_capacity(files.len()), unreadable: Vec::new() };
     for file in files {
-        let name = file.display().to_string();
-        let text = std::fs::read_to_string(&file)
-            .map_err(|error| LoadError::single(&name, format!("cannot read the file: {error}")))?;
-        sources.push(Source { name, text });
+        match read_source(&file) {
+            Ok(source) => read.sources.push(source),
+            Err(problem) => read.unreadable.push(problem),
+        }
     }
-    load_sources_with_progress(&sources, progress)
+    Ok(read)
+}
+
+/// Reads one file: refuses a file over `MAX_FILE_BYTES` before reading it (and reads no
+/// more than that should it grow meanwhile), and text that is not UTF-8 at the line and
+/// column where it stops being UTF-8.
+fn read_source(file: &Path) -> Result<Source, Problem> {
+    use std::io::Read as _;
+    let name = file.display().to_string();
+    let problem = |line: usize, column: usize, message: String| Problem {
+        severity: Severity::Error,
+        file: name.clone(),
+        line,
+        column,
+        id: None,
+        message,
+    };
+    let cannot_read =
+        |error: std::io::Error| problem(0, 0, format!("cannot read the file: {error}"));
+    let opened = std::fs::File::open(file).map_err(cannot_read)?;
+    let size = opened.metadata().map_err(cannot_read)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(problem(1, 1, limits::file_too_large_message(size)));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    opened.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(problem(1, 1, limits::file_too_large_message(bytes.len() as u64)));
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Source { name, text }),
+        Err(error) => {
+            let valid_up_to = error.utf8_error().valid_up_to();
+            let bytes = error.as_bytes();
+            let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+            let (line, column) = Locator::new(valid).line_column(valid.len());
+            Err(problem(line, column, limits::not_utf8_message(bytes[valid_up_to])))
+        }
+    }
 }
 
 /// A node or edge waiting for every file to be read, with where it came from.
@@ -210,7 +202,8 @@ pub fn load_sources_with_progress(
             .and_then(|parsed| read_vocabulary(&parsed).ok())
             .map(Some),
     };
-    if let Some(vocabulary) = vocabulary {
+    let too_large = sources.iter().any(|source| source.text.len() as u64 > MAX_FILE_BYTES);
+    if let (Some(vocabulary), false) = (vocabulary, too_large) {
         let texts: Vec<&str> = sources
             .iter()
             .filter(|source| !is_schema(source))
@@ -227,28 +220,39 @@ pub fn load_sources_with_progress(
 /// Validates everything, reporting every problem with its position, and builds the
 /// graph when there is no error.
 fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
+    // One locator per file for the whole load: it remembers what it walked, so locating
+    // a problem in every element stays one pass over the file.
+    let locators: Vec<Locator<'_>> =
+        sources.iter().map(|source| Locator::new(&source.text)).collect();
     let mut problems: Vec<Problem> = Vec::new();
     let mut vocabulary: Option<Vocabulary> = None;
     let mut documents: Vec<(usize, Json)> = Vec::new();
     for (file_index, source) in sources.iter().enumerate() {
+        if source.text.len() as u64 > MAX_FILE_BYTES {
+            let message = limits::file_too_large_message(source.text.len() as u64);
+            problems.push(problem_at(source, 1, 1, None, message));
+            continue;
+        }
         let parsed: Json = match serde_json::from_str(&source.text) {
             Ok(parsed) => parsed,
             Err(error) => {
-                problems.push(Problem {
-                    severity: Severity::Error,
-                    file: source.name.clone(),
-                    line: error.line(),
-                    column: error.column(),
-                    id: None,
-                    message: format!("malformed JSON: {}", strip_position(&error.to_string())),
-                });
+                let message = format!(
+                    "malformed JSON: {}",
+                    limits::clearer_json_message(&strip_position(&error.to_string()))
+                );
+                let line = error.line().max(1);
+                let column = locate::character_column(&source.text, line, error.column());
+                problems.push(problem_at(source, line, column, None, message));
                 continue;
             }
         };
         if is_schema(source) {
             match read_vocabulary(&parsed) {
                 Ok(found) => vocabulary = Some(found),
-                Err(message) => problems.push(problem_at(source, 1, 1, None, message)),
+                Err((key, message)) => {
+                    let (line, column) = locators[file_index].top_level_key(key);
+                    problems.push(problem_at(source, line, column, None, message));
+                }
             }
             continue;
         }
@@ -261,7 +265,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
     let mut pending_edges: Vec<PendingEdge<'_>> = Vec::new();
     for (file_index, document) in &documents {
         let source = &sources[*file_index];
-        let locator = Locator::new(&source.text);
+        let locator = &locators[*file_index];
         let Some(object) = document.as_object() else {
             problems.push(problem_at(
                 source,
@@ -280,7 +284,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                     line,
                     column,
                     None,
-                    format!("unknown top-level key `{key}` (expected `nodes` and `edges`)"),
+                    format!("unknown top-level key {} (expected `nodes` and `edges`)", quoted(key)),
                 ));
             }
         }
@@ -309,10 +313,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                         .and_then(|existing| node_origin.get(&existing));
                                     let earlier = match first {
                                         Some((first_file, first_index)) => {
-                                            let (first_line, first_column) = Locator::new(
-                                                &sources[*first_file].text,
-                                            )
-                                            .element("nodes", *first_index, Some("id"));
+                                            let (first_line, first_column) = locators[*first_file]
+                                                .element("nodes", *first_index, Some("id"));
                                             format!(
                                                 " (first defined at {}:{first_line}:{first_column})",
                                                 sources[*first_file].name
@@ -335,7 +337,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                         let (line, column) = at(Some("labels"));
                                         problems.push(Problem {
                                             severity: Severity::Warning,
-                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label `{label}` is not in the vocabulary of {SCHEMA_FILE}"))
+                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label)))
                                         });
                                     }
                                 }
@@ -401,21 +403,19 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         let (Some(from), Some(to)) = endpoints else {
             let (field, missing) =
                 if endpoints.0.is_none() { ("from", edge.from) } else { ("to", edge.to) };
-            let (line, column) =
-                Locator::new(&source.text).element("edges", edge.index, Some(field));
+            let (line, column) = locators[edge.file].element("edges", edge.index, Some(field));
             problems.push(problem_at(
                 source,
                 line,
                 column,
                 Some(label),
-                format!("`{field}` names unknown node id `{missing}`"),
+                format!("`{field}` names unknown node id {}", quoted(missing)),
             ));
             continue;
         };
         if let Some(vocabulary) = &vocabulary {
             if !vocabulary.rel_types.contains(edge.rel_type) {
-                let (line, column) =
-                    Locator::new(&source.text).element("edges", edge.index, Some("type"));
+                let (line, column) = locators[edge.file].element("edges", edge.index, Some("type"));
                 problems.push(Problem {
                     severity: Severity::Warning,
                     ..problem_at(
@@ -424,8 +424,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                         column,
                         Some(label.clone()),
                         format!(
-                            "relationship type `{}` is not in the vocabulary of {SCHEMA_FILE}",
-                            edge.rel_type
+                            "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
+                            quoted(edge.rel_type)
                         ),
                     )
                 });
@@ -433,7 +433,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         }
         if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
             let (line, column) =
-                Locator::new(&source.text).element("edges", edge.index, Some("properties"));
+                locators[edge.file].element("edges", edge.index, Some("properties"));
             problems.push(problem_at(source, line, column, Some(label), error.to_string()));
         }
     }
@@ -469,19 +469,27 @@ fn edge_label(edge: &Json) -> Option<String> {
     Some(format!("{from}->{to}"))
 }
 
-fn read_vocabulary(document: &Json) -> Result<Vocabulary, String> {
-    let names = |key: &str| -> Result<BTreeSet<String>, String> {
-        match document.get(key) {
+/// Reads `schema.json`; a problem names the top-level key it is in, to locate it.
+fn read_vocabulary(document: &Json) -> Result<Vocabulary, (&'static str, String)> {
+    let names = |key: &'static str| -> Result<BTreeSet<String>, (&'static str, String)> {
+        let names: Vec<&str> = match document.get(key) {
             Some(Json::Array(items)) => items
                 .iter()
-                .map(|item| {
-                    item.as_str().map(str::to_owned).ok_or(format!("`{key}` must list strings"))
-                })
-                .collect(),
-            Some(Json::Object(items)) => Ok(items.keys().cloned().collect()),
-            _ => Err(format!(
-                "{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name"
-            )),
+                .map(|item| item.as_str().ok_or((key, format!("`{key}` must list strings"))))
+                .collect::<Result<_, _>>()?,
+            Some(Json::Object(items)) => items.keys().map(String::as_str).collect(),
+            _ => {
+                return Err((
+                    key,
+                    format!(
+                        "{SCHEMA_FILE} needs `{key}`: a list of names or an object keyed by name"
+                    ),
+                ));
+            }
+        };
+        match names.iter().find(|name| name_too_long(name)) {
+            Some(name) => Err((key, name_too_long_message(&format!("the `{key}` entry"), name))),
+            None => Ok(names.into_iter().map(str::to_owned).collect()),
         }
     };
     Ok(Vocabulary { labels: names("labels")?, rel_types: names("relationship_types")? })
@@ -502,6 +510,9 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
     };
     check_fields(object, &["id", "labels", "properties"])?;
     let id = match object.get("id") {
+        Some(Json::String(id)) if name_too_long(id) => {
+            return Err((Some("id".into()), name_too_long_message("node id", id)));
+        }
         Some(Json::String(id)) if !id.is_empty() => id.clone(),
         Some(Json::String(_)) => {
             return Err((Some("id".into()), "node id must not be empty".into()));
@@ -520,6 +531,9 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
             let mut labels = Vec::with_capacity(items.len());
             for item in items {
                 match item {
+                    Json::String(label) if name_too_long(label) => {
+                        return Err((Some("labels".into()), name_too_long_message("label", label)));
+                    }
                     Json::String(label) if !label.is_empty() => labels.push(label.clone()),
                     other => {
                         return Err((
@@ -552,6 +566,10 @@ fn read_edge(edge: &Json) -> Result<EdgeFields<'_>, FieldProblem> {
     check_fields(object, &["from", "to", "type", "properties"])?;
     let text = |field: &str| -> Result<&str, FieldProblem> {
         match object.get(field) {
+            Some(Json::String(text)) if name_too_long(text) => {
+                let what = if field == "type" { "relationship type" } else { "node id" };
+                Err((Some(field.into()), name_too_long_message(what, text)))
+            }
             Some(Json::String(text)) if !text.is_empty() => Ok(text),
             Some(other) => Err((
                 Some(field.into()),
@@ -574,7 +592,7 @@ fn check_fields(
     match object.keys().find(|key| !allowed.contains(&key.as_str())) {
         Some(key) => Err((
             Some(key.clone()),
-            format!("unknown field `{key}` (expected {})", allowed.join(", ")),
+            format!("unknown field {} (expected {})", quoted(key), allowed.join(", ")),
         )),
         None => Ok(()),
     }
@@ -593,8 +611,11 @@ fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, Fi
     };
     let mut read = Vec::with_capacity(object.len());
     for (key, value) in object {
+        if name_too_long(key) {
+            return Err((Some("properties".into()), name_too_long_message("property key", key)));
+        }
         let converted = property_value(value).map_err(|message| {
-            (Some(format!("properties.{key}")), format!("property `{key}`: {message}"))
+            (Some(format!("properties.{key}")), format!("property {}: {message}", quoted(key)))
         })?;
         read.push((key.clone(), converted));
     }
@@ -661,181 +682,6 @@ fn json_kind(value: &Json) -> &'static str {
     }
 }
 
-/// Finds where things are in a JSON text that already parsed, for problem positions.
-///
-/// serde_json's `Value` keeps no positions, so this walks the text once per question.
-/// Problems are rare, so the walk costs nothing on clean data.
-struct Locator<'text> {
-    text: &'text str,
-}
-
-impl<'text> Locator<'text> {
-    fn new(text: &'text str) -> Self {
-        Locator { text }
-    }
-
-    fn line_column(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |tail| tail.chars().count()) + 1;
-        (line, column)
-    }
-
-    /// Position of a top-level key.
-    fn top_level_key(&self, key: &str) -> (usize, usize) {
-        let mut scanner = Scanner { bytes: self.text.as_bytes(), position: 0 };
-        scanner.skip_whitespace();
-        match scanner.find_key_in_object(key) {
-            Some(offset) => self.line_column(offset),
-            None => (1, 1),
-        }
-    }
-
-    /// Position of `section[index]`, or of a field inside it (`properties.name` for a
-    /// property).
-    fn element(&self, section: &str, index: usize, field: Option<&str>) -> (usize, usize) {
-        let mut scanner = Scanner { bytes: self.text.as_bytes(), position: 0 };
-        scanner.skip_whitespace();
-        let Some(_) = scanner.find_key_in_object(section) else { return (1, 1) };
-        let Some(element_start) = scanner.enter_array_element(index) else {
-            return self.line_column(scanner.position);
-        };
-        let mut offset = element_start;
-        if let Some(field) = field {
-            for part in field.split('.') {
-                scanner.position = offset;
-                match scanner.find_key_in_object(part) {
-                    // Point at the value rather than the key: problems concern values.
-                    Some(found) => offset = found,
-                    None => break,
-                }
-            }
-        }
-        self.line_column(offset)
-    }
-}
-
-/// A minimal JSON walker over text that is known to be valid JSON.
-struct Scanner<'text> {
-    bytes: &'text [u8],
-    position: usize,
-}
-
-impl Scanner<'_> {
-    fn skip_whitespace(&mut self) {
-        while self.position < self.bytes.len() && self.bytes[self.position].is_ascii_whitespace() {
-            self.position += 1;
-        }
-    }
-
-    /// At an object's `{`: moves to the value of `key` and returns its offset.
-    fn find_key_in_object(&mut self, key: &str) -> Option<usize> {
-        self.skip_whitespace();
-        if self.bytes.get(self.position) != Some(&b'{') {
-            return None;
-        }
-        self.position += 1;
-        loop {
-            self.skip_whitespace();
-            match self.bytes.get(self.position)? {
-                b'}' => return None,
-                b',' => {
-                    self.position += 1;
-                    continue;
-                }
-                b'"' => {}
-                _ => return None,
-            }
-            let key_start = self.position;
-            self.skip_value();
-            let found_key: Option<String> =
-                serde_json::from_slice(&self.bytes[key_start..self.position]).ok();
-            self.skip_whitespace();
-            if self.bytes.get(self.position) == Some(&b':') {
-                self.position += 1;
-            }
-            self.skip_whitespace();
-            if found_key.as_deref() == Some(key) {
-                return Some(self.position);
-            }
-            self.skip_value();
-        }
-    }
-
-    /// At an array's `[`: moves to element `index` and returns its offset.
-    fn enter_array_element(&mut self, index: usize) -> Option<usize> {
-        self.skip_whitespace();
-        if self.bytes.get(self.position) != Some(&b'[') {
-            return None;
-        }
-        self.position += 1;
-        let mut current = 0;
-        loop {
-            self.skip_whitespace();
-            match self.bytes.get(self.position)? {
-                b']' => return None,
-                b',' => {
-                    self.position += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            if current == index {
-                return Some(self.position);
-            }
-            self.skip_value();
-            current += 1;
-        }
-    }
-
-    fn skip_value(&mut self) {
-        self.skip_whitespace();
-        let Some(&first) = self.bytes.get(self.position) else { return };
-        match first {
-            b'"' => {
-                self.position += 1;
-                while let Some(&byte) = self.bytes.get(self.position) {
-                    self.position += 1;
-                    match byte {
-                        b'\\' => self.position += 1,
-                        b'"' => break,
-                        _ => {}
-                    }
-                }
-            }
-            b'{' | b'[' => {
-                let mut depth = 0usize;
-                while let Some(&byte) = self.bytes.get(self.position) {
-                    match byte {
-                        b'"' => {
-                            self.skip_value();
-                            continue;
-                        }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
-                            depth -= 1;
-                            if depth == 0 {
-                                self.position += 1;
-                                return;
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.position += 1;
-                }
-            }
-            _ => {
-                while let Some(&byte) = self.bytes.get(self.position) {
-                    if matches!(byte, b',' | b'}' | b']') || byte.is_ascii_whitespace() {
-                        break;
-                    }
-                    self.position += 1;
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -852,6 +698,103 @@ mod tests {
         let problem = &error.problems[0];
         assert_eq!((problem.line, problem.column), (4, 37));
         assert_eq!(problem.id.as_deref(), Some("b"));
+    }
+
+    #[test]
+    fn names_longer_than_the_limit_are_errors_at_their_position() {
+        let long = "T".repeat(MAX_NAME_CHARS + 1);
+        let fits = "Ə".repeat(MAX_NAME_CHARS);
+        let cases = [
+            (format!(r#"{{"nodes": [{{"id": "{long}"}}]}}"#), "node id `TTT"),
+            (format!(r#"{{"nodes": [{{"id": "a", "labels": ["{long}"]}}]}}"#), "label `TTT"),
+            (
+                format!(r#"{{"nodes": [{{"id": "a", "properties": {{"{long}": 1}}}}]}}"#),
+                "property key `TTT",
+            ),
+            (
+                format!(
+                    r#"{{"nodes": [{{"id": "a"}}], "edges": [{{"from": "a", "to": "a", "type": "{long}"}}]}}"#
+                ),
+                "relationship type `TTT",
+            ),
+        ];
+        for (text, what) in cases {
+            let error = load(&text).err().unwrap_or_else(|| panic!("{what} loaded"));
+            let shown = error.to_string();
+            assert_eq!(error.error_count(), 1, "{shown}");
+            assert!(shown.starts_with("g.json:1:"), "{shown}");
+            assert!(shown.contains(what) && shown.contains("has 1025 characters"), "{shown}");
+            assert!(shown.len() < 400, "the message quotes the start of the name only: {shown}");
+        }
+        let text = format!(
+            r#"{{"nodes": [{{"id": "{fits}", "labels": ["{fits}"], "properties": {{"{fits}": 1}}}}],
+                "edges": [{{"from": "{fits}", "to": "{fits}", "type": "{fits}"}}]}}"#
+        );
+        let loaded = load(&text).unwrap_or_else(|error| panic!("{error}"));
+        assert_eq!(loaded.graph.rel_type_counts(), [(fits.as_str(), 1)]);
+    }
+
+    #[test]
+    fn nesting_past_serde_json_limit_is_an_error_that_says_so() {
+        let nested = |depth: usize| {
+            format!(
+                r#"{{"nodes": [{{"id": "a", "properties": {{"p": {}1{}}}}}]}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        };
+        // The file, `nodes`, the node and `properties` take four levels.
+        let error = load(&nested(MAX_JSON_DEPTH - 4)).err().unwrap().to_string();
+        assert!(error.contains("lists may hold strings"), "{error}");
+        let error = load(&nested(MAX_JSON_DEPTH - 3)).err().unwrap().to_string();
+        assert!(error.starts_with("g.json:1:167: error: malformed JSON: "), "{error}");
+        assert!(error.contains(&format!("nests more than {MAX_JSON_DEPTH} levels")), "{error}");
+        let error = load(&nested(100_000)).err().unwrap().to_string();
+        assert!(error.starts_with("g.json:1:"), "{error}");
+    }
+
+    #[test]
+    fn a_vocabulary_name_over_the_limit_is_located_at_its_key() {
+        let schema =
+            format!("{{\"labels\": [],\n \"relationship_types\": [\"{}\"]}}", "R".repeat(2000));
+        let error = load_sources(&[
+            Source { name: "schema.json".into(), text: schema },
+            Source { name: "g.json".into(), text: r#"{"nodes": []}"#.into() },
+        ])
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            error.starts_with("schema.json:2:24: error: the `relationship_types` entry `RRR"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn problems_show_ids_and_names_terminal_safe_and_short() {
+        let id = format!("evil\u{1b}[2J\u{202E}{}", "x".repeat(500));
+        let text = format!(
+            r#"{{"nodes": [{{"id": "{}"}}, {{"id": "{}"}}]}}"#,
+            id.replace('\u{1b}', "\\u001b"),
+            id.replace('\u{1b}', "\\u001b")
+        );
+        let shown = load(&text).err().unwrap().to_string();
+        assert!(shown.contains("`evil\\u001B[2J\\u202Exxx"), "{shown}");
+        assert!(!shown.chars().any(|c| c != '\n' && crate::text::is_unsafe_in_terminal(c)));
+        assert!(shown.lines().all(|line| line.chars().count() < 200), "{shown}");
+    }
+
+    #[test]
+    fn a_problem_in_every_element_is_located_in_about_one_pass() {
+        let nodes: Vec<String> =
+            (0..20_000).map(|index| format!("{{\"id\": \"n{index}\", \"extra\": 1}}")).collect();
+        let text = format!("{{\"nodes\": [\n{}\n]}}", nodes.join(",\n"));
+        let started = std::time::Instant::now();
+        let error = load(&text).err().unwrap();
+        assert_eq!(error.error_count(), 20_000);
+        assert_eq!(error.problems[19_999].line, 20_001);
+        // Walking from the top for each problem took five minutes here in a debug build.
+        assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
     }
 
     #[test]

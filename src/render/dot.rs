@@ -5,6 +5,12 @@
 //! are generated (`n0`, `n1`, …), so no name can collide with another or with a DOT
 //! keyword. Every piece of text from the graph (captions, ids in tooltips, labels in
 //! the legend, relationship types) goes through `escape` into a quoted string.
+//!
+//! Graphviz refuses a quoted string longer than 16,384 bytes ("longer than 16384?"), and
+//! names and values can be longer than that. So every quoted string is written within
+//! a budget: a caption within `MAX_CAPTION_BYTES`, cut with `…` beyond it, and then a
+//! `tooltip` carries the full text, itself within `MAX_QUOTED_BYTES` and saying so when
+//! even that had to be cut. Names the loader accepts always fit a caption whole.
 //! Does not run Graphviz; `cli` does that for `--render`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +32,20 @@ pub struct DotOptions {
 
 /// Above this many nodes Graphviz layouts stop being readable (and `dot` takes minutes).
 pub const LARGE_SUBGRAPH: usize = 2_000;
+
+/// The most bytes, escapes included, of any quoted string written here. Graphviz's
+/// scanner reads a quoted string into a 16,384-byte buffer (2.43 refuses 16,383 bytes of
+/// text and takes 16,381); this keeps a margin below that.
+pub const MAX_QUOTED_BYTES: usize = 16_000;
+
+/// The most bytes, escapes included, of a caption: a node, edge, cluster or legend
+/// label. A caption longer than this is cut with `…` and its full text goes in the
+/// tooltip, so the caption leaves most of the budget to the tooltip. Every name the
+/// loader accepts fits whole: at most `MAX_NAME_CHARS` characters of at most 4 bytes
+/// each once escaped (a 4-byte letter, `\"`, or U+FFFD for a control character).
+pub const MAX_CAPTION_BYTES: usize = 4_096;
+
+const _: () = assert!(crate::load::MAX_NAME_CHARS * 4 <= MAX_CAPTION_BYTES);
 
 /// The nodes and relationships that appear in a set of results.
 #[derive(Default, Debug)]
@@ -146,27 +166,86 @@ fn style_of(node: NodeId, graph: &Graph) -> Style {
 ///
 /// A backslash becomes `\\` (otherwise `\N`, `\G`, `\l` would be expanded), a quote
 /// `\"`, a line break `\n`; a carriage return is dropped (`\r\n` is one line break), and
-/// other control characters, which Graphviz would pass into SVG where XML forbids them,
-/// become U+FFFD. Everything else, `<>{}|` and non-ASCII text included, is literal
-/// inside quotes.
+/// other control characters and the noncharacters U+FFFE and U+FFFF, which Graphviz
+/// would pass into SVG where XML forbids them, become U+FFFD. Everything else, `<>{}|`
+/// and non-ASCII text included, is literal inside quotes.
 ///
 /// ```
 /// assert_eq!(korpu::render::dot::escape("a \"b\"\\\nc"), r#"a \"b\"\\\nc"#);
 /// ```
 pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
+    escape_within(text, usize::MAX).0
+}
+
+/// One character as it stands inside a DOT quoted string.
+fn push_escaped(escaped: &mut String, character: char) {
+    match character {
+        '"' => escaped.push_str("\\\""),
+        '\\' => escaped.push_str("\\\\"),
+        '\n' => escaped.push_str("\\n"),
+        '\r' => {}
+        '\t' => escaped.push('\t'),
+        '\u{FFFE}' | '\u{FFFF}' => escaped.push('\u{FFFD}'),
+        other if other.is_control() => escaped.push('\u{FFFD}'),
+        other => escaped.push(other),
+    }
+}
+
+/// `escape(text)` when it takes at most `budget` bytes; otherwise as much of it as fits
+/// in `budget` bytes with `…` after it, cut between characters (never inside an escape),
+/// and `true` for "cut". Stops reading `text` once over the budget, so a value of
+/// megabytes costs no more than one of `budget` bytes.
+fn escape_within(text: &str, budget: usize) -> (String, bool) {
+    const ELLIPSIS: char = '…';
+    let room_before_ellipsis = budget.saturating_sub(ELLIPSIS.len_utf8());
+    let mut escaped = String::with_capacity(text.len().min(budget));
+    // Where the text may be cut: the longest prefix that leaves room for the ellipsis.
+    let mut cut_at = 0;
     for character in text.chars() {
-        match character {
-            '"' => escaped.push_str("\\\""),
-            '\\' => escaped.push_str("\\\\"),
-            '\n' => escaped.push_str("\\n"),
-            '\r' => {}
-            '\t' => escaped.push('\t'),
-            other if other.is_control() => escaped.push('\u{FFFD}'),
-            other => escaped.push(other),
+        push_escaped(&mut escaped, character);
+        if escaped.len() > budget {
+            escaped.truncate(cut_at);
+            escaped.push(ELLIPSIS);
+            return (escaped, true);
+        }
+        if escaped.len() <= room_before_ellipsis {
+            cut_at = escaped.len();
         }
     }
-    escaped
+    (escaped, false)
+}
+
+/// A caption, escaped and within `MAX_CAPTION_BYTES`, and when it had to be cut, the
+/// tooltip that holds its full text (after `context`, e.g. the node's id).
+fn caption_and_tooltip(text: &str, context: Option<&str>) -> (String, Option<String>) {
+    let (caption, cut) = escape_within(text, MAX_CAPTION_BYTES);
+    if !cut {
+        return (caption, None);
+    }
+    let full = match context {
+        Some(context) => format!("{context}\n{text}"),
+        None => text.to_owned(),
+    };
+    (caption, Some(tooltip(&full)))
+}
+
+/// A tooltip, escaped: the whole text when it fits `MAX_QUOTED_BYTES`, else the start of
+/// it and a note of how long the text was, so the reader knows it is not all there.
+fn tooltip(text: &str) -> String {
+    // Room for the note, whose digits are at most 20.
+    const NOTE_ROOM: usize = 64;
+    match escape_within(text, MAX_QUOTED_BYTES - NOTE_ROOM) {
+        (whole, false) => whole,
+        (start, true) => format!(
+            "{start} (shortened to fit Graphviz: {} characters in all)",
+            text.chars().count()
+        ),
+    }
+}
+
+/// `, tooltip="…"` to end an attribute list, or nothing when there is no tooltip.
+fn tooltip_attribute(tooltip: Option<&str>) -> String {
+    tooltip.map_or_else(String::new, |tooltip| format!(", tooltip=\"{tooltip}\""))
 }
 
 /// The caption of a node: its name in the chosen language, the other name, or its id.
@@ -232,13 +311,15 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
     let dot_id = |node: NodeId| format!("n{}", node.0);
     let node_line = |node: NodeId| {
         let style = style_of(node, graph);
+        let id = graph.node_key(node);
+        // The tooltip is the node's id, or its id and full caption when the caption is cut.
+        let (label, full) = caption_and_tooltip(&caption(node, graph, options), Some(id));
         format!(
-            "{} [label=\"{}\", shape={}, fillcolor=\"{}\", tooltip=\"{}\"];",
+            "{} [label=\"{label}\", shape={}, fillcolor=\"{}\", tooltip=\"{}\"];",
             dot_id(node),
-            escape(&caption(node, graph, options)),
             style.shape,
             style.colour,
-            escape(graph.node_key(node))
+            full.unwrap_or_else(|| tooltip(id))
         )
     };
     // Clusters: nodes grouped under the country they are in.
@@ -253,10 +334,11 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
     let in_cluster: BTreeSet<NodeId> = clustered.values().flatten().copied().collect();
     for (home, members) in &clustered {
         let _ = writeln!(text, "  subgraph cluster_{} {{", home.0);
+        let (label, full) = caption_and_tooltip(&caption(*home, graph, options), None);
         let _ = writeln!(
             text,
-            "    label=\"{}\"; style=rounded; color=\"#999999\";",
-            escape(&caption(*home, graph, options))
+            "    label=\"{label}\";{} style=rounded; color=\"#999999\";",
+            full.map_or_else(String::new, |full| format!(" tooltip=\"{full}\";"))
         );
         for member in members {
             let _ = writeln!(text, "    {}", node_line(*member));
@@ -268,12 +350,13 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
     }
     for edge in &subgraph.edges {
         let (start, end) = graph.edge_endpoints(*edge);
+        let (label, full) = caption_and_tooltip(graph.edge_type(*edge), None);
         let _ = writeln!(
             text,
-            "  {} -> {} [label=\"{}\"];",
+            "  {} -> {} [label=\"{label}\"{}];",
             dot_id(start),
             dot_id(end),
-            escape(graph.edge_type(*edge))
+            tooltip_attribute(full.as_deref())
         );
     }
     // The legend: one swatch per style present, in label order.
@@ -284,16 +367,81 @@ pub fn write_dot(subgraph: &Subgraph, graph: &Graph, options: &DotOptions) -> St
             "  subgraph cluster_legend {\n    label=\"Legend\"; style=dashed; color=\"#bbbbbb\";\n",
         );
         for (position, style) in present.iter().enumerate() {
+            let (label, full) = caption_and_tooltip(&style.label, None);
             let _ = writeln!(
                 text,
-                "    legend{position} [label=\"{}\", shape={}, fillcolor=\"{}\"];",
-                escape(&style.label),
+                "    legend{position} [label=\"{label}\", shape={}, fillcolor=\"{}\"{}];",
                 style.shape,
-                style.colour
+                style.colour,
+                tooltip_attribute(full.as_deref())
             );
         }
         text.push_str("  }\n");
     }
     text.push_str("}\n");
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `escaped` could stand between DOT's quotes: no bare quote, and every
+    /// backslash starts one of the escapes `escape` writes.
+    fn well_formed(escaped: &str) -> bool {
+        let mut characters = escaped.chars();
+        while let Some(character) = characters.next() {
+            match character {
+                '"' => return false,
+                '\\' if !matches!(characters.next(), Some('"' | '\\' | 'n')) => return false,
+                _ => {}
+            }
+        }
+        true
+    }
+
+    #[test]
+    fn cutting_stays_within_the_budget_and_never_splits_an_escape() {
+        assert_eq!(escape_within("Bakı", 100), ("Bakı".to_owned(), false));
+        for text in [
+            "\"\"\"\"\"\"\"\"\"\"",
+            "\\\\\\\\\\\\\\\\",
+            "əəəəəəəəəə",
+            "北京北京北京",
+            "a\u{1}b\u{2}c\u{3}",
+        ] {
+            for budget in 3..20 {
+                let (escaped, cut) = escape_within(text, budget);
+                assert!(escaped.len() <= budget, "{text:?} in {budget}: {escaped:?}");
+                assert!(well_formed(&escaped), "{text:?} in {budget}: {escaped:?}");
+                assert_eq!(cut, escape(text).len() > budget, "{text:?} in {budget}");
+                assert!(!cut || escaped.ends_with('…'));
+            }
+        }
+    }
+
+    #[test]
+    fn a_caption_too_long_for_graphviz_is_cut_and_its_tooltip_says_how_long_it_was() {
+        let long = "Ə\"".repeat(50_000);
+        let (caption, tooltip) = caption_and_tooltip(&long, Some("node-id"));
+        assert!(caption.len() <= MAX_CAPTION_BYTES && caption.ends_with('…'));
+        let tooltip = tooltip.unwrap();
+        assert!(tooltip.len() <= MAX_QUOTED_BYTES, "{}", tooltip.len());
+        assert!(tooltip.starts_with("node-id\\nƏ\\\"Ə"), "{}", &tooltip[..40]);
+        assert!(tooltip.ends_with("… (shortened to fit Graphviz: 100008 characters in all)"));
+        assert!(well_formed(&caption) && well_formed(&tooltip));
+    }
+
+    #[test]
+    fn every_name_the_loader_accepts_fits_one_caption_whole() {
+        let widest = "\"".repeat(crate::load::MAX_NAME_CHARS);
+        assert_eq!(caption_and_tooltip(&widest, None).1, None);
+        let widest = "🌉".repeat(crate::load::MAX_NAME_CHARS);
+        assert_eq!(caption_and_tooltip(&widest, None).1, None);
+    }
+
+    #[test]
+    fn what_xml_forbids_becomes_the_replacement_character() {
+        assert_eq!(escape("a\u{0}b\u{FFFE}c\u{FFFF}\u{1b}"), "a\u{FFFD}b\u{FFFD}c\u{FFFD}\u{FFFD}");
+    }
 }

@@ -1,8 +1,12 @@
 //! Aligned text tables, measured in display columns (ə and İ take one, CJK two).
+//!
+//! Tables are for terminals, so every cell and header goes through
+//! `text::terminal_safe` first: a line break or tab cannot break the grid, and a control
+//! character or a direction override cannot recolour the terminal or reorder the row.
 
 use crate::graph::Graph;
 use crate::query::exec::{QueryResult, WriteStats};
-use crate::text::display_width;
+use crate::text::{display_width, terminal_safe};
 
 use super::cell_text;
 
@@ -40,12 +44,17 @@ pub fn render_table(result: &QueryResult, graph: &Graph, style: &TableStyle) -> 
         .iter()
         .map(|row| {
             row.iter()
-                .map(|value| truncate(&one_line(&cell_text(value, graph)), style.max_column_width))
+                .map(|value| {
+                    truncate(&terminal_safe(&cell_text(value, graph)), style.max_column_width)
+                })
                 .collect()
         })
         .collect();
-    let headers: Vec<String> =
-        result.columns.iter().map(|column| truncate(column, style.max_column_width)).collect();
+    let headers: Vec<String> = result
+        .columns
+        .iter()
+        .map(|column| truncate(&terminal_safe(column), style.max_column_width))
+        .collect();
     let widths: Vec<usize> = (0..headers.len())
         .map(|column| {
             cells
@@ -152,11 +161,6 @@ fn format_row(cells: &[String], widths: &[usize], right_aligned: &[bool]) -> Str
     line
 }
 
-/// Newlines and tabs would break the grid; show them as escapes.
-fn one_line(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\t', "\\t").replace('\r', "\\r")
-}
-
 /// Cuts `text` to at most `max` display columns, ending in `…` when cut.
 pub fn truncate(text: &str, max: usize) -> String {
     if display_width(text) <= max {
@@ -203,6 +207,28 @@ mod tests {
         result.stats.nodes_created = 2;
         result.stats.properties_set = 1;
         assert_eq!(summary_line(&result), "2 nodes created, 1 property set\n");
+    }
+
+    #[test]
+    fn control_characters_and_overrides_show_as_escapes_and_still_align() {
+        let result = QueryResult {
+            columns: vec!["ad\u{1b}[2J".into()],
+            rows: vec![
+                vec![Value::from("Şəki\u{202E}lov")],
+                vec![Value::from("line\nbreak\u{7}")],
+                vec![Value::List(vec![Value::from("\u{2066}İ\u{2069}")])],
+            ],
+            stats: Default::default(),
+        };
+        let text = render_table(&result, &Graph::default(), &TableStyle::default());
+        assert!(
+            !text.chars().any(|c| c != '\n' && crate::text::is_unsafe_in_terminal(c)),
+            "{text:?}"
+        );
+        assert!(text.contains("| Şəki\\u202Elov "), "{text}");
+        assert!(text.contains("ad\\u001B[2J"), "{text}");
+        let widths: Vec<usize> = text.lines().take(7).map(display_width).collect();
+        assert!(widths.windows(2).all(|pair| pair[0] == pair[1]), "{text}");
     }
 
     #[test]

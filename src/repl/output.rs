@@ -13,7 +13,7 @@ use crate::query::exec::QueryResult;
 use crate::query::syntax::ast::write_name;
 use crate::render::table::{TableStyle, render_table, stats_text, summary_line};
 use crate::render::{cell_text, csv, json, value_text};
-use crate::text::display_width;
+use crate::text::{display_width, terminal_safe};
 
 use super::commands::OutputFormat;
 
@@ -66,13 +66,13 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
                 .map(|value| match value {
                     // Numbers stay numbers so the table lines them up on the right.
                     Value::Int(_) | Value::Float(_) | Value::Null => value.clone(),
-                    _ => Value::from(one_line(&brief_cell(value, graph)).as_str()),
+                    _ => Value::from(terminal_safe(&brief_cell(value, graph)).as_ref()),
                 })
                 .collect()
         })
         .collect();
     let mut natural: Vec<usize> =
-        result.columns.iter().map(|column| display_width(column)).collect();
+        result.columns.iter().map(|column| display_width(&terminal_safe(column))).collect();
     for row in &rows {
         for (column, value) in row.iter().enumerate() {
             let width = match value {
@@ -151,11 +151,6 @@ pub fn fit_column_width(natural: &[usize], total_width: usize) -> usize {
         if fits(middle) { low = middle } else { high = middle - 1 }
     }
     low.max(MIN_COLUMN_WIDTH)
-}
-
-/// Newlines and tabs would break the grid; show them as escapes.
-fn one_line(text: &str) -> String {
-    text.replace('\n', "\\n").replace('\t', "\\t").replace('\r', "\\r")
 }
 
 /// A cell's text: strings bare, nodes by their labels and name, relationships by type

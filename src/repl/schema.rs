@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::graph::{Graph, Value};
-use crate::text::display_width;
+use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
 /// Text values longer than this are prose, not names; they are not offered as completions.
 const MAX_VALUE_CHARS: usize = 100;
@@ -96,8 +96,17 @@ impl Schema {
 
 /// The `:schema` overview: labels, relationship types (with the labels they connect)
 /// and property keys, each with counts.
+///
+/// Names come from the data (or from a `CREATE` in the shell, which no loader limit
+/// bounds), so they are shown terminal-safe, and the name column is padded by display
+/// width as `text::name_column_width` says: a name wider than `MAX_NAME_COLUMN` pushes
+/// the rest of its own line right.
 pub fn describe(graph: &Graph) -> String {
-    let labels = graph.label_counts();
+    let safe = |name: &str| terminal_safe(name).into_owned();
+    let labels: Vec<(String, usize)> =
+        graph.label_counts().into_iter().map(|(name, count)| (safe(name), count)).collect();
+    // Connections are looked up by the type as stored: two types could look alike once
+    // escaped.
     let rel_types = graph.rel_type_counts();
     let mut connections: BTreeMap<&str, BTreeMap<(String, String), usize>> = BTreeMap::new();
     for edge in graph.edges() {
@@ -118,36 +127,28 @@ pub fn describe(graph: &Graph) -> String {
         }
     }
     let all_keys: BTreeSet<&str> = node_keys.keys().chain(edge_keys.keys()).copied().collect();
-    let name_width = labels
-        .iter()
-        .map(|(name, _)| display_width(name))
-        .chain(rel_types.iter().map(|(name, _)| display_width(name)))
-        .chain(all_keys.iter().map(|name| display_width(name)))
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let pad = |name: &str| {
-        format!("{name}{}", " ".repeat(name_width.saturating_sub(display_width(name))))
-    };
+    let name_width = name_column_width(
+        labels
+            .iter()
+            .map(|(name, _)| display_width(name))
+            .chain(rel_types.iter().map(|(name, _)| display_width(&terminal_safe(name))))
+            .chain(all_keys.iter().map(|name| display_width(&terminal_safe(name)))),
+    )
+    .max(12);
 
     let mut text = String::new();
     let _ = writeln!(text, "{} nodes, {} relationships", graph.node_count(), graph.edge_count());
     if graph.node_count() == 0 {
         return text;
     }
-    let _ = writeln!(
-        text,
-        "\n{:<width$}{:>6}",
-        format!("labels ({})", labels.len()),
-        "nodes",
-        width = name_width + 3
-    );
+    let title = format!("labels ({})", labels.len());
+    let _ = writeln!(text, "\n{}{:>6}", pad_to(&title, name_width + 3), "nodes");
     for (label, count) in &labels {
-        let _ = writeln!(text, "  {} {count:>6}", pad(label));
+        let _ = writeln!(text, "  {} {count:>6}", pad_to(label, name_width));
     }
     if !rel_types.is_empty() {
         let title = format!("relationship types ({})", rel_types.len());
-        let _ = writeln!(text, "\n{title:<width$}{:>6}  connects", "count", width = name_width + 3);
+        let _ = writeln!(text, "\n{}{:>6}  connects", pad_to(&title, name_width + 3), "count");
         for (rel_type, count) in &rel_types {
             let pairs = connections.get(rel_type).map(|pairs| {
                 let mut sorted: Vec<(&(String, String), &usize)> = pairs.iter().collect();
@@ -155,9 +156,10 @@ pub fn describe(graph: &Graph) -> String {
                 sorted
             });
             let pairs = pairs.unwrap_or_default();
+            let rel_type = terminal_safe(rel_type);
             for (position, ((start, end), pair_count)) in pairs.iter().enumerate() {
                 let head = if position == 0 {
-                    format!("  {} {count:>6}", pad(rel_type))
+                    format!("  {} {count:>6}", pad_to(&rel_type, name_width))
                 } else {
                     " ".repeat(name_width + 9)
                 };
@@ -169,25 +171,23 @@ pub fn describe(graph: &Graph) -> String {
     }
     if !all_keys.is_empty() {
         let title = format!("property keys ({})", all_keys.len());
-        let _ = writeln!(
-            text,
-            "\n{title:<width$}{:>6}  {:>6}",
-            "nodes",
-            "rels",
-            width = name_width + 3
-        );
+        let _ = writeln!(text, "\n{}{:>6}  {:>6}", pad_to(&title, name_width + 3), "nodes", "rels");
         for key in all_keys {
             let on_nodes = node_keys.get(key).copied().unwrap_or(0);
             let on_edges = edge_keys.get(key).copied().unwrap_or(0);
-            let _ = writeln!(text, "  {} {on_nodes:>6}  {on_edges:>6}", pad(key));
+            let _ = writeln!(
+                text,
+                "  {} {on_nodes:>6}  {on_edges:>6}",
+                pad_to(&terminal_safe(key), name_width)
+            );
         }
     }
     text
 }
 
-/// `:NGO:Organization`, or empty for a node without labels.
+/// `:NGO:Organization`, or empty for a node without labels (terminal-safe).
 fn label_set(graph: &Graph, node: crate::graph::NodeId) -> String {
-    graph.node_labels(node).map(|label| format!(":{label}")).collect()
+    graph.node_labels(node).map(|label| format!(":{}", terminal_safe(label))).collect()
 }
 
 #[cfg(test)]
@@ -226,5 +226,19 @@ mod tests {
         assert!(text.contains("(:Person)-[:LEADS]->(:NGO)"), "{text}");
         assert!(text.contains("NGO               1"), "{text}");
         assert!(text.contains("  role              0       1\n"), "{text}");
+    }
+
+    #[test]
+    fn describe_survives_any_name() {
+        let mut graph = Graph::default();
+        let long = "T".repeat(100_000);
+        let start = graph.add_node(None, &["Şəhər\u{202E}"], vec![]).unwrap();
+        let end = graph.add_node(None, &["A"], vec![("k\u{1b}".into(), Value::Int(1))]).unwrap();
+        graph.add_edge(start, end, &long, vec![]).unwrap();
+        let text = describe(&graph);
+        assert!(text.contains(&long), "the full name is shown");
+        assert!(text.contains("Şəhər\\u202E"), "{text}");
+        assert!(text.contains("  k\\u001B "), "{text}");
+        assert!(!text.chars().any(|c| c != '\n' && crate::text::is_unsafe_in_terminal(c)));
     }
 }

@@ -20,6 +20,7 @@ use crate::render::dot::{DotOptions, Subgraph, write_dot};
 use crate::render::value_text;
 use crate::script::{ScriptItem, split_script, statement_end};
 use crate::session::{Outcome, Session, parse_literal};
+use crate::text::terminal_safe;
 
 use super::commands::{self, MetaCommand, OutputFormat};
 use super::output::{View, format_elapsed, render_result};
@@ -354,7 +355,8 @@ impl Shell {
                 let mut text = String::new();
                 let view = self.session.view();
                 for (name, value) in &self.session.params {
-                    text.push_str(&format!("${name} = {}\n", value_text(value, &view.graph)));
+                    let value = value_text(value, &view.graph);
+                    text.push_str(&format!("${name} = {}\n", terminal_safe(&value)));
                 }
                 drop(view);
                 if text.is_empty() {

@@ -23,7 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::graph::Graph;
-use crate::load::{LoadError, SCHEMA_FILE, Source};
+use crate::load::{LoadError, ReadFiles, SCHEMA_FILE, Source};
 
 pub use plan::SaveCounts;
 
@@ -127,7 +127,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> SaveError + '_ {
 
 impl DataFolder {
     /// The bundled graph's files.
-    pub fn bundled() -> (DataFolder, Vec<Source>) {
+    pub fn bundled() -> (DataFolder, ReadFiles) {
         let sources: Vec<Source> = crate::bundled::FILES
             .iter()
             .map(|(name, text)| Source { name: (*name).to_owned(), text: (*text).to_owned() })
@@ -136,7 +136,10 @@ impl DataFolder {
             .iter()
             .map(|source| Stamp::of(file_name(&source.name), source.text.as_bytes()))
             .collect();
-        (DataFolder { location: Location::Bundled, stamps }, sources)
+        (
+            DataFolder { location: Location::Bundled, stamps },
+            ReadFiles { sources, unreadable: Vec::new() },
+        )
     }
 
     /// No files yet: a graph begun empty.
@@ -146,12 +149,9 @@ impl DataFolder {
 
     /// Reads a JSON file, or every `*.json` file of a folder (sorted by name), after
     /// finishing or undoing a save that a crash interrupted there.
-    pub fn read(path: &Path) -> Result<(DataFolder, Vec<Source>), LoadError> {
+    pub fn read(path: &Path) -> Result<(DataFolder, ReadFiles), LoadError> {
         let display = path.display().to_string();
-        let metadata = fs::metadata(path).map_err(|error| {
-            LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
-        })?;
-        let location = if metadata.is_dir() {
+        let location = if path.is_dir() {
             Location::Folder(path.to_path_buf())
         } else {
             Location::File(path.to_path_buf())
@@ -162,26 +162,13 @@ impl DataFolder {
                 LoadError::single(&display, format!("cannot finish an interrupted save: {error}"))
             })?;
         }
-        let files = list_files(&location).map_err(|error| LoadError::single(&display, error))?;
-        if files.is_empty() {
-            return Err(LoadError::single(
-                &display,
-                "the folder holds no `.json` files".to_owned(),
-            ));
-        }
-        let mut sources = Vec::with_capacity(files.len());
-        let mut stamps = Vec::with_capacity(files.len());
-        for file in files {
-            let name = file.display().to_string();
-            let bytes = fs::read(&file).map_err(|error| {
-                LoadError::single(&name, format!("cannot read the file: {error}"))
-            })?;
-            stamps.push(Stamp::of(file_name(&name), &bytes));
-            let text = String::from_utf8(bytes)
-                .map_err(|_| LoadError::single(&name, "the file is not UTF-8 text".to_owned()))?;
-            sources.push(Source { name, text });
-        }
-        Ok((DataFolder { location, stamps }, sources))
+        let files = crate::load::read_path(path)?;
+        let stamps = files
+            .sources
+            .iter()
+            .map(|source| Stamp::of(file_name(&source.name), source.text.as_bytes()))
+            .collect();
+        Ok((DataFolder { location, stamps }, files))
     }
 
     /// True when saving in place is refused: the bundled graph, or one begun empty.

@@ -30,8 +30,8 @@ impl Drop for Scratch {
 }
 
 fn load(path: &Path) -> (DataFolder, Graph) {
-    let (folder, sources) = DataFolder::read(path).unwrap();
-    let loaded = crate::load::load_sources(&sources).unwrap_or_else(|error| panic!("{error:?}"));
+    let (folder, files) = DataFolder::read(path).unwrap();
+    let loaded = files.load(None).unwrap_or_else(|error| panic!("{error:?}"));
     (folder, loaded.graph)
 }
 
@@ -192,8 +192,8 @@ fn a_second_saver_is_refused_while_the_first_holds_the_lock() {
 
 #[test]
 fn the_bundled_graph_is_read_only_but_can_be_saved_elsewhere() {
-    let (mut folder, sources) = DataFolder::bundled();
-    let mut graph = crate::load::load_sources(&sources).unwrap().graph;
+    let (mut folder, files) = DataFolder::bundled();
+    let mut graph = files.load(None).unwrap().graph;
     run(&mut graph, CHANGES[1]);
     let error = folder.save(&mut graph).unwrap_err();
     assert!(error.to_string().contains(":save DIR"), "{error}");

@@ -1,10 +1,15 @@
 //! The bundled graph and the loader: provenance of every fact, the bundled file list,
-//! and precise errors for broken data files.
+//! precise errors for broken data files, and the loader's limits, among them a
+//! relationship type of 100,000 characters followed through `check`, `:schema` and DOT.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use korpu::graph::{Graph, Value};
+use korpu::load::{MAX_FILE_BYTES, MAX_NAME_CHARS};
+use korpu::render::dot::{MAX_CAPTION_BYTES, MAX_QUOTED_BYTES};
+
+use crate::support::{Scratch, graphviz, korpu, korpu_stdin, run_dot};
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -276,4 +281,118 @@ fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
         .unwrap();
     assert_eq!(String::from_utf8(query.stdout).unwrap(), "loaded\r\ntrue\r\n");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Stdout and stderr of a run that must not have panicked.
+#[track_caller]
+fn without_panic(output: &std::process::Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_ne!(output.status.code(), Some(101), "korpu panicked:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "korpu panicked:\n{stderr}");
+    (stdout, stderr)
+}
+
+/// The issue's case: `korpu check` and `:schema` panicked on a relationship type over
+/// 65,535 characters, and Graphviz refused the DOT of one over 16,384 bytes.
+#[test]
+fn a_relationship_type_of_100000_characters_is_refused_clearly_and_drawn_validly() {
+    let scratch = Scratch::new("data", "long-type");
+    let long = "T".repeat(100_000);
+    scratch.write(
+        "data.json",
+        &format!(
+            "{{\"nodes\": [{{\"id\": \"a\"}}, {{\"id\": \"b\"}}],\n \"edges\": [\n  {{\"from\": \"a\", \"to\": \"b\", \"type\": \"{long}\"}}\n]}}\n"
+        ),
+    );
+    let folder = scratch.path().to_str().unwrap();
+    let file = scratch.path().join("data.json").display().to_string();
+    let expected = format!(
+        "{file}:3:36: error: `a->b`: relationship type `{}…` has 100000 characters; names have at most {MAX_NAME_CHARS} (graph-data/README.md, Limits)\n1 error in the data; nothing was loaded\n",
+        "T".repeat(64)
+    );
+
+    // The loader refuses it, so `check` and the shell say so, in the usual form.
+    let check = korpu(&["--data", folder, "check"]);
+    let (stdout, stderr) = without_panic(&check);
+    assert_eq!((check.status.code(), stdout.as_str()), (Some(1), ""));
+    assert_eq!(stderr, expected);
+    let shell = korpu_stdin(&["--data", folder], ":schema\n");
+    let (_, stderr) = without_panic(&shell);
+    assert_eq!(shell.status.code(), Some(1));
+    assert_eq!(stderr, format!("error: {expected}"));
+
+    // A query can still create such a type: `:schema` reports it whole, on its own wide
+    // line, and the rest of the report keeps its columns.
+    let create = format!(
+        "CREATE (:City {{name: 'Bakı'}})-[:`{long}`]->(:Country {{name: 'Azərbaycan'}});\n"
+    );
+    let shell = korpu_stdin(&["--empty"], &format!("{create}:schema\n"));
+    let (stdout, _) = without_panic(&shell);
+    assert!(shell.status.success(), "{stdout}");
+    assert!(
+        stdout.contains(&format!("  {long}      1  (:City)-[:{long}]->(:Country)\n")),
+        "{}",
+        &stdout[..300]
+    );
+    assert!(stdout.contains("  City              1\n"), "{}", &stdout[..300]);
+
+    // Its DOT goes through Graphviz: the edge's caption cut with `…`, the tooltip holding
+    // as much of the type as Graphviz takes and saying how long it is.
+    if !graphviz("a_relationship_type_of_100000_characters_is_refused_clearly_and_drawn_validly") {
+        return;
+    }
+    let dot = korpu_stdin(
+        &["--empty", "--format", "dot", "run", "-"],
+        &format!("{create}MATCH (a)-[r]->(b) RETURN a, r, b;\n"),
+    );
+    let (dot, stderr) = without_panic(&dot);
+    assert!(stderr.is_empty(), "{stderr}");
+    let edge = dot.lines().find(|line| line.contains(" -> ")).unwrap();
+    let label = edge.split("label=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(label.len() <= MAX_CAPTION_BYTES && label.ends_with("T…"), "{}", &edge[..100]);
+    let tooltip = edge.split("tooltip=\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(tooltip.len() <= MAX_QUOTED_BYTES, "{}", tooltip.len());
+    assert!(tooltip.ends_with("T… (shortened to fit Graphviz: 100000 characters in all)"));
+    let svg = String::from_utf8(run_dot(&dot, "svg")).unwrap();
+    assert!(svg.contains("</svg>") && svg.contains("TTTT…"), "{}", &svg[..200]);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_where_it_stops_being_utf8() {
+    let scratch = Scratch::new("data", "not-utf8");
+    let mut bytes = b"{\"nodes\": [\n  {\"id\": \"\xC5\x9F\xC9\x99ki".to_vec();
+    bytes.extend_from_slice(b"\xFF\"}]}\n");
+    std::fs::write(scratch.path().join("data.json"), bytes).unwrap();
+    let output = korpu(&["--data", scratch.path().to_str().unwrap(), "check"]);
+    let (_, stderr) = without_panic(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let file = scratch.path().join("data.json").display().to_string();
+    assert_eq!(
+        stderr,
+        format!(
+            "{file}:2:15: error: the file is not UTF-8 text: byte 0xFF cannot stand here; graph data is UTF-8 JSON\n1 error in the data; nothing was loaded\n"
+        )
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let scratch = Scratch::new("data", "huge-file");
+    scratch.write("small.json", r#"{"nodes": [{"id": "a", "labels": ["A"]}]}"#);
+    // A sparse file: as large as the limit and one byte, without the disk or the time.
+    let huge = std::fs::File::create(scratch.path().join("huge.json")).unwrap();
+    huge.set_len(MAX_FILE_BYTES + 1).unwrap();
+    let started = std::time::Instant::now();
+    let output = korpu(&["--data", scratch.path().to_str().unwrap(), "check"]);
+    let (_, stderr) = without_panic(&output);
+    assert_eq!(output.status.code(), Some(1));
+    let file = scratch.path().join("huge.json").display().to_string();
+    assert_eq!(
+        stderr,
+        format!(
+            "{file}:1:1: error: the file has 1073741825 bytes, more than the 1073741824 (1 GiB) one file may hold; split the data into several files of one folder, which load as one graph\n1 error in the data; nothing was loaded\n"
+        )
+    );
+    assert!(started.elapsed().as_secs() < 10, "reading a gigabyte is not refusing it");
 }

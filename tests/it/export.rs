@@ -18,9 +18,8 @@
 //! otherwise; a `KORPU_KUZU_PYTHON` that cannot import it fails the test.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::{Value as Json, json};
 
@@ -28,7 +27,7 @@ use korpu::export::KuzuNote;
 use korpu::graph::Graph;
 use korpu::render::json::value_json;
 
-use crate::support::{Scratch, korpu, korpu_stdin};
+use crate::support::{Scratch, graphviz, korpu, korpu_stdin, run_dot};
 
 #[track_caller]
 fn succeeded(output: &Output) -> String {
@@ -135,50 +134,6 @@ fn write_hostile(scratch: &Scratch) -> PathBuf {
 
 // ---------------------------------------------------------------------------------
 // Graphviz
-
-/// Whether Graphviz's `dot` runs here. CI installs it, so there a missing `dot` fails;
-/// elsewhere the test says what it skipped.
-fn graphviz(test: &str) -> bool {
-    match Command::new("dot").arg("-V").output() {
-        Ok(output) if output.status.success() => true,
-        _ if std::env::var_os("CI").is_some() => {
-            panic!(
-                "{test}: Graphviz `dot` is not installed, and CI must run this test (.ci/run installs it: apt-get install -y graphviz)"
-            )
-        }
-        _ => {
-            eprintln!(
-                "SKIPPED {test}: Graphviz `dot` is not installed here; install it (apt-get install graphviz) to run this test"
-            );
-            false
-        }
-    }
-}
-
-/// Feeds DOT text to `dot` with an output format, returning its stdout.
-#[track_caller]
-fn run_dot(dot: &str, format: &str) -> Vec<u8> {
-    let mut child = Command::new("dot")
-        .arg(format!("-T{format}"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(dot.as_bytes()).unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "dot -T{format} refused the DOT:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(
-        output.stderr.is_empty(),
-        "dot -T{format} warned:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
 
 /// What Graphviz drew: text of each node (by DOT name), cluster and edge, lines joined
 /// by `\n`.

@@ -5,6 +5,7 @@
 mod cli;
 mod data;
 mod export;
+mod fuzz_data;
 mod golden;
 mod repl;
 mod robustness;

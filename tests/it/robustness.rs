@@ -14,37 +14,7 @@ use korpu::query::exec::{self, Control, Params};
 use korpu::query::syntax::{parse, parse_expression};
 use korpu::query::{plan, run};
 
-/// xorshift64*: tiny, seeded, good enough to pick test cases.
-struct Rng(u64);
-
-impl Rng {
-    fn seeded() -> Self {
-        let seed = std::env::var("KORPU_FUZZ_SEED")
-            .ok()
-            .and_then(|text| text.parse().ok())
-            .unwrap_or(0x5EED_C0DE_u64);
-        Rng(seed | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
-
-fn cases(default: usize) -> usize {
-    std::env::var("KORPU_FUZZ_CASES").ok().and_then(|text| text.parse().ok()).unwrap_or(default)
-}
+use crate::support::{Rng, fuzz_cases as cases};
 
 /// A small graph with cycles, self-loops, several labels and properties.
 fn small_graph() -> Graph {

@@ -215,15 +215,15 @@ const EVENT_CREATE: &str = "CREATE (:Event {name: 'forum', length: duration('P2D
 fn a_duration_and_a_zoned_date_time_are_saved_to_graph_data_and_read_back() {
     let scratch = crate::support::Scratch::new("temporal", "store");
     scratch.write("graph.json", r#"{"nodes": [], "edges": []}"#);
-    let (mut folder, sources) = korpu::store::DataFolder::read(scratch.path()).unwrap();
-    let mut graph = load_sources(&sources).unwrap().graph;
+    let (mut folder, files) = korpu::store::DataFolder::read(scratch.path()).unwrap();
+    let mut graph = files.load(None).unwrap().graph;
     write(&mut graph, EVENT_CREATE);
     folder.save(&mut graph).unwrap();
     let saved = std::fs::read_to_string(scratch.path().join("graph.json")).unwrap();
     assert!(saved.contains(r#"{"$type": "Duration", "_value": "P2DT2H59M59.5S"}"#), "{saved}");
     assert!(saved.contains(r#""2011-11-18T09:30+04:00[Asia/Baku]""#), "{saved}");
-    let (_, sources) = korpu::store::DataFolder::read(scratch.path()).unwrap();
-    let mut loaded = load_sources(&sources).unwrap().graph;
+    let (_, files) = korpu::store::DataFolder::read(scratch.path()).unwrap();
+    let mut loaded = files.load(None).unwrap().graph;
     assert_eq!(row(&mut loaded, EVENT_READ), EVENT_SHOWN);
 }
 
