@@ -1,0 +1,328 @@
+//! The `korpu` command line: dispatch of the parsed arguments (`args`) to the REPL,
+//! `query` and `run` (`scripts`), `find`, `check` (`check`), `export` and `serve`.
+//!
+//! This folder and `repl/` are where the program meets files, stdout and stderr. Errors
+//! are printed here; the exit code is 0 on success, 1 when a query or the data failed,
+//! 2 for bad usage.
+
+mod args;
+mod check;
+mod scripts;
+
+use std::io::{self, IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+use clap::ValueEnum;
+
+pub use args::*;
+pub use check::check_report;
+
+use crate::database::Database;
+use crate::diagnostic;
+use crate::graph::Graph;
+use crate::load::{self, Loaded, Problem};
+use crate::query::error::QueryError;
+use crate::query::exec::QueryResult;
+use crate::render::table::{TableStyle, render_table};
+use crate::render::{Format, csv, json};
+use crate::script::{ScriptItem, split_script};
+use crate::session::{Session, parse_literal, value_from_json};
+use crate::store::DataFolder;
+use crate::text::terminal_safe;
+use scripts::{Script, run_scripts};
+
+/// Runs the program; the caller turns the result into an exit code.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let timing = args.timing;
+    match &args.command {
+        Some(Command::Check) => return check::check(&args),
+        Some(Command::Export { dialect, export_format }) => {
+            return export(&args, *dialect, *export_format);
+        }
+        _ => {}
+    }
+    if args.format == Some(FormatArg::Cypher) {
+        bail!("--format cypher is for `korpu export`; results print as table, json, csv or dot");
+    }
+    if let (Some(_), Some(format)) =
+        (args.render, args.format.filter(|format| *format != FormatArg::Dot))
+    {
+        bail!(
+            "--render draws the DOT of the results; drop --format {}",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |value| value.get_name().to_owned())
+        );
+    }
+    let mut session = open_session(&args, timing)?;
+    match &args.command {
+        None => crate::repl::run(session, &args),
+        Some(Command::Query { text }) => {
+            let script = Script {
+                origin: "query".to_owned(),
+                items: vec![ScriptItem::Statement {
+                    span: crate::query::syntax::Span::new(0, text.len()),
+                }],
+                text: text.clone(),
+            };
+            let failed = run_scripts(&mut session, &args, &[script], false)?;
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Some(Command::Run { files, keep_going, save }) => {
+            if *save && args.data.is_none() {
+                bail!(
+                    "--save writes into the folder the graph came from; name it with --data (e.g. `korpu --data graph-data run --save FILE`)"
+                );
+            }
+            let mut scripts = Vec::with_capacity(files.len());
+            for file in files {
+                let (origin, text) = if file == "-" {
+                    let mut text = String::new();
+                    io::Read::read_to_string(&mut io::stdin(), &mut text)
+                        .context("reading the script from stdin")?;
+                    ("<stdin>".to_owned(), text)
+                } else {
+                    let text = std::fs::read_to_string(file)
+                        .with_context(|| format!("reading the script `{file}`"))?;
+                    (file.clone(), text)
+                };
+                scripts.push(Script { origin, items: split_script(&text), text });
+            }
+            let failed = run_scripts(&mut session, &args, &scripts, *keep_going)?;
+            if *save {
+                if failed {
+                    eprintln!("nothing was saved: a statement failed");
+                } else {
+                    let report = session.save().map_err(|error| anyhow::anyhow!("{error}"))?;
+                    if !report.files.is_empty() {
+                        eprintln!(
+                            "saved {} to {}",
+                            report.files.join(", "),
+                            report.folder.display()
+                        );
+                    }
+                }
+            }
+            Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
+        Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
+    }
+}
+
+/// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
+fn export(
+    args: &Args,
+    dialect: Option<Dialect>,
+    spelled_as: Option<ExportFormat>,
+) -> Result<ExitCode> {
+    let from_format = match args.format {
+        None => None,
+        Some(FormatArg::Cypher) => Some(ExportFormat::Cypher),
+        Some(FormatArg::Json) => Some(ExportFormat::Json),
+        Some(_) => bail!("`korpu export` writes --format cypher (the default) or --format json"),
+    };
+    let format = match (from_format, spelled_as) {
+        (Some(format), Some(other)) if format != other => {
+            bail!("--format and --as disagree; give --format only")
+        }
+        (format, other) => format.or(other).unwrap_or(ExportFormat::Cypher),
+    };
+    let session = open_session(args, args.timing)?;
+    let view = session.view();
+    let text = match (format, dialect) {
+        (ExportFormat::Json, Some(_)) => bail!(
+            "--dialect applies to --format cypher; the graph-data JSON is the same for every database"
+        ),
+        (ExportFormat::Json, None) => crate::export::to_json(&view.graph),
+        (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => {
+            crate::export::to_cypher(&view.graph)?
+        }
+        (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
+            let script = crate::export::to_kuzu(&view.graph)?;
+            for note in &script.notes {
+                eprintln!("note: {}", terminal_safe(&note.to_string()));
+            }
+            script.text
+        }
+    };
+    print_out(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Loads the graph the arguments ask for and applies parameters and limits.
+pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
+    let started = Instant::now();
+    let (graph, data) = if args.empty {
+        (Graph::default(), None)
+    } else {
+        let (loaded, data) = load_data(args)?;
+        print_warnings(&loaded.warnings);
+        (loaded.graph, Some(data))
+    };
+    if timing {
+        eprintln!(
+            "timing load_ms={:.3} nodes={} edges={}",
+            started.elapsed().as_secs_f64() * 1000.0,
+            graph.node_count(),
+            graph.edge_count()
+        );
+    }
+    let mut session = Session::new(Database::new(graph, data));
+    session.timeout = args.timeout.map(Duration::from_secs_f64);
+    if let Some(file) = &args.params_file {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("reading parameters from `{}`", file.display()))?;
+        let parsed: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+            anyhow::anyhow!(
+                "{}:{}:{}: malformed JSON: {error}",
+                file.display(),
+                error.line(),
+                error.column()
+            )
+        })?;
+        let serde_json::Value::Object(entries) = parsed else {
+            bail!("{}: parameters must be a JSON object of name: value", file.display());
+        };
+        for (name, value) in entries {
+            session.params.insert(name, value_from_json(&value));
+        }
+    }
+    for param in &args.params {
+        let Some((name, value)) = param.split_once('=') else {
+            bail!("--param `{param}`: expected NAME=VALUE, e.g. --param name='Bakı'");
+        };
+        let value = parse_literal(value).map_err(|error| {
+            anyhow::anyhow!(
+                "--param {name}: {}",
+                diagnostic::render(&error, value, "value").trim_end()
+            )
+        })?;
+        session.params.insert(name.trim().trim_start_matches('$').to_owned(), value);
+    }
+    Ok(session)
+}
+
+/// Loads the graph the arguments name, with where it came from (for saving).
+fn load_data(args: &Args) -> Result<(Loaded, DataFolder)> {
+    let (data, files) = match &args.data {
+        Some(path) => DataFolder::read(path).map_err(|error| anyhow::anyhow!("{error}"))?,
+        None => DataFolder::bundled(),
+    };
+    let loaded = load_with_progress_bar(&files).map_err(|error| anyhow::anyhow!("{error}"))?;
+    Ok((loaded, data))
+}
+
+/// Loads a graph, drawing a progress bar on stderr when the load takes more than a
+/// second and stderr is a terminal.
+fn load_with_progress_bar(files: &load::ReadFiles) -> Result<Loaded, load::LoadError> {
+    if !io::stderr().is_terminal() {
+        return files.load(None);
+    }
+    let progress = load::LoadProgress::default();
+    let finished = std::sync::atomic::AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            let mut drawn = false;
+            while !finished.load(std::sync::atomic::Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(100));
+                if started.elapsed() < Duration::from_secs(1)
+                    || finished.load(std::sync::atomic::Ordering::Relaxed)
+                {
+                    continue;
+                }
+                eprint!("\r{}", progress_line(&progress, started.elapsed()));
+                drawn = true;
+            }
+            if drawn {
+                // Clear the bar so the next output starts on a clean line.
+                eprint!("\r{}\r", " ".repeat(78));
+            }
+        });
+        let loaded = files.load(Some(&progress));
+        finished.store(true, std::sync::atomic::Ordering::Relaxed);
+        loaded
+    })
+}
+
+fn progress_line(progress: &load::LoadProgress, elapsed: Duration) -> String {
+    use std::sync::atomic::Ordering::Relaxed;
+    let total = progress.bytes_total.load(Relaxed).max(1);
+    let read = progress.bytes_read.load(Relaxed).min(total);
+    let width = 24;
+    let filled = read * width / total;
+    format!(
+        "loading [{}{}] {:>3}%  {} nodes, {} relationships, {:.1} s",
+        "#".repeat(filled),
+        " ".repeat(width - filled),
+        read * 100 / total,
+        progress.nodes.load(Relaxed),
+        progress.edges.load(Relaxed),
+        elapsed.as_secs_f64()
+    )
+}
+
+fn print_warnings(warnings: &[Problem]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+}
+
+fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<ExitCode> {
+    let view = session.view();
+    let graph = &view.graph;
+    let hits = crate::search::find(graph, text, limit);
+    let result = QueryResult {
+        columns: vec![
+            "score".into(),
+            "id".into(),
+            "labels".into(),
+            "name".into(),
+            "matched".into(),
+        ],
+        rows: hits
+            .iter()
+            .map(|hit| {
+                vec![
+                    crate::graph::Value::Int(hit.score as i64),
+                    crate::graph::Value::from(graph.node_key(hit.node)),
+                    crate::graph::Value::List(
+                        graph.node_labels(hit.node).map(crate::graph::Value::from).collect(),
+                    ),
+                    graph.node_property_by_name(hit.node, "name").cloned().unwrap_or_default(),
+                    crate::graph::Value::from(format!("{}: {}", hit.field, hit.matched)),
+                ]
+            })
+            .collect(),
+        stats: Default::default(),
+    };
+    let text = match args.output_format() {
+        Format::Json => format!("{}\n", json::result_json(&result, graph)),
+        Format::Csv => csv::render_csv(&result, graph),
+        Format::Table | Format::Dot => render_table(&result, graph, &TableStyle::default()),
+    };
+    print_out(&text)?;
+    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Prints to stdout; a closed pipe (`korpu … | head`) is not an error.
+pub fn print_out(text: &str) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing to stdout"),
+    }
+}
+
+/// True when stdin is an interactive terminal.
+pub fn stdin_is_terminal() -> bool {
+    io::stdin().is_terminal()
+}
+
+/// Renders a query error for the terminal.
+pub fn render_error(error: &QueryError, source: &str, origin: &str) -> String {
+    diagnostic::render(error, source, origin)
+}
