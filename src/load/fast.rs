@@ -377,7 +377,7 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
 
 /// A node's labels without a heap allocation for the usual one to four.
 mod smallvec_labels {
-    pub struct Labels<'a> {
+    pub(super) struct Labels<'a> {
         inline: [&'a str; 4],
         length: usize,
         spilled: Vec<&'a str>,
@@ -402,7 +402,7 @@ mod smallvec_labels {
     }
 
     impl<'a> Labels<'a> {
-        pub fn as_slice(&self) -> &[&'a str] {
+        pub(super) fn as_slice(&self) -> &[&'a str] {
             if self.spilled.is_empty() { &self.inline[..self.length] } else { &self.spilled }
         }
     }

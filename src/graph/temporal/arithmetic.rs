@@ -16,7 +16,7 @@ use super::{NANOS_PER_DAY, NANOS_PER_SECOND, Temporal, epoch_nanos, split_days};
 const SECONDS_PER_DAY: i64 = 86_400;
 
 /// Applies `sign` (1 or -1) times `duration` to `value`.
-pub fn add(value: Temporal, duration: Duration, sign: i64) -> Result<Temporal, String> {
+pub(super) fn add(value: Temporal, duration: Duration, sign: i64) -> Result<Temporal, String> {
     let months = duration.months * sign;
     let days = duration.days * sign;
     let nanos = duration.time_nanos() * i128::from(sign);

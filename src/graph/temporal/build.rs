@@ -247,7 +247,7 @@ fn epoch_instant(map: &BTreeMap<String, Value>) -> Result<Option<i128>, String> 
 }
 
 /// `kind(map)`.
-pub fn from_map(
+pub(super) fn from_map(
     kind: TemporalKind,
     map: &BTreeMap<String, Value>,
     now: i128,
@@ -351,7 +351,7 @@ fn truncate_time(unit: &str, nanos: i64) -> Option<i64> {
 }
 
 /// `kind.truncate(unit, value, map)`.
-pub fn truncate(
+pub(super) fn truncate(
     kind: TemporalKind,
     unit: &str,
     value: Temporal,

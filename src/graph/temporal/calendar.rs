@@ -11,9 +11,9 @@ use jiff::Span;
 use jiff::civil::{Date, ISOWeekDate, Weekday};
 
 /// Years openCypher allows.
-pub const YEAR_RANGE: std::ops::RangeInclusive<i64> = -999_999_999..=999_999_999;
+pub(super) const YEAR_RANGE: std::ops::RangeInclusive<i64> = -999_999_999..=999_999_999;
 /// Days in one 400-year cycle of the Gregorian calendar.
-pub const CYCLE_DAYS: i64 = 146_097;
+pub(super) const CYCLE_DAYS: i64 = 146_097;
 const CYCLE_YEARS: i64 = 400;
 /// Days from 1970-01-01 to 2000-01-01, where the cycle the library is asked in starts.
 const DAYS_TO_2000: i64 = 10_957;
@@ -56,7 +56,7 @@ fn small(value: i64, what: &str) -> Result<i8, String> {
 }
 
 /// Day count of a calendar date, or why the date does not exist.
-pub fn days_from_civil(year: i64, month: i64, day: i64) -> Result<i64, String> {
+pub(super) fn days_from_civil(year: i64, month: i64, day: i64) -> Result<i64, String> {
     check_year(year)?;
     let (inside, cycles) = fold_year(year);
     let date = Date::new(inside, small(month, "month")?, small(day, "day")?).map_err(|_| {
@@ -70,28 +70,28 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> Result<i64, String> {
 }
 
 /// (year, month, day) of a day count.
-pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub(super) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let (date, cycles) = fold_days(days);
     (i64::from(date.year()) + cycles * CYCLE_YEARS, i64::from(date.month()), i64::from(date.day()))
 }
 
 /// ISO day of the week: 1 for Monday to 7 for Sunday.
-pub fn weekday(days: i64) -> i64 {
+pub(super) fn weekday(days: i64) -> i64 {
     i64::from(fold_days(days).0.weekday().to_monday_one_offset())
 }
 
 /// Day of the year, 1 for 1 January.
-pub fn day_of_year(days: i64) -> i64 {
+pub(super) fn day_of_year(days: i64) -> i64 {
     i64::from(fold_days(days).0.day_of_year())
 }
 
 /// Days in the given month.
-pub fn days_in_month(year: i64, month: i64) -> Result<i64, String> {
+pub(super) fn days_in_month(year: i64, month: i64) -> Result<i64, String> {
     days_from_civil(year, month, 1).map(|first| i64::from(fold_days(first).0.days_in_month()))
 }
 
 /// ISO week date of a day count: (week-based year, week, weekday).
-pub fn iso_week(days: i64) -> (i64, i64, i64) {
+pub(super) fn iso_week(days: i64) -> (i64, i64, i64) {
     let (date, cycles) = fold_days(days);
     let week_date = date.iso_week_date();
     (
@@ -102,7 +102,7 @@ pub fn iso_week(days: i64) -> (i64, i64, i64) {
 }
 
 /// Day count of an ISO week date.
-pub fn days_from_iso_week(week_year: i64, week: i64, weekday: i64) -> Result<i64, String> {
+pub(super) fn days_from_iso_week(week_year: i64, week: i64, weekday: i64) -> Result<i64, String> {
     check_year(week_year)?;
     let (inside, cycles) = fold_year(week_year);
     let weekday = Weekday::from_monday_one_offset(small(weekday, "day of week")?)
@@ -113,7 +113,7 @@ pub fn days_from_iso_week(week_year: i64, week: i64, weekday: i64) -> Result<i64
 }
 
 /// Day count of the `ordinal`-th day of `year`.
-pub fn days_from_ordinal(year: i64, ordinal: i64) -> Result<i64, String> {
+pub(super) fn days_from_ordinal(year: i64, ordinal: i64) -> Result<i64, String> {
     let first = days_from_civil(year, 1, 1)?;
     let (date, cycles) = fold_days(first);
     let ordinal16 =
@@ -128,7 +128,7 @@ pub fn days_from_ordinal(year: i64, ordinal: i64) -> Result<i64, String> {
 
 /// Adds calendar months, keeping the day of the month where it exists and taking the
 /// month's last day where it does not (31 January + 1 month = 28 or 29 February).
-pub fn add_months(days: i64, months: i64) -> Result<i64, String> {
+pub(super) fn add_months(days: i64, months: i64) -> Result<i64, String> {
     let (date, cycles) = fold_days(days);
     // Whole cycles are 4,800 months; the rest stays below 400 years, inside the range.
     let whole = months.div_euclid(CYCLE_YEARS * 12);
@@ -142,7 +142,7 @@ pub fn add_months(days: i64, months: i64) -> Result<i64, String> {
 }
 
 /// Adds days, checking the result stays within openCypher's years.
-pub fn add_days(days: i64, count: i64) -> Result<i64, String> {
+pub(super) fn add_days(days: i64, count: i64) -> Result<i64, String> {
     let result = days.checked_add(count).ok_or("the date is out of range")?;
     check_year(civil_from_days(result).0)?;
     Ok(result)
@@ -150,7 +150,7 @@ pub fn add_days(days: i64, count: i64) -> Result<i64, String> {
 
 /// Whole months from one date to another, as `java.time` counts them: towards zero, and
 /// a month only once its day of the month is reached.
-pub fn months_between(from: i64, to: i64) -> i64 {
+pub(super) fn months_between(from: i64, to: i64) -> i64 {
     let (from_year, from_month, from_day) = civil_from_days(from);
     let (to_year, to_month, to_day) = civil_from_days(to);
     let packed = |year: i64, month: i64, day: i64| (year * 12 + month - 1) * 32 + day;

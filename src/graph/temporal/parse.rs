@@ -13,7 +13,7 @@ use super::{NANOS_PER_SECOND, Temporal, TemporalKind};
 
 /// Parses `text` as a value of `kind`; `now` gives a time of day in a named zone its
 /// offset.
-pub fn parse(kind: TemporalKind, text: &str, now: i128) -> Result<Temporal, String> {
+pub(super) fn parse(kind: TemporalKind, text: &str, now: i128) -> Result<Temporal, String> {
     let bad = || format!("`{text}` is not a valid {} (ISO 8601)", kind.function_name());
     let (date_text, time_text) = match (kind.has_date(), kind.has_time()) {
         (true, false) => (Some(text), None),

@@ -165,7 +165,7 @@ impl Zone {
 }
 
 /// Parses `Z`, `+01:00`, `-0530`, `+01` or `+02:05:59` into seconds east of UTC.
-pub fn parse_offset(zone: &str) -> Result<i32, String> {
+pub(super) fn parse_offset(zone: &str) -> Result<i32, String> {
     if zone == "Z" || zone == "z" {
         return Ok(0);
     }
@@ -197,7 +197,7 @@ pub fn parse_offset(zone: &str) -> Result<i32, String> {
 }
 
 /// `Z` for UTC, otherwise `+01:00`, with seconds when it has them (`+00:53:28`).
-pub fn offset_text(offset: i32) -> String {
+pub(super) fn offset_text(offset: i32) -> String {
     if offset == 0 {
         return "Z".to_owned();
     }

@@ -136,7 +136,7 @@ impl<'g> Context<'g> {
     }
 
     /// Cheap enough to call per row: looks at the flag and clock every 256th call.
-    pub fn check(&self) -> Result<(), ExecError> {
+    pub(crate) fn check(&self) -> Result<(), ExecError> {
         let count = self.checks.get().wrapping_add(1);
         self.checks.set(count);
         if count % 256 != 0 {
@@ -145,7 +145,7 @@ impl<'g> Context<'g> {
         self.check_now()
     }
 
-    pub fn check_now(&self) -> Result<(), ExecError> {
+    pub(crate) fn check_now(&self) -> Result<(), ExecError> {
         if self.control.cancel.load(Ordering::Relaxed) {
             return Err(ExecError::cancelled());
         }
@@ -162,7 +162,7 @@ impl<'g> Context<'g> {
     }
 
     /// A pseudo-random float in [0, 1) (xorshift; `rand()` needs no cryptography).
-    pub fn random(&self) -> f64 {
+    pub(crate) fn random(&self) -> f64 {
         let mut state = self.random_state.get();
         state ^= state << 13;
         state ^= state >> 7;

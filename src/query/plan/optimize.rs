@@ -15,7 +15,7 @@ use crate::query::syntax::ast::BinaryOp;
 use super::ir::*;
 
 /// Rewrites every segment of a plan, and the matcher of each `MERGE`.
-pub fn optimize(mut plan: Plan) -> Plan {
+pub(super) fn optimize(mut plan: Plan) -> Plan {
     for segment in &mut plan.segments {
         let reads = std::mem::replace(&mut segment.reads, Op::Argument);
         segment.reads = rewrite(reads);

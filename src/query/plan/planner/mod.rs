@@ -27,7 +27,7 @@ use checks::*;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics.
-pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+pub(super) fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
     let mut planner = Planner { source, graph, slot_names: Vec::new(), preassigned: Vec::new() };
     let mode = match statement.kind {
         ast::StatementKind::Run => Mode::Run,
