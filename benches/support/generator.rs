@@ -22,25 +22,25 @@
 use korpu::graph::{Graph, NodeId, Value};
 
 /// Organizations in the benches' standard graph (about 35k nodes).
-pub const STANDARD_ORGANIZATIONS: usize = 10_000;
+pub(crate) const STANDARD_ORGANIZATIONS: usize = 10_000;
 
 /// The seed the benches use, so that runs stay comparable.
-pub const STANDARD_SEED: u64 = 20_251_126;
+pub(crate) const STANDARD_SEED: u64 = 20_251_126;
 
 /// The region every Baltic question refers to.
-pub const BALTIC_REGION: &str = "Baltics";
+pub(crate) const BALTIC_REGION: &str = "Baltics";
 
 /// The country of the optional-leader question.
-pub const LEADER_COUNTRY: &str = "Estonia";
+pub(crate) const LEADER_COUNTRY: &str = "Estonia";
 
 /// A generated graph and the names its questions refer to.
-pub struct Generated {
+pub(crate) struct Generated {
     pub graph: Graph,
     pub targets: Targets,
 }
 
 /// Organizations picked from the generated graph, the way the external harness picks them.
-pub struct Targets {
+pub(crate) struct Targets {
     /// The organization in the middle of the list: a point lookup by name.
     pub lookup: String,
     /// The organization with the most outgoing `PARTNERS_WITH` (lowest index on ties).
@@ -56,7 +56,7 @@ pub struct Targets {
 }
 
 /// Builds the graph for `organizations` organizations (at least 10) from `seed`.
-pub fn generate(organizations: usize, seed: u64) -> Generated {
+pub(crate) fn generate(organizations: usize, seed: u64) -> Generated {
     assert!(organizations >= 10, "the generator needs at least 10 organizations");
     let mut graph = Graph::default();
     let targets = graph.load_in_bulk(|graph| Builder::new(graph, organizations, seed).build());

@@ -9,7 +9,7 @@
 use super::generator::{BALTIC_REGION, LEADER_COUNTRY, Targets};
 
 /// One question: a stable name (the criterion id) and its text.
-pub struct Question {
+pub(crate) struct Question {
     pub name: &'static str,
     pub text: String,
 }
@@ -21,7 +21,7 @@ const PARTNER_FOUNDED_SINCE: i64 = 2000;
 const FOUNDED_AFTER: i64 = 2005;
 
 /// All ten, in the harness's order.
-pub fn questions(targets: &Targets) -> Vec<Question> {
+pub(crate) fn questions(targets: &Targets) -> Vec<Question> {
     let lookup = quoted(&targets.lookup);
     let hub = quoted(&targets.hub);
     let walk_start = quoted(&targets.walk_start);

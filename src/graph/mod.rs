@@ -239,12 +239,11 @@ impl Graph {
     }
 
     fn label_set_for(&mut self, labels: &[&str]) -> u32 {
-        if let Some((last, id)) = &self.last_label_set {
-            if last.len() == labels.len()
-                && last.iter().zip(labels).all(|(left, right)| left == right)
-            {
-                return *id;
-            }
+        if let Some((last, id)) = &self.last_label_set
+            && last.len() == labels.len()
+            && last.iter().zip(labels).all(|(left, right)| left == right)
+        {
+            return *id;
         }
         let id = self.intern_label_set(labels);
         self.last_label_set = Some((labels.iter().map(|label| (*label).to_owned()).collect(), id));
@@ -316,13 +315,13 @@ impl Graph {
                         .insert(&value, id, sorted);
                 }
             }
-            if self.keys.name(symbol) == "name" {
-                if let Value::String(name) = &value {
-                    match self.nodes_by_name.get_mut(name) {
-                        Some(list) => list.insert(id),
-                        None => {
-                            self.nodes_by_name.insert(name.clone(), NodeList::One(id));
-                        }
+            if self.keys.name(symbol) == "name"
+                && let Value::String(name) = &value
+            {
+                match self.nodes_by_name.get_mut(name) {
+                    Some(list) => list.insert(id),
+                    None => {
+                        self.nodes_by_name.insert(name.clone(), NodeList::One(id));
                     }
                 }
             }

@@ -218,10 +218,10 @@ impl Graph {
                 self.stale_ranges.insert((*label, key));
             }
         }
-        if let (true, Value::String(name)) = (is_name, &old) {
-            if self.nodes_by_name.get_mut(name).is_some_and(|list| list.remove(node)) {
-                self.nodes_by_name.remove(name);
-            }
+        if let (true, Value::String(name)) = (is_name, &old)
+            && self.nodes_by_name.get_mut(name).is_some_and(|list| list.remove(node))
+        {
+            self.nodes_by_name.remove(name);
         }
         if matches!(value, Value::Int(_) | Value::Float(_)) {
             for label in &labels {

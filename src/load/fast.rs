@@ -301,18 +301,18 @@ impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
             }
             let labels: smallvec_labels::Labels<'_> =
                 node.labels.iter().map(|label| &**label).collect();
-            if let Some(vocabulary) = state.vocabulary {
-                if labels.as_slice().iter().any(|label| !vocabulary.labels.contains(*label)) {
-                    state.clean = false;
-                }
+            if let Some(vocabulary) = state.vocabulary
+                && labels.as_slice().iter().any(|label| !vocabulary.labels.contains(*label))
+            {
+                state.clean = false;
             }
             if state.graph.add_node(Some(&node.id), labels.as_slice(), node.properties.0).is_err() {
                 state.clean = false;
             }
-            if let Some(progress) = state.progress {
-                if progress.nodes.fetch_add(1, Ordering::Relaxed) % 4096 == 0 {
-                    state.note_position(&node.id);
-                }
+            if let Some(progress) = state.progress
+                && progress.nodes.fetch_add(1, Ordering::Relaxed) % 4096 == 0
+            {
+                state.note_position(&node.id);
             }
         }
         Ok(())
@@ -341,20 +341,20 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.state;
         while let Some(edge) = seq.next_element::<EdgeIn<'de>>()? {
-            if let Some(progress) = state.progress {
-                if progress.edges.fetch_add(1, Ordering::Relaxed) % 4096 == 0 {
-                    state.note_position(&edge.to);
-                }
+            if let Some(progress) = state.progress
+                && progress.edges.fetch_add(1, Ordering::Relaxed) % 4096 == 0
+            {
+                state.note_position(&edge.to);
             }
             let bad_name = |name: &Cow<'_, str>| name.is_empty() || name_too_long(name);
             if bad_name(&edge.from) || bad_name(&edge.to) || bad_name(&edge.rel_type) {
                 state.clean = false;
                 continue;
             }
-            if let Some(vocabulary) = state.vocabulary {
-                if !vocabulary.rel_types.contains(&*edge.rel_type) {
-                    state.clean = false;
-                }
+            if let Some(vocabulary) = state.vocabulary
+                && !vocabulary.rel_types.contains(&*edge.rel_type)
+            {
+                state.clean = false;
             }
             match (state.graph.node_by_key(&edge.from), state.graph.node_by_key(&edge.to)) {
                 (Some(from), Some(to)) => {

@@ -332,14 +332,14 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                 }
                             }
                             for label in &labels {
-                                if let Some(vocabulary) = &vocabulary {
-                                    if !vocabulary.labels.contains(*label) {
-                                        let (line, column) = at(Some("labels"));
-                                        problems.push(Problem {
+                                if let Some(vocabulary) = &vocabulary
+                                    && !vocabulary.labels.contains(*label)
+                                {
+                                    let (line, column) = at(Some("labels"));
+                                    problems.push(Problem {
                                             severity: Severity::Warning,
                                             ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label)))
                                         });
-                                    }
                                 }
                             }
                         }
@@ -413,23 +413,23 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
             ));
             continue;
         };
-        if let Some(vocabulary) = &vocabulary {
-            if !vocabulary.rel_types.contains(edge.rel_type) {
-                let (line, column) = locators[edge.file].element("edges", edge.index, Some("type"));
-                problems.push(Problem {
-                    severity: Severity::Warning,
-                    ..problem_at(
-                        source,
-                        line,
-                        column,
-                        Some(label.clone()),
-                        format!(
-                            "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
-                            quoted(edge.rel_type)
-                        ),
-                    )
-                });
-            }
+        if let Some(vocabulary) = &vocabulary
+            && !vocabulary.rel_types.contains(edge.rel_type)
+        {
+            let (line, column) = locators[edge.file].element("edges", edge.index, Some("type"));
+            problems.push(Problem {
+                severity: Severity::Warning,
+                ..problem_at(
+                    source,
+                    line,
+                    column,
+                    Some(label.clone()),
+                    format!(
+                        "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
+                        quoted(edge.rel_type)
+                    ),
+                )
+            });
         }
         if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
             let (line, column) =
@@ -653,14 +653,13 @@ fn property_value(value: &Json) -> Result<Value, String> {
             }
             let first_type = converted.first().map(Value::type_name);
             let numeric = |name: &str| name == "Integer" || name == "Float";
-            if let Some(first_type) = first_type {
-                if converted.iter().any(|item| {
+            if let Some(first_type) = first_type
+                && converted.iter().any(|item| {
                     let name = item.type_name();
                     name != first_type && !(numeric(name) && numeric(first_type))
                 }) {
                     return Err("a list must hold values of one type".into());
                 }
-            }
             Ok(Value::List(converted))
         }
         // A typed value (a date, NaN…) as the saver writes it; any other object is not a

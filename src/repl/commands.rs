@@ -299,10 +299,10 @@ pub fn nearest_command(name: &str) -> Option<&'static str> {
 /// Splits `FILE REST` where FILE may be quoted to hold spaces.
 fn split_path(text: &str) -> (&str, &str) {
     for quote in ['\'', '"'] {
-        if let Some(body) = text.strip_prefix(quote) {
-            if let Some(end) = body.find(quote) {
-                return (&body[..end], &body[end + 1..]);
-            }
+        if let Some(body) = text.strip_prefix(quote)
+            && let Some(end) = body.find(quote)
+        {
+            return (&body[..end], &body[end + 1..]);
         }
     }
     text.split_once(char::is_whitespace).unwrap_or((text, ""))

@@ -318,13 +318,13 @@ fn keys_after_dot(text: &str, probed: &[(Scanned, Vec<Bracket>)], schema: &Schem
         .len()
         .checked_sub(2)
         .is_some_and(|at| significant[at].token.kind == TokenKind::Punct(Punct::Dot));
-    if let Some(variable) = variable.filter(|_| is_dot) {
-        if matches!(variable.token.kind, TokenKind::Word | TokenKind::QuotedWord) {
-            // Only `probed`'s text is trustworthy for spans; the whole statement gives the bindings.
-            let name = word_name(&variable.token.kind, &probed_text(text, variable));
-            if let Some(binding) = bindings(text).get(&name) {
-                return keys_for(&binding.labels, &binding.rel_types, schema);
-            }
+    if let Some(variable) = variable.filter(|_| is_dot)
+        && matches!(variable.token.kind, TokenKind::Word | TokenKind::QuotedWord)
+    {
+        // Only `probed`'s text is trustworthy for spans; the whole statement gives the bindings.
+        let name = word_name(&variable.token.kind, &probed_text(text, variable));
+        if let Some(binding) = bindings(text).get(&name) {
+            return keys_for(&binding.labels, &binding.rel_types, schema);
         }
     }
     schema.keys.clone()

@@ -118,10 +118,10 @@ fn run_terminal(
         if let Some(folder) = path.parent() {
             let _ = std::fs::create_dir_all(folder);
         }
-        if path.exists() {
-            if let Err(error) = editor.load_history(path) {
-                eprintln!("warning: could not read the history {}: {error}", path.display());
-            }
+        if path.exists()
+            && let Err(error) = editor.load_history(path)
+        {
+            eprintln!("warning: could not read the history {}: {error}", path.display());
         }
     }
     // Making the editor replaced the SIGINT handler with rustyline's; ours goes in after

@@ -554,10 +554,10 @@ impl Shell {
         if self.closed {
             return;
         }
-        if let Err(error) = self.out.write_all(text.as_bytes()).and_then(|()| self.out.flush()) {
-            if error.kind() == io::ErrorKind::BrokenPipe {
-                self.closed = true;
-            }
+        if let Err(error) = self.out.write_all(text.as_bytes()).and_then(|()| self.out.flush())
+            && error.kind() == io::ErrorKind::BrokenPipe
+        {
+            self.closed = true;
         }
     }
 

@@ -487,12 +487,12 @@ impl Dump {
     /// and floats holds floats only (Neo4j stores lists of one type).
     fn with_lists_widened(mut self) -> Dump {
         fn widen(value: &mut Json) {
-            if let Json::Array(items) = value {
-                if items.iter().any(Json::is_f64) {
-                    items
-                        .iter_mut()
-                        .for_each(|item| *item = item.as_f64().map_or(item.clone(), Json::from));
-                }
+            if let Json::Array(items) = value
+                && items.iter().any(Json::is_f64)
+            {
+                items
+                    .iter_mut()
+                    .for_each(|item| *item = item.as_f64().map_or(item.clone(), Json::from));
             }
         }
         for (_, properties) in self.nodes.values_mut() {

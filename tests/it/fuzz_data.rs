@@ -276,10 +276,10 @@ fn run_case(case: &Case, root: &Path, dot: &Sender<(usize, String)>, figures: &M
             }
         });
     let mut processes = 0;
-    if let Some(expected) = &expected {
-        if case.number % BINARY_EVERY == 0 {
-            processes = through_the_binary(&folder, expected, &mut failures);
-        }
+    if let Some(expected) = &expected
+        && case.number.is_multiple_of(BINARY_EVERY)
+    {
+        processes = through_the_binary(&folder, expected, &mut failures);
     }
     let mut figures = figures.lock().unwrap();
     figures.cases += 1;

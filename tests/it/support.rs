@@ -8,12 +8,12 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 /// Runs `korpu ARGS` and waits for it.
-pub fn korpu(args: &[&str]) -> Output {
+pub(crate) fn korpu(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_korpu")).args(args).output().unwrap()
 }
 
 /// Runs `command` with `input` on its stdin and waits for it.
-pub fn feed(mut command: Command, input: &str) -> Output {
+pub(crate) fn feed(mut command: Command, input: &str) -> Output {
     let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -25,7 +25,7 @@ pub fn feed(mut command: Command, input: &str) -> Output {
 }
 
 /// Runs `korpu ARGS` with `input` on its stdin.
-pub fn korpu_stdin(args: &[&str], input: &str) -> Output {
+pub(crate) fn korpu_stdin(args: &[&str], input: &str) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_korpu"));
     command.args(args);
     feed(command, input)
@@ -33,7 +33,7 @@ pub fn korpu_stdin(args: &[&str], input: &str) -> Output {
 
 /// Runs `command` with `input` on its stdin, killing it if it runs past `timeout`.
 /// `Err` says it timed out (and after how long); the output is lost then.
-pub fn run_with_timeout(
+pub(crate) fn run_with_timeout(
     mut command: Command,
     input: &[u8],
     timeout: Duration,
@@ -82,20 +82,20 @@ pub fn run_with_timeout(
 
 /// xorshift64*: tiny, seeded, good enough to pick test cases, and the same on every
 /// platform, so a seed names a case for good.
-pub struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
     /// Seeded from `KORPU_FUZZ_SEED`, or the fixed default so every run checks the same
     /// cases.
-    pub fn seeded() -> Self {
+    pub(crate) fn seeded() -> Self {
         Rng::new(fuzz_seed())
     }
 
-    pub fn new(seed: u64) -> Self {
+    pub(crate) fn new(seed: u64) -> Self {
         Rng(seed | 1)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
@@ -103,22 +103,22 @@ impl Rng {
     }
 
     /// A number in `0..bound` (`bound` must not be 0).
-    pub fn below(&mut self, bound: usize) -> usize {
+    pub(crate) fn below(&mut self, bound: usize) -> usize {
         (self.next() % bound as u64) as usize
     }
 
     /// True one time in `times`.
-    pub fn one_in(&mut self, times: usize) -> bool {
+    pub(crate) fn one_in(&mut self, times: usize) -> bool {
         self.below(times) == 0
     }
 
-    pub fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
+    pub(crate) fn pick<'a, T: ?Sized>(&mut self, items: &[&'a T]) -> &'a T {
         items[self.below(items.len())]
     }
 }
 
 /// `KORPU_FUZZ_SEED`, or the default seed.
-pub fn fuzz_seed() -> u64 {
+pub(crate) fn fuzz_seed() -> u64 {
     std::env::var("KORPU_FUZZ_SEED")
         .ok()
         .and_then(|text| text.parse().ok())
@@ -126,16 +126,16 @@ pub fn fuzz_seed() -> u64 {
 }
 
 /// How many cases a fuzz test runs: `KORPU_FUZZ_CASES`, or its default.
-pub fn fuzz_cases(default: usize) -> usize {
+pub(crate) fn fuzz_cases(default: usize) -> usize {
     std::env::var("KORPU_FUZZ_CASES").ok().and_then(|text| text.parse().ok()).unwrap_or(default)
 }
 
 /// A temporary folder, removed when dropped.
-pub struct Scratch(pub PathBuf);
+pub(crate) struct Scratch(pub PathBuf);
 
 impl Scratch {
     /// A fresh folder named after the suite and the test.
-    pub fn new(suite: &str, name: &str) -> Scratch {
+    pub(crate) fn new(suite: &str, name: &str) -> Scratch {
         let path =
             std::env::temp_dir().join(format!("korpu-{suite}-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
@@ -144,13 +144,13 @@ impl Scratch {
     }
 
     /// Writes `text` to `name` inside the folder.
-    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+    pub(crate) fn write(&self, name: &str, text: &str) -> PathBuf {
         let path = self.0.join(name);
         std::fs::write(&path, text).unwrap();
         path
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.0
     }
 }
@@ -163,7 +163,7 @@ impl Drop for Scratch {
 
 /// Whether Graphviz's `dot` runs here. CI installs it, so there a missing `dot` fails;
 /// elsewhere the test says what it skipped.
-pub fn graphviz(test: &str) -> bool {
+pub(crate) fn graphviz(test: &str) -> bool {
     match Command::new("dot").arg("-V").output() {
         Ok(output) if output.status.success() => true,
         _ if std::env::var_os("CI").is_some() => {
@@ -182,7 +182,7 @@ pub fn graphviz(test: &str) -> bool {
 
 /// Feeds DOT text to `dot` with an output format, returning its stdout.
 #[track_caller]
-pub fn run_dot(dot: &str, format: &str) -> Vec<u8> {
+pub(crate) fn run_dot(dot: &str, format: &str) -> Vec<u8> {
     let mut child = Command::new("dot")
         .arg(format!("-T{format}"))
         .stdin(Stdio::piped())

@@ -7,7 +7,7 @@ use korpu::query::exec::{Control, Params};
 
 /// Everything a reader can observe, in a stable text form: nodes with ids, labels and
 /// properties; relationships; each node's adjacency order; counts and vocabulary.
-pub fn snapshot(graph: &Graph) -> String {
+pub(crate) fn snapshot(graph: &Graph) -> String {
     let mut out = String::new();
     for node in graph.nodes() {
         let labels: Vec<&str> = graph.node_labels(node).collect();

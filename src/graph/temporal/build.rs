@@ -266,15 +266,17 @@ pub(super) fn from_map(
         let moment = Temporal::at_instant(now, target.unwrap_or(Zone::Offset(0)))?;
         return moment.convert(kind);
     }
-    if let Some(source) = date_source {
-        if kind.has_date() && source.date_part().is_none() {
-            return Err(format!("a {} has no date to select", source.type_name()));
-        }
+    if let Some(source) = date_source
+        && kind.has_date()
+        && source.date_part().is_none()
+    {
+        return Err(format!("a {} has no date to select", source.type_name()));
     }
-    if let Some(source) = time_source {
-        if kind.has_time() && source.time_part().is_none() {
-            return Err(format!("a {} has no time to select", source.type_name()));
-        }
+    if let Some(source) = time_source
+        && kind.has_time()
+        && source.time_part().is_none()
+    {
+        return Err(format!("a {} has no time to select", source.type_name()));
     }
     let days = if kind.has_date() {
         build_date(date_source.and_then(Temporal::date_part), map)?

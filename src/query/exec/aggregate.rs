@@ -56,10 +56,10 @@ impl Accumulator {
         if value.is_null() {
             return Ok(());
         }
-        if let Some(seen) = &mut self.seen {
-            if !seen.insert(GroupKey(value.clone())) {
-                return Ok(());
-            }
+        if let Some(seen) = &mut self.seen
+            && !seen.insert(GroupKey(value.clone()))
+        {
+            return Ok(());
         }
         let function = aggregation.function;
         match &mut self.state {
@@ -141,24 +141,24 @@ impl Accumulator {
                     }
                 };
                 values.push(number);
-                if percentile.is_none() {
-                    if let Some(extra) = &aggregation.extra {
-                        match eval(extra, row, context)? {
-                            Value::Int(number) => *percentile = Some(number as f64),
-                            Value::Float(number) => *percentile = Some(number),
-                            other => {
-                                return Err(ExecError::type_error(format!(
-                                    "a percentile must be a number, found {}",
-                                    other.type_name()
-                                )));
-                            }
+                if percentile.is_none()
+                    && let Some(extra) = &aggregation.extra
+                {
+                    match eval(extra, row, context)? {
+                        Value::Int(number) => *percentile = Some(number as f64),
+                        Value::Float(number) => *percentile = Some(number),
+                        other => {
+                            return Err(ExecError::type_error(format!(
+                                "a percentile must be a number, found {}",
+                                other.type_name()
+                            )));
                         }
-                        if percentile.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
-                            return Err(ExecError::argument_error(
-                                "NumberOutOfRange",
-                                "a percentile must be between 0.0 and 1.0",
-                            ));
-                        }
+                    }
+                    if percentile.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+                        return Err(ExecError::argument_error(
+                            "NumberOutOfRange",
+                            "a percentile must be between 0.0 and 1.0",
+                        ));
                     }
                 }
             }

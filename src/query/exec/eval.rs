@@ -170,10 +170,10 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             let mut output = Vec::with_capacity(items.len());
             for item in items {
                 row[*slot] = item;
-                if let Some(filter) = filter {
-                    if !matches!(eval(filter, row, context)?, Value::Bool(true)) {
-                        continue;
-                    }
+                if let Some(filter) = filter
+                    && !matches!(eval(filter, row, context)?, Value::Bool(true))
+                {
+                    continue;
                 }
                 output.push(match map {
                     Some(map) => eval(map, row, context)?,

@@ -139,7 +139,7 @@ impl<'g> Context<'g> {
     pub(crate) fn check(&self) -> Result<(), ExecError> {
         let count = self.checks.get().wrapping_add(1);
         self.checks.set(count);
-        if count % 256 != 0 {
+        if !count.is_multiple_of(256) {
             return Ok(());
         }
         self.check_now()
@@ -149,14 +149,14 @@ impl<'g> Context<'g> {
         if self.control.cancel.load(Ordering::Relaxed) {
             return Err(ExecError::cancelled());
         }
-        if let Some(deadline) = self.control.deadline {
-            if Instant::now() >= deadline {
-                return Err(ExecError::new(
-                    ErrorKind::Cancelled,
-                    "Timeout",
-                    "the query ran past its time limit and was stopped",
-                ));
-            }
+        if let Some(deadline) = self.control.deadline
+            && Instant::now() >= deadline
+        {
+            return Err(ExecError::new(
+                ErrorKind::Cancelled,
+                "Timeout",
+                "the query ran past its time limit and was stopped",
+            ));
         }
         Ok(())
     }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value as Json, json};
 use crate::support::Rng;
 
 /// One graph-data folder to try.
-pub struct Case {
+pub(super) struct Case {
     pub number: usize,
     /// What was done to the data, in order, for failure messages and the figures.
     pub mutations: Vec<&'static str>,
@@ -113,7 +113,7 @@ struct Draft<'r> {
 }
 
 /// Case `number` of the run seeded with `seed`; the same pair always gives the same case.
-pub fn generate(number: usize, seed: u64) -> Case {
+pub(super) fn generate(number: usize, seed: u64) -> Case {
     // SplitMix64 of the seed and number, so neighbouring cases are unrelated.
     let mut mixed = seed.wrapping_add((number as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     mixed = (mixed ^ (mixed >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

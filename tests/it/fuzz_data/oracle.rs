@@ -16,7 +16,7 @@ fn unsafe_in_terminal(character: char) -> bool {
 
 /// Whether `bytes` are one JSON text: UTF-8, and a value with only whitespace around it.
 /// Iterative, with an explicit stack, so 100,000 levels of nesting cost no recursion.
-pub fn is_json(bytes: &[u8]) -> bool {
+pub(super) fn is_json(bytes: &[u8]) -> bool {
     if std::str::from_utf8(bytes).is_err() {
         return false;
     }
@@ -207,7 +207,7 @@ impl Reader<'_> {
 }
 
 /// The records of a CSV text (RFC 4180, with CRLF line ends), or why it is not CSV.
-pub fn csv_records(text: &str) -> Result<Vec<Vec<String>>, String> {
+pub(super) fn csv_records(text: &str) -> Result<Vec<Vec<String>>, String> {
     let mut records = Vec::new();
     let mut record = Vec::new();
     let mut field = String::new();
@@ -265,7 +265,7 @@ const GRAPHVIZ_QUOTED_BYTES: usize = 16_384;
 /// Graphviz 2.43 takes), counting its bytes as written, escapes and all. Graphviz 2.43 in
 /// fact measures the runs between escapes, so this is stricter than it, which is the
 /// point: it does not rest on how one version scans.
-pub fn dot_quoting(dot: &str) -> Result<(), String> {
+pub(super) fn dot_quoting(dot: &str) -> Result<(), String> {
     let longest = dot_quoted_lengths(dot)?.into_iter().max().unwrap_or(0);
     if longest + 3 > GRAPHVIZ_QUOTED_BYTES {
         return Err(format!(
@@ -304,7 +304,7 @@ fn dot_quoted_lengths(dot: &str) -> Result<Vec<usize>, String> {
 
 /// `Err` naming the first character that must not reach a terminal (line breaks between
 /// lines are fine).
-pub fn terminal_safe(what: &str, text: &str) -> Result<(), String> {
+pub(super) fn terminal_safe(what: &str, text: &str) -> Result<(), String> {
     match text.chars().find(|character| *character != '\n' && unsafe_in_terminal(*character)) {
         Some(character) => Err(format!("{what} shows {character:?} raw")),
         None => Ok(()),
@@ -312,7 +312,7 @@ pub fn terminal_safe(what: &str, text: &str) -> Result<(), String> {
 }
 
 /// `Err` unless every line of a table's grid (`+---+` and `| … |`) has one display width.
-pub fn aligned(what: &str, table: &str) -> Result<(), String> {
+pub(super) fn aligned(what: &str, table: &str) -> Result<(), String> {
     let widths: Vec<usize> = table
         .lines()
         .filter(|line| line.starts_with('+') || line.starts_with('|'))

@@ -10,14 +10,14 @@ use std::fmt;
 
 /// One parsed feature file.
 #[derive(Debug, Default)]
-pub struct Feature {
+pub(super) struct Feature {
     pub name: String,
     pub scenarios: Vec<Scenario>,
 }
 
 /// One runnable scenario (an outline contributes one per example row).
 #[derive(Clone, Debug)]
-pub struct Scenario {
+pub(super) struct Scenario {
     pub name: String,
     /// Line of the `Scenario` keyword, or of the example row for expanded outlines.
     pub line: usize,
@@ -27,7 +27,7 @@ pub struct Scenario {
 
 /// One step: keyword, text after the keyword and its optional argument.
 #[derive(Clone, Debug)]
-pub struct Step {
+pub(super) struct Step {
     pub keyword: String,
     pub text: String,
     pub argument: StepArgument,
@@ -36,7 +36,7 @@ pub struct Step {
 
 /// The block attached below a step.
 #[derive(Clone, Debug, PartialEq)]
-pub enum StepArgument {
+pub(super) enum StepArgument {
     None,
     DocString(String),
     Table(Vec<Vec<String>>),
@@ -44,7 +44,7 @@ pub enum StepArgument {
 
 /// Why a file could not be read as Gherkin.
 #[derive(Debug)]
-pub struct GherkinError {
+pub(super) struct GherkinError {
     pub line: usize,
     pub message: String,
 }
@@ -81,7 +81,7 @@ enum TableTarget {
     Examples,
 }
 
-pub fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
+pub(super) fn parse_feature(text: &str) -> Result<Feature, GherkinError> {
     let mut feature = Feature::default();
     let mut background: Vec<Step> = Vec::new();
     let mut in_background = false;
@@ -259,7 +259,7 @@ fn last_step<'a>(
 }
 
 /// Splits `| a | b\|c |` into cells, trimming each and applying Gherkin's escapes.
-pub fn split_table_row(line: &str) -> Result<Vec<String>, String> {
+pub(super) fn split_table_row(line: &str) -> Result<Vec<String>, String> {
     let inner = line.trim().strip_prefix('|').ok_or("table row does not start with `|`")?;
     // A lone `|` is a row of no cells: the TCK writes a procedure signature with no
     // output columns that way.

@@ -96,10 +96,11 @@ fn tck() {
             let occurrence = seen_names.entry(scenario.name.clone()).or_default();
             *occurrence += 1;
             let key = scenario_key(&relative, &scenario.name, *occurrence);
-            if let Some(filter) = &filter {
-                if !relative.contains(filter.as_str()) && !scenario.name.contains(filter.as_str()) {
-                    continue;
-                }
+            if let Some(filter) = &filter
+                && !relative.contains(filter.as_str())
+                && !scenario.name.contains(filter.as_str())
+            {
+                continue;
             }
             let outcome = run_isolated(&scenario, &tck_dir);
             report.record(&folder, key, &relative, &scenario, outcome);
@@ -552,10 +553,10 @@ fn classify(step: &Step) -> Option<StepKind> {
         _ => {
             if let Some(name) =
                 text.strip_prefix("the ").and_then(|rest| rest.strip_suffix(" graph"))
+                && !name.is_empty()
+                && !name.contains(' ')
             {
-                if !name.is_empty() && !name.contains(' ') {
-                    return Some(StepKind::NamedGraph(name.to_string()));
-                }
+                return Some(StepKind::NamedGraph(name.to_string()));
             }
             if let Some(signature) = text.strip_prefix("there exists a procedure ") {
                 return Some(StepKind::Procedure(signature.trim_end_matches(':').to_string()));

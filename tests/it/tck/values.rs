@@ -16,21 +16,21 @@ use korpu::graph::{Graph, Value};
 
 /// A node described by what the TCK can see of it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NodeShape {
+pub(super) struct NodeShape {
     pub labels: BTreeSet<String>,
     pub properties: BTreeMap<String, TckValue>,
 }
 
 /// A relationship described by its type and properties.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RelationshipShape {
+pub(super) struct RelationshipShape {
     pub rel_type: String,
     pub properties: BTreeMap<String, TckValue>,
 }
 
 /// Which way a path step's relationship points, relative to the walk.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum StepDirection {
+pub(super) enum StepDirection {
     Forward,
     Backward,
     /// A self-loop: both directions describe it.
@@ -38,21 +38,21 @@ pub enum StepDirection {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct PathStep {
+pub(super) struct PathStep {
     pub relationship: RelationshipShape,
     pub direction: StepDirection,
     pub node: NodeShape,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct PathShape {
+pub(super) struct PathShape {
     pub start: NodeShape,
     pub steps: Vec<PathStep>,
 }
 
 /// A value as the TCK writes it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TckValue {
+pub(super) enum TckValue {
     Null,
     Bool(bool),
     Int(i64),
@@ -70,7 +70,7 @@ pub enum TckValue {
 // ---------------------------------------------------------------------------------------
 
 /// Parses one complete TCK value; trailing text is an error.
-pub fn parse_tck_value(text: &str) -> Result<TckValue, String> {
+pub(super) fn parse_tck_value(text: &str) -> Result<TckValue, String> {
     let mut reader = Reader { chars: text.chars().collect(), position: 0 };
     let value = reader.value()?;
     reader.skip_space();
@@ -379,7 +379,7 @@ impl Reader {
 // ---------------------------------------------------------------------------------------
 
 /// Describes an engine value, looking entities up in `graph`.
-pub fn from_engine(value: &Value, graph: &Graph) -> TckValue {
+pub(super) fn from_engine(value: &Value, graph: &Graph) -> TckValue {
     match value {
         Value::Null => TckValue::Null,
         Value::Bool(flag) => TckValue::Bool(*flag),
@@ -447,7 +447,7 @@ fn relationship_shape(id: korpu::graph::EdgeId, graph: &Graph) -> RelationshipSh
 }
 
 /// Turns a parameter value into an engine value; entities cannot be parameters here.
-pub fn to_engine(value: &TckValue) -> Result<Value, String> {
+pub(super) fn to_engine(value: &TckValue) -> Result<Value, String> {
     Ok(match value {
         TckValue::Null => Value::Null,
         TckValue::Bool(flag) => Value::Bool(*flag),
@@ -475,13 +475,13 @@ pub fn to_engine(value: &TckValue) -> Result<Value, String> {
 
 /// How strictly lists are compared.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum ListOrder {
+pub(super) enum ListOrder {
     Significant,
     Ignored,
 }
 
 /// The TCK's equality of an expected and an actual value.
-pub fn tck_equal(expected: &TckValue, actual: &TckValue, list_order: ListOrder) -> bool {
+pub(super) fn tck_equal(expected: &TckValue, actual: &TckValue, list_order: ListOrder) -> bool {
     match (expected, actual) {
         (TckValue::Null, TckValue::Null) => true,
         (TckValue::Bool(a), TckValue::Bool(b)) => a == b,
@@ -543,7 +543,7 @@ fn relationships_equal(
 
 /// Whether `a` and `b` hold the same items with the same multiplicities under `equal`
 /// (an equivalence, so greedy matching is exact).
-pub fn same_multiset<T>(a: &[T], b: &[T], equal: impl Fn(&T, &T) -> bool) -> bool {
+pub(super) fn same_multiset<T>(a: &[T], b: &[T], equal: impl Fn(&T, &T) -> bool) -> bool {
     if a.len() != b.len() {
         return false;
     }

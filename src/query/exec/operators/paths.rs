@@ -210,7 +210,7 @@ fn shortest_paths(
         for node in frontier.iter() {
             for neighbor in context.graph.neighbors(*node, dir, types) {
                 steps += 1;
-                if steps % 4096 == 0 {
+                if steps.is_multiple_of(4096) {
                     context.check_now()?;
                 }
                 match seen.get_mut(&neighbor.node) {

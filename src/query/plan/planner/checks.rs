@@ -12,15 +12,15 @@ use super::*;
 
 /// Compile-time type checks openCypher asks for when the operand is a literal.
 pub(super) fn check_operand_type(op: ast::UnaryOp, operand: &Expr) -> Result<(), PlanError> {
-    if let (ast::UnaryOp::Not, ExprKind::Constant(value)) = (op, &operand.kind) {
-        if !matches!(value, Value::Bool(_) | Value::Null) {
-            return Err(error(
-                ErrorKind::SyntaxError,
-                "InvalidArgumentType",
-                format!("NOT needs a boolean, found {}", value.type_name()),
-                operand.span,
-            ));
-        }
+    if let (ast::UnaryOp::Not, ExprKind::Constant(value)) = (op, &operand.kind)
+        && !matches!(value, Value::Bool(_) | Value::Null)
+    {
+        return Err(error(
+            ErrorKind::SyntaxError,
+            "InvalidArgumentType",
+            format!("NOT needs a boolean, found {}", value.type_name()),
+            operand.span,
+        ));
     }
     Ok(())
 }
@@ -43,15 +43,16 @@ pub(super) fn check_binary_types(
     use ast::BinaryOp::*;
     if matches!(op, And | Or | Xor) {
         for operand in [left, right] {
-            if let Some(type_name) = literal_type(operand) {
-                if type_name != "Boolean" && type_name != "Null" {
-                    return Err(error(
-                        ErrorKind::SyntaxError,
-                        "InvalidArgumentType",
-                        format!("{} needs booleans, found {type_name}", op.symbol()),
-                        operand.span,
-                    ));
-                }
+            if let Some(type_name) = literal_type(operand)
+                && type_name != "Boolean"
+                && type_name != "Null"
+            {
+                return Err(error(
+                    ErrorKind::SyntaxError,
+                    "InvalidArgumentType",
+                    format!("{} needs booleans, found {type_name}", op.symbol()),
+                    operand.span,
+                ));
             }
         }
     }
@@ -112,10 +113,11 @@ pub(super) fn element_kind(list: &ast::Expr, scope: &Scope) -> VarKind {
     if let ast::ExprKind::List(items) = &list.kind {
         let types: Vec<Option<&'static str>> =
             items.iter().map(|item| static_type(item, scope)).collect();
-        if let Some(Some(first)) = types.first() {
-            if types.iter().all(|found| *found == Some(*first)) && *first != "Null" {
-                return VarKind::Known(first);
-            }
+        if let Some(Some(first)) = types.first()
+            && types.iter().all(|found| *found == Some(*first))
+            && *first != "Null"
+        {
+            return VarKind::Known(first);
         }
     }
     VarKind::Value
@@ -156,24 +158,24 @@ pub(super) fn check_binary_static(
     match op {
         And | Or | Xor => {
             for (operand, type_name) in [(left, left_type), (right, right_type)] {
-                if let Some(type_name) = type_name {
-                    if !matches!(type_name, "Boolean" | "Null") {
-                        return Err(invalid_argument(
-                            format!("{} needs booleans, found {type_name}", op.symbol()),
-                            operand.span,
-                        ));
-                    }
+                if let Some(type_name) = type_name
+                    && !matches!(type_name, "Boolean" | "Null")
+                {
+                    return Err(invalid_argument(
+                        format!("{} needs booleans, found {type_name}", op.symbol()),
+                        operand.span,
+                    ));
                 }
             }
         }
         In => {
-            if let Some(type_name) = right_type {
-                if !matches!(type_name, "List" | "Null") {
-                    return Err(invalid_argument(
-                        format!("IN needs a list on its right, found {type_name}"),
-                        right.span,
-                    ));
-                }
+            if let Some(type_name) = right_type
+                && !matches!(type_name, "List" | "Null")
+            {
+                return Err(invalid_argument(
+                    format!("IN needs a list on its right, found {type_name}"),
+                    right.span,
+                ));
             }
         }
         Subtract | Multiply | Divide | Modulo | Power => {

@@ -53,26 +53,26 @@ impl Planner<'_> {
                 )),
             },
             ast::ExprKind::Property(subject, key) => {
-                if let Some(type_name) = static_type(subject, scope) {
-                    if !matches!(type_name, "Node" | "Relationship" | "Map" | "Null") {
-                        // A path or list of relationships in a pattern variable is a
-                        // misuse of the pattern (syntax); a literal of the wrong type is a
-                        // type error.
-                        let kind = if matches!(
-                            scope_kind(subject, scope),
-                            Some(VarKind::Path | VarKind::RelationshipList)
-                        ) {
-                            ErrorKind::SyntaxError
-                        } else {
-                            ErrorKind::TypeError
-                        };
-                        return Err(error(
-                            kind,
-                            "InvalidArgumentType",
-                            format!("cannot read property `{}` of {type_name}", key.name),
-                            subject.span,
-                        ));
-                    }
+                if let Some(type_name) = static_type(subject, scope)
+                    && !matches!(type_name, "Node" | "Relationship" | "Map" | "Null")
+                {
+                    // A path or list of relationships in a pattern variable is a
+                    // misuse of the pattern (syntax); a literal of the wrong type is a
+                    // type error.
+                    let kind = if matches!(
+                        scope_kind(subject, scope),
+                        Some(VarKind::Path | VarKind::RelationshipList)
+                    ) {
+                        ErrorKind::SyntaxError
+                    } else {
+                        ErrorKind::TypeError
+                    };
+                    return Err(error(
+                        kind,
+                        "InvalidArgumentType",
+                        format!("cannot read property `{}` of {type_name}", key.name),
+                        subject.span,
+                    ));
                 }
                 let subject = self.plan_expr(subject, scope, context)?;
                 make(ExprKind::Property(Box::new(subject), self.property_key(&key.name)))
@@ -130,35 +130,30 @@ impl Planner<'_> {
                 let index = self.plan_expr(index, scope, context)?;
                 if let (ExprKind::Constant(Value::List(_)), ExprKind::Constant(index_value)) =
                     (&subject.kind, &index.kind)
+                    && !matches!(index_value, Value::Int(_) | Value::Null)
                 {
-                    if !matches!(index_value, Value::Int(_) | Value::Null) {
-                        return Err(error(
-                            ErrorKind::SyntaxError,
-                            "InvalidArgumentType",
-                            format!(
-                                "a list index must be an integer, found {}",
-                                index_value.type_name()
-                            ),
-                            index.span,
-                        ));
-                    }
+                    return Err(error(
+                        ErrorKind::SyntaxError,
+                        "InvalidArgumentType",
+                        format!(
+                            "a list index must be an integer, found {}",
+                            index_value.type_name()
+                        ),
+                        index.span,
+                    ));
                 }
                 if let (
                     ExprKind::Constant(Value::Map(_)) | ExprKind::Map(_),
                     ExprKind::Constant(index_value),
                 ) = (&subject.kind, &index.kind)
+                    && !matches!(index_value, Value::String(_) | Value::Null)
                 {
-                    if !matches!(index_value, Value::String(_) | Value::Null) {
-                        return Err(error(
-                            ErrorKind::SyntaxError,
-                            "InvalidArgumentType",
-                            format!(
-                                "a map key must be a string, found {}",
-                                index_value.type_name()
-                            ),
-                            index.span,
-                        ));
-                    }
+                    return Err(error(
+                        ErrorKind::SyntaxError,
+                        "InvalidArgumentType",
+                        format!("a map key must be a string, found {}", index_value.type_name()),
+                        index.span,
+                    ));
                 }
                 make(ExprKind::Index(Box::new(subject), Box::new(index)))
             }
@@ -223,23 +218,21 @@ impl Planner<'_> {
                     ));
                 }
                 // `exists((a)-->(b))` asks whether the pattern has a match.
-                if function == Function::Exists {
-                    if let [arg] = call.args.as_slice() {
-                        if matches!(arg.kind, ast::ExprKind::PatternPredicate(_)) {
-                            return self.plan_expr(arg, scope, context);
-                        }
-                    }
+                if function == Function::Exists
+                    && let [arg] = call.args.as_slice()
+                    && matches!(arg.kind, ast::ExprKind::PatternPredicate(_))
+                {
+                    return self.plan_expr(arg, scope, context);
                 }
-                if let (Some(arg), Some(accepts)) = (call.args.first(), accepted_types(function)) {
-                    if let Some(type_name) = static_type(arg, scope) {
-                        if !accepts.contains(&type_name) {
-                            return Err(syntax(
-                                "InvalidArgumentType",
-                                format!("{}() cannot take {type_name}", call.name.name),
-                                arg.span,
-                            ));
-                        }
-                    }
+                if let (Some(arg), Some(accepts)) = (call.args.first(), accepted_types(function))
+                    && let Some(type_name) = static_type(arg, scope)
+                    && !accepts.contains(&type_name)
+                {
+                    return Err(syntax(
+                        "InvalidArgumentType",
+                        format!("{}() cannot take {type_name}", call.name.name),
+                        arg.span,
+                    ));
                 }
                 let args: Vec<Expr> = call
                     .args

@@ -27,7 +27,11 @@ use checks::*;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics.
-pub(super) fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
+pub(super) fn plan(
+    statement: &ast::Statement,
+    source: &str,
+    graph: &Graph,
+) -> Result<Plan, PlanError> {
     let mut planner = Planner { source, graph, slot_names: Vec::new(), preassigned: Vec::new() };
     let mode = match statement.kind {
         ast::StatementKind::Run => Mode::Run,
@@ -256,14 +260,12 @@ impl<'a> Planner<'a> {
             }
             match clause {
                 ast::Clause::Match(clause) => {
-                    if position > 0 {
-                        if let ast::Clause::Match(previous) = &query.clauses[position - 1] {
-                            if previous.optional == ast::Optionality::Optional
-                                && clause.optional == ast::Optionality::Required
-                            {
-                                // Allowed in openCypher; nothing to check.
-                            }
-                        }
+                    if position > 0
+                        && let ast::Clause::Match(previous) = &query.clauses[position - 1]
+                        && previous.optional == ast::Optionality::Optional
+                        && clause.optional == ast::Optionality::Required
+                    {
+                        // Allowed in openCypher; nothing to check.
                     }
                     op = self.plan_match(op, clause, &mut scope)?;
                 }

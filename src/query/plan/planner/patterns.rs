@@ -317,24 +317,21 @@ impl<'a> Planner<'a> {
             !free.is_empty() && free.iter().all(|name| bound.contains(name))
         };
         if let Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) = &node.pattern.properties
-        {
-            if let Some((_, value)) =
+            && let Some((_, value)) =
                 entries.iter().find(|(key, value)| key.name == "name" && is_known(value))
-            {
-                return Some((value, None));
-            }
+        {
+            return Some((value, None));
         }
         let variable = node.pattern.variable.as_ref()?;
         for (position, conjunct) in pending.iter().enumerate() {
             if let ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) = &conjunct.expr.kind {
                 for (property, value) in [(left, right), (right, left)] {
-                    if let ast::ExprKind::Property(subject, key) = &property.kind {
-                        if key.name == "name"
-                            && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name)
-                            && is_known(value)
-                        {
-                            return Some((value, Some(position)));
-                        }
+                    if let ast::ExprKind::Property(subject, key) = &property.kind
+                        && key.name == "name"
+                        && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name)
+                        && is_known(value)
+                    {
+                        return Some((value, Some(position)));
                     }
                 }
             }

@@ -75,19 +75,15 @@ impl Planner<'_> {
         if part.selector != ast::PathSelector::All {
             return Err(syntax("UnexpectedSyntax", "MERGE cannot use shortestPath", part.span));
         }
-        if part.element.chain.is_empty() {
-            if let Some(name) = &part.element.start.variable {
-                if scope.get(&name.name).is_some() {
-                    return Err(syntax(
-                        "VariableAlreadyBound",
-                        format!(
-                            "variable `{}` is already defined; MERGE needs a new one",
-                            name.name
-                        ),
-                        name.span,
-                    ));
-                }
-            }
+        if part.element.chain.is_empty()
+            && let Some(name) = &part.element.start.variable
+            && scope.get(&name.name).is_some()
+        {
+            return Err(syntax(
+                "VariableAlreadyBound",
+                format!("variable `{}` is already defined; MERGE needs a new one", name.name),
+                name.span,
+            ));
         }
         let before = scope.clone();
         let matcher = self.plan_pattern(
@@ -190,36 +186,32 @@ impl Planner<'_> {
     ) -> Result<Expr, PlanError> {
         let expr =
             ast::Expr { kind: ast::ExprKind::Variable(variable.name.clone()), span: variable.span };
-        if let Some((_, kind)) = scope.get(&variable.name) {
-            if !matches!(kind, VarKind::Node | VarKind::Relationship | VarKind::Value) {
-                return Err(syntax(
-                    "VariableTypeConflict",
-                    format!(
-                        "{clause} needs a node or relationship, but `{}` is {}",
-                        variable.name,
-                        kind.describe()
-                    ),
-                    variable.span,
-                ));
-            }
+        if let Some((_, kind)) = scope.get(&variable.name)
+            && !matches!(kind, VarKind::Node | VarKind::Relationship | VarKind::Value)
+        {
+            return Err(syntax(
+                "VariableTypeConflict",
+                format!(
+                    "{clause} needs a node or relationship, but `{}` is {}",
+                    variable.name,
+                    kind.describe()
+                ),
+                variable.span,
+            ));
         }
         self.plan_expr(&expr, scope, Context::Plain)
     }
 
     /// A variable that must hold a node, for label changes.
     fn node_variable(&mut self, variable: &ast::Ident, scope: &Scope) -> Result<Expr, PlanError> {
-        if let Some((_, kind)) = scope.get(&variable.name) {
-            if !matches!(kind, VarKind::Node | VarKind::Value) {
-                return Err(syntax(
-                    "VariableTypeConflict",
-                    format!(
-                        "only nodes have labels, but `{}` is {}",
-                        variable.name,
-                        kind.describe()
-                    ),
-                    variable.span,
-                ));
-            }
+        if let Some((_, kind)) = scope.get(&variable.name)
+            && !matches!(kind, VarKind::Node | VarKind::Value)
+        {
+            return Err(syntax(
+                "VariableTypeConflict",
+                format!("only nodes have labels, but `{}` is {}", variable.name, kind.describe()),
+                variable.span,
+            ));
         }
         let expr =
             ast::Expr { kind: ast::ExprKind::Variable(variable.name.clone()), span: variable.span };
@@ -252,17 +244,13 @@ impl Planner<'_> {
             }
             if let (true, Some(name)) =
                 (part.element.chain.is_empty(), &part.element.start.variable)
+                && scope.get(&name.name).is_some()
             {
-                if scope.get(&name.name).is_some() {
-                    return Err(syntax(
-                        "VariableAlreadyBound",
-                        format!(
-                            "variable `{}` is already defined; CREATE needs a new node",
-                            name.name
-                        ),
-                        name.span,
-                    ));
-                }
+                return Err(syntax(
+                    "VariableAlreadyBound",
+                    format!("variable `{}` is already defined; CREATE needs a new node", name.name),
+                    name.span,
+                ));
             }
             let mut steps = Vec::new();
             let start = self.create_node(&part.element.start, scope, &mut spec)?;
@@ -328,27 +316,27 @@ impl Planner<'_> {
         scope: &mut Scope,
         spec: &mut CreateSpec,
     ) -> Result<Slot, PlanError> {
-        if let Some(name) = &node.variable {
-            if let Some((slot, kind)) = scope.get(&name.name) {
-                if kind != VarKind::Node && kind != VarKind::Value {
-                    return Err(syntax(
-                        "VariableTypeConflict",
-                        format!("variable `{}` is {}, not a node", name.name, kind.describe()),
-                        name.span,
-                    ));
-                }
-                if !node.labels.is_empty() || node.properties.is_some() {
-                    return Err(syntax(
-                        "VariableAlreadyBound",
-                        format!(
-                            "variable `{}` is already defined; CREATE cannot add labels or properties to it",
-                            name.name
-                        ),
-                        name.span,
-                    ));
-                }
-                return Ok(slot);
+        if let Some(name) = &node.variable
+            && let Some((slot, kind)) = scope.get(&name.name)
+        {
+            if kind != VarKind::Node && kind != VarKind::Value {
+                return Err(syntax(
+                    "VariableTypeConflict",
+                    format!("variable `{}` is {}, not a node", name.name, kind.describe()),
+                    name.span,
+                ));
             }
+            if !node.labels.is_empty() || node.properties.is_some() {
+                return Err(syntax(
+                    "VariableAlreadyBound",
+                    format!(
+                        "variable `{}` is already defined; CREATE cannot add labels or properties to it",
+                        name.name
+                    ),
+                    name.span,
+                ));
+            }
+            return Ok(slot);
         }
         let slot = match &node.variable {
             Some(name) => {

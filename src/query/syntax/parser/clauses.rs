@@ -340,12 +340,12 @@ pub(super) fn remove_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
 
 fn remove_item(input: Tokens<'_>) -> PResult<'_, RemoveItem> {
     let start = input.offset();
-    if let Ok((rest, name)) = variable(input) {
-        if peek_punct(rest, Punct::Colon) {
-            let (rest, labels) = label_list(rest)?;
-            let span = Span::new(start, last_end(rest, start));
-            return Ok((rest, RemoveItem::Labels { variable: name, labels, span }));
-        }
+    if let Ok((rest, name)) = variable(input)
+        && peek_punct(rest, Punct::Colon)
+    {
+        let (rest, labels) = label_list(rest)?;
+        let span = Span::new(start, last_end(rest, start));
+        return Ok((rest, RemoveItem::Labels { variable: name, labels, span }));
     }
     let (rest, (subject, key)) = property_target(input)?;
     let span = Span::new(start, last_end(rest, start));

@@ -231,24 +231,23 @@ pub(super) fn unary_operand(
     // `-9223372036854775808` is the smallest integer, though its digits alone overflow.
     if let (Some((UnaryOp::Minus, minus_span)), Some(token)) =
         (signs.last().copied(), input.first())
+        && token.kind == TokenKind::Integer
+        && minus_span.end == token.span.start
+        && let Some(value) = parse_negative_integer(input.text(token))
     {
-        if token.kind == TokenKind::Integer && minus_span.end == token.span.start {
-            if let Some(value) = parse_negative_integer(input.text(token)) {
-                let (rest, mut expr) = postfix_expression(
-                    input.skip(1),
-                    Expr {
-                        kind: ExprKind::Literal(Literal::Integer(value)),
-                        span: minus_span.to(token.span),
-                    },
-                )?;
-                signs.pop();
-                for (op, span) in signs.into_iter().rev() {
-                    let whole = span.to(expr.span);
-                    expr = Expr { kind: ExprKind::Unary(op, Box::new(expr)), span: whole };
-                }
-                return Ok((rest, expr));
-            }
+        let (rest, mut expr) = postfix_expression(
+            input.skip(1),
+            Expr {
+                kind: ExprKind::Literal(Literal::Integer(value)),
+                span: minus_span.to(token.span),
+            },
+        )?;
+        signs.pop();
+        for (op, span) in signs.into_iter().rev() {
+            let whole = span.to(expr.span);
+            expr = Expr { kind: ExprKind::Unary(op, Box::new(expr)), span: whole };
         }
+        return Ok((rest, expr));
     }
     let (input, mut expr) =
         if signs.is_empty() { postfix_start(input)? } else { cut(postfix_start).parse(input)? };

@@ -63,12 +63,11 @@ pub(super) fn pattern_element(input: Tokens<'_>) -> PResult<'_, PatternElement> 
         && input.tokens.get(1).is_some_and(|next| next.kind == TokenKind::Punct(Punct::LParen))
     {
         // Only a real chain inside counts: `((n) IS NULL)` is a parenthesised expression.
-        if let Ok((rest, element)) = pattern_element(input.skip(1)) {
-            if !element.chain.is_empty() {
-                if let Ok((rest, _)) = punct(Punct::RParen)(rest) {
-                    return Ok((rest, element));
-                }
-            }
+        if let Ok((rest, element)) = pattern_element(input.skip(1))
+            && !element.chain.is_empty()
+            && let Ok((rest, _)) = punct(Punct::RParen)(rest)
+        {
+            return Ok((rest, element));
         }
     }
     let (mut input, start) = node_pattern(input)?;
