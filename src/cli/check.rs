@@ -6,20 +6,45 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use super::{Args, print_out, print_warnings};
-use crate::load::{self, Loaded};
+use crate::load::{self, Loaded, Problem, Severity};
+use crate::store::DataFolder;
 use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
+/// The source document's file name inside a data folder.
+const SOURCE_DOCUMENT: &str = "source.txt";
+
 pub(super) fn check(args: &Args) -> Result<ExitCode> {
-    let loaded = match &args.data {
-        Some(path) => load::load_path(path),
-        None => crate::bundled::load(),
+    let (files, document) = match &args.data {
+        Some(path) => match DataFolder::read(path) {
+            // The document the quotes point into, when the folder keeps it.
+            Ok((_, files)) => (files, std::fs::read_to_string(path.join(SOURCE_DOCUMENT)).ok()),
+            Err(error) => {
+                eprintln!("{error}");
+                return Ok(ExitCode::from(1));
+            }
+        },
+        None => (DataFolder::bundled().1, Some(crate::bundled::SOURCE_DOCUMENT.to_owned())),
     };
-    match loaded {
+    match files.load(None) {
         Err(error) => {
             eprintln!("{error}");
             Ok(ExitCode::from(1))
         }
-        Ok(loaded) => {
+        Ok(mut loaded) => {
+            if load::declares_provenance(&files) {
+                // Facts without their source are warnings: the data loads, but is not clean.
+                let unsourced = load::unsourced_facts(&loaded.graph, document.as_deref());
+                for fact in unsourced {
+                    loaded.warnings.push(Problem {
+                        severity: Severity::Warning,
+                        file: "(provenance)".to_owned(),
+                        line: 0,
+                        column: 0,
+                        id: None,
+                        message: fact,
+                    });
+                }
+            }
             print_warnings(&loaded.warnings);
             print_out(&check_report(&loaded))?;
             Ok(ExitCode::from(if loaded.warnings.is_empty() { 0 } else { 1 }))

@@ -13,6 +13,7 @@ mod fast;
 mod limits;
 mod locate;
 mod problem;
+mod provenance;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -26,6 +27,7 @@ pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
 use limits::{name_too_long, name_too_long_message, quoted};
 use locate::Locator;
 pub use problem::{LoadError, Problem, Severity};
+pub use provenance::{declares_provenance, unsourced_facts};
 
 /// One JSON text to load, with the name problems should cite.
 pub struct Source {

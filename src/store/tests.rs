@@ -79,7 +79,7 @@ fn content(graph: &Graph) -> String {
 const CHANGES: &[&str] = &[
     "MATCH (a:Organization {name: 'Milli Qeyri Hökumət Təşkilatları Forumu'}) \
      MERGE (b:Organization:NGO {name: 'Yeni Təşkilat'}) \
-     MERGE (a)-[:PARTNERS_WITH {source: 4, quote: 'bir sıra QHT-lərlə'}]->(b)",
+     MERGE (a)-[:PARTNERS_WITH {source: 4, quote: 'diaspor təşkilatlarımızla birgə əməkdaşlığı'}]->(b)",
     "MATCH (p:Person {name: 'Zaur Əliyev'}) SET p.born = date('1975-03-01'), p.score = 1.0",
     "MATCH (t:Topic) WHERE size([(t)--() | 1]) = 1 WITH t ORDER BY t.name LIMIT 1 DETACH DELETE t",
 ];

@@ -11,6 +11,7 @@ fn data_copy(name: &str) -> Scratch {
     for (file, text) in korpu::bundled::FILES {
         scratch.write(file.rsplit('/').next().unwrap(), text);
     }
+    scratch.write("source.txt", korpu::bundled::SOURCE_DOCUMENT);
     scratch
 }
 
@@ -40,7 +41,7 @@ fn stderr(output: &std::process::Output) -> String {
 
 const EDIT: &str = "\
 MATCH (a:Organization {name: 'Milli Qeyri Hökumət Təşkilatları Forumu'}), (b:Organization {name_en: 'International Diaspora Center'})
-MERGE (a)-[r:PARTNERS_WITH]->(b) ON CREATE SET r.source = 4, r.quote = 'bir sıra QHT-lərlə';
+MERGE (a)-[r:PARTNERS_WITH]->(b) ON CREATE SET r.source = 4, r.quote = 'diaspor təşkilatlarımızla birgə əməkdaşlığı';
 MATCH (p:Person {name: 'Zaur Əliyev'}) SET p.name_en = 'Zaur Aliyev (researcher)';
 MATCH (t:Topic) WHERE size([(t)--() | 1]) = 1 WITH t ORDER BY t.name LIMIT 1 DETACH DELETE t;
 ";
@@ -74,7 +75,7 @@ fn run_save_writes_just_the_changed_facts() {
         "MATCH (:Organization {name: 'Milli Qeyri Hökumət Təşkilatları Forumu'})-[r:PARTNERS_WITH]->(b {name_en: 'International Diaspora Center'}) RETURN r.quote AS quote",
     ]);
     assert!(
-        stdout(&output).contains("bir sıra QHT-lərlə"),
+        stdout(&output).contains("diaspor təşkilatlarımızla birgə əməkdaşlığı"),
         "{}{}",
         stdout(&output),
         stderr(&output)
@@ -171,4 +172,44 @@ CREATE (:Topic {name: 'Unudulmuş'});
         "MATCH (t:Topic) WHERE t.name IN ['Qalıcı', 'Unudulmuş'] RETURN t.name",
     ]);
     assert!(stdout(&reload).contains("Qalıcı") && !stdout(&reload).contains("Unudulmuş"));
+}
+
+#[test]
+fn check_lists_facts_saved_without_their_source() {
+    let scratch = data_copy("unsourced");
+    let folder = scratch.path().to_str().unwrap();
+    let script = scratch.write(
+        "add.cypher",
+        "CREATE (:Topic {name: 'Mənbəsiz mövzu'});\n\
+         MATCH (t:Topic {name: 'Mənbəsiz mövzu'}), (o:Organization {name_en: 'International Diaspora Center'}) \
+         CREATE (o)-[:FOCUSES_ON {source: 9}]->(t);\n",
+    );
+    let output = korpu(&["--data", folder, "run", "--save", script.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let check = korpu(&["--data", folder, "check"]);
+    assert_eq!(check.status.code(), Some(1), "{}", stdout(&check));
+    let warnings = stderr(&check);
+    assert!(warnings.contains("node `topic-menbesiz-movzu`"), "{warnings}");
+    assert!(warnings.contains("no `source`"), "{warnings}");
+    assert!(warnings.contains("-[:FOCUSES_ON]->`topic-menbesiz-movzu`"), "{warnings}");
+    assert!(warnings.contains("no `quote`"), "{warnings}");
+    assert!(stdout(&check).contains("the data is not clean"), "{}", stdout(&check));
+    // A quote must stand word for word in the paragraph its source names.
+    let wrong = scratch.write(
+        "wrong.cypher",
+        "MATCH ()-[r:FOCUSES_ON {source: 9}]->(:Topic {name: 'Mənbəsiz mövzu'}) SET r.quote = 'heç yerdə yoxdur';\n",
+    );
+    assert!(korpu(&["--data", folder, "run", "--save", wrong.to_str().unwrap()]).status.success());
+    let check = korpu(&["--data", folder, "check"]);
+    assert!(stderr(&check).contains("misquoted"), "{}", stderr(&check));
+    // Once the facts carry their source, the data is clean again.
+    let fix = scratch.write(
+        "fix.cypher",
+        "MATCH (t:Topic {name: 'Mənbəsiz mövzu'}) SET t.source = 'general';\n\
+         MATCH ()-[r:FOCUSES_ON {source: 9}]->(:Topic {name: 'Mənbəsiz mövzu'}) SET r.quote = 'diaspor';\n",
+    );
+    let output = korpu(&["--data", folder, "run", "--save", fix.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let check = korpu(&["--data", folder, "check"]);
+    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
 }
