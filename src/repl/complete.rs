@@ -20,78 +20,17 @@ use super::scan::{
 };
 use super::schema::Schema;
 
-/// Scalar and aggregate functions, spelled as the openCypher documentation spells them.
-/// A unit test checks that the planner knows each one.
-pub const FUNCTIONS: &[&str] = &[
-    "abs",
-    "acos",
-    "asin",
-    "atan",
-    "atan2",
-    "avg",
-    "ceil",
-    "coalesce",
-    "collect",
-    "cos",
-    "count",
-    "e",
-    "elementId",
-    "endNode",
-    "exists",
-    "exp",
-    "floor",
-    "fold",
-    "head",
-    "id",
-    "isEmpty",
-    "keys",
-    "labels",
-    "last",
-    "left",
-    "length",
-    "log",
-    "log10",
-    "lTrim",
-    "max",
-    "min",
-    "nodes",
-    "percentileCont",
-    "percentileDisc",
-    "pi",
-    "properties",
-    "rand",
-    "range",
-    "relationships",
-    "replace",
-    "reverse",
-    "right",
-    "round",
-    "rTrim",
-    "sign",
-    "sin",
-    "size",
-    "split",
-    "sqrt",
-    "startNode",
-    "stDev",
-    "stDevP",
-    "substring",
-    "sum",
-    "tail",
-    "tan",
-    "toBoolean",
-    "toBooleanOrNull",
-    "toFloat",
-    "toFloatOrNull",
-    "toInteger",
-    "toIntegerOrNull",
-    "toLower",
-    "toString",
-    "toStringOrNull",
-    "toUpper",
-    "trim",
-    "type",
-];
+/// Scalar and aggregate functions, spelled as the openCypher documentation spells them:
+/// the planner's catalogue of scalar functions, and the aggregates.
+pub fn function_names() -> Vec<&'static str> {
+    let scalars = crate::query::plan::ir::FUNCTIONS
+        .iter()
+        .map(|spec| spec.name)
+        .filter(|name| !name.ends_with(".transaction"));
+    let aggregates =
+        crate::query::plan::ir::AggregateFunction::ALL.iter().map(|function| function.name());
+    scalars.chain(aggregates).collect()
+}
 
 /// Words that read like functions but are grammar: path selectors, quantifiers, `reduce`.
 const FUNCTION_LIKE: &[&str] =
@@ -363,12 +302,17 @@ fn expression_words(text: &str, start: usize, prefix: &str) -> Vec<String> {
     let mut candidates: Vec<String> = written_all(matching(&variables, prefix));
     let keywords: Vec<String> = KEYWORDS
         .iter()
-        .filter(|keyword| !FUNCTIONS.iter().any(|function| function.eq_ignore_ascii_case(keyword)))
+        .filter(|keyword| {
+            !function_names().iter().any(|function| function.eq_ignore_ascii_case(keyword))
+        })
         .map(|keyword| if lowercase { keyword.to_ascii_lowercase() } else { (*keyword).to_owned() })
         .collect();
     candidates.extend(matching(&keywords, prefix).into_iter().cloned());
-    let functions: Vec<String> =
-        FUNCTIONS.iter().chain(FUNCTION_LIKE).map(|function| (*function).to_owned()).collect();
+    let functions: Vec<String> = function_names()
+        .iter()
+        .chain(FUNCTION_LIKE)
+        .map(|function| (*function).to_owned())
+        .collect();
     candidates
         .extend(matching(&functions, prefix).into_iter().map(|function| format!("{function}(")));
     let mut seen = BTreeSet::new();
@@ -634,7 +578,7 @@ mod tests {
     #[test]
     fn every_function_is_known_to_the_planner() {
         use crate::query::plan::ir::{AggregateFunction, Function};
-        for name in FUNCTIONS {
+        for name in function_names() {
             assert!(
                 Function::from_name(name).is_some() || AggregateFunction::from_name(name).is_some(),
                 "{name}"

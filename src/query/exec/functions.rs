@@ -6,7 +6,7 @@ use super::Context;
 use super::eval::all_properties;
 use crate::graph::Value;
 use crate::query::error::{ErrorKind, ExecError};
-use crate::query::plan::ir::Function;
+use crate::query::plan::ir::{Function, NullRule};
 
 fn wrong_type(function: Function, value: &Value) -> ExecError {
     ExecError::type_error(format!("{function:?}() cannot take {}", value.type_name()))
@@ -65,8 +65,10 @@ pub(crate) fn call(
     ) {
         return super::temporal::call(function, args, context);
     }
-    let null_in_null_out = !matches!(function, Coalesce | Pi | E | Rand | Exists | Range);
-    if null_in_null_out && first.is_null() && function != HasProperties {
+    // The catalogue says which functions answer null for a null first argument; internal
+    // functions (not in it) handle nulls themselves.
+    let nulls = function.spec().map_or(NullRule::Handled, |spec| spec.nulls);
+    if nulls == NullRule::NullInNullOut && first.is_null() {
         return Ok(Value::Null);
     }
     Ok(match function {

@@ -6,9 +6,11 @@
 //! numbers by the planner: the executor never sees a name or the AST.
 //! `Display` prints the EXPLAIN tree (`print`).
 
+mod functions;
 mod print;
 mod writes;
 
+pub use functions::*;
 pub use print::ExprDisplay;
 pub use writes::*;
 
@@ -233,20 +235,23 @@ pub enum AggregateFunction {
 }
 
 impl AggregateFunction {
+    /// Every aggregate, for completion and lookups.
+    pub const ALL: [AggregateFunction; 10] = [
+        AggregateFunction::Count,
+        AggregateFunction::Sum,
+        AggregateFunction::Avg,
+        AggregateFunction::Min,
+        AggregateFunction::Max,
+        AggregateFunction::Collect,
+        AggregateFunction::StDev,
+        AggregateFunction::StDevP,
+        AggregateFunction::PercentileDisc,
+        AggregateFunction::PercentileCont,
+    ];
+
+    /// The aggregate named `name`, whatever its case.
     pub fn from_name(name: &str) -> Option<Self> {
-        Some(match name.to_ascii_lowercase().as_str() {
-            "count" => AggregateFunction::Count,
-            "sum" => AggregateFunction::Sum,
-            "avg" => AggregateFunction::Avg,
-            "min" => AggregateFunction::Min,
-            "max" => AggregateFunction::Max,
-            "collect" => AggregateFunction::Collect,
-            "stdev" => AggregateFunction::StDev,
-            "stdevp" => AggregateFunction::StDevP,
-            "percentiledisc" => AggregateFunction::PercentileDisc,
-            "percentilecont" => AggregateFunction::PercentileCont,
-            _ => return None,
-        })
+        Self::ALL.into_iter().find(|function| function.name().eq_ignore_ascii_case(name))
     }
 
     pub fn name(self) -> &'static str {
@@ -351,200 +356,4 @@ pub enum PathStep {
     Relationship(Slot),
     /// A variable-length segment: a list of relationships.
     Relationships(Slot),
-}
-
-/// Scalar functions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Function {
-    Id,
-    ElementId,
-    Labels,
-    Type,
-    Keys,
-    Properties,
-    Size,
-    Length,
-    Nodes,
-    Relationships,
-    StartNode,
-    EndNode,
-    Head,
-    Last,
-    Tail,
-    Range,
-    Coalesce,
-    ToString,
-    ToInteger,
-    ToFloat,
-    ToBoolean,
-    ToLower,
-    ToUpper,
-    Trim,
-    LTrim,
-    RTrim,
-    Substring,
-    Left,
-    Right,
-    Replace,
-    Split,
-    Reverse,
-    Abs,
-    Ceil,
-    Floor,
-    Round,
-    Sign,
-    Sqrt,
-    Exp,
-    Log,
-    Log10,
-    Sin,
-    Cos,
-    Tan,
-    Asin,
-    Acos,
-    Atan,
-    Atan2,
-    Pi,
-    E,
-    Rand,
-    /// `date(…)`, `localtime(…)`, `time(…)`, `localdatetime(…)`, `datetime(…)`.
-    Temporal(crate::graph::TemporalKind),
-    /// `date.statement()`, `datetime.realtime('Europe/Baku')` and their kin.
-    Clock(crate::graph::TemporalKind, Clock),
-    /// `date.truncate(unit, value[, map])` and its kin.
-    Truncate(crate::graph::TemporalKind),
-    /// `duration(map or text)`.
-    Duration,
-    /// `duration.between(a, b)`, `.inMonths`, `.inDays`, `.inSeconds`.
-    DurationBetween(crate::graph::DurationUnit),
-    /// `datetime.fromEpoch(seconds, nanoseconds)`.
-    FromEpoch,
-    /// `datetime.fromEpochMillis(milliseconds)`.
-    FromEpochMillis,
-    Exists,
-    Fold,
-    ToStringOrNull,
-    ToIntegerOrNull,
-    ToFloatOrNull,
-    ToBooleanOrNull,
-    IsEmpty,
-    /// Internal: does the entity (first argument) carry every entry of the map (second)?
-    /// Used for pattern properties given as a parameter, `(n $props)`.
-    HasProperties,
-}
-
-/// Which clock a temporal function reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Clock {
-    /// The moment the statement started, the same for every call within it; a statement
-    /// is its own transaction, so `transaction()` reads this one too.
-    Statement,
-    /// The wall clock at the call.
-    Realtime,
-}
-
-impl Function {
-    /// The function named `name` (case-insensitive) and its accepted argument counts.
-    pub fn from_name(name: &str) -> Option<(Function, std::ops::RangeInclusive<usize>)> {
-        use Function::*;
-        Some(match name.to_ascii_lowercase().as_str() {
-            "id" => (Id, 1..=1),
-            "elementid" => (ElementId, 1..=1),
-            "labels" => (Labels, 1..=1),
-            "type" => (Type, 1..=1),
-            "keys" => (Keys, 1..=1),
-            "properties" => (Properties, 1..=1),
-            "size" => (Size, 1..=1),
-            "length" => (Length, 1..=1),
-            "nodes" => (Nodes, 1..=1),
-            "relationships" => (Relationships, 1..=1),
-            "startnode" => (StartNode, 1..=1),
-            "endnode" => (EndNode, 1..=1),
-            "head" => (Head, 1..=1),
-            "last" => (Last, 1..=1),
-            "tail" => (Tail, 1..=1),
-            "range" => (Range, 2..=3),
-            "coalesce" => (Coalesce, 1..=usize::MAX),
-            "tostring" => (ToString, 1..=1),
-            "tointeger" => (ToInteger, 1..=1),
-            "tofloat" => (ToFloat, 1..=1),
-            "toboolean" => (ToBoolean, 1..=1),
-            "tostringornull" => (ToStringOrNull, 1..=1),
-            "tointegerornull" => (ToIntegerOrNull, 1..=1),
-            "tofloatornull" => (ToFloatOrNull, 1..=1),
-            "tobooleanornull" => (ToBooleanOrNull, 1..=1),
-            "tolower" => (ToLower, 1..=1),
-            "toupper" => (ToUpper, 1..=1),
-            "trim" => (Trim, 1..=1),
-            "ltrim" => (LTrim, 1..=1),
-            "rtrim" => (RTrim, 1..=1),
-            "substring" => (Substring, 2..=3),
-            "left" => (Left, 2..=2),
-            "right" => (Right, 2..=2),
-            "replace" => (Replace, 3..=3),
-            "split" => (Split, 2..=2),
-            "reverse" => (Reverse, 1..=1),
-            "abs" => (Abs, 1..=1),
-            "ceil" => (Ceil, 1..=1),
-            "floor" => (Floor, 1..=1),
-            "round" => (Round, 1..=1),
-            "sign" => (Sign, 1..=1),
-            "sqrt" => (Sqrt, 1..=1),
-            "exp" => (Exp, 1..=1),
-            "log" => (Log, 1..=1),
-            "log10" => (Log10, 1..=1),
-            "sin" => (Sin, 1..=1),
-            "cos" => (Cos, 1..=1),
-            "tan" => (Tan, 1..=1),
-            "asin" => (Asin, 1..=1),
-            "acos" => (Acos, 1..=1),
-            "atan" => (Atan, 1..=1),
-            "atan2" => (Atan2, 2..=2),
-            "pi" => (Pi, 0..=0),
-            "e" => (E, 0..=0),
-            "rand" => (Rand, 0..=0),
-            "date" => (Temporal(crate::graph::TemporalKind::Date), 0..=1),
-            "localtime" => (Temporal(crate::graph::TemporalKind::LocalTime), 0..=1),
-            "time" => (Temporal(crate::graph::TemporalKind::Time), 0..=1),
-            "localdatetime" => (Temporal(crate::graph::TemporalKind::LocalDateTime), 0..=1),
-            "datetime" => (Temporal(crate::graph::TemporalKind::DateTime), 0..=1),
-            "duration" => (Duration, 1..=1),
-            "duration.between" => (DurationBetween(crate::graph::DurationUnit::Between), 2..=2),
-            "duration.inmonths" => (DurationBetween(crate::graph::DurationUnit::Months), 2..=2),
-            "duration.indays" => (DurationBetween(crate::graph::DurationUnit::Days), 2..=2),
-            "duration.inseconds" => (DurationBetween(crate::graph::DurationUnit::Seconds), 2..=2),
-            "datetime.fromepoch" => (FromEpoch, 2..=2),
-            "datetime.fromepochmillis" => (FromEpochMillis, 1..=1),
-            "exists" => (Exists, 1..=1),
-            "fold" => (Fold, 1..=1),
-            "isempty" => (IsEmpty, 1..=1),
-            namespaced => return Function::temporal_namespaced(namespaced),
-        })
-    }
-
-    /// `date.truncate`, `localtime.statement` and the other functions a temporal type
-    /// names (already lower-cased).
-    fn temporal_namespaced(name: &str) -> Option<(Function, std::ops::RangeInclusive<usize>)> {
-        use crate::graph::TemporalKind;
-        let (type_name, member) = name.split_once('.')?;
-        let kind = match type_name {
-            "date" => TemporalKind::Date,
-            "localtime" => TemporalKind::LocalTime,
-            "time" => TemporalKind::Time,
-            "localdatetime" => TemporalKind::LocalDateTime,
-            "datetime" => TemporalKind::DateTime,
-            _ => return None,
-        };
-        Some(match member {
-            "truncate" => (Function::Truncate(kind), 2..=3),
-            "statement" | "transaction" => (Function::Clock(kind, Clock::Statement), 0..=1),
-            "realtime" => (Function::Clock(kind, Clock::Realtime), 0..=1),
-            _ => return None,
-        })
-    }
-
-    /// True when the function gives a different answer on each call.
-    pub fn is_volatile(self) -> bool {
-        matches!(self, Function::Rand | Function::Clock(_, Clock::Realtime))
-    }
 }

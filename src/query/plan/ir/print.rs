@@ -384,7 +384,10 @@ impl<'a> Display for ExprDisplay<'a> {
                 f.write_char(']')
             }
             ExprKind::Function(function, args) => {
-                write!(f, "{function:?}(")?;
+                match function.spec() {
+                    Some(spec) => write!(f, "{}(", spec.name)?,
+                    None => write!(f, "{function:?}(")?,
+                }
                 for (position, arg) in args.iter().enumerate() {
                     if position > 0 {
                         f.write_str(", ")?;
