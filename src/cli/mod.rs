@@ -23,7 +23,6 @@ use crate::database::Database;
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::load::{self, Loaded, Problem};
-use crate::query::error::QueryError;
 use crate::query::exec::QueryResult;
 use crate::render::table::{TableStyle, render_table};
 use crate::render::{Format, csv, json};
@@ -58,7 +57,22 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let mut session = open_session(&args, timing)?;
     match &args.command {
-        None => crate::repl::run(session, &args),
+        None => {
+            let options = crate::repl::Options {
+                dot: crate::render::dot::DotOptions {
+                    english: args.lang == Language::En,
+                    cluster_by_country: args.cluster_by == Some(ClusterBy::Country),
+                    left_to_right: false,
+                },
+                // `--format json|csv` sets the shell's starting `:format` (DOT is for `:export`).
+                format: match args.format {
+                    Some(FormatArg::Json) => Some(crate::repl::commands::OutputFormat::Json),
+                    Some(FormatArg::Csv) => Some(crate::repl::commands::OutputFormat::Csv),
+                    _ => None,
+                },
+            };
+            Ok(crate::repl::run(session, options)?)
+        }
         Some(Command::Query { text }) => {
             let script = Script {
                 origin: "query".to_owned(),
@@ -315,14 +329,4 @@ pub fn print_out(text: &str) -> Result<()> {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("writing to stdout"),
     }
-}
-
-/// True when stdin is an interactive terminal.
-pub fn stdin_is_terminal() -> bool {
-    io::stdin().is_terminal()
-}
-
-/// Renders a query error for the terminal.
-pub fn render_error(error: &QueryError, source: &str, origin: &str) -> String {
-    diagnostic::render(error, source, origin)
 }

@@ -14,6 +14,7 @@ use crate::query::exec::QueryResult;
 use crate::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
 use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
+use crate::repl::commands::{MetaCommand, parse_command};
 use crate::script::ScriptItem;
 use crate::session::{Outcome, Session, StageTimes, parse_literal};
 
@@ -120,27 +121,22 @@ fn print_timing(statement: usize, times: &StageTimes, rows: usize) {
     );
 }
 
-/// `:param NAME VALUE` in a script (other commands belong to the REPL).
+/// `:param NAME VALUE` in a script, read by the shell's one command parser (other
+/// commands belong to the shell).
 fn script_command(session: &mut Session, line: &str, overridden: &[String]) -> Result<(), String> {
-    let body = line.trim_start_matches(':');
-    let (command, rest) = body.split_once(char::is_whitespace).unwrap_or((body, ""));
-    match command {
-        "param" => {
-            let rest = rest.trim();
-            let (name, value) = rest
-                .split_once(|character: char| character.is_whitespace() || character == '=')
-                .ok_or_else(|| "expected `:param NAME VALUE`".to_owned())?;
-            let name = name.trim_start_matches('$');
-            if overridden.iter().any(|given| given == name) {
+    match parse_command(line)? {
+        MetaCommand::Param { name, value } => {
+            if overridden.contains(&name) {
                 return Ok(());
             }
-            let value = parse_literal(value.trim().trim_start_matches('=').trim())
+            let value = parse_literal(&value)
                 .map_err(|error| format!("`:param {name}`: {}", error.message()))?;
-            session.params.insert(name.to_owned(), value);
+            session.params.insert(name, value);
             Ok(())
         }
-        other => {
-            Err(format!("`:{other}` is not a script command (scripts accept `:param NAME VALUE`)"))
+        _ => {
+            let name = line.trim_start_matches(':').split_whitespace().next().unwrap_or("");
+            Err(format!("`:{name}` is not a script command (scripts accept `:param NAME VALUE`)"))
         }
     }
 }

@@ -47,13 +47,15 @@ impl<'text> Locator<'text> {
         let nearest = positions.partition_point(|(at, _, _)| *at <= offset);
         let (start, mut line, mut column) =
             if nearest == 0 { (0, 1, 1) } else { positions[nearest - 1] };
+        // The rest of the way from the nearest known position, counted by the one
+        // `line_column` there is.
         let between = &self.text[start..offset];
-        match between.rfind('\n') {
-            Some(last) => {
-                line += between.bytes().filter(|byte| *byte == b'\n').count();
-                column = between[last + 1..].chars().count() + 1;
-            }
-            None => column += between.chars().count(),
+        let (lines, columns) = crate::text::line_column(between, between.len());
+        if lines == 1 {
+            column += columns - 1;
+        } else {
+            line += lines - 1;
+            column = columns;
         }
         if nearest == 0 || positions[nearest - 1].0 != offset {
             positions.insert(nearest, (offset, line, column));

@@ -28,13 +28,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::Ordering;
 
-use anyhow::{Context as _, Result};
 use rustyline::Editor;
 use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 
-use crate::cli::{Args, stdin_is_terminal};
+use crate::render::dot::DotOptions;
 use crate::session::Session;
 
 use helper::ShellHelper;
@@ -47,23 +46,30 @@ const CONTINUATION_PROMPT: &str = "  ...> ";
 const TRANSACTION_PROMPT: &str = "körpü(tx)> ";
 const TRANSACTION_CONTINUATION_PROMPT: &str = "      ...> ";
 
+/// How the shell starts: what the command line chose for it.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// How `:export dot` draws.
+    pub dot: DotOptions,
+    /// The starting `:format` (`None`: a table).
+    pub format: Option<commands::OutputFormat>,
+}
+
+/// Why the shell stopped before its input ended.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplError {
+    #[error("the terminal: {0}")]
+    Terminal(#[from] ReadlineError),
+    #[error("reading stdin: {0}")]
+    Input(#[from] io::Error),
+}
+
 /// Runs the shell until `:quit`, Ctrl-D or the end of input.
-pub fn run(session: Session, args: &Args) -> Result<ExitCode> {
-    let dot = crate::render::dot::DotOptions {
-        english: args.lang == crate::cli::Language::En,
-        cluster_by_country: args.cluster_by == Some(crate::cli::ClusterBy::Country),
-        left_to_right: false,
-    };
-    // `--format json|csv` sets the shell's starting `:format` (DOT is for `:export`).
-    let format = match args.format {
-        Some(crate::cli::FormatArg::Json) => Some(commands::OutputFormat::Json),
-        Some(crate::cli::FormatArg::Csv) => Some(commands::OutputFormat::Csv),
-        _ => None,
-    };
-    if stdin_is_terminal() {
-        run_terminal(session, dot, format)
+pub fn run(session: Session, options: Options) -> Result<ExitCode, ReplError> {
+    if io::stdin().is_terminal() {
+        run_terminal(session, options.dot, options.format)
     } else {
-        run_piped(session, dot, format)
+        run_piped(session, options.dot, options.format)
     }
 }
 
@@ -71,7 +77,7 @@ fn run_piped(
     session: Session,
     dot: crate::render::dot::DotOptions,
     format: Option<commands::OutputFormat>,
-) -> Result<ExitCode> {
+) -> Result<ExitCode, ReplError> {
     let defaults = Settings::piped();
     let mut shell = Shell::new(
         session,
@@ -82,7 +88,7 @@ fn run_piped(
     );
     let mut quit = false;
     for line in io::stdin().lock().lines() {
-        let line = line.context("reading stdin")?;
+        let line = line?;
         if shell.feed(&line).0 == Flow::Quit {
             quit = true;
             break;
@@ -99,7 +105,7 @@ fn run_terminal(
     session: Session,
     dot: crate::render::dot::DotOptions,
     format: Option<commands::OutputFormat>,
-) -> Result<ExitCode> {
+) -> Result<ExitCode, ReplError> {
     let colour = io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
     let config = Config::builder()

@@ -26,17 +26,7 @@ impl Span {
     }
 }
 
-/// 1-based line and column (in characters) of byte `offset` in `source`.
-pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
-    while !source.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
-    (line, before[line_start..].chars().count() + 1)
-}
+pub use crate::text::line_column;
 
 #[cfg(test)]
 mod tests {
