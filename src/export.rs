@@ -16,8 +16,9 @@ use std::fmt::{self, Write as _};
 use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
-use crate::query::syntax::ast::{write_float, write_name, write_string};
+use crate::query::syntax::ast::write_name;
 use crate::store::format::value_to_json;
+use crate::text::{write_float, write_string};
 
 /// The property that carries a node's stable id in an exported script.
 pub const ID_PROPERTY: &str = "korpu_id";

@@ -195,6 +195,39 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Cypher literals of the two scalars whose spelling needs care, the one place they are
+/// written: the syntax tree's printer, EXPLAIN, exports and tables all call these.
+/// Writes a float so that it reads back as a float (`1.0`, `1e300`, never `1`).
+pub fn write_float(f: &mut impl std::fmt::Write, number: f64) -> std::fmt::Result {
+    if number.is_nan() {
+        return f.write_str("NaN");
+    }
+    if number.is_infinite() {
+        return f.write_str(if number > 0.0 { "Infinity" } else { "-Infinity" });
+    }
+    let text = format!("{number:?}");
+    f.write_str(&text)
+}
+
+/// Writes a single-quoted Cypher string literal with escapes.
+pub fn write_string(f: &mut impl std::fmt::Write, text: &str) -> std::fmt::Result {
+    f.write_char('\'')?;
+    for character in text.chars() {
+        match character {
+            '\'' => f.write_str("\\'")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            '\u{8}' => f.write_str("\\b")?,
+            '\u{c}' => f.write_str("\\f")?,
+            other if other.is_control() => write!(f, "\\u{:04X}", other as u32)?,
+            other => f.write_char(other)?,
+        }
+    }
+    f.write_char('\'')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,9 +14,10 @@ mod limits;
 mod locate;
 mod problem;
 mod provenance;
+mod read;
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value as Json;
 
@@ -28,6 +29,7 @@ use limits::{name_too_long, name_too_long_message, quoted};
 use locate::Locator;
 pub use problem::{LoadError, Problem, Severity};
 pub use provenance::{declares_provenance, unsourced_facts};
+pub use read::{ReadFiles, read_path};
 
 /// One JSON text to load, with the name problems should cite.
 pub struct Source {
@@ -64,104 +66,6 @@ pub fn load_path_with_progress(
     progress: Option<&LoadProgress>,
 ) -> Result<Loaded, LoadError> {
     read_path(path)?.load(progress)
-}
-
-/// Data files as read from disk, before loading: the texts, and a problem for each file
-/// that could not be read (too large, not UTF-8, unreadable).
-pub struct ReadFiles {
-    pub sources: Vec<Source>,
-    pub unreadable: Vec<Problem>,
-}
-
-impl ReadFiles {
-    /// Loads the texts; the files that could not be read are reported with every
-    /// problem the others have, and nothing is loaded.
-    pub fn load(&self, progress: Option<&LoadProgress>) -> Result<Loaded, LoadError> {
-        let loaded = load_sources_with_progress(&self.sources, progress);
-        if self.unreadable.is_empty() {
-            return loaded;
-        }
-        let mut problems = self.unreadable.clone();
-        match loaded {
-            Ok(loaded) => problems.extend(loaded.warnings),
-            Err(error) => problems.extend(error.problems),
-        }
-        Err(LoadError { problems })
-    }
-}
-
-/// Reads a JSON file, or every `*.json` file of a folder (sorted by name).
-pub fn read_path(path: &Path) -> Result<ReadFiles, LoadError> {
-    let display = path.display().to_string();
-    let metadata = std::fs::metadata(path).map_err(|error| {
-        LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
-    })?;
-    let files: Vec<PathBuf> = if metadata.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|error| {
-            LoadError::single(&display, format!("cannot list the folder: {error}"))
-        })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|file| file.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(LoadError::single(
-                &display,
-                "the folder holds no `.json` files".to_owned(),
-            ));
-        }
-        files
-    } else {
-        vec![path.to_path_buf()]
-    };
-    let mut read = ReadFiles { sources: Vec::with_capacity(files.len()), unreadable: Vec::new() };
-    for file in files {
-        match read_source(&file) {
-            Ok(source) => read.sources.push(source),
-            Err(problem) => read.unreadable.push(problem),
-        }
-    }
-    Ok(read)
-}
-
-/// Reads one file: refuses a file over `MAX_FILE_BYTES` before reading it (and reads no
-/// more than that should it grow meanwhile), and text that is not UTF-8 at the line and
-/// column where it stops being UTF-8.
-fn read_source(file: &Path) -> Result<Source, Problem> {
-    use std::io::Read as _;
-    let name = file.display().to_string();
-    let problem = |line: usize, column: usize, message: String| Problem {
-        severity: Severity::Error,
-        file: name.clone(),
-        line,
-        column,
-        id: None,
-        message,
-    };
-    let cannot_read =
-        |error: std::io::Error| problem(0, 0, format!("cannot read the file: {error}"));
-    let opened = std::fs::File::open(file).map_err(cannot_read)?;
-    let size = opened.metadata().map_err(cannot_read)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(problem(1, 1, limits::file_too_large_message(size)));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    opened.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(problem(1, 1, limits::file_too_large_message(bytes.len() as u64)));
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Source { name, text }),
-        Err(error) => {
-            let valid_up_to = error.utf8_error().valid_up_to();
-            let bytes = error.as_bytes();
-            let valid = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-            let (line, column) = Locator::new(valid).line_column(valid.len());
-            Err(problem(line, column, limits::not_utf8_message(bytes[valid_up_to])))
-        }
-    }
 }
 
 /// A node or edge waiting for every file to be read, with where it came from.

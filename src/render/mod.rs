@@ -12,7 +12,8 @@ pub mod table;
 use std::fmt::Write as _;
 
 use crate::graph::{Graph, Value};
-use crate::query::syntax::ast::{write_float, write_name, write_string};
+use crate::query::syntax::ast::write_name;
+use crate::text::{write_float, write_string};
 
 /// The output formats of `query` and `run`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]

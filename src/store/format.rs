@@ -31,7 +31,7 @@ pub fn value_to_json(value: &Value) -> Json {
             Some(number) => Json::Number(number),
             None => {
                 let mut text = String::new();
-                let _ = crate::query::syntax::ast::write_float(&mut text, *number);
+                let _ = crate::text::write_float(&mut text, *number);
                 typed("Float", &text)
             }
         },

@@ -8,8 +8,9 @@ use super::operators::{Argument, open};
 use super::{Context, Row};
 use crate::graph::{NodeId, Path, Value};
 use crate::query::error::{ErrorKind, ExecError};
-use crate::query::plan::ir::{Expr, ExprKind, MapProjectionItem, PathStep, PropertyKey};
-use crate::query::syntax::ast::{BinaryOp, Quantifier, UnaryOp};
+use crate::query::plan::ir::{
+    BinaryOp, Expr, ExprKind, MapProjectionItem, PathStep, PropertyKey, Quantifier, UnaryOp,
+};
 
 /// Evaluates a `WHERE`-style predicate: true keeps the row; false and null drop it.
 pub(crate) fn eval_predicate(

@@ -36,7 +36,7 @@ pub(crate) fn to_string(value: &Value) -> String {
         Value::Int(number) => number.to_string(),
         Value::Float(number) => {
             let mut text = String::new();
-            let _ = crate::query::syntax::ast::write_float(&mut text, *number);
+            let _ = crate::text::write_float(&mut text, *number);
             text
         }
         Value::Bool(flag) => flag.to_string(),

@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use super::Context;
 use crate::graph::{Duration, Temporal, TemporalKind, Value, Zone};
 use crate::query::error::ExecError;
-use crate::query::plan::ir::{Clock, Function};
-use crate::query::syntax::ast::BinaryOp;
+use crate::query::plan::ir::{BinaryOp, Clock, Function};
 
 fn invalid(message: String) -> ExecError {
     ExecError::argument_error("InvalidArgumentValue", message)

@@ -10,8 +10,6 @@
 //! Each rewrite matches a narrow shape and leaves everything else alone; the
 //! differential test runs queries with and without this pass and compares results.
 
-use crate::query::syntax::ast::BinaryOp;
-
 use super::ir::*;
 
 /// Rewrites every segment of a plan, and the matcher of each `MERGE`.

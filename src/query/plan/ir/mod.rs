@@ -7,16 +7,17 @@
 //! `Display` prints the EXPLAIN tree (`print`).
 
 mod functions;
+mod operators;
 mod print;
 mod writes;
 
 pub use functions::*;
+pub use operators::{BinaryOp, Quantifier, UnaryOp};
 pub use print::ExprDisplay;
 pub use writes::*;
 
 use crate::graph::{Dir, Symbol, Value};
 use crate::query::syntax::Span;
-use crate::query::syntax::ast::{BinaryOp, Quantifier, UnaryOp};
 
 /// A position in a row.
 pub type Slot = usize;

@@ -442,11 +442,11 @@ impl<'a> Display for ExprDisplay<'a> {
 
 fn write_constant(f: &mut Formatter<'_>, value: &Value) -> fmt::Result {
     match value {
-        Value::String(text) => crate::query::syntax::ast::write_string(f, text),
+        Value::String(text) => crate::text::write_string(f, text),
         Value::Null => f.write_str("null"),
         Value::Bool(flag) => write!(f, "{flag}"),
         Value::Int(number) => write!(f, "{number}"),
-        Value::Float(number) => crate::query::syntax::ast::write_float(f, *number),
+        Value::Float(number) => crate::text::write_float(f, *number),
         Value::List(items) => {
             f.write_char('[')?;
             for (position, item) in items.iter().enumerate() {

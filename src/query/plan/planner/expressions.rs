@@ -97,20 +97,22 @@ impl Planner<'_> {
                 check_unary_static(*op, operand, scope)?;
                 let operand = self.plan_expr(operand, scope, context)?;
                 check_operand_type(*op, &operand)?;
-                make(ExprKind::Unary(*op, Box::new(operand)))
+                make(ExprKind::Unary((*op).into(), Box::new(operand)))
             }
             ast::ExprKind::Binary(op, left, right) => {
                 check_binary_static(*op, left, right, scope)?;
                 let left = self.plan_expr(left, scope, context)?;
                 let right = self.plan_expr(right, scope, context)?;
                 check_binary_types(*op, &left, &right, span)?;
-                make(ExprKind::Binary(*op, Box::new(left), Box::new(right)))
+                make(ExprKind::Binary((*op).into(), Box::new(left), Box::new(right)))
             }
             ast::ExprKind::Comparison(first, rest) => {
                 let first = self.plan_expr(first, scope, context)?;
                 let rest = rest
                     .iter()
-                    .map(|(op, operand)| Ok((*op, self.plan_expr(operand, scope, context)?)))
+                    .map(|(op, operand)| {
+                        Ok(((*op).into(), self.plan_expr(operand, scope, context)?))
+                    })
                     .collect::<Result<_, PlanError>>()?;
                 make(ExprKind::Comparison(Box::new(first), rest))
             }
@@ -279,7 +281,7 @@ impl Planner<'_> {
                 let Comprehension { list, slot, filter: predicate, .. } =
                     self.plan_comprehension(comprehension, scope, context)?;
                 make(ExprKind::Quantifier {
-                    kind: *quantifier,
+                    kind: (*quantifier).into(),
                     slot,
                     list: Box::new(list),
                     predicate,
@@ -410,5 +412,55 @@ impl Planner<'_> {
             .map(|filter| self.plan_expr(filter, &inner, Context::Plain).map(Box::new))
             .transpose()?;
         Ok(Comprehension { list, inner, slot, filter })
+    }
+}
+
+// The syntax tree's operators, as the plan's: one to one.
+
+impl From<ast::BinaryOp> for BinaryOp {
+    fn from(op: ast::BinaryOp) -> Self {
+        match op {
+            ast::BinaryOp::Or => BinaryOp::Or,
+            ast::BinaryOp::Xor => BinaryOp::Xor,
+            ast::BinaryOp::And => BinaryOp::And,
+            ast::BinaryOp::Eq => BinaryOp::Eq,
+            ast::BinaryOp::NotEq => BinaryOp::NotEq,
+            ast::BinaryOp::Lt => BinaryOp::Lt,
+            ast::BinaryOp::Gt => BinaryOp::Gt,
+            ast::BinaryOp::Le => BinaryOp::Le,
+            ast::BinaryOp::Ge => BinaryOp::Ge,
+            ast::BinaryOp::In => BinaryOp::In,
+            ast::BinaryOp::StartsWith => BinaryOp::StartsWith,
+            ast::BinaryOp::EndsWith => BinaryOp::EndsWith,
+            ast::BinaryOp::Contains => BinaryOp::Contains,
+            ast::BinaryOp::RegexMatch => BinaryOp::RegexMatch,
+            ast::BinaryOp::Add => BinaryOp::Add,
+            ast::BinaryOp::Subtract => BinaryOp::Subtract,
+            ast::BinaryOp::Multiply => BinaryOp::Multiply,
+            ast::BinaryOp::Divide => BinaryOp::Divide,
+            ast::BinaryOp::Modulo => BinaryOp::Modulo,
+            ast::BinaryOp::Power => BinaryOp::Power,
+        }
+    }
+}
+
+impl From<ast::UnaryOp> for UnaryOp {
+    fn from(op: ast::UnaryOp) -> Self {
+        match op {
+            ast::UnaryOp::Not => UnaryOp::Not,
+            ast::UnaryOp::Minus => UnaryOp::Minus,
+            ast::UnaryOp::Plus => UnaryOp::Plus,
+        }
+    }
+}
+
+impl From<ast::Quantifier> for Quantifier {
+    fn from(quantifier: ast::Quantifier) -> Self {
+        match quantifier {
+            ast::Quantifier::All => Quantifier::All,
+            ast::Quantifier::Any => Quantifier::Any,
+            ast::Quantifier::None => Quantifier::None,
+            ast::Quantifier::Single => Quantifier::Single,
+        }
     }
 }

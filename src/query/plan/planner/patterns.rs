@@ -432,7 +432,7 @@ impl<'a> Planner<'a> {
                         }
                         let same = Expr {
                             kind: ExprKind::Binary(
-                                ast::BinaryOp::Eq,
+                                BinaryOp::Eq,
                                 Box::new(Expr { kind: ExprKind::Slot(fresh), span }),
                                 Box::new(Expr { kind: ExprKind::Slot(rel.slot), span }),
                             ),
@@ -593,18 +593,14 @@ impl<'a> Planner<'a> {
                         span: key.span,
                     };
                     let equal = Expr {
-                        kind: ExprKind::Binary(
-                            ast::BinaryOp::Eq,
-                            Box::new(property),
-                            Box::new(value),
-                        ),
+                        kind: ExprKind::Binary(BinaryOp::Eq, Box::new(property), Box::new(value)),
                         span,
                     };
                     predicate = Some(match predicate {
                         None => equal,
                         Some(before) => Expr {
                             kind: ExprKind::Binary(
-                                ast::BinaryOp::And,
+                                BinaryOp::And,
                                 Box::new(before),
                                 Box::new(equal),
                             ),

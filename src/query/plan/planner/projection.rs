@@ -306,7 +306,7 @@ impl<'a> Planner<'a> {
                     let kept = match &skip {
                         Some(skip) => Expr {
                             kind: ExprKind::Binary(
-                                ast::BinaryOp::Add,
+                                BinaryOp::Add,
                                 Box::new(skip.clone()),
                                 Box::new(limit.clone()),
                             ),

@@ -8,7 +8,7 @@
 
 mod print;
 
-pub use print::{write_float, write_name, write_string};
+pub use print::write_name;
 
 use super::span::Span;
 

@@ -6,6 +6,7 @@
 use std::fmt::{self, Display, Formatter, Write as _};
 
 use super::*;
+use crate::text::{write_float, write_string};
 
 impl Display for Statement {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -523,35 +524,4 @@ fn write_literal(f: &mut Formatter<'_>, literal: &Literal) -> fmt::Result {
         Literal::Float(number) => write_float(f, *number),
         Literal::String(text) => write_string(f, text),
     }
-}
-
-/// Writes a float so that it reads back as a float (`1.0`, `1e300`, never `1`).
-pub fn write_float(f: &mut impl fmt::Write, number: f64) -> fmt::Result {
-    if number.is_nan() {
-        return f.write_str("NaN");
-    }
-    if number.is_infinite() {
-        return f.write_str(if number > 0.0 { "Infinity" } else { "-Infinity" });
-    }
-    let text = format!("{number:?}");
-    f.write_str(&text)
-}
-
-/// Writes a single-quoted Cypher string literal with escapes.
-pub fn write_string(f: &mut impl fmt::Write, text: &str) -> fmt::Result {
-    f.write_char('\'')?;
-    for character in text.chars() {
-        match character {
-            '\'' => f.write_str("\\'")?,
-            '\\' => f.write_str("\\\\")?,
-            '\n' => f.write_str("\\n")?,
-            '\r' => f.write_str("\\r")?,
-            '\t' => f.write_str("\\t")?,
-            '\u{8}' => f.write_str("\\b")?,
-            '\u{c}' => f.write_str("\\f")?,
-            other if other.is_control() => write!(f, "\\u{:04X}", other as u32)?,
-            other => f.write_char(other)?,
-        }
-    }
-    f.write_char('\'')
 }
