@@ -132,6 +132,28 @@ fn ctrl_c_cancels_a_running_query_and_the_shell_lives_on() {
 }
 
 #[test]
+fn ctrl_c_during_a_write_leaves_no_trace() {
+    let home = Home::new("cancel-write");
+    let mut session = shell(&["--empty"], &home);
+    type_and_expect(
+        &mut session,
+        "UNWIND range(1, 3000) AS i CREATE (:N {i: i});\r",
+        "3000 nodes created",
+    );
+    session.expect(PROMPT).unwrap();
+    // The statement writes 500 nodes, then runs into a product that would take days.
+    type_and_expect(
+        &mut session,
+        "UNWIND range(1, 500) AS i CREATE (:M {i: i}) WITH count(*) AS made MATCH (a:N), (b:N), (c:N) RETURN made, count(*);\r",
+        "count(*);",
+    );
+    std::thread::sleep(Duration::from_millis(700));
+    type_and_expect(&mut session, CTRL_C, "cancelled after");
+    session.expect(PROMPT).unwrap();
+    type_and_expect(&mut session, "MATCH (m:M) RETURN count(m) AS kept;\r", "|    0 |");
+}
+
+#[test]
 fn ctrl_c_at_the_prompt_clears_the_input_and_ctrl_d_leaves() {
     let home = Home::new("keys");
     let mut session = shell(&["--empty"], &home);
