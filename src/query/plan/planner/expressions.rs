@@ -362,6 +362,12 @@ impl Planner<'_> {
                     &mut inner,
                     PatternUse::Predicate,
                 )?;
+                let sub = match &subquery.returns {
+                    Some(returns) => {
+                        self.plan_projection(sub, returns, &inner, ProjectionKind::Return)?.0
+                    }
+                    None => sub,
+                };
                 make(ExprKind::Exists(Box::new(sub)))
             }
             ast::ExprKind::MapProjection(subject, items) => {

@@ -313,6 +313,9 @@ impl<'s> Names<'s> {
                     self.pattern(&part.element, false);
                 }
                 self.optional(subquery.where_clause.as_ref());
+                for item in subquery.returns.iter().flat_map(|returns| &returns.items) {
+                    self.expr(&item.expr);
+                }
             }
             ast::ExprKind::MapProjection(subject, items) => {
                 self.expr(subject);

@@ -507,6 +507,9 @@ pub enum Quantifier {
 pub struct ExistsSubquery {
     pub pattern: Vec<PatternPart>,
     pub where_clause: Option<Expr>,
+    /// `EXISTS { MATCH … RETURN … }`: the full form's `RETURN`, which matters only when
+    /// it changes whether a row comes out (an aggregation, `LIMIT 0`).
+    pub returns: Option<Projection>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

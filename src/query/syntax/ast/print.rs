@@ -513,6 +513,9 @@ fn write_expr_here(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Res
             if let Some(predicate) = &subquery.where_clause {
                 write!(f, " WHERE {predicate}")?;
             }
+            if let Some(returns) = &subquery.returns {
+                write!(f, " {}", Clause::Return(returns.clone()))?;
+            }
             f.write_str(" }")
         }
         ExprKind::MapProjection(subject, items) => {
