@@ -32,6 +32,7 @@ pub(super) fn unknown_names(
             names.clause(clause);
         }
     }
+    names.settle_property_reads();
     let mut seen = BTreeSet::new();
     let mut notifications = Vec::new();
     for (kind, ident) in &names.read {
@@ -106,9 +107,31 @@ fn nearest<'n>(name: &str, existing: &[&'n str]) -> Option<&'n str> {
 struct Names<'s> {
     read: Vec<(Kind, &'s ast::Ident)>,
     written: BTreeSet<(Kind, String)>,
+    /// `subject.key` reads whose subject is a variable, until it is known whether the
+    /// variable is a node or relationship of some pattern.
+    property_reads: Vec<(&'s str, &'s ast::Ident)>,
+    /// Variables some pattern of the statement binds to a node or relationship.
+    element_variables: BTreeSet<&'s str>,
 }
 
 impl<'s> Names<'s> {
+    /// Keeps the property reads of nodes and relationships. `d.year` on a date or `m.a`
+    /// on a map reads no property key, and warning about it would be noise; a read
+    /// through a variable the statement renamed is missed, which is the cheaper mistake.
+    fn settle_property_reads(&mut self) {
+        for (subject, key) in std::mem::take(&mut self.property_reads) {
+            if self.element_variables.contains(subject) {
+                self.read.push((Kind::PropertyKey, key));
+            }
+        }
+    }
+
+    fn property_read(&mut self, subject: &'s ast::Expr, key: &'s ast::Ident) {
+        if let ast::ExprKind::Variable(name) = &subject.kind {
+            self.property_reads.push((name, key));
+        }
+    }
+
     fn clause(&mut self, clause: &'s ast::Clause) {
         match clause {
             ast::Clause::Match(clause) => {
@@ -214,12 +237,18 @@ impl<'s> Names<'s> {
         let nodes =
             std::iter::once(&element.start).chain(element.chain.iter().map(|(_, node)| node));
         for node in nodes {
+            if let Some(variable) = &node.variable {
+                self.element_variables.insert(&variable.name);
+            }
             for label in &node.labels {
                 self.name(Kind::Label, label, writes);
             }
             self.properties(node.properties.as_ref(), writes);
         }
         for (rel, _) in &element.chain {
+            if let Some(variable) = &rel.variable {
+                self.element_variables.insert(&variable.name);
+            }
             for rel_type in &rel.types {
                 self.name(Kind::RelationshipType, rel_type, writes);
             }
@@ -266,7 +295,7 @@ impl<'s> Names<'s> {
             | ast::ExprKind::CountStar => {}
             ast::ExprKind::Property(subject, key) => {
                 self.expr(subject);
-                self.read.push((Kind::PropertyKey, key));
+                self.property_read(subject, key);
             }
             ast::ExprKind::HasLabels(subject, labels) => {
                 self.expr(subject);
@@ -321,9 +350,7 @@ impl<'s> Names<'s> {
                 self.expr(subject);
                 for item in items {
                     match item {
-                        ast::MapProjectionItem::Property(key) => {
-                            self.read.push((Kind::PropertyKey, key));
-                        }
+                        ast::MapProjectionItem::Property(key) => self.property_read(subject, key),
                         ast::MapProjectionItem::Literal(_, value) => self.expr(value),
                         ast::MapProjectionItem::AllProperties
                         | ast::MapProjectionItem::Variable(_) => {}
@@ -347,6 +374,28 @@ impl<'s> Names<'s> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_reads_of_node_and_relationship_properties_are_checked() {
+        let statement = crate::query::syntax::parse(
+            "MATCH (n)-[r]->() WITH n, r, date() AS d, {a: 1} AS m RETURN n.nmae, r.sicne, d.year, m.a, n {.wat}",
+        )
+        .unwrap();
+        let mut graph = Graph::default();
+        graph.add_node(None, &[], vec![("name".into(), "x".into())]).unwrap();
+        let described: Vec<String> = unknown_names(&statement, "", &graph)
+            .into_iter()
+            .map(|notification| notification.description)
+            .collect();
+        assert_eq!(
+            described,
+            [
+                "no property key `nmae` in this graph; did you mean `name`?",
+                "no property key `sicne` in this graph",
+                "no property key `wat` in this graph",
+            ]
+        );
+    }
 
     #[test]
     fn the_nearest_name_is_a_likely_typo_or_nothing() {
