@@ -103,10 +103,18 @@ fn a_registered_procedure_is_called_with_checked_arguments() {
             .collect::<Vec<_>>(),
         ["Int(2)", "Int(4)"]
     );
-    let error = run(&mut graph, &control, "CALL my.double('two')").unwrap_err();
-    assert_eq!((error.kind(), error.code()), (ErrorKind::TypeError, "InvalidArgumentType"));
+    let error = run(
+        &mut graph,
+        &control,
+        "UNWIND ['two'] AS x CALL my.double(x) YIELD doubled RETURN doubled",
+    )
+    .unwrap_err();
+    assert_eq!(
+        (error.kind(), error.code(), error.phase()),
+        (ErrorKind::TypeError, "InvalidArgumentType", Phase::Runtime)
+    );
     let error = run(&mut graph, &control, "CALL my.double(null)").unwrap_err();
-    assert_eq!(error.kind(), ErrorKind::TypeError, "INTEGER without `?` refuses null");
+    assert_eq!(error.code(), "InvalidArgumentType", "INTEGER without `?` refuses null");
 }
 
 #[test]
@@ -132,6 +140,7 @@ fn call_errors_come_before_running() {
             "InvalidArgumentPassingMode",
         ),
         ("CALL korpu.find", ErrorKind::ParameterMissing, "MissingParameter"),
+        ("CALL korpu.find(1)", ErrorKind::SyntaxError, "InvalidArgumentType"),
     ];
     for (text, kind, code) in cases {
         let error = run(&mut graph, &control, text).unwrap_err();

@@ -38,11 +38,12 @@ impl Planner<'_> {
                         call.span,
                     ));
                 }
-                args.iter().map(|arg| self.plan_expr(arg, scope, Context::Plain)).collect::<Result<
-                    Vec<_>,
-                    _,
-                >>(
-                )?
+                let planned = args
+                    .iter()
+                    .map(|arg| self.plan_expr(arg, scope, Context::Plain))
+                    .collect::<Result<Vec<_>, _>>()?;
+                check_literal_arguments(&procedure, &planned)?;
+                planned
             }
             // `CALL proc` alone takes each input from the parameter of the same name.
             None if standalone => {
@@ -118,6 +119,29 @@ impl Planner<'_> {
         }
         Ok((op, columns))
     }
+}
+
+/// An argument written as a literal of the wrong type (`korpu.find(1)`) is refused before
+/// running, as a function's would be; other arguments are checked when the call runs.
+fn check_literal_arguments(procedure: &Procedure, args: &[Expr]) -> Result<(), PlanError> {
+    for (arg, field) in args.iter().zip(&procedure.signature.inputs) {
+        if let ExprKind::Constant(value) = &arg.kind
+            && field.ty.coerce(value.clone()).is_err()
+        {
+            return Err(syntax(
+                "InvalidArgumentType",
+                format!(
+                    "argument `{}` of `{}` must be {}, not {}",
+                    field.name,
+                    procedure.name(),
+                    field.ty,
+                    value.type_name()
+                ),
+                arg.span,
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn every_output(procedure: &Procedure, span: Span) -> Vec<(usize, ast::Ident)> {
