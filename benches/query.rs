@@ -61,13 +61,15 @@ fn bench_parse(criterion: &mut Criterion) {
 
 fn bench_plan(criterion: &mut Criterion) {
     let (graph, questions) = standard_graph();
+    let procedures = korpu::query::procedures::Procedures::default();
     let mut group = criterion.benchmark_group("plan");
     group.warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(1));
     for question in &questions {
         let statement = parse(&question.text).expect("the question parses");
         group.bench_function(question.name, |bencher| {
             bencher.iter(|| {
-                plan(black_box(&statement), &question.text, &graph).expect("the question plans")
+                plan(black_box(&statement), &question.text, &graph, &procedures)
+                    .expect("the question plans")
             })
         });
     }
@@ -84,7 +86,8 @@ fn bench_execute(criterion: &mut Criterion) {
         .measurement_time(Duration::from_secs(2));
     for question in &questions {
         let statement = parse(&question.text).expect("the question parses");
-        let plan = plan(&statement, &question.text, &graph).expect("the question plans");
+        let plan = plan(&statement, &question.text, &graph, &Default::default())
+            .expect("the question plans");
         let answer = execute(&mut graph, &plan, &params, &control).expect("the question runs");
         assert!(
             !answer.rows.is_empty(),

@@ -69,7 +69,8 @@ fn bench_writes(criterion: &mut Criterion) {
         .measurement_time(Duration::from_secs(4));
     for case in CASES {
         let statement = parse(case.text).expect("the statement parses");
-        let planned = plan(&statement, case.text, &graph).expect("the statement plans");
+        let planned =
+            plan(&statement, case.text, &graph, &Default::default()).expect("the statement plans");
         let before = (graph.node_count(), graph.edge_count());
         group.bench_function(format!("statement/{}", case.name), |bencher| {
             bencher.iter_custom(|iterations| {

@@ -21,6 +21,7 @@ use crate::graph::{Graph, Savepoint, Value};
 use crate::query::error::{ExecError, QueryError};
 use crate::query::exec::{self, Control, Params, Profile, QueryResult};
 use crate::query::plan::{self, Mode, Plan};
+use crate::query::procedures::Procedures;
 use crate::query::syntax::{self, ast};
 use crate::store::{SaveError, SaveReport};
 
@@ -125,6 +126,8 @@ pub struct Session {
     /// Set by a Ctrl-C handler (or a server's cancel request) to stop this session's
     /// running statement; other sessions have their own.
     pub cancel: Arc<AtomicBool>,
+    /// What `CALL` may name: the built-ins, and whatever the client registered.
+    pub procedures: Arc<Procedures>,
     transaction: Option<Transaction>,
 }
 
@@ -135,6 +138,7 @@ impl Session {
             params: Params::new(),
             timeout: None,
             cancel: Arc::new(AtomicBool::new(false)),
+            procedures: Arc::new(Procedures::default()),
             transaction: None,
         }
     }
@@ -158,6 +162,7 @@ impl Session {
 
     fn control(&self) -> Control {
         Control {
+            procedures: self.procedures.clone(),
             cancel: self.cancel.clone(),
             deadline: self.timeout.map(|timeout| Instant::now() + timeout),
             ..Control::default()
@@ -167,7 +172,7 @@ impl Session {
     /// Parses and plans without running (for `:explain` and tests).
     pub fn plan(&self, text: &str) -> Result<Plan, QueryError> {
         let statement = syntax::parse(text)?;
-        Ok(plan::plan(&statement, text, &self.view().graph)?)
+        Ok(plan::plan(&statement, text, &self.view().graph, &self.procedures)?)
     }
 
     /// Runs one statement, timing each stage.
@@ -297,7 +302,10 @@ fn run_planned(
     times: &mut StageTimes,
 ) -> Result<Outcome, QueryError> {
     let started = Instant::now();
-    let planned = plan::plan(statement, text, graph)?;
+    let planned = plan::plan(statement, text, graph, &control.procedures)?;
+    if planned.mode != Mode::Explain {
+        planned.check_parameters(params)?;
+    }
     times.plan = started.elapsed();
     let started = Instant::now();
     let outcome = match planned.mode {
@@ -322,7 +330,10 @@ fn read_planned(
     times: &mut StageTimes,
 ) -> Result<Outcome, QueryError> {
     let started = Instant::now();
-    let planned = plan::plan(statement, text, graph)?;
+    let planned = plan::plan(statement, text, graph, &control.procedures)?;
+    if planned.mode != Mode::Explain {
+        planned.check_parameters(params)?;
+    }
     times.plan = started.elapsed();
     let started = Instant::now();
     let profile = (planned.mode == Mode::Profile).then(Profile::default);

@@ -311,7 +311,7 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
                 ]
             })
             .collect(),
-        stats: Default::default(),
+        ..Default::default()
     };
     let text = match args.output_format() {
         Format::Json => format!("{}\n", json::result_json(&result, graph)),

@@ -80,13 +80,26 @@ pub(super) fn run_scripts(
                         print_timing(statement_number, &answer.times, rows);
                     }
                     match &answer.outcome {
-                        Ok(outcome) => write_outcome(
-                            &mut out,
-                            outcome,
-                            answer.graph(),
-                            args,
-                            &mut dot_results,
-                        )?,
+                        Ok(outcome) => {
+                            write_outcome(
+                                &mut out,
+                                outcome,
+                                answer.graph(),
+                                args,
+                                &mut dot_results,
+                            )?;
+                            // Under the output, as a compiler's warnings come under its own.
+                            out.flush()?;
+                            for notification in
+                                outcome.result().map_or(&[][..], |result| &result.notifications)
+                            {
+                                let (line_number, column) = crate::query::syntax::span::line_column(
+                                    source,
+                                    span.start + notification.span.start,
+                                );
+                                eprintln!("{origin}:{line_number}:{column}: {notification}");
+                            }
+                        }
                         Err(error) => {
                             failed = true;
                             let error = error.clone().shifted(span.start);

@@ -18,6 +18,10 @@ pub enum ErrorKind {
     ArgumentError,
     EntityNotFound,
     ConstraintVerificationFailed,
+    /// A procedure is unknown, or failed while running.
+    ProcedureError,
+    /// A parameter the statement needs was not given.
+    ParameterMissing,
     /// Körpü's own: the query was cancelled (Ctrl-C, `--timeout`).
     Cancelled,
     /// Körpü's own: a resource guard stopped the query (too many paths, rows).
@@ -33,6 +37,8 @@ impl ErrorKind {
             ErrorKind::ArgumentError => "ArgumentError",
             ErrorKind::EntityNotFound => "EntityNotFound",
             ErrorKind::ConstraintVerificationFailed => "ConstraintVerificationFailed",
+            ErrorKind::ProcedureError => "ProcedureError",
+            ErrorKind::ParameterMissing => "ParameterMissing",
             ErrorKind::Cancelled => "Cancelled",
             ErrorKind::ResourceLimit => "ResourceLimit",
         }

@@ -45,7 +45,7 @@ mod tests {
         let result = QueryResult {
             columns: vec!["a".into(), "b".into()],
             rows: vec![vec![Value::from("x, \"y\""), Value::Null]],
-            stats: Default::default(),
+            ..Default::default()
         };
         assert_eq!(render_csv(&result, &Graph::default()), "a,b\r\n\"x, \"\"y\"\"\",\r\n");
     }

@@ -1,6 +1,9 @@
 //! JSON output: one object per statement, `{"columns": [...], "rows": [[...]]}`, or
 //! `{"error": {...}}`. Nodes are `{"id", "labels", "properties"}`, relationships
 //! `{"id", "type", "start", "end", "properties"}`, paths `{"nodes", "relationships"}`.
+//! A value JSON cannot hold plainly is a typed object, `{"$type": "Date", "_value":
+//! "2010-09-15"}` (also `Float` for NaN and ±Infinity, `Duration`, `DateTime`, `Time`,
+//! `LocalTime`, `LocalDateTime`), so it cannot be mistaken for a string.
 
 use serde_json::{Map, Value as Json, json};
 
@@ -8,9 +11,11 @@ use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::query::error::QueryError;
 use crate::query::exec::QueryResult;
 use crate::query::syntax::span::line_column;
+use crate::store::format::value_to_json;
 
-/// `{"columns", "rows"}`, and `"stats"` (counters by name, those above zero) when the
-/// statement changed the graph.
+/// `{"columns", "rows"}`, `"stats"` (counters by name, those above zero) when the
+/// statement changed the graph, and `"notifications"` (code, title, description, and
+/// the position within the statement) when there is something to tell.
 pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
     let rows: Vec<Json> = result
         .rows
@@ -27,6 +32,21 @@ pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
             .map(|(name, count)| (name.replace(' ', "_"), Json::from(*count)))
             .collect();
         object["stats"] = Json::Object(stats);
+    }
+    if !result.notifications.is_empty() {
+        let notifications: Vec<Json> = result
+            .notifications
+            .iter()
+            .map(|notification| {
+                json!({
+                    "code": notification.code,
+                    "title": notification.title,
+                    "description": notification.description,
+                    "position": {"line": notification.line, "column": notification.column},
+                })
+            })
+            .collect();
+        object["notifications"] = Json::Array(notifications);
     }
     object
 }
@@ -78,23 +98,11 @@ pub fn value_json(value: &Value, graph: &Graph) -> Json {
         Value::Null => Json::Null,
         Value::Bool(flag) => Json::Bool(*flag),
         Value::Int(number) => Json::from(*number),
-        Value::Float(number) => match serde_json::Number::from_f64(*number) {
-            Some(number) => Json::Number(number),
-            // JSON has no NaN or infinity; spell them as openCypher prints them.
-            None => Json::String(if number.is_nan() {
-                "NaN".into()
-            } else if *number > 0.0 {
-                "Infinity".into()
-            } else {
-                "-Infinity".into()
-            }),
-        },
         Value::String(text) => Json::String(text.to_string()),
-        // ISO 8601 text, as openCypher prints temporals.
-        Value::Temporal(temporal) => Json::String(temporal.to_string()),
-        duration @ Value::Duration { .. } => {
-            Json::String(duration.as_duration().unwrap_or_default().to_string())
-        }
+        // Values JSON cannot hold plainly (NaN and the infinities, dates, times,
+        // durations) come out typed, `{"$type": "Date", "_value": "2010-09-15"}`, as
+        // Neo4j's Query API writes them; the graph-data writer is the one writer of them.
+        Value::Float(_) | Value::Temporal(_) | Value::Duration { .. } => value_to_json(value),
         Value::List(items) => {
             Json::Array(items.iter().map(|item| value_json(item, graph)).collect())
         }

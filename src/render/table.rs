@@ -194,7 +194,7 @@ mod tests {
                 vec![Value::from("北京")],
                 vec![Value::from("abc")],
             ],
-            stats: Default::default(),
+            ..Default::default()
         };
         let text = render_table(&result, &Graph::default(), &TableStyle::default());
         let widths: Vec<usize> = text.lines().take(6).map(display_width).collect();
@@ -218,7 +218,7 @@ mod tests {
                 vec![Value::from("line\nbreak\u{7}")],
                 vec![Value::List(vec![Value::from("\u{2066}İ\u{2069}")])],
             ],
-            stats: Default::default(),
+            ..Default::default()
         };
         let text = render_table(&result, &Graph::default(), &TableStyle::default());
         assert!(

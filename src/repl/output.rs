@@ -86,7 +86,7 @@ fn render_fitted_table(result: &QueryResult, graph: &Graph, view: &View) -> Stri
         Some(width) => fit_column_width(&natural, width),
         None => DEFAULT_COLUMN_WIDTH,
     };
-    let cells = QueryResult { columns: result.columns.clone(), rows, stats: Default::default() };
+    let cells = QueryResult { columns: result.columns.clone(), rows, ..Default::default() };
     let table = render_table(&cells, graph, &TableStyle { max_column_width, max_rows: None });
     // The table ends with its own row count; the shell's footer says more.
     let own_footer = format!("{shown} row{}\n", plural(shown));
@@ -325,7 +325,7 @@ mod tests {
         let result = QueryResult {
             columns: vec!["id".into(), "text".into()],
             rows: vec![vec![Value::Int(1), Value::from(long.as_str())]],
-            stats: Default::default(),
+            ..Default::default()
         };
         let text = render_result(&result, &graph, &table_view(None, Some(40)));
         for line in text.lines().take(5) {
@@ -342,7 +342,7 @@ mod tests {
             .iter()
             .map(|text| vec![Value::from(*text)])
             .collect();
-        let result = QueryResult { columns: vec!["city".into()], rows, stats: Default::default() };
+        let result = QueryResult { columns: vec!["city".into()], rows, ..Default::default() };
         let text = render_result(&result, &graph, &table_view(None, Some(80)));
         let widths: Vec<usize> =
             text.lines().filter(|line| line.starts_with(['|', '+'])).map(display_width).collect();
@@ -353,7 +353,7 @@ mod tests {
     fn the_footer_counts_what_was_left_out() {
         let (graph, _, _, _) = graph();
         let rows = (0..25).map(|number| vec![Value::Int(number)]).collect();
-        let result = QueryResult { columns: vec!["n".into()], rows, stats: Default::default() };
+        let result = QueryResult { columns: vec!["n".into()], rows, ..Default::default() };
         let view =
             View { elapsed: Some(Duration::from_micros(1500)), ..table_view(Some(10), None) };
         let text = render_result(&result, &graph, &view);

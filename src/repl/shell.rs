@@ -265,6 +265,10 @@ impl Shell {
         match outcome {
             Ok(outcome) => {
                 self.say(&rendered);
+                for notification in outcome.result().map_or(&[][..], |result| &result.notifications)
+                {
+                    self.warn(&format!("{notification}\n"));
+                }
                 if let Some(result) = outcome.into_result() {
                     self.remember(result);
                 }
@@ -459,7 +463,7 @@ impl Shell {
                     ]
                 })
                 .collect(),
-            stats: Default::default(),
+            ..Default::default()
         };
         Some(render_result(&result, graph, table))
     }

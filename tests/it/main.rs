@@ -8,6 +8,7 @@ mod data;
 mod export;
 mod fuzz_data;
 mod golden;
+mod procedures;
 mod repl;
 mod robustness;
 mod saving;

@@ -298,3 +298,15 @@ fn piped_errors_and_bad_commands_set_the_exit_code() {
     assert!(text(&output.stderr).contains("did you mean `:format`?"));
     assert!(text(&output.stdout).contains("| ok |"), "the shell goes on after a bad command");
 }
+
+#[test]
+fn piped_statements_warn_about_names_the_graph_lacks_under_the_result() {
+    let home = Home::new("notifications");
+    let output = piped(&[], "MATCH (n:Organisation) RETURN count(n) AS n;\n", home.dir());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("| 0 |"), "{}", text(&output.stdout));
+    assert_eq!(
+        text(&output.stderr),
+        "warning: no label `Organisation` in this graph; did you mean `Organization`?\n"
+    );
+}

@@ -277,9 +277,10 @@ fn optimized_and_unoptimized_plans_agree() {
         let params: Params = [("p".to_owned(), parameter)].into_iter().collect();
         for query in queries {
             let statement = parse(query).unwrap();
-            let optimized = plan::plan(&statement, query, &graph).unwrap();
-            let naive = plan::plan_unoptimized(&statement, query, &graph).unwrap();
             let control = Control::default();
+            let optimized = plan::plan(&statement, query, &graph, &control.procedures).unwrap();
+            let naive =
+                plan::plan_unoptimized(&statement, query, &graph, &control.procedures).unwrap();
             let fast = exec::execute(&mut graph, &optimized, &params, &control).unwrap();
             let slow = exec::execute(&mut graph, &naive, &params, &control).unwrap();
             assert_eq!(

@@ -22,7 +22,9 @@ use std::time::{Duration, Instant};
 
 use crate::graph::{Graph, Value};
 use crate::query::error::{ErrorKind, ExecError};
+use crate::query::notification::Notification;
 use crate::query::plan::ir::Plan;
+use crate::query::procedures::Procedures;
 
 pub use operators::Profile;
 
@@ -71,11 +73,15 @@ pub struct QueryResult {
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Value>>,
     pub stats: WriteStats,
+    /// Carried over from the plan: names the statement read that the graph lacks.
+    pub notifications: Vec<Notification>,
 }
 
-/// Limits and cancellation for one execution.
+/// Limits, cancellation and callable procedures for one execution.
 #[derive(Clone, Debug)]
 pub struct Control {
+    /// What `CALL` may name: the built-ins unless the caller registered more.
+    pub procedures: Arc<Procedures>,
     /// Set from another thread (Ctrl-C) to stop the query.
     pub cancel: Arc<AtomicBool>,
     pub deadline: Option<Instant>,
@@ -87,6 +93,7 @@ pub struct Control {
 impl Default for Control {
     fn default() -> Self {
         Control {
+            procedures: Arc::new(Procedures::default()),
             cancel: Arc::new(AtomicBool::new(false)),
             deadline: None,
             max_path_steps: 50_000_000,
@@ -276,6 +283,14 @@ fn execute_segments(
             )?;
             match &segment.write {
                 Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
+                // A result without columns has no rows (a standalone call of a void
+                // procedure), but its rows are still pulled so the work happens.
+                None if plan.columns.is_empty() => {
+                    for row in iterator {
+                        row?;
+                    }
+                    Vec::new()
+                }
                 None => {
                     for row in iterator {
                         let row = row?;
@@ -307,5 +322,6 @@ fn execute_segments(
         columns: plan.columns.iter().map(|(name, _)| name.clone()).collect(),
         rows: columns_rows,
         stats,
+        notifications: plan.notifications.clone(),
     })
 }

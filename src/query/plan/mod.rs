@@ -8,11 +8,18 @@ pub use ir::{Mode, Plan};
 
 use crate::graph::Graph;
 use crate::query::error::PlanError;
+use crate::query::procedures::Procedures;
 use crate::query::syntax::ast;
 
-/// Plans a statement and applies the rewrites of `optimize`.
-pub fn plan(statement: &ast::Statement, source: &str, graph: &Graph) -> Result<Plan, PlanError> {
-    planner::plan(statement, source, graph).map(optimize::optimize)
+/// Plans a statement and applies the rewrites of `optimize`; `CALL` resolves names in
+/// `procedures`.
+pub fn plan(
+    statement: &ast::Statement,
+    source: &str,
+    graph: &Graph,
+    procedures: &Procedures,
+) -> Result<Plan, PlanError> {
+    planner::plan(statement, source, graph, procedures).map(optimize::optimize)
 }
 
 /// Plans without the rewrites; the differential tests compare both.
@@ -20,6 +27,7 @@ pub fn plan_unoptimized(
     statement: &ast::Statement,
     source: &str,
     graph: &Graph,
+    procedures: &Procedures,
 ) -> Result<Plan, PlanError> {
-    planner::plan(statement, source, graph)
+    planner::plan(statement, source, graph, procedures)
 }

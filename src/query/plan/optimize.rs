@@ -130,6 +130,10 @@ fn rewrite_children(op: Op) -> Op {
             Op::Union { branches: branches.into_iter().map(rewrite).collect(), distinct, slots }
         }
         Op::CountRows { input, slot } => Op::CountRows { input: boxed(input), slot },
+        Op::Call(mut call) => {
+            call.input = boxed(call.input);
+            Op::Call(call)
+        }
     }
 }
 

@@ -396,6 +396,8 @@ pub const KEYWORDS: &[&str] = &[
     "END",
     "EXISTS",
     "COUNT",
+    "CALL",
+    "YIELD",
 ];
 
 /// Words that cannot name a variable, because the grammar would be ambiguous.

@@ -26,14 +26,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
 use std::sync::mpsc;
+use std::sync::{Arc, Once};
 use std::thread;
 use std::time::Duration;
 
-use korpu::graph::Graph;
+use korpu::graph::{Graph, Value};
 use korpu::query::error::QueryError;
 use korpu::query::exec::{Control, Params, QueryResult};
+use korpu::query::procedures::{Procedure, Procedures};
 
 use gherkin::{Scenario, Step, StepArgument};
 use values::{
@@ -585,6 +586,8 @@ struct ScenarioRunner {
     tck_dir: PathBuf,
     graph: Graph,
     params: Params,
+    /// The built-ins and the scenario's test procedures.
+    procedures: Arc<Procedures>,
     current_query: Option<String>,
     /// The query under test's outcome, once `executing query` ran.
     result: Option<Result<QueryResult, QueryError>>,
@@ -601,6 +604,7 @@ impl ScenarioRunner {
             tck_dir,
             graph: Graph::default(),
             params: Params::new(),
+            procedures: Arc::new(Procedures::default()),
             current_query: None,
             result: None,
             state_before: None,
@@ -661,10 +665,7 @@ impl ScenarioRunner {
                 }
                 Ok(())
             }
-            StepKind::Procedure(signature) => Err(format!(
-                "the engine has no procedure registry yet, so the harness cannot register \
-                 the test procedure {signature}"
-            )),
+            StepKind::Procedure(signature) => self.register_procedure(&signature, table(step)?),
             StepKind::ExecutingQuery => {
                 let text = doc_string(step)?.to_string();
                 let is_control = step.text.contains("control");
@@ -704,8 +705,31 @@ impl ScenarioRunner {
         self.current_query = query;
     }
 
+    /// Registers a TCK test procedure: its signature, and a table whose header names the
+    /// inputs then the outputs, each row one answer.
+    fn register_procedure(&mut self, signature: &str, table: &[Vec<String>]) -> Result<(), String> {
+        let rows = table
+            .iter()
+            .skip(1)
+            .map(|row| {
+                row.iter()
+                    .map(|cell| {
+                        parse_tck_value(cell)
+                            .and_then(|value| to_engine(&value))
+                            .map_err(|error| format!("harness: procedure row: {error}"))
+                    })
+                    .collect::<Result<Vec<Value>, String>>()
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let procedure =
+            Procedure::from_table(signature, rows).map_err(|error| format!("harness: {error}"))?;
+        Arc::make_mut(&mut self.procedures).register(procedure);
+        Ok(())
+    }
+
     fn execute(&mut self, text: &str) -> Result<QueryResult, QueryError> {
-        let control = Control::with_timeout(QUERY_TIMEOUT);
+        let mut control = Control::with_timeout(QUERY_TIMEOUT);
+        control.procedures = self.procedures.clone();
         korpu::query::run(&mut self.graph, text, &self.params, &control)
     }
 

@@ -15,7 +15,10 @@ use super::eval::{eval, eval_predicate};
 use super::{Context, Row};
 use crate::graph::{Bound, Dir, EdgeId, FastMap, FastSet, GroupKey, NodeId, Path, Symbol, Value};
 use crate::query::error::{ErrorKind, ExecError};
-use crate::query::plan::ir::{Expand, Expr, Op, RangeSeek, ShortestPath, Slot, SortKey, VarExpand};
+use crate::query::plan::ir::{
+    Expand, Expr, Op, ProcedureCall, RangeSeek, ShortestPath, Slot, SortKey, VarExpand,
+};
+use crate::query::procedures::CallError;
 
 pub(crate) type RowIter<'g> = Box<dyn Iterator<Item = Result<Row, ExecError>> + 'g>;
 
@@ -295,6 +298,15 @@ fn open_unprofiled<'g>(
                     single(Ok(row))
                 }
                 Err(error) => single(Err(error)),
+            })
+        }
+        Op::Call(call) => {
+            let input = open(&call.input, context, argument)?;
+            flat_map_rows(input, context, move |mut row| {
+                match call_procedure(call, &mut row, context) {
+                    Ok(rows) => rows,
+                    Err(error) => single(Err(error)),
+                }
             })
         }
         Op::Union { branches, distinct, slots } => {
@@ -634,4 +646,32 @@ fn open_range_seek<'g>(
             Ok(next)
         }))
     }))
+}
+
+/// The rows one `CALL` makes of one input row.
+fn call_procedure<'g>(
+    call: &'g ProcedureCall,
+    row: &mut Row,
+    context: &'g Context<'g>,
+) -> Result<RowIter<'g>, ExecError> {
+    let args =
+        call.args.iter().map(|arg| eval(arg, row, context)).collect::<Result<Vec<_>, _>>()?;
+    let outputs = call.procedure.call(args, context.graph).map_err(|error| match error {
+        CallError::ArgumentType(message) => ExecError::type_error(message),
+        CallError::Failed(message) => {
+            ExecError::new(ErrorKind::ProcedureError, "ProcedureCallFailed", message)
+        }
+    })?;
+    if call.procedure.is_void() {
+        return Ok(single(Ok(std::mem::take(row))));
+    }
+    let row = std::mem::take(row);
+    Ok(Box::new(outputs.into_iter().map(move |mut output| {
+        context.check()?;
+        let mut next = row.clone();
+        for (position, slot) in &call.yields {
+            next[*slot] = std::mem::take(&mut output[*position]);
+        }
+        Ok(next)
+    })))
 }

@@ -16,7 +16,13 @@ pub use operators::{BinaryOp, Quantifier, UnaryOp};
 pub use print::ExprDisplay;
 pub use writes::*;
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
 use crate::graph::{Dir, Symbol, Value};
+use crate::query::error::{ErrorKind, PlanError};
+use crate::query::notification::Notification;
+use crate::query::procedures::Procedure;
 use crate::query::syntax::Span;
 
 /// A position in a row.
@@ -41,9 +47,30 @@ pub struct Plan {
     pub slot_count: usize,
     /// Slot names, for EXPLAIN.
     pub slot_names: Vec<String>,
+    /// What the user should hear about the statement (names the graph lacks).
+    pub notifications: Vec<Notification>,
+    /// Every parameter the statement reads, with where it is first read.
+    pub parameters: Vec<(String, Span)>,
 }
 
 impl Plan {
+    /// Checks that every parameter the statement reads was given, before it runs (as
+    /// Neo4j does when it compiles a statement), so no statement fails halfway for want
+    /// of one.
+    pub fn check_parameters(&self, params: &BTreeMap<String, Value>) -> Result<(), PlanError> {
+        match self.parameters.iter().find(|(name, _)| !params.contains_key(name)) {
+            None => Ok(()),
+            Some((name, span)) => Err(PlanError {
+                kind: ErrorKind::ParameterMissing,
+                code: "MissingParameter",
+                message: format!(
+                    "parameter `${name}` was not given (use --param {name}=VALUE or :param {name} VALUE)"
+                ),
+                span: *span,
+            }),
+        }
+    }
+
     /// True when running the plan may change the graph.
     pub fn writes(&self) -> bool {
         self.segments.iter().any(|segment| segment.write.is_some())
@@ -144,6 +171,21 @@ pub enum Op {
         input: Box<Op>,
         slot: Slot,
     },
+    /// `CALL`: runs a procedure for each input row.
+    Call(ProcedureCall),
+}
+
+/// For each input row, the procedure's rows for the arguments evaluated on that row, each
+/// a copy of the input row with the yielded outputs written in; a void procedure keeps
+/// the row once.
+#[derive(Clone, Debug)]
+pub struct ProcedureCall {
+    pub input: Box<Op>,
+    /// Resolved while planning: the executor calls it without looking the name up.
+    pub procedure: Arc<Procedure>,
+    pub args: Vec<Expr>,
+    /// Position of each yielded output in the signature, and the slot it goes into.
+    pub yields: Vec<(usize, Slot)>,
 }
 
 #[derive(Clone, Debug)]

@@ -258,6 +258,22 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             }
         }
         Op::CountRows { slot, .. } => format!("CountRows AS {}", name(*slot)),
+        Op::Call(call) => {
+            let args: Vec<String> =
+                call.args.iter().map(|arg| ExprDisplay(arg, plan).to_string()).collect();
+            let outputs = &call.procedure.signature.outputs;
+            let yields: Vec<String> = call
+                .yields
+                .iter()
+                .map(|(output, slot)| format!("{} AS {}", outputs[*output].name, name(*slot)))
+                .collect();
+            let mut text = format!("ProcedureCall {}({})", call.procedure.name(), args.join(", "));
+            if !yields.is_empty() {
+                text.push_str(" YIELD ");
+                text.push_str(&yields.join(", "));
+            }
+            text
+        }
     }
 }
 
@@ -290,6 +306,7 @@ pub(super) fn op_children(op: &Op) -> Vec<&Op> {
         Op::Expand(expand) => vec![&expand.input],
         Op::VarExpand(expand) => vec![&expand.input],
         Op::ShortestPath(shortest) => vec![&shortest.input],
+        Op::Call(call) => vec![&call.input],
         Op::Optional { input, inner, .. } => vec![inner, input],
         Op::Union { branches, .. } => branches.iter().collect(),
     }

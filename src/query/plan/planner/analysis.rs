@@ -139,6 +139,23 @@ pub(crate) fn contains_aggregate(expr: &ast::Expr) -> bool {
     found
 }
 
+/// Does the expression call a function that answers differently on each call (`rand()`),
+/// anywhere inside it?
+pub(super) fn contains_volatile(expr: &ast::Expr) -> bool {
+    if let ast::ExprKind::FunctionCall(call) = &expr.kind
+        && Function::from_name(&call.name.name).is_some_and(|(function, _)| function.is_volatile())
+    {
+        return true;
+    }
+    let mut found = false;
+    map_children(expr, &mut |child| found |= contains_volatile(child));
+    if let ast::ExprKind::ListComprehension(comprehension) = &expr.kind {
+        found |= comprehension.filter.as_ref().is_some_and(contains_volatile)
+            || comprehension.map.as_ref().is_some_and(contains_volatile);
+    }
+    found
+}
+
 pub(super) fn split_conjuncts<'e>(expr: &'e ast::Expr, out: &mut Vec<&'e ast::Expr>) {
     match &expr.kind {
         ast::ExprKind::Binary(ast::BinaryOp::And, left, right) => {
@@ -238,6 +255,9 @@ pub(crate) fn free_variables(
             }
             if let Some(predicate) = &subquery.where_clause {
                 free_variables(predicate, locals, out);
+            }
+            for item in subquery.returns.iter().flat_map(|returns| &returns.items) {
+                free_variables(&item.expr, locals, out);
             }
         }
         ast::ExprKind::MapProjection(subject, items) => {

@@ -282,3 +282,19 @@ fn check_pattern_use(expr: &ast::Expr, predicate_allowed: bool) -> Result<(), Pl
         }
     }
 }
+
+/// A `WHERE` conjunct that is a node, relationship or path variable (`WHERE (n)`) can
+/// never be a boolean: openCypher rejects it before running.
+pub(super) fn check_predicate_kind(conjunct: &ast::Expr, scope: &Scope) -> Result<(), PlanError> {
+    if let ast::ExprKind::Variable(name) = &conjunct.kind
+        && let Some((_, kind)) = scope.get(name)
+        && matches!(kind, VarKind::Node | VarKind::Relationship | VarKind::Path)
+    {
+        return Err(syntax(
+            "InvalidArgumentType",
+            format!("WHERE needs a boolean, but `{name}` is {}", kind.describe()),
+            conjunct.span,
+        ));
+    }
+    Ok(())
+}

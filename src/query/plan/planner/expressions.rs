@@ -43,7 +43,10 @@ impl Planner<'_> {
                 ast::Literal::Float(number) => Value::Float(*number),
                 ast::Literal::String(text) => Value::from(text.as_str()),
             })),
-            ast::ExprKind::Parameter(name) => make(ExprKind::Parameter(name.clone())),
+            ast::ExprKind::Parameter(name) => {
+                self.note_parameter(name, span);
+                make(ExprKind::Parameter(name.clone()))
+            }
             ast::ExprKind::Variable(name) => match scope.get(name) {
                 Some((slot, _)) => make(ExprKind::Slot(slot)),
                 None => Err(syntax(
@@ -361,6 +364,12 @@ impl Planner<'_> {
                     &mut inner,
                     PatternUse::Predicate,
                 )?;
+                let sub = match &subquery.returns {
+                    Some(returns) => {
+                        self.plan_projection(sub, returns, &inner, ProjectionKind::Return)?.0
+                    }
+                    None => sub,
+                };
                 make(ExprKind::Exists(Box::new(sub)))
             }
             ast::ExprKind::MapProjection(subject, items) => {

@@ -8,16 +8,19 @@
 //! Reads only statistics from the graph (label counts, known keys), never its data.
 
 mod analysis;
+mod call;
 mod checks;
 mod expressions;
 mod patterns;
 mod projection;
+mod vocabulary;
 mod writes;
 
 use std::collections::BTreeSet;
 
 use crate::graph::Graph;
 use crate::query::error::{ErrorKind, PlanError};
+use crate::query::procedures::{Procedure, Procedures};
 use crate::query::syntax::Span;
 use crate::query::syntax::ast;
 
@@ -26,13 +29,21 @@ use analysis::*;
 use checks::*;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
-/// it); `graph` supplies statistics.
+/// it); `graph` supplies statistics; `procedures` are what `CALL` may name.
 pub(super) fn plan(
     statement: &ast::Statement,
     source: &str,
     graph: &Graph,
+    procedures: &Procedures,
 ) -> Result<Plan, PlanError> {
-    let mut planner = Planner { source, graph, slot_names: Vec::new(), preassigned: Vec::new() };
+    let mut planner = Planner {
+        source,
+        graph,
+        procedures,
+        slot_names: Vec::new(),
+        preassigned: Vec::new(),
+        parameters: Vec::new(),
+    };
     let mode = match statement.kind {
         ast::StatementKind::Run => Mode::Run,
         ast::StatementKind::Explain => Mode::Explain,
@@ -40,6 +51,8 @@ pub(super) fn plan(
     };
     let (segments, columns) = planner.plan_query(&statement.query)?;
     Ok(Plan {
+        notifications: vocabulary::unknown_names(statement, source, graph),
+        parameters: planner.parameters,
         mode,
         segments,
         columns,
@@ -136,9 +149,12 @@ fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> PlanErr
 struct Planner<'a> {
     source: &'a str,
     graph: &'a Graph,
+    procedures: &'a Procedures,
     slot_names: Vec<String>,
     /// Slots `MERGE` chose for the variables its create part introduces.
     preassigned: Vec<(String, Slot)>,
+    /// Every parameter the statement reads, where it is first read.
+    parameters: Vec<(String, Span)>,
 }
 
 /// A `WHERE` conjunct waiting for its variables to be bound.
@@ -170,6 +186,12 @@ impl<'a> Planner<'a> {
         let slot = self.new_slot(&name.name);
         scope.bind(&name.name, slot, kind);
         Ok(slot)
+    }
+
+    fn note_parameter(&mut self, name: &str, span: Span) {
+        if !self.parameters.iter().any(|(known, _)| known == name) {
+            self.parameters.push((name.to_owned(), span));
+        }
     }
 
     fn anonymous_slot(&mut self, what: &str) -> Slot {
@@ -250,6 +272,8 @@ impl<'a> Planner<'a> {
         let mut segments = Vec::new();
         let mut columns = Vec::new();
         let last = query.clauses.len() - 1;
+        // A call alone is a standalone call: its outputs are the result.
+        let standalone = matches!(query.clauses.as_slice(), [ast::Clause::Call(_)]);
         for (position, clause) in query.clauses.iter().enumerate() {
             if !columns.is_empty() {
                 return Err(syntax(
@@ -293,6 +317,13 @@ impl<'a> Planner<'a> {
                     op = next;
                     columns = names;
                 }
+                ast::Clause::Call(call) => {
+                    let (next, call_columns) = self.plan_call(op, call, &mut scope, standalone)?;
+                    op = next;
+                    if standalone {
+                        columns = call_columns;
+                    }
+                }
                 ast::Clause::Create(_)
                 | ast::Clause::Merge(_)
                 | ast::Clause::Set(_)
@@ -305,7 +336,7 @@ impl<'a> Planner<'a> {
             }
         }
         let ends_with_write = query.clauses.last().is_some_and(ast::Clause::writes);
-        if columns.is_empty() && !ends_with_write {
+        if columns.is_empty() && !ends_with_write && !standalone {
             let span = query.clauses.last().map_or(query.span, ast::Clause::span);
             return Err(syntax(
                 "InvalidClauseComposition",

@@ -154,6 +154,7 @@ impl<'a> Planner<'a> {
             let mut conjuncts = Vec::new();
             split_conjuncts(predicate, &mut conjuncts);
             for conjunct in conjuncts {
+                check_predicate_kind(conjunct, scope)?;
                 let mut needs = BTreeSet::new();
                 free_variables(conjunct, &mut Vec::new(), &mut needs);
                 needs.retain(|name| scope.get(name).is_some());

@@ -488,6 +488,15 @@ impl<'a> Planner<'a> {
                             arg.span,
                         ));
                     }
+                    // An aggregate over values that change on every call (`count(rand())`)
+                    // has no meaning openCypher will give it.
+                    if contains_volatile(arg) {
+                        return Err(syntax(
+                            "NonConstantExpression",
+                            "an aggregate cannot take a random or clock-reading expression",
+                            arg.span,
+                        ));
+                    }
                 }
                 let arg = self.plan_expr(&call.args[0], scope, Context::Plain)?;
                 let extra = call

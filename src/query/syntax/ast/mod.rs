@@ -70,6 +70,8 @@ pub enum Clause {
     Set(SetClause),
     Remove(Remove),
     Delete(Delete),
+    /// `CALL name(args) [YIELD …]`.
+    Call(Call),
 }
 
 impl Clause {
@@ -83,6 +85,7 @@ impl Clause {
             Clause::Set(clause) => clause.span,
             Clause::Remove(clause) => clause.span,
             Clause::Delete(clause) => clause.span,
+            Clause::Call(clause) => clause.span,
         }
     }
 
@@ -118,6 +121,42 @@ pub struct Unwind {
     pub expr: Expr,
     pub variable: Ident,
     pub span: Span,
+}
+
+/// `CALL name(args) [YIELD item, … [WHERE …]]` (or `YIELD *`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The dotted name as written, `db.labels`.
+    pub name: Ident,
+    /// `None` when the call has no parentheses: a standalone call then takes its
+    /// arguments from the parameters named like its inputs.
+    pub args: Option<Vec<Expr>>,
+    pub yields: Option<Yield>,
+    pub span: Span,
+}
+
+/// What `YIELD` binds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Yield {
+    /// `YIELD *`: every output, under its own name (standalone calls only).
+    pub star: bool,
+    pub items: Vec<YieldItem>,
+    pub where_clause: Option<Expr>,
+    pub span: Span,
+}
+
+/// `output [AS variable]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct YieldItem {
+    pub output: Ident,
+    pub alias: Option<Ident>,
+}
+
+impl YieldItem {
+    /// The variable the output is bound to.
+    pub fn variable(&self) -> &Ident {
+        self.alias.as_ref().unwrap_or(&self.output)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -468,6 +507,9 @@ pub enum Quantifier {
 pub struct ExistsSubquery {
     pub pattern: Vec<PatternPart>,
     pub where_clause: Option<Expr>,
+    /// `EXISTS { MATCH … RETURN … }`: the full form's `RETURN`, which matters only when
+    /// it changes whether a row comes out (an aggregation, `LIMIT 0`).
+    pub returns: Option<Projection>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -109,7 +109,43 @@ impl Display for Clause {
                 f.write_str("DELETE ")?;
                 write_list(f, &clause.exprs, ", ")
             }
+            Clause::Call(clause) => write!(f, "{clause}"),
         }
+    }
+}
+
+impl Display for Call {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("CALL ")?;
+        for (position, part) in self.name.name.split('.').enumerate() {
+            if position > 0 {
+                f.write_char('.')?;
+            }
+            write_name(f, part)?;
+        }
+        if let Some(args) = &self.args {
+            f.write_char('(')?;
+            write_list(f, args, ", ")?;
+            f.write_char(')')?;
+        }
+        let Some(yields) = &self.yields else { return Ok(()) };
+        f.write_str(" YIELD ")?;
+        if yields.star {
+            f.write_char('*')?;
+        }
+        for (position, item) in yields.items.iter().enumerate() {
+            if position > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", item.output)?;
+            if let Some(alias) = &item.alias {
+                write!(f, " AS {alias}")?;
+            }
+        }
+        if let Some(predicate) = &yields.where_clause {
+            write!(f, " WHERE {predicate}")?;
+        }
+        Ok(())
     }
 }
 
@@ -477,6 +513,9 @@ fn write_expr_here(f: &mut Formatter<'_>, expr: &Expr, _context: u8) -> fmt::Res
             write_list(f, &subquery.pattern, ", ")?;
             if let Some(predicate) = &subquery.where_clause {
                 write!(f, " WHERE {predicate}")?;
+            }
+            if let Some(returns) = &subquery.returns {
+                write!(f, " {}", Clause::Return(returns.clone()))?;
             }
             f.write_str(" }")
         }

@@ -91,6 +91,7 @@ pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
         set_clause,
         remove_clause,
         delete_clause,
+        call_clause,
     ))
     .parse(input)
 }
@@ -362,4 +363,71 @@ pub(super) fn delete_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
         cut(|input| separated_list1(punct(Punct::Comma), expression).parse(input)).parse(input)?;
     let end = last_end(input, start);
     Ok((input, Clause::Delete(Delete { detach, exprs, span: Span::new(start, end) })))
+}
+
+/// `CALL ns.name[(args)] [YIELD * | YIELD output [AS variable], … [WHERE predicate]]`.
+pub(super) fn call_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("CALL")(input)?;
+    let (mut input, first) = cut(symbolic_name).parse(input)?;
+    let mut name = first;
+    while peek_punct(input, Punct::Dot) {
+        let (rest, part) = cut(symbolic_name).parse(input.skip(1))?;
+        name.name.push('.');
+        name.name.push_str(&part.name);
+        name.span = name.span.to(part.span);
+        input = rest;
+    }
+    let mut args = None;
+    if peek_punct(input, Punct::LParen) {
+        let (rest, open) = punct(Punct::LParen)(input)?;
+        input = rest;
+        let mut list = Vec::new();
+        if !peek_punct(input, Punct::RParen) {
+            loop {
+                let (rest, arg) = opened(cut(expression).parse(input), open)?;
+                list.push(arg);
+                input = rest;
+                if !peek_punct(input, Punct::Comma) {
+                    break;
+                }
+                input = input.skip(1);
+            }
+        }
+        let (rest, _) = opened(cut(punct(Punct::RParen)).parse(input), open)?;
+        input = rest;
+        args = Some(list);
+    }
+    let mut yields = None;
+    if peek_keyword(input, "YIELD") {
+        let yield_start = input.offset();
+        let mut rest = input.skip(1);
+        let mut star = false;
+        let mut items = Vec::new();
+        if peek_punct(rest, Punct::Star) {
+            star = true;
+            rest = rest.skip(1);
+        } else {
+            let (after, parsed) =
+                cut(|input| separated_list1(punct(Punct::Comma), yield_item).parse(input))
+                    .parse(rest)?;
+            items = parsed;
+            rest = after;
+        }
+        let (rest, where_clause) = opt_where(rest)?;
+        let span = Span::new(yield_start, last_end(rest, yield_start));
+        yields = Some(Yield { star, items, where_clause, span });
+        input = rest;
+    }
+    let end = last_end(input, start);
+    Ok((input, Clause::Call(Call { name, args, yields, span: Span::new(start, end) })))
+}
+
+fn yield_item(input: Tokens<'_>) -> PResult<'_, YieldItem> {
+    let (input, output) = symbolic_name(input)?;
+    if peek_keyword(input, "AS") {
+        let (rest, alias) = cut(variable).parse(input.skip(1))?;
+        return Ok((rest, YieldItem { output, alias: Some(alias) }));
+    }
+    Ok((input, YieldItem { output, alias: None }))
 }

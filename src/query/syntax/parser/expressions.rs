@@ -751,7 +751,16 @@ pub(super) fn exists_subquery(input: Tokens<'_>) -> PResult<'_, Expr> {
     let input = if peek_keyword(input, "MATCH") { input.skip(1) } else { input };
     let (input, parsed_pattern) = opened(cut(pattern).parse(input), open)?;
     let (input, where_clause) = opt_where(input)?;
+    let (input, returns) = if peek_keyword(input, "RETURN") {
+        let (rest, clause) = opened(return_clause(input), open)?;
+        let Clause::Return(projection) = clause else {
+            unreachable!("return_clause parses RETURN only")
+        };
+        (rest, Some(projection))
+    } else {
+        (input, None)
+    };
     let (input, close) = opened(cut(punct(Punct::RBrace)).parse(input), open)?;
-    let subquery = ExistsSubquery { pattern: parsed_pattern, where_clause };
+    let subquery = ExistsSubquery { pattern: parsed_pattern, where_clause, returns };
     Ok((input, Expr { kind: ExprKind::Exists(Box::new(subquery)), span: exists_span.to(close) }))
 }
