@@ -80,6 +80,20 @@ fn execution_never_sees_the_syntax_tree() {
 }
 
 #[test]
+fn functions_and_aggregates_work_on_values_not_expressions() {
+    for file in
+        ["src/query/exec/functions.rs", "src/query/exec/aggregate.rs", "src/query/exec/temporal.rs"]
+    {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(file)).unwrap();
+        assert!(
+            mentions(&text, "eval").iter().all(|line| !line.contains("use super::eval")),
+            "{file} calls back into eval"
+        );
+    }
+}
+
+#[test]
 fn the_shell_does_not_reach_back_into_the_command_line() {
     forbid(
         "src/repl",

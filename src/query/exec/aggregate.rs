@@ -3,8 +3,6 @@
 
 use std::collections::HashSet;
 
-use super::eval::eval;
-use super::{Context, Row};
 use crate::graph::{GroupKey, Value};
 use crate::query::error::ExecError;
 use crate::query::plan::ir::{AggregateFunction, Aggregation};
@@ -39,20 +37,27 @@ impl Accumulator {
         Accumulator { seen: aggregation.distinct.then(HashSet::new), state }
     }
 
+    /// True while the accumulator still needs the aggregation's extra argument (the
+    /// percentile of `percentileDisc`/`percentileCont`, read from the first row).
+    pub(crate) fn needs_extra(&self) -> bool {
+        matches!(self.state, State::Values(_, None))
+    }
+
+    /// Adds one row's evaluated argument (`None` for `count(*)`) and, while
+    /// `needs_extra`, its evaluated extra argument.
     pub(crate) fn add(
         &mut self,
         aggregation: &Aggregation,
-        row: &mut Row,
-        context: &Context<'_>,
+        value: Option<Value>,
+        extra: Option<Value>,
     ) -> Result<(), ExecError> {
-        let Some(arg) = &aggregation.arg else {
+        let (Some(arg), Some(value)) = (&aggregation.arg, value) else {
             // count(*) counts rows, nulls included.
             if let State::Count(count) = &mut self.state {
                 *count += 1;
             }
             return Ok(());
         };
-        let value = eval(arg, row, context)?;
         if value.is_null() {
             return Ok(());
         }
@@ -142,9 +147,9 @@ impl Accumulator {
                 };
                 values.push(number);
                 if percentile.is_none()
-                    && let Some(extra) = &aggregation.extra
+                    && let Some(extra) = extra
                 {
-                    match eval(extra, row, context)? {
+                    match extra {
                         Value::Int(number) => *percentile = Some(number as f64),
                         Value::Float(number) => *percentile = Some(number),
                         other => {
@@ -166,11 +171,7 @@ impl Accumulator {
         Ok(())
     }
 
-    pub(crate) fn finish(
-        self,
-        aggregation: &Aggregation,
-        _context: &Context<'_>,
-    ) -> Result<Value, ExecError> {
+    pub(crate) fn finish(self, aggregation: &Aggregation) -> Result<Value, ExecError> {
         Ok(match self.state {
             State::Count(count) => Value::Int(count),
             State::Sum { integer, float, is_float, any } => {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::functions::call;
+use super::functions::{all_properties, call};
 use super::operators::{Argument, open};
 use super::{Context, Row};
 use crate::graph::{NodeId, Path, Value};
@@ -353,26 +353,6 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
 }
 
 /// The properties of a node, relationship or map as a map value.
-pub(crate) fn all_properties(subject: &Value, context: &Context<'_>) -> Value {
-    let graph = context.graph;
-    match subject {
-        Value::Node(node) => Value::Map(
-            graph
-                .node_properties(*node)
-                .map(|(key, value)| (key.to_owned(), value.clone()))
-                .collect(),
-        ),
-        Value::Relationship(edge) => Value::Map(
-            graph
-                .edge_properties(*edge)
-                .map(|(key, value)| (key.to_owned(), value.clone()))
-                .collect(),
-        ),
-        Value::Map(entries) => Value::Map(entries.clone()),
-        _ => Value::Null,
-    }
-}
-
 fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result<Value, ExecError> {
     let graph = context.graph;
     let symbol = match key.symbol {

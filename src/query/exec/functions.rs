@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use super::Context;
-use super::eval::all_properties;
 use crate::graph::Value;
 use crate::query::error::{ErrorKind, ExecError};
 use crate::query::plan::ir::{Function, NullRule};
@@ -452,5 +451,27 @@ fn float_map(
     match number(function, value)? {
         Some(number) => Ok(Value::Float(map(number))),
         None => Ok(Value::Null),
+    }
+}
+
+/// The properties of a node or relationship as a map (a map stays itself), for
+/// `properties()`, map projections and `n = m` copies.
+pub(crate) fn all_properties(subject: &Value, context: &Context<'_>) -> Value {
+    let graph = context.graph;
+    match subject {
+        Value::Node(node) => Value::Map(
+            graph
+                .node_properties(*node)
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect(),
+        ),
+        Value::Relationship(edge) => Value::Map(
+            graph
+                .edge_properties(*edge)
+                .map(|(key, value)| (key.to_owned(), value.clone()))
+                .collect(),
+        ),
+        Value::Map(entries) => Value::Map(entries.clone()),
+        _ => Value::Null,
     }
 }

@@ -426,7 +426,16 @@ fn aggregate_rows<'g>(
             }
         };
         for ((_, aggregation), accumulator) in aggregates.iter().zip(&mut states[index].1) {
-            accumulator.add(aggregation, &mut row, context)?;
+            // Arguments are evaluated here; the accumulator only ever sees values.
+            let value = match &aggregation.arg {
+                Some(arg) => Some(eval(arg, &mut row, context)?),
+                None => None,
+            };
+            let extra = match &aggregation.extra {
+                Some(extra) if accumulator.needs_extra() => Some(eval(extra, &mut row, context)?),
+                _ => None,
+            };
+            accumulator.add(aggregation, value, extra)?;
         }
     }
     // With no grouping keys, an empty input still gives one row (count 0, collect []).
@@ -443,7 +452,7 @@ fn aggregate_rows<'g>(
             row[*slot] = value;
         }
         for ((slot, aggregation), accumulator) in aggregates.iter().zip(accumulators) {
-            row[*slot] = accumulator.finish(aggregation, context)?;
+            row[*slot] = accumulator.finish(aggregation)?;
         }
         output.push(Ok(row));
     }
