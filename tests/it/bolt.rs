@@ -278,3 +278,46 @@ fn clients_vanishing_mid_result_or_mid_transaction_leave_no_trace() {
     pull(&mut stream, 10);
     assert_eq!(receive(&mut stream), [0xB1, RECORD, 0x91, 0x00]);
 }
+
+/// Handshakes for Bolt 4.4 only and says HELLO with `extra` (a packed map).
+fn bolt_4_4(server: &Server, extra: &[u8]) -> TcpStream {
+    let mut stream = connect(server);
+    stream
+        .write_all(&[0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        .unwrap();
+    let mut version = [0; 4];
+    stream.read_exact(&mut version).unwrap();
+    assert_eq!(version, [0, 0, 4, 4]);
+    send(&mut stream, &[&[0xB1, 0x01], extra].concat());
+    assert_eq!(receive(&mut stream)[1], SUCCESS);
+    stream
+}
+
+/// The record of a one-row `query`, its bytes after `RECORD [`.
+fn first_record(stream: &mut TcpStream, query: &str) -> Vec<u8> {
+    run(stream, query);
+    assert_eq!(receive(stream)[1], SUCCESS);
+    pull(stream, 1);
+    let record = receive(stream);
+    assert_eq!(record[..3], [0xB1, RECORD, 0x91]);
+    assert_eq!(receive(stream)[1], SUCCESS, "the summary after the one record");
+    record[3..].to_vec()
+}
+
+#[test]
+fn bolt_4_4_gets_its_own_value_layout() {
+    let server = Server::start(&["--empty"]);
+    let query = "RETURN datetime('2015-06-24T12:50:35.556+01:00') AS d";
+    // Plain 4.4: date-times in local seconds under signature 0x46, nodes without
+    // element ids (three fields).
+    let mut stream = bolt_4_4(&server, &[0xA0]);
+    let local = first_record(&mut stream, query);
+    assert_eq!(local[..7], [0xB3, 0x46, 0xCA, 0x55, 0x8A, 0xA7, 0x9B]);
+    let node = first_record(&mut stream, "CREATE (n:X) RETURN n");
+    assert_eq!(node[..2], [0xB3, 0x4E]);
+    // 4.4 with the `utc` patch: UTC seconds (an hour fewer) under signature 0x49.
+    let patch = [&[0xA1, 0x8A], b"patch_bolt".as_slice(), &[0x91, 0x83], b"utc"].concat();
+    let mut stream = bolt_4_4(&server, &patch);
+    let utc = first_record(&mut stream, query);
+    assert_eq!(utc[..7], [0xB3, 0x49, 0xCA, 0x55, 0x8A, 0x99, 0x8B]);
+}
