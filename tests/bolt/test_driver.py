@@ -6,6 +6,7 @@ Körpü has come back unchanged, and results of every type arrive as the driver'
 Node, Relationship, Path and temporal types.
 """
 
+import contextlib
 import datetime
 import os
 import signal
@@ -340,25 +341,43 @@ def test_fifty_concurrent_sessions_lose_nothing_and_see_no_half_transaction(driv
     assert total == writers * rounds * 2
 
 
-def test_basic_authentication_from_a_file(tmp_path):
+@contextlib.contextmanager
+def own_server(*arguments):
+    """A server of the test's own (`korpu ARGUMENTS serve --bolt 127.0.0.1:0`); yields its URI."""
     binary = os.environ.get("KORPU_BIN")
     if not binary:
         pytest.fail("KORPU_BIN is not set; run this suite through `cargo test bolt`")
-    users = tmp_path / "users"
-    users.write_text("# who may connect\nanna:s3cret\n")
     server = subprocess.Popen(
-        [binary, "--empty", "serve", "--bolt", "127.0.0.1:0", "--auth-file", str(users)],
+        [binary, *arguments[:-1], "serve", "--bolt", "127.0.0.1:0", *arguments[-1]],
         stdout=subprocess.PIPE,
         text=True,
     )
     try:
         uri = server.stdout.readline().strip()
         assert uri.startswith("bolt://127.0.0.1:"), uri
+        yield uri
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=10)
+
+
+def test_basic_authentication_from_a_file(tmp_path):
+    users = tmp_path / "users"
+    users.write_text("# who may connect\nanna:s3cret\n")
+    with own_server("--empty", ["--auth-file", str(users)]) as uri:
         with GraphDatabase.driver(uri, auth=("anna", "s3cret")) as good:
             assert single(good, "RETURN 5 AS five")["five"] == 5
         with GraphDatabase.driver(uri, auth=("anna", "wrong")) as bad:
             with pytest.raises(AuthError):
                 bad.verify_connectivity()
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=10)
+
+
+def test_the_statement_timeout_applies():
+    with own_server("--empty", "--timeout", "0.3", []) as uri:
+        with GraphDatabase.driver(uri, auth=("neo4j", "unused")) as timed:
+            with pytest.raises(ClientError) as raised:
+                timed.execute_query(
+                    "UNWIND range(1, 20000) AS a UNWIND range(1, 20000) AS b RETURN count(*)"
+                )
+            assert raised.value.code == "Neo.ClientError.Transaction.TransactionTimedOut"
+            assert single(timed, "RETURN 6 AS six")["six"] == 6
