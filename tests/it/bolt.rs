@@ -321,3 +321,44 @@ fn bolt_4_4_gets_its_own_value_layout() {
     let utc = first_record(&mut stream, query);
     assert_eq!(utc[..7], [0xB3, 0x49, 0xCA, 0x55, 0x8A, 0x99, 0x8B]);
 }
+
+#[test]
+fn oversized_messages_and_too_many_connections_are_refused() {
+    let mut server = Server::start(&["--empty"]);
+    // One byte past the 16 MiB limit, in full chunks: a failure, then the end.
+    let mut stream = logged_in(&server);
+    let chunk = [&[0xFF, 0xFF], [0u8; 0xFFFF].as_slice()].concat();
+    let failure = loop {
+        if stream.write_all(&chunk).is_err() {
+            break receive(&mut stream);
+        }
+        let mut peek = [0; 1];
+        stream.set_nonblocking(true).unwrap();
+        let waiting = stream.peek(&mut peek).is_ok_and(|read| read > 0);
+        stream.set_nonblocking(false).unwrap();
+        if waiting {
+            break receive(&mut stream);
+        }
+    };
+    assert_eq!(failure[1], FAILURE);
+    assert!(String::from_utf8_lossy(&failure).contains("larger than the limit"));
+    // 256 connections at once are served (each waits in its handshake); the next is
+    // closed at once; when they leave, there is room again.
+    let held: Vec<TcpStream> = (0..256).map(|_| connect(&server)).collect();
+    still_serves_after_room(&mut server, held);
+}
+
+/// With every connection slot taken by `held`, a further client is hung up on; once
+/// they are gone, clients are served again.
+fn still_serves_after_room(server: &mut Server, held: Vec<TcpStream>) {
+    // The server accepts in order, so a handshake answered on one more connection
+    // would mean the cap is not kept.
+    std::thread::sleep(Duration::from_millis(500));
+    let mut extra = connect(server);
+    let _ =
+        extra.write_all(&[0x60, 0x60, 0xB0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert_eq!(until_hung_up(&mut extra), Vec::<u8>::new(), "served past the cap");
+    drop(held);
+    std::thread::sleep(Duration::from_millis(500));
+    still_serves(server);
+}

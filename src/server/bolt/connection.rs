@@ -18,7 +18,7 @@
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{Shutdown, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -159,6 +159,7 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
                 let message = format!("a message is larger than the limit of {limit} bytes");
                 failure(&mut out, status::REQUEST_INVALID, &message);
                 let _ = stream.write_all(&out);
+                close_after_failure(&mut stream);
                 return;
             }
             Err(FrameError::Closed | FrameError::Io(_)) => return,
@@ -175,7 +176,30 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
         }
         out.clear();
         if flow == Flow::Close {
+            close_after_failure(&mut stream);
             return;
+        }
+    }
+}
+
+/// Ends a connection whose client may still be sending, so that its last response
+/// reaches it: closing a socket with unread input resets it, and a reset can destroy
+/// the failure message still in flight. So: stop writing, then read and discard what
+/// the client still sends, for at most a second and a few megabytes.
+fn close_after_failure(stream: &mut TcpStream) {
+    const LINGER: Duration = Duration::from_secs(1);
+    const MOST: usize = 4 << 20;
+    if stream.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let started = Instant::now();
+    let mut discarded = 0;
+    let mut buffer = [0; 16 * 1024];
+    while discarded < MOST && started.elapsed() < LINGER {
+        let _ = stream.set_read_timeout(Some(LINGER));
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => return,
+            Ok(read) => discarded += read,
         }
     }
 }
