@@ -129,6 +129,26 @@ pub enum Command {
         #[arg(long = "as", value_enum, hide = true)]
         export_format: Option<ExportFormat>,
     },
+    /// Serve the graph to other programs: over Bolt (--bolt), the protocol of the Neo4j
+    /// drivers. Binds to loopback unless an address says otherwise; port 0 picks a free
+    /// port and the printed address says which.
+    Serve {
+        /// Serve the web explorer over HTTP on ADDR.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7474")]
+        http: Option<String>,
+        /// Serve Bolt on ADDR (default 127.0.0.1:7687).
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7687")]
+        bolt: Option<String>,
+        /// Open the explorer in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Let the explorer change the graph.
+        #[arg(long)]
+        allow_writes: bool,
+        /// Require basic authentication: one `user:password` per line.
+        #[arg(long, value_name = "FILE")]
+        auth_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -122,8 +122,38 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
+        Some(Command::Serve { http, bolt, auth_file, .. }) => {
+            serve(&session, &args, http.as_deref(), bolt.as_deref(), auth_file.as_deref())
+        }
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
+}
+
+/// `korpu serve`: the graph over Bolt until Ctrl-C.
+fn serve(
+    session: &Session,
+    args: &Args,
+    http: Option<&str>,
+    bolt: Option<&str>,
+    auth_file: Option<&std::path::Path>,
+) -> Result<ExitCode> {
+    if http.is_some() {
+        bail!("this build serves Bolt only; drop --http and give --bolt [ADDR]");
+    }
+    let Some(bolt) = bolt else {
+        bail!("give --bolt [ADDR] to serve the graph over Bolt (default 127.0.0.1:7687)");
+    };
+    let users = match auth_file {
+        Some(file) => crate::server::bolt::Users::from_file(file)?,
+        None => crate::server::bolt::Users::anyone(),
+    };
+    let config = crate::server::bolt::BoltConfig {
+        users,
+        statement_timeout: args.timeout.map(Duration::from_secs_f64),
+        ..crate::server::bolt::BoltConfig::default()
+    };
+    crate::server::serve(session.database().clone(), bolt, config)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.

@@ -3,6 +3,7 @@
 //! Each suite lives in its own module below; add a `mod name;` line to add one.
 
 mod architecture;
+mod bolt;
 mod cli;
 mod data;
 mod export;

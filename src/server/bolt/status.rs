@@ -1,0 +1,82 @@
+//! Neo4j status codes for Körpü's errors, so drivers raise the exception a user of
+//! them expects (`Neo.ClientError.Statement.SyntaxError` becomes the Python driver's
+//! `CypherSyntaxError`), and the failure message: Körpü's own rendering of the error,
+//! with the caret under the words it is about. Pure.
+
+use crate::diagnostic;
+use crate::query::error::{ErrorKind, QueryError};
+
+pub(crate) const REQUEST_INVALID: &str = "Neo.ClientError.Request.Invalid";
+pub(crate) const UNAUTHORIZED: &str = "Neo.ClientError.Security.Unauthorized";
+pub(crate) const TRANSACTION_NOT_FOUND: &str = "Neo.ClientError.Transaction.TransactionNotFound";
+pub(crate) const PARAMETER_TYPE: &str = "Neo.ClientError.Statement.TypeError";
+pub(crate) const RESULT_LIMIT: &str = "Neo.ClientError.Request.ResourceExhaustion";
+pub(crate) const ACCESS_MODE: &str = "Neo.ClientError.Statement.AccessMode";
+
+/// The Neo4j status code of a query error.
+pub(crate) fn status_code(error: &QueryError) -> &'static str {
+    match (error.kind(), error.code()) {
+        (ErrorKind::ParameterMissing, _) | (_, "ParameterMissing") => {
+            "Neo.ClientError.Statement.ParameterMissing"
+        }
+        (ErrorKind::ProcedureError, "ProcedureNotFound") => {
+            "Neo.ClientError.Procedure.ProcedureNotFound"
+        }
+        (ErrorKind::ProcedureError, _) => "Neo.ClientError.Procedure.ProcedureCallFailed",
+        (_, "DivisionByZero" | "NumberOutOfRange" | "IntegerOverflow") => {
+            "Neo.ClientError.Statement.ArithmeticError"
+        }
+        (_, "Timeout") => "Neo.ClientError.Transaction.TransactionTimedOut",
+        // Neo4j reports what openCypher calls semantic errors (an undefined variable, a
+        // misplaced aggregate) as syntax errors too.
+        (ErrorKind::SyntaxError | ErrorKind::SemanticError, _) => {
+            "Neo.ClientError.Statement.SyntaxError"
+        }
+        (ErrorKind::TypeError, _) => "Neo.ClientError.Statement.TypeError",
+        (ErrorKind::ArgumentError, _) => "Neo.ClientError.Statement.ArgumentError",
+        (ErrorKind::EntityNotFound, _) => "Neo.ClientError.Statement.EntityNotFound",
+        (ErrorKind::ConstraintVerificationFailed, _) => {
+            "Neo.ClientError.Schema.ConstraintValidationFailed"
+        }
+        (ErrorKind::Cancelled, _) => "Neo.ClientError.Transaction.Terminated",
+        (ErrorKind::ResourceLimit, _) => "Neo.ClientError.Statement.ExecutionFailed",
+    }
+}
+
+/// The failure message: the error drawn against the query text, as the CLI shows it.
+pub(crate) fn failure_message(error: &QueryError, query: &str) -> String {
+    diagnostic::render(error, query, "query").trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Session;
+
+    fn code_of(query: &str) -> &'static str {
+        let mut session = Session::over(crate::graph::Graph::default());
+        session.params.insert("text".to_owned(), crate::graph::Value::from("text"));
+        let error = session.run(query).into_outcome().unwrap_err();
+        status_code(&error)
+    }
+
+    #[test]
+    fn errors_get_the_codes_drivers_map_to_exceptions() {
+        assert_eq!(code_of("RETRUN 1"), "Neo.ClientError.Statement.SyntaxError");
+        assert_eq!(code_of("RETURN x"), "Neo.ClientError.Statement.SyntaxError");
+        assert_eq!(code_of("RETURN $missing"), "Neo.ClientError.Statement.ParameterMissing");
+        assert_eq!(code_of("RETURN 1 / 0"), "Neo.ClientError.Statement.ArithmeticError");
+        // Known while planning, a type mismatch is a syntax error to Neo4j too; found
+        // while running, it is a type error.
+        assert_eq!(code_of("RETURN 'a' - 1"), "Neo.ClientError.Statement.SyntaxError");
+        assert_eq!(code_of("RETURN $text - 1"), "Neo.ClientError.Statement.TypeError");
+    }
+
+    #[test]
+    fn the_message_points_at_the_error() {
+        let mut session = Session::over(crate::graph::Graph::default());
+        let error = session.run("RETURN nope").into_outcome().unwrap_err();
+        let message = failure_message(&error, "RETURN nope");
+        assert!(message.contains("RETURN nope") && message.contains('^'), "{message}");
+    }
+}
