@@ -14,6 +14,9 @@ pub const FILES: &[(&str, &str)] = &[
     ("graph-data/topics.json", include_str!("../graph-data/topics.json")),
 ];
 
+/// The source document the bundled graph's `source` paragraphs and quotes point into.
+pub const SOURCE_DOCUMENT: &str = include_str!("../graph-data/source.txt");
+
 /// Loads the bundled graph.
 pub fn load() -> Result<Loaded, LoadError> {
     let sources: Vec<Source> = FILES

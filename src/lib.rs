@@ -26,6 +26,7 @@ pub mod render;
 pub mod repl;
 pub mod script;
 pub mod search;
+pub mod server;
 pub mod session;
 pub mod stack;
 pub mod store;

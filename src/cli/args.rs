@@ -129,6 +129,28 @@ pub enum Command {
         #[arg(long = "as", value_enum, hide = true)]
         export_format: Option<ExportFormat>,
     },
+    /// Serve the graph: the web explorer over HTTP (and Bolt, where built in).
+    ///
+    /// With neither --http nor --bolt, serves HTTP on 127.0.0.1:7474. Prints the URL once
+    /// listening and runs until Ctrl-C.
+    Serve {
+        /// Serve the web explorer and its JSON API here (port 0 picks a free port).
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7474")]
+        http: Option<String>,
+        /// Serve the Bolt protocol here.
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7687")]
+        bolt: Option<String>,
+        /// Open the explorer in the system's browser.
+        #[arg(long)]
+        open: bool,
+        /// Accept statements that change the graph; the printed URL then carries the
+        /// token every request must present.
+        #[arg(long)]
+        allow_writes: bool,
+        /// Users and passwords for Bolt clients.
+        #[arg(long, value_name = "FILE")]
+        auth_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

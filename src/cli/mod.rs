@@ -108,6 +108,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
+        Some(Command::Serve { http, bolt, open, allow_writes, auth_file: _ }) => {
+            let options = crate::server::ServeOptions {
+                http: http.clone(),
+                bolt: bolt.clone(),
+                open: *open,
+                allow_writes: *allow_writes,
+                timeout: session.timeout,
+                source_document: source_document(&args),
+            };
+            crate::server::serve(session.database().clone(), options)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
 }
@@ -150,6 +162,18 @@ fn export(
     };
     print_out(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The source document the graph's quotes point into: the bundled one, or `source.txt`
+/// in the `--data` folder when it has one.
+fn source_document(args: &Args) -> Option<String> {
+    if args.empty {
+        return None;
+    }
+    match &args.data {
+        None => Some(crate::bundled::SOURCE_DOCUMENT.to_owned()),
+        Some(path) => std::fs::read_to_string(path.join("source.txt")).ok(),
+    }
 }
 
 /// Loads the graph the arguments ask for and applies parameters and limits.

@@ -4,6 +4,7 @@
 
 mod cli;
 mod data;
+mod explorer;
 mod export;
 mod fuzz_data;
 mod golden;
