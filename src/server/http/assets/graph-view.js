@@ -9,6 +9,9 @@ const SHAPES = {
   house: "pentagon", diamond: "diamond", note: "cut-rectangle", component: "barrel",
 };
 
+// The closest a fitted drawing zooms in.
+const MAX_FIT_ZOOM = 1.3;
+
 class GraphView {
   constructor(container) {
     this.lang = "az";
@@ -21,9 +24,10 @@ class GraphView {
       style: [
         { selector: "node", style: {
           "background-color": "data(colour)", shape: "data(shape)", label: "data(caption)",
-          "border-width": 1, "border-color": "#555", "text-wrap": "wrap", "text-max-width": 140,
-          "font-size": 11, "text-valign": "center", "text-halign": "center",
-          width: "label", height: "label", padding: 8,
+          "border-width": 1, "border-color": "#555", "text-wrap": "wrap", "text-max-width": 142,
+          "font-size": 10, "text-valign": "center", "text-halign": "center",
+          // Fixed sizes: layouts then know each node's extent before it is drawn.
+          width: 150, height: 50,
           "font-family": "DejaVu Sans, Noto Sans, Arial, sans-serif",
         } },
         { selector: "node.pinned", style: { "border-width": 3, "border-color": "#24313f" } },
@@ -101,19 +105,32 @@ class GraphView {
   // one, they are simply placed (a shared link shows the same view).
   layout(name, done) {
     const unknown = this.cy.nodes().filter((node) => !this.positions.has(node.data("key")));
-    const finish = () => { this.rememberAll(); if (done) done(); };
+    const finish = () => {
+      // A few nodes fitted to the whole canvas would be drawn huge; keep text at a reading size.
+      this.fitAll();
+      this.rememberAll();
+      if (done) done();
+    };
     if (this.cy.nodes().empty()) { finish(); return; }
     if (unknown.empty()) {
       this.cy.nodes().forEach((node) => { node.position({ ...this.positions.get(node.data("key")) }); });
-      this.cy.fit(undefined, 30);
       finish();
       return;
     }
     const known = this.cy.nodes().difference(unknown).filter((node) => !node.locked());
     known.lock();
-    const options = name === "breadthfirst"
-      ? { name: "breadthfirst", directed: true, spacingFactor: 1.1, animate: false }
-      : { name: "cose", animate: false, randomize: false, nodeRepulsion: () => 9000, idealEdgeLength: () => 90, numIter: 1500 };
+    let options;
+    if (this.cy.edges().empty()) {
+      // Force layouts pile unconnected nodes up; a grid shows them all.
+      options = { name: "grid", avoidOverlap: true, condense: true };
+    } else if (name === "breadthfirst") {
+      options = { name: "breadthfirst", directed: true, spacingFactor: 1.1, animate: false };
+    } else {
+      options = {
+        name: "cose", animate: false, randomize: known.empty(), nodeDimensionsIncludeLabels: true,
+        nodeRepulsion: () => 400000, nodeOverlap: 40, idealEdgeLength: () => 120, numIter: 1500,
+      };
+    }
     const running = this.cy.layout({ ...options, fit: true, padding: 30 });
     running.one("layoutstop", () => { known.unlock(); finish(); });
     running.run();
@@ -149,13 +166,21 @@ class GraphView {
   // Draws the neighbours an expansion page brought, in a ring around their origin.
   placeAround(origin, added) {
     const centre = origin.position();
-    const radius = 90 + 6 * added.length;
+    // Room on the ring for every new node's width.
+    const radius = Math.max(220, (added.length * 170) / (2 * Math.PI));
     added.forEach((node, index) => {
       if (this.positions.has(node.data("key"))) return;
       const angle = (2 * Math.PI * index) / Math.max(added.length, 1);
       node.position({ x: centre.x + radius * Math.cos(angle), y: centre.y + radius * Math.sin(angle) });
       this.remember(node);
     });
+    this.fitAll();
+  }
+
+  // Fits the drawing to the canvas, without zooming in past a reading size.
+  fitAll() {
+    this.cy.fit(undefined, 30);
+    if (this.cy.zoom() > MAX_FIT_ZOOM) { this.cy.zoom(MAX_FIT_ZOOM); this.cy.center(); }
   }
 
   // Removes what expanding `key` added (and what expanding those added, in turn).
