@@ -132,3 +132,62 @@ def test_a_foreign_origin_is_refused(page, url):
     assert response.status == 403
     assert "Origin" in json.loads(response.text())["error"]["message"]
     assert "access-control-allow-origin" not in response.headers
+
+
+def set_query(page, query):
+    page.evaluate("query => document.querySelector('.CodeMirror').CodeMirror.setValue(query)", query)
+
+
+def test_completion_and_an_error_with_its_caret(page, url):
+    open_explorer(page, url)
+    page.click(".CodeMirror")
+    page.keyboard.type("MATCH (n:Diasp")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li:has-text('DiasporaGroup')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()") == "MATCH (n:DiasporaGroup"
+    page.keyboard.type(") RETRN n")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#error:not([hidden])")
+    diagnostic = page.inner_text("#error")
+    assert "^" in diagnostic and "RETRN" in diagnostic, diagnostic
+    assert page.locator(".cm-error-spot").count() == 1
+
+
+def test_find_box_draws_the_hit(page, url):
+    open_explorer(page, url)
+    page.fill("#find", "milli qht forumu")
+    page.wait_for_selector("#find-hits li button")
+    first = page.locator("#find-hits li button").first
+    assert "Milli Qeyri Hökumət Təşkilatları Forumu" in first.inner_text()
+    first.click()
+    wait_drawn(page)
+    assert drawn_keys(page) == {FORUM}
+
+
+def test_cancel_stops_a_running_query(page, url):
+    open_explorer(page, url)
+    set_query(page, "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b RETURN count(*)")
+    page.click("#run")
+    page.wait_for_selector("#cancel:not([disabled])")
+    page.wait_for_timeout(300)
+    page.click("#cancel")
+    page.wait_for_selector("#error:not([hidden])", timeout=10000)
+    assert "cancelled" in page.inner_text("#error")
+
+
+def test_past_1000_nodes_the_page_asks_first(page):
+    open_explorer(page, os.environ["KORPU_LARGE_URL"])
+    set_query(page, "MATCH (n) OPTIONAL MATCH (n)-[r]->() RETURN n, r")
+    page.click("#run")
+    page.wait_for_selector("#guard:not([hidden])")
+    assert "1200 nodes" in page.inner_text("#guard-text")
+    assert page.evaluate("korpu.graphView.cy.nodes().length") == 0
+    page.click("#guard-table")
+    assert page.is_visible("#table") and "Şəxs" in page.inner_text("#table")
+    page.click("#run")
+    page.wait_for_selector("#guard:not([hidden])")
+    page.click("#guard-draw")
+    page.wait_for_selector("body[data-drawn-nodes]", timeout=120000)
+    assert page.evaluate("korpu.graphView.cy.nodes().length") == 1200

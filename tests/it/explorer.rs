@@ -323,6 +323,17 @@ fn a_tab_cancels_its_query_while_another_tab_is_served() {
     });
 }
 
+/// A graph-data file of `count` people, each knowing the one before.
+fn numbered_graph(count: usize) -> Json {
+    let nodes: Vec<Json> = (0..count)
+        .map(|index| json!({ "id": format!("p{index}"), "labels": ["Person"], "properties": { "name": format!("Şəxs {index}"), "source": "general" } }))
+        .collect();
+    let edges: Vec<Json> = (1..count)
+        .map(|index| json!({ "from": format!("p{index}"), "to": format!("p{}", index - 1), "type": "KNOWS", "properties": { "source": "general" } }))
+        .collect();
+    json!({ "nodes": nodes, "edges": edges })
+}
+
 /// The venv with playwright and pytest, and Chromium; `Err` says what is missing.
 fn browser_tools() -> Result<PathBuf, String> {
     let venv = std::env::var_os("KORPU_EXPLORER_VENV")
@@ -358,10 +369,15 @@ fn the_page_works_in_a_real_chromium() {
         Path::new(env!("CARGO_TARGET_TMPDIR")).join("explorer.png")
     };
     let server = Server::start(&[], &[]);
+    // A graph past the page's size guard of 1,000 nodes.
+    let large = crate::support::Scratch::new("explorer", "large");
+    large.write("graph.json", &numbered_graph(1_200).to_string());
+    let large_server = Server::start(&["--data", large.path().to_str().unwrap()], &[]);
     let output = Command::new(python)
         .args(["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests/explorer"])
         .current_dir(manifest)
         .env("KORPU_URL", &server.url)
+        .env("KORPU_LARGE_URL", &large_server.url)
         .env("KORPU_SCREENSHOT", &screenshot)
         .output()
         .unwrap();

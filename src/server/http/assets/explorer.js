@@ -170,13 +170,15 @@ async function run(options = {}) {
 function draw(graph, summary) {
   $("guard").hidden = true;
   showView("graph");
-  graphView.show(graph, $("layout").value, () => {
+  setStatus(`${summary}; drawing ${graph.nodes.length} nodes…`);
+  // Let the status paint before the layout holds the page.
+  setTimeout(() => graphView.show(graph, $("layout").value, () => {
     const ms = performance.now() - state.runStarted;
     document.body.dataset.drawnNodes = String(graphView.cy.nodes().length);
     document.body.dataset.drawMs = ms.toFixed(0);
     setStatus(`${summary}; ${graph.nodes.length} nodes drawn ${ms.toFixed(0)} ms after Run`);
     saveToUrl();
-  });
+  }), 0);
 }
 
 // ---- details and provenance --------------------------------------------------------
@@ -359,7 +361,7 @@ function start() {
   $("layout").addEventListener("change", (event) => graphView.relayout(event.target.value, saveToUrl));
   for (const button of document.querySelectorAll("#results nav [data-view]")) button.addEventListener("click", () => showView(button.dataset.view));
   $("find").addEventListener("input", scheduleFind);
-  $("guard-draw").addEventListener("click", () => draw(state.last.graph, "Drawn on request"));
+  $("guard-draw").addEventListener("click", () => { state.runStarted = performance.now(); draw(state.last.graph, "Drawn on request"); });
   $("guard-table").addEventListener("click", () => { $("guard").hidden = true; showView("table"); });
   $("pin").addEventListener("click", () => { if (state.selected) { graphView.togglePin(state.selected); showDetails(state.selected); saveToUrl(); } });
   $("more").addEventListener("click", () => { if (state.selected) expand(state.selected); });
