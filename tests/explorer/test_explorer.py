@@ -6,6 +6,7 @@ import json
 import os
 import time
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 BALTIC_PARTNERS = (
     "MATCH (n:NGO)-[:PARTNERS_WITH]-(d:DiasporaGroup)-[:LOCATED_IN]->(:Country)"
@@ -97,6 +98,24 @@ def test_schema_query_click_expand_collapse_export(page, url):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
     assert "Milli Qeyri Hökumət Təşkilatları Forumu" in texts
+
+    with page.expect_download() as download:
+        page.click("#export-png")
+    assert Path(download.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as download:
+        page.click("#export-json")
+    exported = json.loads(Path(download.value.path()).read_text())
+    assert exported["result"]["columns"] == ["n", "d"] and FORUM in exported["view"]["positions"]
+    with page.expect_download() as download:
+        page.click("#export-csv")
+    assert Path(download.value.path()).read_text().splitlines()[0] == "n,d"
+
+    # Pinning locks the node and is kept in the link's view.
+    x, y = node_on_screen(page, FORUM)
+    page.mouse.click(x, y)
+    page.click("#pin")
+    assert page.evaluate("korpu.graphView.cy.getElementById('n:' + 'org-milli-qht-forumu').locked()")
+    assert "pinned" in page.url and FORUM in page.url
 
 
 def test_a_shared_link_opens_the_same_view(browser, page, url):

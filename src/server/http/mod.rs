@@ -134,7 +134,8 @@ pub(crate) fn start(
             let busy = shared.active.fetch_add(1, Ordering::SeqCst);
             if busy >= shared.config.limits.concurrent_requests {
                 shared.active.fetch_sub(1, Ordering::SeqCst);
-                send(stream, Reply::error(503, "Busy", "too many requests at once; try again"));
+                let busy = Reply::error(503, "Busy", "too many requests at once; try again");
+                send(stream, busy, false);
                 continue;
             }
             let worker = Arc::clone(&shared);
@@ -155,9 +156,13 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
     let Ok(reading) = stream.try_clone() else { return };
+    let mut head_only = false;
     let reply =
         match wire::read_request(&mut BufReader::new(reading), shared.config.limits.body_bytes) {
-            Ok(request) => handle(shared, &request),
+            Ok(request) => {
+                head_only = request.method == "HEAD";
+                handle(shared, &request)
+            }
             Err(WireError::Io(_)) => return,
             Err(error @ WireError::BodyTooLarge(_)) => {
                 Reply::error(413, "TooLarge", &error.to_string())
@@ -167,7 +172,7 @@ fn serve_connection(shared: &Shared, stream: TcpStream) {
             }
             Err(error) => Reply::error(400, "BadRequest", &error.to_string()),
         };
-    send(stream, reply);
+    send(stream, reply, head_only);
 }
 
 /// Checks a request and routes it.
@@ -219,7 +224,8 @@ fn json_body(request: &Request) -> Result<Json, Reply> {
         .map_err(|error| Reply::error(400, "BadRequest", &format!("the body is not JSON: {error}")))
 }
 
-fn send(mut stream: TcpStream, reply: Reply) {
+/// Writes the reply (only its head when answering HEAD) and closes the connection.
+fn send(mut stream: TcpStream, reply: Reply, head_only: bool) {
     let headers = [
         ("Content-Type", reply.content_type),
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
@@ -229,7 +235,7 @@ fn send(mut stream: TcpStream, reply: Reply) {
         ("Cache-Control", "no-store"),
     ];
     // The client may have gone away; there is no one left to tell.
-    let _ = wire::write_response(&mut stream, reply.status, &headers, &reply.body);
+    let _ = wire::write_response(&mut stream, reply.status, &headers, &reply.body, head_only);
     // Closing with unread input would reset the connection and could destroy the answer
     // before the client reads it (a refused large body is left unread), so finish
     // writing, then let the client close first, reading what it still sends for a while.

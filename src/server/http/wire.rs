@@ -121,12 +121,14 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
-/// Writes a whole response and says the connection closes after it.
+/// Writes a whole response and says the connection closes after it; `head_only` (for
+/// HEAD) leaves the body out but still gives its length.
 pub(crate) fn write_response(
     stream: &mut impl Write,
     status: u16,
     headers: &[(&str, &str)],
     body: &[u8],
+    head_only: bool,
 ) -> io::Result<()> {
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
     for (name, value) in headers {
@@ -134,7 +136,9 @@ pub(crate) fn write_response(
     }
     head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    if !head_only {
+        stream.write_all(body)?;
+    }
     stream.flush()
 }
 
@@ -157,6 +161,21 @@ mod tests {
         assert_eq!(request.target, "/api/query");
         assert_eq!(request.header("host"), Some("a:1"));
         assert_eq!(request.body, b"{}\r\n");
+    }
+
+    #[test]
+    fn a_head_answer_gives_the_length_without_the_body() {
+        let mut full = Vec::new();
+        write_response(&mut full, 200, &[("Content-Type", "text/plain")], b"hello", false).unwrap();
+        let mut head = Vec::new();
+        write_response(&mut head, 200, &[("Content-Type", "text/plain")], b"hello", true).unwrap();
+        assert_eq!(&full[..head.len()], &head[..]);
+        assert!(
+            String::from_utf8(head)
+                .unwrap()
+                .ends_with("Content-Length: 5\r\nConnection: close\r\n\r\n")
+        );
+        assert!(full.ends_with(b"\r\n\r\nhello"));
     }
 
     #[test]
