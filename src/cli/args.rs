@@ -129,23 +129,25 @@ pub enum Command {
         #[arg(long = "as", value_enum, hide = true)]
         export_format: Option<ExportFormat>,
     },
-    /// Serve the graph to other programs: over Bolt (--bolt), the protocol of the Neo4j
-    /// drivers. Binds to loopback unless an address says otherwise; port 0 picks a free
-    /// port and the printed address says which.
+    /// Serve the graph: the web explorer over HTTP, and Bolt for the Neo4j drivers.
+    ///
+    /// With neither --http nor --bolt, serves HTTP on 127.0.0.1:7474. Prints the URL once
+    /// listening and runs until Ctrl-C.
     Serve {
-        /// Serve the web explorer over HTTP on ADDR.
+        /// Serve the web explorer and its JSON API here (port 0 picks a free port).
         #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7474")]
         http: Option<String>,
-        /// Serve Bolt on ADDR (default 127.0.0.1:7687).
+        /// Serve the Bolt protocol here.
         #[arg(long, value_name = "ADDR", num_args = 0..=1, default_missing_value = "127.0.0.1:7687")]
         bolt: Option<String>,
-        /// Open the explorer in a browser.
+        /// Open the explorer in the system's browser.
         #[arg(long)]
         open: bool,
-        /// Let the explorer change the graph.
+        /// Accept statements that change the graph; the printed URL then carries the
+        /// token every request must present.
         #[arg(long)]
         allow_writes: bool,
-        /// Require basic authentication: one `user:password` per line.
+        /// Require basic authentication from Bolt clients: one `user:password` per line.
         #[arg(long, value_name = "FILE")]
         auth_file: Option<PathBuf>,
     },

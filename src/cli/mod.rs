@@ -122,38 +122,29 @@ pub fn run(args: Args) -> Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
-        Some(Command::Serve { http, bolt, auth_file, .. }) => {
-            serve(&session, &args, http.as_deref(), bolt.as_deref(), auth_file.as_deref())
+        Some(Command::Serve { http, bolt, open, allow_writes, auth_file }) => {
+            let options = crate::server::ServeOptions {
+                http: http.clone(),
+                bolt: bolt.clone(),
+                open: *open,
+                allow_writes: *allow_writes,
+                timeout: session.timeout,
+                source_document: source_document(&args),
+            };
+            let users = match auth_file {
+                Some(file) => crate::server::bolt::Users::from_file(file)?,
+                None => crate::server::bolt::Users::anyone(),
+            };
+            let bolt_config = crate::server::bolt::BoltConfig {
+                users,
+                statement_timeout: args.timeout.map(Duration::from_secs_f64),
+                ..crate::server::bolt::BoltConfig::default()
+            };
+            crate::server::serve(session.database().clone(), options, bolt_config)?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
-}
-
-/// `korpu serve`: the graph over Bolt until Ctrl-C.
-fn serve(
-    session: &Session,
-    args: &Args,
-    http: Option<&str>,
-    bolt: Option<&str>,
-    auth_file: Option<&std::path::Path>,
-) -> Result<ExitCode> {
-    if http.is_some() {
-        bail!("this build serves Bolt only; drop --http and give --bolt [ADDR]");
-    }
-    let Some(bolt) = bolt else {
-        bail!("give --bolt [ADDR] to serve the graph over Bolt (default 127.0.0.1:7687)");
-    };
-    let users = match auth_file {
-        Some(file) => crate::server::bolt::Users::from_file(file)?,
-        None => crate::server::bolt::Users::anyone(),
-    };
-    let config = crate::server::bolt::BoltConfig {
-        users,
-        statement_timeout: args.timeout.map(Duration::from_secs_f64),
-        ..crate::server::bolt::BoltConfig::default()
-    };
-    crate::server::serve(session.database().clone(), bolt, config)?;
-    Ok(ExitCode::SUCCESS)
 }
 
 /// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
@@ -194,6 +185,18 @@ fn export(
     };
     print_out(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The source document the graph's quotes point into: the bundled one, or `source.txt`
+/// in the `--data` folder when it has one.
+fn source_document(args: &Args) -> Option<String> {
+    if args.empty {
+        return None;
+    }
+    match &args.data {
+        None => Some(crate::bundled::SOURCE_DOCUMENT.to_owned()),
+        Some(path) => std::fs::read_to_string(path.join("source.txt")).ok(),
+    }
 }
 
 /// Loads the graph the arguments ask for and applies parameters and limits.

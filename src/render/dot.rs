@@ -131,15 +131,16 @@ const OTHER_COLOURS: &[&str] = &[
     "#e31a1c", "#ff7f00",
 ];
 
-/// The legend entry a node is drawn as: which label it stands for, its colour and shape.
+/// The legend entry a node is drawn as: which label it stands for, its colour and shape
+/// (a Graphviz shape name). The web explorer draws nodes from this same entry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Style {
-    label: String,
-    colour: &'static str,
-    shape: &'static str,
+pub(crate) struct Style {
+    pub(crate) label: String,
+    pub(crate) colour: &'static str,
+    pub(crate) shape: &'static str,
 }
 
-fn style_of(node: NodeId, graph: &Graph) -> Style {
+pub(crate) fn style_of(node: NodeId, graph: &Graph) -> Style {
     let labels: Vec<&str> = graph.node_labels(node).collect();
     if let Some((label, colour, shape)) =
         LABEL_STYLES.iter().find(|(label, _, _)| labels.contains(label))
@@ -249,7 +250,7 @@ fn tooltip_attribute(tooltip: Option<&str>) -> String {
 }
 
 /// The caption of a node: its name in the chosen language, the other name, or its id.
-fn caption(node: NodeId, graph: &Graph, options: &DotOptions) -> String {
+pub(crate) fn caption(node: NodeId, graph: &Graph, options: &DotOptions) -> String {
     let preferred = if options.english { ["name_en", "name"] } else { ["name", "name_en"] };
     for key in preferred {
         if let Some(Value::String(name)) = graph.node_property_by_name(node, key) {

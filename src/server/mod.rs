@@ -1,38 +1,118 @@
-//! `korpu serve`: binds the listeners asked for over one shared `Database`, prints
-//! where each listens, and serves until the process is told to stop (Ctrl-C).
+//! `korpu serve`: binds each requested listener over one shared `Database`, prints
+//! where it listens, and runs until Ctrl-C.
 //!
-//! Listeners bind to loopback unless an address says otherwise, because without an
-//! auth file anyone who can connect can read and change the graph. Port 0 picks a free
-//! port; the printed line (`bolt://127.0.0.1:PORT`) says which. The protocols live in
-//! their own folders (`bolt/`); this file only wires them to the command line.
+//! Listeners bind to loopback unless the address given says otherwise, because without
+//! an auth file anyone who can connect can read the graph. Port 0 picks a free port;
+//! the printed lines (`http://127.0.0.1:PORT/`, `bolt://127.0.0.1:PORT`) say which.
+//! Each listener runs its accept loop on a thread of its own; every client gets its own
+//! `Session`, so clients share the graph (and its fair lock) but nothing else.
+//!
+//! - `http`: the web explorer and its JSON API.
+//! - `bolt`: the protocol of the Neo4j drivers.
 
 pub mod bolt;
+pub(crate) mod http;
 
 use std::io::{self, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
+use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
 use crate::database::Database;
 use bolt::BoltConfig;
 
-/// Serves Bolt on `bolt_address` until Ctrl-C.
-pub fn serve(database: Database, bolt_address: &str, config: BoltConfig) -> Result<()> {
-    let listener = TcpListener::bind(bolt_address)
-        .with_context(|| format!("cannot listen for Bolt on {bolt_address}"))?;
-    let bound = listener.local_addr().context("the Bolt listener has no address")?;
-    bolt::start(listener, database, config).context("cannot start the Bolt server")?;
-    let mut stdout = io::stdout();
-    writeln!(stdout, "bolt://{bound}")?;
-    stdout.flush()?;
+/// What `korpu serve` was asked for, beyond the graph itself.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Where the web explorer listens; `None` when only Bolt was asked for.
+    pub http: Option<String>,
+    /// Where the Bolt server listens.
+    pub bolt: Option<String>,
+    /// Launch the system's browser on the explorer's URL.
+    pub open: bool,
+    /// Accept statements that change the graph from the explorer (behind a token in the
+    /// printed URL).
+    pub allow_writes: bool,
+    /// Longest a statement may run; each server's own default when not given.
+    pub timeout: Option<Duration>,
+    /// The source document the provenance panel quotes from, when there is one.
+    pub source_document: Option<String>,
+}
+
+/// The default HTTP address when neither `--http` nor `--bolt` is given.
+pub const DEFAULT_HTTP: &str = "127.0.0.1:7474";
+
+/// Runs the servers asked for (HTTP alone when none is named) until Ctrl-C.
+pub fn serve(database: Database, options: ServeOptions, bolt_config: BoltConfig) -> Result<()> {
+    let http_address = match (&options.http, &options.bolt) {
+        (None, None) => Some(DEFAULT_HTTP.to_owned()),
+        (http, _) => http.clone(),
+    };
+    // Every listener is bound before any line is printed, so a printed address is live.
+    let mut lines = Vec::new();
+    if let Some(address) = &options.bolt {
+        let listener = TcpListener::bind(address)
+            .with_context(|| format!("cannot listen for Bolt on {address}"))?;
+        let bound = listener.local_addr().context("the Bolt listener has no address")?;
+        bolt::start(listener, database.clone(), bolt_config)
+            .context("cannot start the Bolt server")?;
+        lines.push(format!("bolt://{bound}"));
+    }
+    let mut explorer_url = None;
+    if let Some(address) = http_address {
+        let listener =
+            TcpListener::bind(&address).with_context(|| format!("listening on {address}"))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        let token = options.allow_writes.then(http::security::new_token).transpose()?;
+        let config = http::HttpConfig {
+            bound: local,
+            token: token.clone(),
+            timeout: options.timeout.unwrap_or(http::DEFAULT_TIMEOUT),
+            source_document: options.source_document.clone(),
+            limits: http::Limits::default(),
+        };
+        let url = match &token {
+            Some(token) => format!("http://{local}/?token={token}"),
+            None => format!("http://{local}/"),
+        };
+        http::start(listener, database, config)?;
+        lines.insert(0, url.clone());
+        explorer_url = Some(url);
+    }
+    {
+        // Scripts and tests wait for these lines to know the servers are ready.
+        let mut stdout = io::stdout().lock();
+        for line in &lines {
+            writeln!(stdout, "{line}").context("writing the address to stdout")?;
+        }
+        stdout.flush().context("writing the address to stdout")?;
+    }
+    if let (true, Some(url)) = (options.open, &explorer_url) {
+        open_browser(url);
+    }
     let (stop, stopped) = mpsc::channel();
     ctrlc::set_handler(move || {
         let _ = stop.send(());
     })
-    .context("cannot install the Ctrl-C handler")?;
-    // Wait for Ctrl-C; the connection threads end with the process.
+    .context("installing the Ctrl-C handler")?;
+    // Waiting on the channel rather than joining the accept loops lets Ctrl-C end the
+    // process even while requests are being served; connection threads end with it.
     let _ = stopped.recv();
-    eprintln!("stopping");
     Ok(())
+}
+
+/// Asks the desktop to open `url`; failing to is reported, not fatal.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(error) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("could not launch a browser with `{opener}`: {error}; open {url} yourself");
+    }
 }

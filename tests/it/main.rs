@@ -6,6 +6,7 @@ mod architecture;
 mod bolt;
 mod cli;
 mod data;
+mod explorer;
 mod export;
 mod fuzz_data;
 mod golden;
