@@ -138,7 +138,7 @@ impl Session {
             params: Params::new(),
             timeout: None,
             cancel: Arc::new(AtomicBool::new(false)),
-            procedures: Arc::new(Procedures::default()),
+            procedures: Procedures::builtin(),
             transaction: None,
         }
     }

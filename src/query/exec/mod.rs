@@ -93,7 +93,7 @@ pub struct Control {
 impl Default for Control {
     fn default() -> Self {
         Control {
-            procedures: Arc::new(Procedures::default()),
+            procedures: Procedures::builtin(),
             cancel: Arc::new(AtomicBool::new(false)),
             deadline: None,
             max_path_steps: 50_000_000,

@@ -141,6 +141,14 @@ impl Default for Procedures {
 }
 
 impl Procedures {
+    /// The built-in procedures, built once per process and shared: every statement's
+    /// `Control` holds them, and building them parses each signature.
+    pub fn builtin() -> Arc<Procedures> {
+        static BUILTIN: std::sync::LazyLock<Arc<Procedures>> =
+            std::sync::LazyLock::new(|| Arc::new(Procedures::default()));
+        Arc::clone(&BUILTIN)
+    }
+
     /// Adds `procedure`, replacing one of the same name.
     pub fn register(&mut self, procedure: Procedure) {
         self.by_name.insert(procedure.name().to_owned(), Arc::new(procedure));
