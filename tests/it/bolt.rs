@@ -5,7 +5,9 @@
 //! with neo4j-driver 5.x (`.ci/run`) and names them in `KORPU_BOLT_VENVS` (colon
 //! separated). Elsewhere the test looks for `/tmp/korpu-venv-neo4j6` and
 //! `/tmp/korpu-venv-neo4j5` and says what it skipped; under `CI` a missing environment
-//! fails it. The raw-socket tests need nothing installed: garbage instead of a
+//! fails it. The JavaScript driver (`neo4j-driver` 6.3.0, installed by `.ci/run` with
+//! npm into `KORPU_BOLT_NODE`) runs a smoke test, `tests/bolt/smoke.cjs`, under node.
+//! The raw-socket tests need nothing installed: garbage instead of a
 //! handshake, a declined version, a malformed message, and clients that vanish in the
 //! middle of a result or a transaction, after which the server still answers and the
 //! transaction left no trace.
@@ -78,6 +80,45 @@ fn driver_environments() -> Result<Vec<PathBuf>, String> {
         Err("KORPU_BOLT_VENVS is not set and /tmp/korpu-venv-neo4j{6,5} are not both there"
             .to_owned())
     }
+}
+
+/// Where `npm install neo4j-driver` put its `node_modules`, or why there is none.
+fn javascript_driver() -> Result<PathBuf, String> {
+    let folder = std::env::var_os("KORPU_BOLT_NODE")
+        .map_or_else(|| PathBuf::from("/tmp/korpu-node-neo4j"), PathBuf::from);
+    if folder.join("node_modules/neo4j-driver").is_dir() {
+        Ok(folder)
+    } else {
+        Err(format!("no neo4j-driver under {}/node_modules", folder.display()))
+    }
+}
+
+#[test]
+fn the_official_javascript_driver_connects_reads_and_rolls_back() {
+    let folder = match javascript_driver() {
+        Ok(folder) => folder,
+        Err(reason) if std::env::var_os("CI").is_some() => {
+            panic!("CI must run the JavaScript driver smoke test (.ci/run installs it): {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipped the JavaScript driver smoke test: {reason} (run .ci/run)");
+            return;
+        }
+    };
+    let server = Server::start(&[]);
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bolt/smoke.cjs");
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(format!("bolt://{}", server.address))
+        .arg(&folder)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "the JavaScript driver smoke test failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]
