@@ -254,7 +254,17 @@ pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, L
             let file = &files[file_index];
             indents(&file.text, file_plans[file_index].layout_nodes.as_ref())
         };
-        file_plans[file_index].new_nodes.push(node_record(&id, &labels, &properties, &[], &indent));
+        // A new record lists its keys in the graph's order (the order keys first appeared
+        // in the data: `name` first, `source` before `quote`), not alphabetically.
+        let key_order: Vec<String> =
+            graph.node_properties(node).map(|(key, _)| key.to_owned()).collect();
+        file_plans[file_index].new_nodes.push(node_record(
+            &id,
+            &labels,
+            &properties,
+            &key_order,
+            &indent,
+        ));
         file_of_id.insert(id.clone(), file_index);
         final_id.insert(node, id);
         plan.counts.nodes_added += 1;
@@ -342,12 +352,14 @@ pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, L
                         .as_ref()
                         .or(file_plans[file_index].layout_nodes.as_ref()),
                 );
+                let key_order: Vec<String> =
+                    graph.edge_properties(edge).map(|(key, _)| key.to_owned()).collect();
                 file_plans[file_index].new_edges.push(edge_record(
                     &from_id,
                     &to_id,
                     graph.edge_type(edge),
                     &properties,
-                    &[],
+                    &key_order,
                     &indent,
                 ));
                 plan.counts.relationships_added += 1;
