@@ -210,3 +210,21 @@ def test_past_1000_nodes_the_page_asks_first(page):
     page.click("#guard-draw")
     page.wait_for_selector("body[data-drawn-nodes]", timeout=120000)
     assert page.evaluate("korpu.graphView.cy.nodes().length") == 1200
+
+
+def test_the_write_token_never_leaves_the_tab(page):
+    writable = os.environ["KORPU_WRITABLE_URL"]
+    assert "?token=" in writable
+    open_explorer(page, writable)
+    # Read from the printed URL, then taken out of the address bar and any shared link.
+    assert "token" not in page.url
+    set_query(page, "CREATE (:Made {name: 'Tokenli'}) RETURN 1 AS made")
+    page.click("#run")
+    wait_until(page, "document.getElementById('json').textContent.includes('nodes_created')")
+    # A reload in the same tab still may write; the token stayed with the tab.
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']", timeout=60000)
+    set_query(page, "MATCH (m:Made) DETACH DELETE m RETURN 1 AS gone")
+    page.click("#run")
+    wait_until(page, "document.getElementById('json').textContent.includes('nodes_deleted')")
+    assert "token" not in page.url

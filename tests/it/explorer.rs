@@ -373,11 +373,13 @@ fn the_page_works_in_a_real_chromium() {
     let large = crate::support::Scratch::new("explorer", "large");
     large.write("graph.json", &numbered_graph(1_200).to_string());
     let large_server = Server::start(&["--data", large.path().to_str().unwrap()], &[]);
+    let writable_server = Server::start(&["--empty"], &["--allow-writes"]);
     let output = Command::new(python)
         .args(["-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "tests/explorer"])
         .current_dir(manifest)
         .env("KORPU_URL", &server.url)
         .env("KORPU_LARGE_URL", &large_server.url)
+        .env("KORPU_WRITABLE_URL", &writable_server.url)
         .env("KORPU_SCREENSHOT", &screenshot)
         .output()
         .unwrap();

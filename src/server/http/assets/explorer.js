@@ -5,7 +5,19 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const token = new URLSearchParams(location.search).get("token");
+// The write token arrives in the printed URL. It is kept for this tab only and taken out
+// of the address bar, so a link copied or shared from the page never carries it.
+const token = (() => {
+  const url = new URL(location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    sessionStorage.setItem("korpu-token", given);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url.pathname + url.search + url.hash);
+    return given;
+  }
+  return sessionStorage.getItem("korpu-token");
+})();
 const tabId = (() => {
   let id = sessionStorage.getItem("korpu.tab");
   if (!id) {
