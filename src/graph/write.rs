@@ -20,17 +20,7 @@ impl Graph {
         key: &str,
         value: Value,
     ) -> Result<(), GraphError> {
-        if !value.is_storable() {
-            return Err(GraphError::UnstorableValue {
-                key: key.to_owned(),
-                type_name: value.type_name(),
-            });
-        }
-        let symbol = match self.keys.get(key) {
-            Some(symbol) => symbol,
-            None if value.is_null() => return Ok(()),
-            None => self.intern_key(key),
-        };
+        let Some(symbol) = self.key_to_set(key, &value)? else { return Ok(()) };
         let old = self.put_node_property(node, symbol, value);
         self.journal.record(Undo::NodeProperty { node, key: symbol, old });
         Ok(())
@@ -43,17 +33,7 @@ impl Graph {
         key: &str,
         value: Value,
     ) -> Result<(), GraphError> {
-        if !value.is_storable() {
-            return Err(GraphError::UnstorableValue {
-                key: key.to_owned(),
-                type_name: value.type_name(),
-            });
-        }
-        let symbol = match self.keys.get(key) {
-            Some(symbol) => symbol,
-            None if value.is_null() => return Ok(()),
-            None => self.intern_key(key),
-        };
+        let Some(symbol) = self.key_to_set(key, &value)? else { return Ok(()) };
         let old = self.edge_record_mut(edge).properties.clone();
         let mut properties: Vec<(Symbol, Value)> =
             old.iter().filter(|(existing, _)| *existing != symbol).cloned().collect();
@@ -181,6 +161,23 @@ impl Graph {
     }
 
     // --- Unjournaled steps, shared by the API above and by the journal's undo ---------
+
+    /// The symbol of the key a property is set under, interned if new; `None` when the
+    /// value is null and the key was never used (nothing to remove); an error for a value
+    /// a property cannot hold.
+    fn key_to_set(&mut self, key: &str, value: &Value) -> Result<Option<Symbol>, GraphError> {
+        if !value.is_storable() {
+            return Err(GraphError::UnstorableValue {
+                key: key.to_owned(),
+                type_name: value.type_name(),
+            });
+        }
+        Ok(match self.keys.get(key) {
+            Some(symbol) => Some(symbol),
+            None if value.is_null() => None,
+            None => Some(self.intern_key(key)),
+        })
+    }
 
     fn intern_key(&mut self, key: &str) -> Symbol {
         let symbol = self.keys.intern(key);

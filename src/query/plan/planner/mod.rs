@@ -183,7 +183,8 @@ impl<'a> Planner<'a> {
                 name.span,
             ));
         }
-        let slot = self.new_slot(&name.name);
+        // `MERGE` preassigns the slots of what its create part binds (`write_slot`).
+        let slot = self.write_slot(&name.name);
         scope.bind(&name.name, slot, kind);
         Ok(slot)
     }

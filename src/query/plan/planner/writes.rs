@@ -220,7 +220,7 @@ impl Planner<'_> {
 
     /// The slot for a variable a write clause introduces: the one `MERGE` preassigned,
     /// or a new one.
-    fn write_slot(&mut self, name: &str) -> Slot {
+    pub(super) fn write_slot(&mut self, name: &str) -> Slot {
         match self.preassigned.iter().position(|(preassigned, _)| preassigned == name) {
             Some(at) => self.preassigned.remove(at).1,
             None => self.new_slot(name),
@@ -287,7 +287,7 @@ impl Planner<'_> {
                     }
                 };
                 let slot = match &rel.variable {
-                    Some(name) => self.bind_write(scope, name, VarKind::Relationship)?,
+                    Some(name) => self.bind_fresh(scope, name, VarKind::Relationship)?,
                     None => self.anonymous_slot("anon_"),
                 };
                 let properties = self.create_properties(rel.properties.as_ref(), scope)?;
@@ -303,7 +303,7 @@ impl Planner<'_> {
                 previous = next;
             }
             if let Some(name) = &part.variable {
-                let slot = self.bind_write(scope, name, VarKind::Path)?;
+                let slot = self.bind_fresh(scope, name, VarKind::Path)?;
                 spec.paths.push((slot, steps));
             }
         }
@@ -373,24 +373,6 @@ impl Planner<'_> {
                 Ok(vec![(String::new(), self.plan_expr(other, scope, Context::Plain)?)])
             }
         }
-    }
-    /// `bind_fresh` for a variable a write clause introduces (see `write_slot`).
-    fn bind_write(
-        &mut self,
-        scope: &mut Scope,
-        name: &ast::Ident,
-        kind: VarKind,
-    ) -> Result<Slot, PlanError> {
-        if scope.get(&name.name).is_some() {
-            return Err(syntax(
-                "VariableAlreadyBound",
-                format!("variable `{}` is already defined", name.name),
-                name.span,
-            ));
-        }
-        let slot = self.write_slot(&name.name);
-        scope.bind(&name.name, slot, kind);
-        Ok(slot)
     }
 }
 
