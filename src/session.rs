@@ -191,8 +191,8 @@ impl Session {
         let control = self.control();
         let writes = statement.kind != ast::StatementKind::Explain && statement.query.writes();
         if let Some(transaction) = &mut self.transaction {
-            let outcome = run_planned(
-                &mut transaction.guard.graph,
+            let outcome = plan_and_run(
+                GraphAccess::Exclusive(&mut transaction.guard.graph),
                 &statement,
                 text,
                 &self.params,
@@ -205,16 +205,28 @@ impl Session {
         }
         if writes {
             let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
-            let outcome =
-                run_planned(&mut guard.graph, &statement, text, &self.params, &control, &mut times);
+            let outcome = plan_and_run(
+                GraphAccess::Exclusive(&mut guard.graph),
+                &statement,
+                text,
+                &self.params,
+                &control,
+                &mut times,
+            );
             guard.unsaved += changes(&outcome);
             // Let other readers in while this answer is rendered.
             let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
             return Answer { outcome, times, view };
         }
         let guard = self.database.read();
-        let outcome =
-            read_planned(&guard.graph, &statement, text, &self.params, &control, &mut times);
+        let outcome = plan_and_run(
+            GraphAccess::Shared(&guard.graph),
+            &statement,
+            text,
+            &self.params,
+            &control,
+            &mut times,
+        );
         Answer { outcome, times, view: GraphView::Shared(guard) }
     }
 
@@ -293,36 +305,16 @@ fn changes(outcome: &Result<Outcome, QueryError>) -> usize {
         .map_or(0, |result| result.stats.counters().iter().map(|(_, count)| count).sum())
 }
 
-fn run_planned(
-    graph: &mut Graph,
-    statement: &ast::Statement,
-    text: &str,
-    params: &Params,
-    control: &Control,
-    times: &mut StageTimes,
-) -> Result<Outcome, QueryError> {
-    let started = Instant::now();
-    let planned = plan::plan(statement, text, graph, &control.procedures)?;
-    if planned.mode != Mode::Explain {
-        planned.check_parameters(params)?;
-    }
-    times.plan = started.elapsed();
-    let started = Instant::now();
-    let outcome = match planned.mode {
-        Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
-        Mode::Run => exec::execute(graph, &planned, params, control).map(Outcome::Rows),
-        Mode::Profile => {
-            let profile = Profile::default();
-            exec::execute_profiled(graph, &planned, params, control, Some(&profile))
-                .map(|result| profiled(&planned, &profile, result))
-        }
-    };
-    times.execute = started.elapsed();
-    outcome.map_err(|error: ExecError| error.into())
+/// The graph a statement runs on: shared for reads, exclusive for writes.
+enum GraphAccess<'g> {
+    Shared(&'g Graph),
+    Exclusive(&'g mut Graph),
 }
 
-fn read_planned(
-    graph: &Graph,
+/// Plans and runs one parsed statement, timing both stages; the one path every
+/// statement takes, whatever lock it holds.
+fn plan_and_run(
+    mut access: GraphAccess<'_>,
     statement: &ast::Statement,
     text: &str,
     params: &Params,
@@ -330,6 +322,10 @@ fn read_planned(
     times: &mut StageTimes,
 ) -> Result<Outcome, QueryError> {
     let started = Instant::now();
+    let graph: &Graph = match &access {
+        GraphAccess::Shared(graph) => graph,
+        GraphAccess::Exclusive(graph) => graph,
+    };
     let planned = plan::plan(statement, text, graph, &control.procedures)?;
     if planned.mode != Mode::Explain {
         planned.check_parameters(params)?;
@@ -337,16 +333,21 @@ fn read_planned(
     times.plan = started.elapsed();
     let started = Instant::now();
     let profile = (planned.mode == Mode::Profile).then(Profile::default);
-    let outcome = match planned.mode {
-        Mode::Explain => Ok(Outcome::Explained(planned.to_string())),
-        Mode::Run | Mode::Profile => {
-            exec::execute_read(graph, &planned, params, control, profile.as_ref()).map(|result| {
-                match &profile {
-                    Some(profile) => profiled(&planned, profile, result),
-                    None => Outcome::Rows(result),
-                }
-            })
-        }
+    let outcome = if planned.mode == Mode::Explain {
+        Ok(Outcome::Explained(planned.to_string()))
+    } else {
+        let result = match &mut access {
+            GraphAccess::Shared(graph) => {
+                exec::execute_read(graph, &planned, params, control, profile.as_ref())
+            }
+            GraphAccess::Exclusive(graph) => {
+                exec::execute_profiled(graph, &planned, params, control, profile.as_ref())
+            }
+        };
+        result.map(|result| match &profile {
+            Some(profile) => profiled(&planned, profile, result),
+            None => Outcome::Rows(result),
+        })
     };
     times.execute = started.elapsed();
     outcome.map_err(|error: ExecError| error.into())
