@@ -141,6 +141,7 @@ impl Graph {
         if live.len() != self.node_count() || self.edges().count() != self.edge_count() {
             problems.push("node or relationship counts disagree with the records".to_owned());
         }
+        self.validate_schema(&mut problems);
         if problems.is_empty() { Ok(()) } else { Err(problems) }
     }
 }

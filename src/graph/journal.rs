@@ -11,6 +11,7 @@
 //! One writer at a time holds `&mut Graph`; readers of a shared graph never see a
 //! journal, only the committed state or, within the writer, its own changes.
 
+use super::schema::{ConstraintDefinition, IndexDefinition, Touched};
 use super::{EdgeId, Graph, NodeId, Symbol, Value};
 
 /// How to undo one change.
@@ -18,11 +19,33 @@ use super::{EdgeId, Graph, NodeId, Symbol, Value};
 pub(super) enum Undo {
     CreatedNode(NodeId),
     CreatedEdge(EdgeId),
-    DeletedNode { node: NodeId, label_set: u32, properties: Vec<(Symbol, Value)> },
-    DeletedEdge { edge: EdgeId, positions: (usize, Option<usize>) },
-    NodeProperty { node: NodeId, key: Symbol, old: Value },
-    EdgeProperties { edge: EdgeId, old: Box<[(Symbol, Value)]> },
-    NodeLabels { node: NodeId, old: u32 },
+    DeletedNode {
+        node: NodeId,
+        label_set: u32,
+        properties: Vec<(Symbol, Value)>,
+    },
+    DeletedEdge {
+        edge: EdgeId,
+        positions: (usize, Option<usize>),
+    },
+    NodeProperty {
+        node: NodeId,
+        key: Symbol,
+        old: Value,
+    },
+    EdgeProperties {
+        edge: EdgeId,
+        old: Box<[(Symbol, Value)]>,
+    },
+    NodeLabels {
+        node: NodeId,
+        old: u32,
+    },
+    CreatedIndex(String),
+    DroppedIndex(IndexDefinition, usize),
+    CreatedConstraint(String),
+    /// The constraint, its position, and the index it owned with that one's position.
+    DroppedConstraint(ConstraintDefinition, usize, Option<(IndexDefinition, usize)>),
 }
 
 /// The changes recorded since the outermost open savepoint.
@@ -33,6 +56,28 @@ pub(super) struct Journal {
 }
 
 impl Journal {
+    /// The nodes and relationships created or changed since `savepoint` (deleted ones
+    /// included; callers skip those).
+    pub(super) fn touched_since(&self, savepoint: &Savepoint) -> Touched {
+        let mut touched = Touched::default();
+        for undo in &self.entries[savepoint.entries.min(self.entries.len())..] {
+            match undo {
+                Undo::CreatedNode(node) => {
+                    touched.nodes.insert(*node);
+                    touched.created.insert(*node);
+                }
+                Undo::NodeProperty { node, .. } | Undo::NodeLabels { node, .. } => {
+                    touched.nodes.insert(*node);
+                }
+                Undo::CreatedEdge(edge) | Undo::EdgeProperties { edge, .. } => {
+                    touched.edges.insert(*edge);
+                }
+                _ => {}
+            }
+        }
+        touched
+    }
+
     /// Records `undo` when a savepoint is open; bulk loading records nothing.
     pub(super) fn record(&mut self, undo: Undo) {
         if self.depth > 0 {
@@ -128,10 +173,20 @@ impl Graph {
             Undo::NodeProperty { node, key, old } => {
                 self.put_node_property(node, key, old);
             }
-            Undo::EdgeProperties { edge, old } => {
-                self.edge_record_mut(edge).properties = old;
-            }
+            Undo::EdgeProperties { edge, old } => self.put_edge_properties(edge, old),
             Undo::NodeLabels { node, old } => self.put_label_set(node, old),
+            Undo::CreatedIndex(name) => self.remove_index(&name),
+            Undo::DroppedIndex(definition, position) => self.insert_index(definition, position),
+            Undo::CreatedConstraint(name) => {
+                self.schema.constraints.retain(|constraint| constraint.name != name);
+            }
+            Undo::DroppedConstraint(definition, position, index) => {
+                let position = position.min(self.schema.constraints.len());
+                self.schema.constraints.insert(position, definition);
+                if let Some((index, at)) = index {
+                    self.insert_index(index, at);
+                }
+            }
         }
     }
 }

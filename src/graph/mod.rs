@@ -13,6 +13,8 @@ mod hash;
 mod index;
 mod journal;
 mod key;
+mod property_index;
+mod schema;
 mod temporal;
 mod value;
 mod write;
@@ -27,6 +29,11 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 pub use hash::{FastMap, FastSet};
 pub use index::{Bound, RangeIndex};
 pub use journal::Savepoint;
+pub use property_index::PropertyIndex;
+pub use schema::{
+    ConstraintDefinition, ConstraintKind, ConstraintViolation, EntityKind, IndexDefinition,
+    IndexKind, PropertyType, SchemaError, generated_name,
+};
 pub use temporal::{
     Duration, DurationUnit, Temporal, TemporalKind, Zone, ZoneId, between as temporal_between,
 };
@@ -187,6 +194,8 @@ pub struct Graph {
     stale_ranges: FastSet<(Symbol, Symbol)>,
     /// The undo log of the open savepoints (see `journal`).
     journal: Journal,
+    /// Declared indexes and constraints, with the indexes' contents (see `schema`).
+    schema: schema::Schema,
 }
 
 /// One relationship seen from a node: its id and the node at the other end.
@@ -331,6 +340,7 @@ impl Graph {
             }
             column[slot] = value;
         }
+        self.index_new_node(id);
         Ok(id)
     }
 
@@ -406,6 +416,7 @@ impl Graph {
                 other_label_set: from_labels,
             });
         }
+        self.reindex_edge(edge, true, None);
         self.journal.record(journal::Undo::CreatedEdge(edge));
         Ok(edge)
     }

@@ -44,7 +44,7 @@ impl Graph {
                 None => properties.push((symbol, value)),
             }
         }
-        self.edge_record_mut(edge).properties = properties.into_boxed_slice();
+        self.put_edge_properties(edge, properties.into_boxed_slice());
         self.journal.record(Undo::EdgeProperties { edge, old });
         Ok(())
     }
@@ -179,7 +179,7 @@ impl Graph {
         })
     }
 
-    fn intern_key(&mut self, key: &str) -> Symbol {
+    pub(super) fn intern_key(&mut self, key: &str) -> Symbol {
         let symbol = self.keys.intern(key);
         if self.node_columns.len() <= symbol.0 as usize {
             self.node_columns.resize_with(symbol.0 as usize + 1, Vec::new);
@@ -197,6 +197,13 @@ impl Graph {
 
     pub(super) fn edge_record_mut(&mut self, edge: EdgeId) -> &mut EdgeRecord {
         &mut self.store[EdgeIndex::new(edge.0 as usize)]
+    }
+
+    /// Replaces a relationship's properties and keeps the declared indexes in step.
+    pub(super) fn put_edge_properties(&mut self, edge: EdgeId, properties: Box<[(Symbol, Value)]>) {
+        self.reindex_edge(edge, false, None);
+        self.edge_record_mut(edge).properties = properties;
+        self.reindex_edge(edge, true, None);
     }
 
     /// Writes a node's value for `key` (`Null` removes it) and keeps the `name` and
@@ -233,6 +240,7 @@ impl Graph {
                 }
             }
         }
+        self.reindex_node_property(node, key, &old);
         old
     }
 
@@ -278,6 +286,7 @@ impl Graph {
                 self.range_indexes.entry((*label, *key)).or_default().insert(value, node, true);
             }
         }
+        self.reindex_node_labels(node, &old_labels, &new_labels);
         let entries: Vec<AdjacencyEntry> = self.adjacency[node.0 as usize].clone();
         for entry in entries {
             for other_entry in self.adjacency[entry.other.0 as usize].iter_mut() {
@@ -327,6 +336,7 @@ impl Graph {
     /// Removes a relationship from both adjacency lists and the type counts and marks it
     /// deleted; returns where its entries stood, for an undo.
     pub(super) fn bury_edge(&mut self, edge: EdgeId) -> (usize, Option<usize>) {
+        self.reindex_edge(edge, false, None);
         let (from, to) = self.edge_endpoints(edge);
         let from_list = &mut self.adjacency[from.0 as usize];
         let from_position = from_list
@@ -352,6 +362,7 @@ impl Graph {
     /// Undoes `bury_edge`, putting the entries back where they stood.
     pub(super) fn raise_edge(&mut self, edge: EdgeId, positions: (usize, Option<usize>)) {
         self.deleted_edges.remove(&edge);
+        self.reindex_edge(edge, true, None);
         let (from, to) = self.edge_endpoints(edge);
         let rel_type = self.edge(edge).rel_type;
         self.edges_by_type[rel_type.0 as usize] += 1;

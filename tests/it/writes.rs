@@ -2,7 +2,10 @@
 //! `validate()` after each batch and a snapshot comparison after each rollback; and
 //! statements that fail part-way leave no trace.
 
-use korpu::graph::{Dir, Graph, NodeId, Value};
+use korpu::graph::{
+    ConstraintDefinition, ConstraintKind, Dir, EntityKind, Graph, IndexDefinition, IndexKind,
+    NodeId, Value,
+};
 use korpu::query::exec::{Control, Params};
 
 /// Everything a reader can observe, in a stable text form: nodes with ids, labels and
@@ -34,6 +37,12 @@ pub(crate) fn snapshot(graph: &Graph) -> String {
             graph.edge_type(edge),
             to.0
         ));
+    }
+    for index in graph.indexes() {
+        out.push_str(&format!("index {index:?}\n"));
+    }
+    for constraint in graph.constraints() {
+        out.push_str(&format!("constraint {constraint:?}\n"));
     }
     out.push_str(&format!(
         "{:?} {:?} {:?} {} {}\n",
@@ -88,8 +97,53 @@ fn live_node(graph: &Graph, random: &mut Random) -> Option<NodeId> {
     (!nodes.is_empty()).then(|| nodes[random.below(nodes.len())])
 }
 
+/// Declares or drops an index or a constraint (refusals are part of the test).
+fn random_schema_change(graph: &mut Graph, random: &mut Random) {
+    let name = format!("rule{}", random.below(6));
+    let label = LABELS[random.below(4)].to_owned();
+    let mut properties = vec![KEYS[random.below(4)].to_owned()];
+    if random.below(4) == 0 {
+        properties.push(KEYS[random.below(4)].to_owned());
+        properties.dedup();
+    }
+    match random.below(6) {
+        0 | 1 => {
+            let (entity, label, properties) = if random.below(4) == 0 {
+                (EntityKind::Relationship, "LEADS".to_owned(), vec!["since".to_owned()])
+            } else {
+                (EntityKind::Node, label, properties)
+            };
+            let kind = if random.below(3) == 0 && properties.len() == 1 {
+                IndexKind::Text
+            } else {
+                IndexKind::Range
+            };
+            let definition = IndexDefinition { name, kind, entity, label, properties, owner: None };
+            let _ = graph.create_index(definition, random.below(2) == 0);
+        }
+        2 | 3 => {
+            let kind = [ConstraintKind::Unique, ConstraintKind::Key, ConstraintKind::NotNull]
+                [random.below(3)]
+            .clone();
+            if kind == ConstraintKind::NotNull {
+                properties.truncate(1);
+            }
+            let definition =
+                ConstraintDefinition { name, kind, entity: EntityKind::Node, label, properties };
+            let _ = graph.create_constraint(definition, random.below(2) == 0);
+        }
+        4 => {
+            let _ = graph.drop_index(&name, random.below(2) == 0);
+        }
+        _ => {
+            let _ = graph.drop_constraint(&name, random.below(2) == 0);
+        }
+    }
+}
+
 fn random_change(graph: &mut Graph, random: &mut Random) {
-    match random.below(11) {
+    match random.below(13) {
+        11 | 12 => random_schema_change(graph, random),
         0 | 9 | 10 => {
             let labels: Vec<&str> = (0..random.below(3)).map(|_| LABELS[random.below(4)]).collect();
             let properties = vec![(KEYS[random.below(4)].to_owned(), random_value(random))];
@@ -153,7 +207,10 @@ fn random_changes_keep_indexes_true_and_rollback_restores_everything() {
     graph.flush_indexes();
     assert_valid(&graph);
     let (mut rolled_back, mut kept) = (0, 0);
+    let (mut indexed_rounds, mut constrained_rounds) = (0, 0);
     for round in 0..1000 {
+        indexed_rounds += usize::from(graph.indexes().any(|index| index.owner.is_none()));
+        constrained_rounds += usize::from(!graph.constraints().is_empty());
         let before = snapshot(&graph);
         let outer = graph.savepoint();
         for _ in 0..1 + random.below(6) {
@@ -185,6 +242,12 @@ fn random_changes_keep_indexes_true_and_rollback_restores_everything() {
         }
     }
     assert!(rolled_back > 250 && kept > 250, "{rolled_back} rolled back, {kept} kept");
+    // Declared indexes and constraints were there for much of the walk, so their upkeep
+    // through every kind of change and rollback was checked.
+    assert!(
+        indexed_rounds > 300 && constrained_rounds > 300,
+        "{indexed_rounds} rounds with an index, {constrained_rounds} with a constraint"
+    );
     assert!(graph.node_count() > 0, "the random walk should keep some nodes");
 }
 
