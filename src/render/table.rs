@@ -138,6 +138,7 @@ fn singular(name: &str) -> String {
     let (noun, rest) = name.split_once(' ').unwrap_or((name, ""));
     let noun = match noun {
         "properties" => "property",
+        "indexes" => "index",
         other => other.strip_suffix('s').unwrap_or(other),
     };
     format!("{noun} {rest}")

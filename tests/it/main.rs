@@ -14,6 +14,7 @@ mod procedures;
 mod repl;
 mod robustness;
 mod saving;
+mod schema;
 mod scripts;
 mod sessions;
 mod support;

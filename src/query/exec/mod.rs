@@ -11,6 +11,7 @@ mod aggregate;
 mod eval;
 mod functions;
 mod operators;
+mod schema;
 mod temporal;
 mod write;
 
@@ -45,11 +46,15 @@ pub struct WriteStats {
     pub properties_set: usize,
     pub labels_added: usize,
     pub labels_removed: usize,
+    pub indexes_added: usize,
+    pub indexes_removed: usize,
+    pub constraints_added: usize,
+    pub constraints_removed: usize,
 }
 
 impl WriteStats {
     /// Every counter with its name, in the order reports print them.
-    pub fn counters(&self) -> [(&'static str, usize); 7] {
+    pub fn counters(&self) -> [(&'static str, usize); 11] {
         [
             ("nodes created", self.nodes_created),
             ("nodes deleted", self.nodes_deleted),
@@ -58,6 +63,10 @@ impl WriteStats {
             ("properties set", self.properties_set),
             ("labels added", self.labels_added),
             ("labels removed", self.labels_removed),
+            ("indexes added", self.indexes_added),
+            ("indexes removed", self.indexes_removed),
+            ("constraints added", self.constraints_added),
+            ("constraints removed", self.constraints_removed),
         ]
     }
 
@@ -212,7 +221,12 @@ pub fn execute_profiled(
         return execute_segments(Access::Read(graph), plan, params, control, profile);
     }
     let savepoint = graph.savepoint();
-    let result = execute_segments(Access::Write(&mut *graph), plan, params, control, profile);
+    let result = execute_segments(Access::Write(&mut *graph), plan, params, control, profile)
+        .and_then(|result| {
+            graph.flush_indexes();
+            graph.check_constraints_since(&savepoint).map_err(schema::violation_error)?;
+            Ok(result)
+        });
     match result {
         Ok(_) => graph.release(savepoint),
         Err(_) => graph.rollback_to(savepoint),

@@ -64,6 +64,13 @@ impl Writer<'_> {
                 }
                 Ok(rows)
             }
+            Write::Schema(change) => {
+                for _ in &rows {
+                    self.check()?;
+                    super::schema::apply(self.graph, change, self.stats)?;
+                }
+                Ok(rows)
+            }
             Write::Delete { detach, targets } => {
                 let mut rows = rows;
                 self.delete(*detach, targets, &mut rows)?;

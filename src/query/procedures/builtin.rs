@@ -29,6 +29,12 @@ pub(super) fn procedures() -> Vec<Procedure> {
                 ]])
             },
         ),
+        Procedure::new(super::schema::INDEXES_SIGNATURE, |_, graph| {
+            Ok(super::schema::indexes(graph))
+        }),
+        Procedure::new(super::schema::CONSTRAINTS_SIGNATURE, |_, graph| {
+            Ok(super::schema::constraints(graph))
+        }),
         Procedure::new(
             "korpu.find(text :: STRING) :: (node :: NODE, score :: INTEGER)",
             |args, graph| {

@@ -10,6 +10,7 @@
 //! Procedures only read the graph.
 
 mod builtin;
+mod schema;
 mod signature;
 
 pub use signature::{FieldType, Signature, SignatureError, TypeName};

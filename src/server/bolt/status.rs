@@ -27,6 +27,14 @@ pub(crate) fn status_code(error: &QueryError) -> &'static str {
             "Neo.ClientError.Statement.ArithmeticError"
         }
         (_, "Timeout") => "Neo.ClientError.Transaction.TransactionTimedOut",
+        (_, "EquivalentSchemaRuleAlreadyExists") => {
+            "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+        }
+        (_, "SchemaRuleNameTaken") => "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+        (_, "IndexNotFound") => "Neo.ClientError.Schema.IndexNotFound",
+        (_, "ConstraintNotFound") => "Neo.ClientError.Schema.ConstraintNotFound",
+        (_, "IndexOwnedByConstraint") => "Neo.ClientError.Schema.IndexDropFailed",
+        (_, "ConstraintCreationFailed") => "Neo.ClientError.Schema.ConstraintCreationFailed",
         // Neo4j reports what openCypher calls semantic errors (an undefined variable, a
         // misplaced aggregate) as syntax errors too.
         (ErrorKind::SyntaxError | ErrorKind::SemanticError, _) => {
@@ -70,6 +78,11 @@ mod tests {
         // while running, it is a type error.
         assert_eq!(code_of("RETURN 'a' - 1"), "Neo.ClientError.Statement.SyntaxError");
         assert_eq!(code_of("RETURN $text - 1"), "Neo.ClientError.Statement.TypeError");
+        assert_eq!(code_of("DROP INDEX nope"), "Neo.ClientError.Schema.IndexNotFound");
+        let mut session = Session::over(crate::graph::Graph::default());
+        let _ = session.run("CREATE CONSTRAINT FOR (n:N) REQUIRE n.k IS UNIQUE");
+        let error = session.run("CREATE (:N {k: 1}), (:N {k: 1})").into_outcome().unwrap_err();
+        assert_eq!(status_code(&error), "Neo.ClientError.Schema.ConstraintValidationFailed");
     }
 
     #[test]

@@ -675,11 +675,12 @@ fn call_procedure<'g>(
         return Ok(single(Ok(std::mem::take(row))));
     }
     let row = std::mem::take(row);
-    Ok(Box::new(outputs.into_iter().map(move |mut output| {
+    Ok(Box::new(outputs.into_iter().map(move |output| {
         context.check()?;
         let mut next = row.clone();
+        // An output may be yielded twice (`SHOW` filters on one the user also sees).
         for (position, slot) in &call.yields {
-            next[*slot] = std::mem::take(&mut output[*position]);
+            next[*slot] = output[*position].clone();
         }
         Ok(next)
     })))

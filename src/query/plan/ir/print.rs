@@ -55,6 +55,36 @@ impl Plan {
     }
 }
 
+fn describe_schema_change(change: &SchemaChange) -> String {
+    let quiet = |flag: bool, words: &str| if flag { format!(" {words}") } else { String::new() };
+    let rule = |rule: &RuleRef| match rule {
+        RuleRef::Named(name) => format!("`{name}`"),
+        RuleRef::Index(index) => index.pattern(),
+        RuleRef::Constraint(constraint) => constraint.rule(),
+    };
+    match change {
+        SchemaChange::CreateIndex { definition, if_not_exists } => format!(
+            "CreateIndex `{}` {} {}{}",
+            definition.name,
+            definition.kind.name(),
+            definition.pattern(),
+            quiet(*if_not_exists, "IF NOT EXISTS")
+        ),
+        SchemaChange::CreateConstraint { definition, if_not_exists } => format!(
+            "CreateConstraint `{}` {}{}",
+            definition.name,
+            definition.rule(),
+            quiet(*if_not_exists, "IF NOT EXISTS")
+        ),
+        SchemaChange::DropIndex { rule: target, if_exists } => {
+            format!("DropIndex {}{}", rule(target), quiet(*if_exists, "IF EXISTS"))
+        }
+        SchemaChange::DropConstraint { rule: target, if_exists } => {
+            format!("DropConstraint {}{}", rule(target), quiet(*if_exists, "IF EXISTS"))
+        }
+    }
+}
+
 fn describe_write(write: &Write, plan: &Plan) -> String {
     match write {
         Write::Create(create) => format!("Create {}", describe_create(create, plan)),
@@ -69,6 +99,7 @@ fn describe_write(write: &Write, plan: &Plan) -> String {
             line
         }
         Write::Update(actions) => describe_updates(actions, plan),
+        Write::Schema(change) => describe_schema_change(change),
         Write::Delete { detach, targets } => format!(
             "{}Delete {}",
             if *detach == Detach::Detach { "Detach" } else { "" },

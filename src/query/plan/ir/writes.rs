@@ -2,6 +2,7 @@
 //! `DELETE`, with every name resolved to a slot and every value an expression.
 
 use super::{Expr, Op, PathStep, Slot};
+use crate::graph::{ConstraintDefinition, IndexDefinition};
 
 /// The write clause that ends a segment.
 #[derive(Clone, Debug)]
@@ -15,6 +16,26 @@ pub enum Write {
         detach: Detach,
         targets: Vec<Expr>,
     },
+    /// `CREATE`/`DROP` of an index or constraint (a statement of its own, one row).
+    Schema(SchemaChange),
+}
+
+/// A schema command, with every name resolved and defaults filled in.
+#[derive(Clone, Debug)]
+pub enum SchemaChange {
+    CreateIndex { definition: IndexDefinition, if_not_exists: bool },
+    CreateConstraint { definition: ConstraintDefinition, if_not_exists: bool },
+    DropIndex { rule: RuleRef, if_exists: bool },
+    DropConstraint { rule: RuleRef, if_exists: bool },
+}
+
+/// Which index or constraint a `DROP` means: by name, or (older spelling) by what it
+/// covers, with an empty name.
+#[derive(Clone, Debug)]
+pub enum RuleRef {
+    Named(String),
+    Index(IndexDefinition),
+    Constraint(ConstraintDefinition),
 }
 
 /// Whether `DELETE` takes a node's relationships with it.

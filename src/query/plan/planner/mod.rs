@@ -13,6 +13,7 @@ mod checks;
 mod expressions;
 mod patterns;
 mod projection;
+mod schema;
 mod vocabulary;
 mod writes;
 
@@ -317,6 +318,32 @@ impl<'a> Planner<'a> {
                         self.plan_projection(op, projection, &scope, ProjectionKind::Return)?;
                     op = next;
                     columns = names;
+                }
+                ast::Clause::Show(show) => {
+                    if position > 0 {
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            "SHOW comes first in a statement; it may be followed by RETURN",
+                            show.span,
+                        ));
+                    }
+                    let (next, show_columns) = self.plan_show(op, show, &mut scope)?;
+                    op = next;
+                    if position == last {
+                        columns = show_columns;
+                    }
+                }
+                ast::Clause::Schema(command) => {
+                    if query.clauses.len() > 1 {
+                        return Err(syntax(
+                            "InvalidClauseComposition",
+                            "a schema command is a statement of its own; end it with `;` before the next clause",
+                            command.span(),
+                        ));
+                    }
+                    let write = self.plan_schema_command(command)?;
+                    segments.push(Segment { reads: op, write: Some(write) });
+                    op = Op::Argument;
                 }
                 ast::Clause::Call(call) => {
                     let (next, call_columns) = self.plan_call(op, call, &mut scope, standalone)?;

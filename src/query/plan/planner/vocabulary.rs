@@ -194,6 +194,12 @@ impl<'s> Names<'s> {
                 }
                 self.optional(call.yields.as_ref().and_then(|yields| yields.where_clause.as_ref()));
             }
+            ast::Clause::Show(show) => {
+                self.optional(show.where_clause.as_ref());
+                self.optional(show.yields.as_ref().and_then(|yields| yields.where_clause.as_ref()));
+            }
+            // Declaring a rule over a label or key the graph lacks is normal: data comes later.
+            ast::Clause::Schema(_) => {}
         }
     }
 

@@ -7,8 +7,10 @@
 //! printer is `print`.
 
 mod print;
+mod schema;
 
 pub use print::write_name;
+pub use schema::*;
 
 use super::span::Span;
 
@@ -72,6 +74,10 @@ pub enum Clause {
     Delete(Delete),
     /// `CALL name(args) [YIELD …]`.
     Call(Call),
+    /// `SHOW INDEXES`, `SHOW CONSTRAINTS`.
+    Show(Show),
+    /// `CREATE INDEX`, `DROP CONSTRAINT`…: a statement of its own.
+    Schema(SchemaCommand),
 }
 
 impl Clause {
@@ -86,6 +92,8 @@ impl Clause {
             Clause::Remove(clause) => clause.span,
             Clause::Delete(clause) => clause.span,
             Clause::Call(clause) => clause.span,
+            Clause::Show(clause) => clause.span,
+            Clause::Schema(command) => command.span(),
         }
     }
 
@@ -98,6 +106,7 @@ impl Clause {
                 | Clause::Set(_)
                 | Clause::Remove(_)
                 | Clause::Delete(_)
+                | Clause::Schema(_)
         )
     }
 }

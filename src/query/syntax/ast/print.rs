@@ -110,6 +110,8 @@ impl Display for Clause {
                 write_list(f, &clause.exprs, ", ")
             }
             Clause::Call(clause) => write!(f, "{clause}"),
+            Clause::Show(clause) => write!(f, "{clause}"),
+            Clause::Schema(command) => write!(f, "{command}"),
         }
     }
 }
@@ -128,25 +130,31 @@ impl Display for Call {
             write_list(f, args, ", ")?;
             f.write_char(')')?;
         }
-        let Some(yields) = &self.yields else { return Ok(()) };
-        f.write_str(" YIELD ")?;
-        if yields.star {
-            f.write_char('*')?;
+        match &self.yields {
+            Some(yields) => write_yield(f, yields),
+            None => Ok(()),
         }
-        for (position, item) in yields.items.iter().enumerate() {
-            if position > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{}", item.output)?;
-            if let Some(alias) = &item.alias {
-                write!(f, " AS {alias}")?;
-            }
-        }
-        if let Some(predicate) = &yields.where_clause {
-            write!(f, " WHERE {predicate}")?;
-        }
-        Ok(())
     }
+}
+
+fn write_yield(f: &mut Formatter<'_>, yields: &Yield) -> fmt::Result {
+    f.write_str(" YIELD ")?;
+    if yields.star {
+        f.write_char('*')?;
+    }
+    for (position, item) in yields.items.iter().enumerate() {
+        if position > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{}", item.output)?;
+        if let Some(alias) = &item.alias {
+            write!(f, " AS {alias}")?;
+        }
+    }
+    if let Some(predicate) = &yields.where_clause {
+        write!(f, " WHERE {predicate}")?;
+    }
+    Ok(())
 }
 
 impl Display for SetItem {
@@ -562,5 +570,195 @@ fn write_literal(f: &mut Formatter<'_>, literal: &Literal) -> fmt::Result {
         Literal::Integer(number) => write!(f, "{number}"),
         Literal::Float(number) => write_float(f, *number),
         Literal::String(text) => write_string(f, text),
+    }
+}
+
+impl Display for Show {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str("SHOW ")?;
+        match self.what {
+            ShowWhat::Indexes(kind) => {
+                match kind {
+                    None => {}
+                    Some(IndexKindName::Range) => f.write_str("RANGE ")?,
+                    Some(IndexKindName::Text) => f.write_str("TEXT ")?,
+                }
+                f.write_str("INDEXES")?;
+            }
+            ShowWhat::Constraints(filter) => {
+                match filter.relationship {
+                    None => {}
+                    Some(false) => f.write_str("NODE ")?,
+                    Some(true) => f.write_str("RELATIONSHIP ")?,
+                }
+                match filter.kind {
+                    None => {}
+                    Some(ConstraintKindName::Unique) => f.write_str("UNIQUE ")?,
+                    Some(ConstraintKindName::Key) => f.write_str("KEY ")?,
+                    Some(ConstraintKindName::Exist) => f.write_str("EXIST ")?,
+                    Some(ConstraintKindName::PropertyType) => f.write_str("PROPERTY TYPE ")?,
+                }
+                f.write_str("CONSTRAINTS")?;
+            }
+        }
+        if let Some(yields) = &self.yields {
+            write_yield(f, yields)?;
+        }
+        if let Some(predicate) = &self.where_clause {
+            write!(f, " WHERE {predicate}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Display for SchemaCommand {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            SchemaCommand::CreateIndex(index) => {
+                f.write_str("CREATE ")?;
+                match index.kind {
+                    None => {}
+                    Some(IndexKindName::Range) => f.write_str("RANGE ")?,
+                    Some(IndexKindName::Text) => f.write_str("TEXT ")?,
+                }
+                f.write_str("INDEX ")?;
+                if let Some(name) = &index.name {
+                    write!(f, "{name} ")?;
+                }
+                if index.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                match &index.target.variable {
+                    // The older spelling names no variable.
+                    None => write_old_index_target(f, &index.target, &index.properties),
+                    Some(variable) => {
+                        write!(f, "FOR {} ON (", index.target)?;
+                        write_keys(f, variable, &index.properties)?;
+                        f.write_char(')')
+                    }
+                }
+            }
+            SchemaCommand::CreateConstraint(constraint) => {
+                f.write_str("CREATE CONSTRAINT ")?;
+                if let Some(name) = &constraint.name {
+                    write!(f, "{name} ")?;
+                }
+                if constraint.if_not_exists {
+                    f.write_str("IF NOT EXISTS ")?;
+                }
+                write!(f, "FOR {} REQUIRE ", constraint.target)?;
+                write_requirement(
+                    f,
+                    &constraint.target,
+                    &constraint.properties,
+                    &constraint.requirement,
+                )
+            }
+            SchemaCommand::DropIndex(drop) | SchemaCommand::DropConstraint(drop) => {
+                let what = if matches!(self, SchemaCommand::DropIndex(_)) {
+                    "INDEX"
+                } else {
+                    "CONSTRAINT"
+                };
+                write!(f, "DROP {what} ")?;
+                match &drop.target {
+                    DropTarget::Named(name) => write!(f, "{name}")?,
+                    DropTarget::Index { target, properties } => {
+                        write_old_index_target(f, target, properties)?
+                    }
+                    DropTarget::Constraint { target, properties, requirement } => {
+                        write!(f, "ON {target} ASSERT ")?;
+                        write_requirement(f, target, properties, requirement)?;
+                    }
+                }
+                if drop.if_exists {
+                    f.write_str(" IF EXISTS")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl Display for SchemaPattern {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let variable =
+            self.variable.as_ref().map(|variable| variable.to_string()).unwrap_or_default();
+        if self.relationship {
+            write!(f, "()-[{variable}:")?;
+            write_name(f, &self.label.name)?;
+            f.write_str("]-()")
+        } else {
+            write!(f, "({variable}:")?;
+            write_name(f, &self.label.name)?;
+            f.write_char(')')
+        }
+    }
+}
+
+fn write_old_index_target(
+    f: &mut Formatter<'_>,
+    target: &SchemaPattern,
+    properties: &[Ident],
+) -> fmt::Result {
+    f.write_str("ON :")?;
+    write_name(f, &target.label.name)?;
+    f.write_char('(')?;
+    write_list(f, properties, ", ")?;
+    f.write_char(')')
+}
+
+fn write_keys(f: &mut Formatter<'_>, variable: &Ident, properties: &[Ident]) -> fmt::Result {
+    for (position, key) in properties.iter().enumerate() {
+        if position > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{variable}.{key}")?;
+    }
+    Ok(())
+}
+
+fn write_requirement(
+    f: &mut Formatter<'_>,
+    target: &SchemaPattern,
+    properties: &[Ident],
+    requirement: &Requirement,
+) -> fmt::Result {
+    let fallback = Ident { name: "n".into(), span: target.label.span };
+    let variable = target.variable.as_ref().unwrap_or(&fallback);
+    if properties.len() == 1 {
+        write_keys(f, variable, properties)?;
+    } else {
+        f.write_char('(')?;
+        write_keys(f, variable, properties)?;
+        f.write_char(')')?;
+    }
+    match requirement {
+        Requirement::Unique => f.write_str(" IS UNIQUE"),
+        Requirement::NotNull => f.write_str(" IS NOT NULL"),
+        Requirement::Key if target.relationship => f.write_str(" IS RELATIONSHIP KEY"),
+        Requirement::Key => f.write_str(" IS NODE KEY"),
+        Requirement::Typed(types) => {
+            f.write_str(" IS :: ")?;
+            write_list(f, types, " | ")
+        }
+    }
+}
+
+impl Display for TypeName {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TypeName::Boolean => "BOOLEAN",
+            TypeName::String => "STRING",
+            TypeName::Integer => "INTEGER",
+            TypeName::Float => "FLOAT",
+            TypeName::Date => "DATE",
+            TypeName::LocalTime => "LOCAL TIME",
+            TypeName::ZonedTime => "ZONED TIME",
+            TypeName::LocalDateTime => "LOCAL DATETIME",
+            TypeName::ZonedDateTime => "ZONED DATETIME",
+            TypeName::Duration => "DURATION",
+            TypeName::List(inner) => return write!(f, "LIST<{inner} NOT NULL>"),
+        })
     }
 }

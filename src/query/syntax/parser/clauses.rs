@@ -82,6 +82,7 @@ pub(super) fn single_query(input: Tokens<'_>) -> PResult<'_, SingleQuery> {
 
 pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
     alt((
+        schema_command,
         match_clause,
         unwind_clause,
         with_clause,
@@ -92,6 +93,7 @@ pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
         remove_clause,
         delete_clause,
         call_clause,
+        show_clause,
     ))
     .parse(input)
 }
@@ -398,29 +400,33 @@ pub(super) fn call_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
         input = rest;
         args = Some(list);
     }
-    let mut yields = None;
-    if peek_keyword(input, "YIELD") {
-        let yield_start = input.offset();
-        let mut rest = input.skip(1);
-        let mut star = false;
-        let mut items = Vec::new();
-        if peek_punct(rest, Punct::Star) {
-            star = true;
-            rest = rest.skip(1);
-        } else {
-            let (after, parsed) =
-                cut(|input| separated_list1(punct(Punct::Comma), yield_item).parse(input))
-                    .parse(rest)?;
-            items = parsed;
-            rest = after;
-        }
-        let (rest, where_clause) = opt_where(rest)?;
-        let span = Span::new(yield_start, last_end(rest, yield_start));
-        yields = Some(Yield { star, items, where_clause, span });
-        input = rest;
-    }
+    let (input, yields) = opt_yield(input)?;
     let end = last_end(input, start);
     Ok((input, Clause::Call(Call { name, args, yields, span: Span::new(start, end) })))
+}
+
+/// `[YIELD * | YIELD output [AS variable], … [WHERE predicate]]`.
+pub(super) fn opt_yield(input: Tokens<'_>) -> PResult<'_, Option<Yield>> {
+    if !peek_keyword(input, "YIELD") {
+        return Ok((input, None));
+    }
+    let yield_start = input.offset();
+    let mut rest = input.skip(1);
+    let mut star = false;
+    let mut items = Vec::new();
+    if peek_punct(rest, Punct::Star) {
+        star = true;
+        rest = rest.skip(1);
+    } else {
+        let (after, parsed) =
+            cut(|input| separated_list1(punct(Punct::Comma), yield_item).parse(input))
+                .parse(rest)?;
+        items = parsed;
+        rest = after;
+    }
+    let (rest, where_clause) = opt_where(rest)?;
+    let span = Span::new(yield_start, last_end(rest, yield_start));
+    Ok((rest, Some(Yield { star, items, where_clause, span })))
 }
 
 fn yield_item(input: Tokens<'_>) -> PResult<'_, YieldItem> {

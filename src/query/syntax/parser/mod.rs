@@ -17,10 +17,12 @@ use nom::{IResult, Input, Needed};
 mod clauses;
 mod expressions;
 mod patterns;
+mod schema;
 
 use clauses::*;
 use expressions::*;
 use patterns::*;
+use schema::*;
 
 use super::ast::*;
 use super::lexer::{self, LexError, Punct, Token, TokenKind};
@@ -465,6 +467,50 @@ mod tests {
         let again = parse(&printed).unwrap_or_else(|error| panic!("reprint {printed}: {error:?}"));
         assert_eq!(printed, again.to_string());
         printed
+    }
+
+    #[test]
+    fn schema_commands_print_in_neo4j_5_spelling() {
+        let cases = [
+            (
+                "create constraint if not exists on (p:Person) assert p.name is unique",
+                "CREATE CONSTRAINT IF NOT EXISTS FOR (p:Person) REQUIRE p.name IS UNIQUE",
+            ),
+            (
+                "CREATE INDEX IF NOT EXISTS  ON :Person(born)",
+                "CREATE INDEX IF NOT EXISTS ON :Person(born)",
+            ),
+            (
+                "CREATE TEXT INDEX `ad indeksi` FOR (c:Şəhər) ON (c.ad)",
+                "CREATE TEXT INDEX `ad indeksi` FOR (c:Şəhər) ON (c.ad)",
+            ),
+            (
+                "CREATE CONSTRAINT k FOR ()-[r:LEADS]->() REQUIRE (r.a, r.b) IS REL KEY",
+                "CREATE CONSTRAINT k FOR ()-[r:LEADS]-() REQUIRE (r.a, r.b) IS RELATIONSHIP KEY",
+            ),
+            (
+                "CREATE CONSTRAINT ON (o:Org) ASSERT exists(o.name)",
+                "CREATE CONSTRAINT FOR (o:Org) REQUIRE o.name IS NOT NULL",
+            ),
+            (
+                "CREATE CONSTRAINT t FOR (o:Org) REQUIRE o.f IS TYPED INTEGER | list<string not null>",
+                "CREATE CONSTRAINT t FOR (o:Org) REQUIRE o.f IS :: INTEGER | LIST<STRING NOT NULL>",
+            ),
+            ("drop index ON :Person(born) if exists", "DROP INDEX ON :Person(born) IF EXISTS"),
+            (
+                "DROP CONSTRAINT ON (p:Person) ASSERT p.name IS UNIQUE",
+                "DROP CONSTRAINT ON (p:Person) ASSERT p.name IS UNIQUE",
+            ),
+            ("show all indexes", "SHOW INDEXES"),
+            (
+                "SHOW NODE UNIQUE CONSTRAINTS YIELD name WHERE name STARTS WITH 'a' RETURN name",
+                "SHOW NODE UNIQUE CONSTRAINTS YIELD name WHERE name STARTS WITH 'a' RETURN name",
+            ),
+            ("SHOW RANGE INDEXES WHERE type = 'RANGE'", "SHOW RANGE INDEXES WHERE type = 'RANGE'"),
+        ];
+        for (source, printed) in cases {
+            assert_eq!(round_trip(source), printed, "{source}");
+        }
     }
 
     #[test]
