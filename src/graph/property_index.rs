@@ -209,6 +209,12 @@ impl<Id: Copy + Ord> PropertyIndex<Id> {
         &self.keys
     }
 
+    /// True when the index holds every element with this value (a TEXT index holds
+    /// only strings), so a lookup of it finds them all.
+    pub fn holds(&self, value: &Value) -> bool {
+        !self.strings_only || matches!(value, Value::String(_))
+    }
+
     /// How many elements the index holds.
     pub fn len(&self) -> usize {
         self.len

@@ -286,3 +286,79 @@ fn explain_shows_schema_commands() {
     assert!(plan.contains("CreateIndex `ad` TEXT (:Şəhər {ad})"), "{plan}");
     assert!(ok(&mut session, "SHOW INDEXES").rows.is_empty(), "EXPLAIN does not run it");
 }
+
+fn explain(session: &mut Session, text: &str) -> String {
+    match session.run(&format!("EXPLAIN {text}")).into_outcome() {
+        Ok(korpu::session::Outcome::Explained(plan)) => plan,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn sorted_rows(result: &QueryResult) -> Vec<String> {
+    let mut rows: Vec<String> = result.rows.iter().map(|row| format!("{row:?}")).collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn declared_indexes_answer_equality_ranges_and_prefixes_as_a_scan_would() {
+    let data = "UNWIND range(0, 299) AS i \
+                CREATE (:City {name: ['Bakı', 'Bakıxanov', 'Gəncə', 'Şəki', 'İsmayıllı', 'ismayıllı', 'Ağdam'][i % 7] + CASE WHEN i % 3 = 0 THEN '' ELSE toString(i) END, \
+                               code: CASE i % 5 WHEN 0 THEN i WHEN 1 THEN toFloat(i) WHEN 2 THEN toString(i) WHEN 3 THEN i % 2 = 0 ELSE null END})";
+    let queries = [
+        "MATCH (c:City {name: 'Bakı'}) RETURN c.code",
+        "MATCH (c:City) WHERE c.name = 'Gəncə' RETURN c.code",
+        "MATCH (c:City) WHERE c.name STARTS WITH 'Bakı' RETURN c.name",
+        "MATCH (c:City) WHERE c.name STARTS WITH 'İs' RETURN c.name",
+        "MATCH (c:City) WHERE c.name >= 'G' AND c.name < 'Ş' RETURN c.name",
+        "MATCH (c:City) WHERE c.name > $text RETURN c.name",
+        "MATCH (c:City) WHERE c.code = 10 RETURN c.name",
+        "MATCH (c:City) WHERE c.code = 10.0 RETURN c.name",
+        "MATCH (c:City) WHERE c.code > 100 AND c.code <= 200 RETURN c.code",
+        "MATCH (c:City) WHERE c.code > $number RETURN c.code",
+        "MATCH (c:City) WHERE c.code < '2' RETURN c.code",
+        "MATCH (c:City) WHERE c.code = true RETURN c.name",
+        "MATCH (c:City) WHERE c.code STARTS WITH '1' RETURN c.code",
+        "MATCH (c:City) WHERE c.name STARTS WITH $nothing RETURN c.name",
+        "UNWIND ['Bakı', 'Şəki', 'yox'] AS n MATCH (c:City {name: n}) RETURN n, c.code",
+    ];
+    let mut plain = Session::over(Graph::default());
+    let mut indexed = Session::over(Graph::default());
+    for session in [&mut plain, &mut indexed] {
+        session.params.insert("text".into(), Value::from("Ş"));
+        session.params.insert("number".into(), Value::Int(250));
+        session.params.insert("nothing".into(), Value::Null);
+        ok(session, data);
+    }
+    ok(&mut indexed, "CREATE INDEX names FOR (c:City) ON (c.name)");
+    ok(&mut indexed, "CREATE TEXT INDEX codes FOR (c:City) ON (c.code)");
+    for query in queries {
+        let expected = sorted_rows(&ok(&mut plain, query));
+        assert_eq!(sorted_rows(&ok(&mut indexed, query)), expected, "{query}");
+    }
+    assert!(explain(&mut indexed, queries[0]).contains("NodeIndexSeek (c:City {name: 'Bakı'})"));
+    assert!(
+        explain(&mut indexed, queries[2])
+            .contains("NodeIndexSeekByRange (c:City) name STARTS WITH 'Bakı'")
+    );
+    assert!(
+        explain(&mut indexed, queries[4])
+            .contains("NodeIndexSeekByRange (c:City) name >= 'G' < 'Ş'")
+    );
+    assert!(!explain(&mut plain, queries[2]).contains("NodeIndexSeekByRange"));
+}
+
+#[test]
+fn merge_on_a_unique_key_is_an_index_lookup() {
+    let mut session = Session::over(Graph::default());
+    ok(&mut session, "CREATE CONSTRAINT code FOR (c:Country) REQUIRE c.code IS UNIQUE");
+    let plan = explain(&mut session, "UNWIND $codes AS code MERGE (c:Country {code: code})");
+    assert!(plan.contains("NodeIndexSeek (c:Country {code: code})"), "{plan}");
+    assert!(!plan.contains("NodeByLabelScan"), "{plan}");
+    session.params.insert(
+        "codes".into(),
+        Value::List(["AZ", "TR", "AZ", "GE", "TR"].into_iter().map(Value::from).collect()),
+    );
+    let merged = ok(&mut session, "UNWIND $codes AS code MERGE (c:Country {code: code})");
+    assert_eq!(merged.stats.nodes_created, 3, "each code once");
+}

@@ -19,7 +19,9 @@ pub fn plan(
     graph: &Graph,
     procedures: &Procedures,
 ) -> Result<Plan, PlanError> {
-    planner::plan(statement, source, graph, procedures).map(optimize::optimize)
+    let indexed = |label: &str, key: &str| graph.node_index(label, &[key]).is_some();
+    planner::plan(statement, source, graph, procedures)
+        .map(|plan| optimize::optimize(plan, &indexed))
 }
 
 /// Plans without the rewrites; the differential tests compare both.

@@ -4,6 +4,8 @@
 //!   made only for nodes that pass.
 //! - A numeric range test (`n.founded > 2005`) over a label scan becomes a seek in the
 //!   range index.
+//! - Any other range test or `STARTS WITH` on a key a declared index covers for the
+//!   scanned label becomes a scan of that index (the test stays, on the nodes found).
 //! - `count` over one expansion, grouped by what was known before it, becomes a degree
 //!   count per input row: no row per relationship is ever made.
 //!
@@ -12,26 +14,30 @@
 
 use super::ir::*;
 
+/// Whether a declared index covers nodes of a label (first) by one key (second).
+pub(super) type Indexed<'a> = &'a dyn Fn(&str, &str) -> bool;
+
 /// Rewrites every segment of a plan, and the matcher of each `MERGE`.
-pub(super) fn optimize(mut plan: Plan) -> Plan {
+pub(super) fn optimize(mut plan: Plan, indexed: Indexed<'_>) -> Plan {
     for segment in &mut plan.segments {
         let reads = std::mem::replace(&mut segment.reads, Op::Argument);
-        segment.reads = rewrite(reads);
+        segment.reads = rewrite(reads, indexed);
         if let Some(Write::Merge(merge)) = &mut segment.write {
             let matcher = std::mem::replace(&mut merge.matcher, Op::Argument);
-            merge.matcher = rewrite(matcher);
+            merge.matcher = rewrite(matcher, indexed);
         }
     }
     plan
 }
 
-fn rewrite(op: Op) -> Op {
-    crate::stack::grow(|| rewrite_here(op))
+fn rewrite(op: Op, indexed: Indexed<'_>) -> Op {
+    crate::stack::grow(|| rewrite_here(op, indexed))
 }
 
-fn rewrite_here(op: Op) -> Op {
-    let op = rewrite_children(op);
+fn rewrite_here(op: Op, indexed: Indexed<'_>) -> Op {
+    let op = rewrite_children(op, indexed);
     let op = fuse_target_labels(op);
+    let op = scan_declared_index(op, indexed);
     let op = seek_range(op);
     let op = count_rows_of_bound_slot(op);
     count_by_degree(op)
@@ -45,6 +51,7 @@ fn binds_non_null(op: &Op, slot: Slot) -> bool {
             *bound == slot || binds_non_null(input, slot)
         }
         Op::NodeRangeSeek(seek) => seek.slot == slot || binds_non_null(&seek.input, slot),
+        Op::NodeIndexScan(scan) => scan.slot == slot || binds_non_null(&scan.input, slot),
         Op::Expand(expand) => {
             expand.to == slot
                 || expand.rel == slot
@@ -88,17 +95,21 @@ fn count_rows_of_bound_slot(op: Op) -> Op {
     }
 }
 
-fn rewrite_children(op: Op) -> Op {
-    let boxed = |input: Box<Op>| Box::new(rewrite(*input));
+fn rewrite_children(op: Op, indexed: Indexed<'_>) -> Op {
+    let boxed = |input: Box<Op>| Box::new(rewrite(*input, indexed));
     match op {
         Op::Argument => Op::Argument,
         Op::NodeScan { input, slot, label } => Op::NodeScan { input: boxed(input), slot, label },
-        Op::NodeIndexSeek { input, slot, key, value } => {
-            Op::NodeIndexSeek { input: boxed(input), slot, key, value }
+        Op::NodeIndexSeek { input, slot, label, key, value } => {
+            Op::NodeIndexSeek { input: boxed(input), slot, label, key, value }
         }
         Op::NodeRangeSeek(mut seek) => {
             seek.input = boxed(seek.input);
             Op::NodeRangeSeek(seek)
+        }
+        Op::NodeIndexScan(mut scan) => {
+            scan.input = boxed(scan.input);
+            Op::NodeIndexScan(scan)
         }
         Op::Expand(mut expand) => {
             expand.input = boxed(expand.input);
@@ -126,9 +137,11 @@ fn rewrite_children(op: Op) -> Op {
         Op::Skip { input, count } => Op::Skip { input: boxed(input), count },
         Op::Limit { input, count } => Op::Limit { input: boxed(input), count },
         Op::Unwind { input, list, slot } => Op::Unwind { input: boxed(input), list, slot },
-        Op::Union { branches, distinct, slots } => {
-            Op::Union { branches: branches.into_iter().map(rewrite).collect(), distinct, slots }
-        }
+        Op::Union { branches, distinct, slots } => Op::Union {
+            branches: branches.into_iter().map(|branch| rewrite(branch, indexed)).collect(),
+            distinct,
+            slots,
+        },
         Op::CountRows { input, slot } => Op::CountRows { input: boxed(input), slot },
         Op::Call(mut call) => {
             call.input = boxed(call.input);
@@ -197,6 +210,123 @@ fn range_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, Expr, bool,
 fn and(left: Expr, right: Expr) -> Expr {
     let span = left.span.to(right.span);
     Expr { kind: ExprKind::Binary(BinaryOp::And, Box::new(left), Box::new(right)), span }
+}
+
+/// A test a declared index can answer on `slot`: a comparison with a constant that is
+/// not a number (numbers have the range index of every key) or a parameter, or
+/// `STARTS WITH` a string or parameter. (key, bound or prefix, is_lower, inclusive).
+fn index_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, IndexBound)> {
+    let ExprKind::Binary(op, left, right) = &predicate.kind else { return None };
+    let property_of_slot = |expr: &Expr| match &expr.kind {
+        ExprKind::Property(subject, key) if matches!(subject.kind, ExprKind::Slot(found) if found == slot) => {
+            Some(key.clone())
+        }
+        _ => None,
+    };
+    let usable = |expr: &Expr| match &expr.kind {
+        ExprKind::Parameter(_) => true,
+        ExprKind::Constant(value) => !matches!(
+            value,
+            crate::graph::Value::Null | crate::graph::Value::Int(_) | crate::graph::Value::Float(_)
+        ),
+        _ => false,
+    };
+    if *op == BinaryOp::StartsWith {
+        let key = property_of_slot(left)?;
+        let is_text = matches!(&right.kind, ExprKind::Parameter(_))
+            || matches!(&right.kind, ExprKind::Constant(crate::graph::Value::String(_)));
+        return is_text.then(|| (key, IndexBound::Prefix((**right).clone())));
+    }
+    let (key, constant, op) = match (property_of_slot(left), property_of_slot(right)) {
+        (Some(key), None) if usable(right) => (key, (**right).clone(), *op),
+        (None, Some(key)) if usable(left) => {
+            let flipped = match op {
+                BinaryOp::Lt => BinaryOp::Gt,
+                BinaryOp::Le => BinaryOp::Ge,
+                BinaryOp::Gt => BinaryOp::Lt,
+                BinaryOp::Ge => BinaryOp::Le,
+                other => *other,
+            };
+            (key, (**left).clone(), flipped)
+        }
+        _ => return None,
+    };
+    let bound = match op {
+        BinaryOp::Gt => IndexBound::Lower(constant, false),
+        BinaryOp::Ge => IndexBound::Lower(constant, true),
+        BinaryOp::Lt => IndexBound::Upper(constant, false),
+        BinaryOp::Le => IndexBound::Upper(constant, true),
+        _ => return None,
+    };
+    Some((key, bound))
+}
+
+enum IndexBound {
+    Lower(Expr, bool),
+    Upper(Expr, bool),
+    Prefix(Expr),
+}
+
+/// `Filter(n.key < 'M')` or `Filter(n.key STARTS WITH 'Bak')` over a label scan of `n`,
+/// with a declared index on the label and key, becomes a scan of that index; a second
+/// test of the same key joins it.
+fn scan_declared_index(op: Op, indexed: Indexed<'_>) -> Op {
+    let Op::Filter { input, predicate } = op else { return op };
+    match *input {
+        Op::NodeScan { input: scan_input, slot, label: Some(label) } => {
+            match index_bound(&predicate, slot) {
+                Some((key, bound)) if indexed(&label, &key.name) => {
+                    let mut scan = IndexScan {
+                        input: scan_input,
+                        slot,
+                        label,
+                        key,
+                        lower: None,
+                        upper: None,
+                        prefix: None,
+                        predicate,
+                    };
+                    match bound {
+                        IndexBound::Lower(expr, inclusive) => scan.lower = Some((expr, inclusive)),
+                        IndexBound::Upper(expr, inclusive) => scan.upper = Some((expr, inclusive)),
+                        IndexBound::Prefix(expr) => scan.prefix = Some(expr),
+                    }
+                    Op::NodeIndexScan(scan)
+                }
+                _ => Op::Filter {
+                    input: Box::new(Op::NodeScan { input: scan_input, slot, label: Some(label) }),
+                    predicate,
+                },
+            }
+        }
+        Op::NodeIndexScan(mut scan) => {
+            let joined = match index_bound(&predicate, scan.slot) {
+                Some((key, bound)) if key.name == scan.key.name => match bound {
+                    IndexBound::Lower(expr, inclusive) if scan.lower.is_none() => {
+                        scan.lower = Some((expr, inclusive));
+                        true
+                    }
+                    IndexBound::Upper(expr, inclusive) if scan.upper.is_none() => {
+                        scan.upper = Some((expr, inclusive));
+                        true
+                    }
+                    IndexBound::Prefix(expr) if scan.prefix.is_none() => {
+                        scan.prefix = Some(expr);
+                        true
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+            if joined {
+                scan.predicate = and(scan.predicate, predicate);
+                Op::NodeIndexScan(scan)
+            } else {
+                Op::Filter { input: Box::new(Op::NodeIndexScan(scan)), predicate }
+            }
+        }
+        input => Op::Filter { input: Box::new(input), predicate },
+    }
 }
 
 /// `Filter(n.key > c)` over a label scan of `n` becomes a range seek; a second bound on

@@ -1,8 +1,10 @@
 //! The operators: each `Op` opened as a pull iterator over rows. The walks over paths
 //! (variable-length expansion, shortest paths) are in `paths`.
 
+mod index_scan;
 mod paths;
 
+use index_scan::open_index_scan;
 use paths::{open_shortest, open_var_expand};
 
 use std::cell::RefCell;
@@ -131,7 +133,7 @@ fn open_unprofiled<'g>(
                 }))
             })
         }
-        Op::NodeIndexSeek { input, slot, key, value } => {
+        Op::NodeIndexSeek { input, slot, label, key, value } => {
             let input = open(input, context, argument)?;
             let slot = *slot;
             flat_map_rows(input, context, move |mut row| {
@@ -140,11 +142,30 @@ fn open_unprofiled<'g>(
                     Err(error) => return single(Err(error)),
                 };
                 let graph = context.graph;
-                let matches: Vec<NodeId> = match (&wanted, key.as_str()) {
-                    (Value::String(name), "name") => graph.nodes_named(name).to_vec(),
+                let matches: Vec<NodeId> = match (label, &wanted, key.as_str()) {
+                    (Some(label), _, key) => match graph.node_index(label, &[key]) {
+                        Some(index) if index.holds(&wanted) => index.equal(&wanted).to_vec(),
+                        // A TEXT index and a value that is not a string, or an index
+                        // dropped since the plan was made: find them the long way.
+                        _ => graph
+                            .label_symbol(label)
+                            .map(|symbol| graph.nodes_with_label(symbol))
+                            .unwrap_or_default()
+                            .iter()
+                            .copied()
+                            .filter(|node| {
+                                !graph.is_node_deleted(*node)
+                                    && graph.node_labels(*node).any(|name| name == label)
+                                    && graph
+                                        .node_property_by_name(*node, key)
+                                        .is_some_and(|found| found.cypher_eq(&wanted) == Some(true))
+                            })
+                            .collect(),
+                    },
+                    (None, Value::String(name), "name") => graph.nodes_named(name).to_vec(),
                     // Not a string: no node's name can equal it (numbers are compared by
                     // value, so fall back to a scan for those).
-                    (Value::Int(_) | Value::Float(_), _) => graph
+                    (None, Value::Int(_) | Value::Float(_), _) => graph
                         .nodes()
                         .filter(|node| {
                             graph
@@ -162,6 +183,7 @@ fn open_unprofiled<'g>(
             })
         }
         Op::NodeRangeSeek(seek) => open_range_seek(seek, context, argument)?,
+        Op::NodeIndexScan(scan) => open_index_scan(scan, context, argument)?,
         Op::Expand(expand) => open_expand(expand, context, argument)?,
         Op::VarExpand(expand) => open_var_expand(expand, context, argument)?,
         Op::ShortestPath(shortest) => open_shortest(shortest, context, argument)?,

@@ -96,10 +96,12 @@ pub enum Op {
         slot: Slot,
         label: Option<String>,
     },
-    /// For each input row, the nodes whose `name` equals `value`, into `slot`.
+    /// For each input row, the nodes whose `key` equals `value`, into `slot`: through
+    /// the declared index on `label` and `key`, or, without a label, the `name` index.
     NodeIndexSeek {
         input: Box<Op>,
         slot: Slot,
+        label: Option<String>,
         key: String,
         value: Expr,
     },
@@ -107,6 +109,10 @@ pub enum Op {
     /// bounds, found in the range index. `predicate` is the original filter, used
     /// instead when a bound turns out not to be a number.
     NodeRangeSeek(RangeSeek),
+    /// For each input row, the nodes with `label` whose `key` lies within the bounds or
+    /// starts with `prefix`, found in the declared index on them; `predicate` (the
+    /// original filter) is tested on each.
+    NodeIndexScan(IndexScan),
     /// Follows one relationship from the node in `from`.
     Expand(Expand),
     /// Follows `min..max` relationships from the node in `from`.
@@ -229,6 +235,18 @@ pub struct RangeSeek {
     pub key: PropertyKey,
     pub lower: Option<(Expr, bool)>,
     pub upper: Option<(Expr, bool)>,
+    pub predicate: Expr,
+}
+
+#[derive(Clone, Debug)]
+pub struct IndexScan {
+    pub input: Box<Op>,
+    pub slot: Slot,
+    pub label: String,
+    pub key: PropertyKey,
+    pub lower: Option<(Expr, bool)>,
+    pub upper: Option<(Expr, bool)>,
+    pub prefix: Option<Expr>,
     pub predicate: Expr,
 }
 

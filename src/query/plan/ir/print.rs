@@ -171,14 +171,24 @@ fn op_line(op: &Op, plan: &Plan) -> String {
         Dir::Incoming => format!("<-[{rel}]-"),
         Dir::Both => format!("-[{rel}]-"),
     };
+    let bound = |bound: &Option<(Expr, bool)>, inclusive: &str, exclusive: &str| match bound {
+        Some((expr, true)) => format!(" {inclusive} {}", ExprDisplay(expr, plan)),
+        Some((expr, false)) => format!(" {exclusive} {}", ExprDisplay(expr, plan)),
+        None => String::new(),
+    };
     match op {
         Op::Argument => "Argument".to_owned(),
         Op::NodeScan { slot, label: Some(label), .. } => {
             format!("NodeByLabelScan ({}:{label})", name(*slot))
         }
         Op::NodeScan { slot, label: None, .. } => format!("AllNodesScan ({})", name(*slot)),
-        Op::NodeIndexSeek { slot, key, value, .. } => {
-            format!("NodeIndexSeek ({} {{{key}: {}}})", name(*slot), ExprDisplay(value, plan))
+        Op::NodeIndexSeek { slot, label, key, value, .. } => {
+            let label = label.as_ref().map(|label| format!(":{label}")).unwrap_or_default();
+            format!(
+                "NodeIndexSeek ({}{label} {{{key}: {}}})",
+                name(*slot),
+                ExprDisplay(value, plan)
+            )
         }
         Op::Expand(expand) => format!(
             "{} ({}){}({}{})",
@@ -188,13 +198,23 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             name(expand.to),
             expand.to_labels.iter().map(|label| format!(":{label}")).collect::<String>()
         ),
+        Op::NodeIndexScan(scan) => {
+            let prefix = scan
+                .prefix
+                .as_ref()
+                .map(|prefix| format!(" STARTS WITH {}", ExprDisplay(prefix, plan)))
+                .unwrap_or_default();
+            format!(
+                "NodeIndexSeekByRange ({}:{}) {}{}{}{}",
+                name(scan.slot),
+                scan.label,
+                scan.key.name,
+                bound(&scan.lower, ">=", ">"),
+                bound(&scan.upper, "<=", "<"),
+                prefix
+            )
+        }
         Op::NodeRangeSeek(seek) => {
-            let bound = |bound: &Option<(Expr, bool)>, inclusive: &str, exclusive: &str| match bound
-            {
-                Some((expr, true)) => format!(" {inclusive} {}", ExprDisplay(expr, plan)),
-                Some((expr, false)) => format!(" {exclusive} {}", ExprDisplay(expr, plan)),
-                None => String::new(),
-            };
             format!(
                 "NodeRangeSeek ({}:{}) {}{}{}",
                 name(seek.slot),
@@ -322,6 +342,7 @@ pub(super) fn op_children(op: &Op) -> Vec<&Op> {
     match op {
         Op::Argument => Vec::new(),
         Op::NodeRangeSeek(seek) => vec![&seek.input],
+        Op::NodeIndexScan(scan) => vec![&scan.input],
         Op::NodeScan { input, .. }
         | Op::NodeIndexSeek { input, .. }
         | Op::Filter { input, .. }

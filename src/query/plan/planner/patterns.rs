@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::graph::Dir;
+use crate::graph::{Dir, EntityKind};
 use crate::query::error::PlanError;
 use crate::query::syntax::ast;
 
@@ -284,7 +284,7 @@ impl<'a> Planner<'a> {
         if node.bound {
             return 0;
         }
-        if self.name_equality(node, pending, bound).is_some() {
+        if self.seekable_equality(node, pending, bound).is_some() {
             return 1;
         }
         node.pattern
@@ -300,14 +300,41 @@ impl<'a> Planner<'a> {
             + 2
     }
 
-    /// A `name` the node must have, known before the node is found (a constant, a
-    /// parameter, or an expression over variables already bound, as in
-    /// `UNWIND $names AS n MERGE (o {name: n})`): from `{name: …}` or `WHERE x.name = …`.
-    fn name_equality<'e>(
+    /// An equality an index can answer before the node is found: on a key a declared
+    /// index covers for one of the node's labels, or else on `name` (the graph's own
+    /// index). The value is a constant, a parameter, or an expression over variables
+    /// already bound, as in `UNWIND $names AS n MERGE (o {name: n})`; it comes from the
+    /// pattern's `{key: …}` or from `WHERE x.key = …`.
+    fn seekable_equality<'e>(
         &self,
         node: &ChainNode<'e>,
         pending: &[Pending<'e>],
         bound: &BTreeSet<String>,
+    ) -> Option<Seekable<'e>> {
+        let declared = node.pattern.labels.iter().flat_map(|label| {
+            self.graph
+                .indexes()
+                .filter(move |index| {
+                    index.entity == EntityKind::Node
+                        && index.label == label.name
+                        && index.properties.len() == 1
+                })
+                .map(|index| (Some(index.label.clone()), index.properties[0].clone()))
+        });
+        declared.chain(std::iter::once((None, "name".to_owned()))).find_map(|(label, key)| {
+            let (value, from_where) = self.key_equality(node, pending, bound, &key)?;
+            Some(Seekable { label, key, value, from_where })
+        })
+    }
+
+    /// The value `key` must equal, known before the node is found, and the position of
+    /// the `WHERE` conjunct that says so (`None` when the pattern's map does).
+    fn key_equality<'e>(
+        &self,
+        node: &ChainNode<'e>,
+        pending: &[Pending<'e>],
+        bound: &BTreeSet<String>,
+        wanted: &str,
     ) -> Option<(&'e ast::Expr, Option<usize>)> {
         let is_known = |value: &ast::Expr| {
             if is_constant(value) {
@@ -319,7 +346,7 @@ impl<'a> Planner<'a> {
         };
         if let Some(ast::Expr { kind: ast::ExprKind::Map(entries), .. }) = &node.pattern.properties
             && let Some((_, value)) =
-                entries.iter().find(|(key, value)| key.name == "name" && is_known(value))
+                entries.iter().find(|(key, value)| key.name == wanted && is_known(value))
         {
             return Some((value, None));
         }
@@ -328,7 +355,7 @@ impl<'a> Planner<'a> {
             if let ast::ExprKind::Binary(ast::BinaryOp::Eq, left, right) = &conjunct.expr.kind {
                 for (property, value) in [(left, right), (right, left)] {
                     if let ast::ExprKind::Property(subject, key) = &property.kind
-                        && key.name == "name"
+                        && key.name == wanted
                         && matches!(&subject.kind, ast::ExprKind::Variable(name) if *name == variable.name)
                         && is_known(value)
                     {
@@ -357,16 +384,19 @@ impl<'a> Planner<'a> {
             .unwrap_or(0);
         let start_node = &nodes[start];
         if !start_node.bound {
-            op = match self.name_equality(start_node, pending, bound_names) {
-                Some((value, from_where)) => {
-                    let value = self.plan_expr(value, scope, Context::Plain)?;
-                    if let Some(position) = from_where {
+            op = match self.seekable_equality(start_node, pending, bound_names) {
+                Some(seek) => {
+                    let value = self.plan_expr(seek.value, scope, Context::Plain)?;
+                    // The `name` index answers `=` exactly, so its conjunct goes; a
+                    // declared index's keeps its filter (it compares as `ORDER BY` does).
+                    if let (Some(position), None) = (seek.from_where, &seek.label) {
                         pending.remove(position);
                     }
                     Op::NodeIndexSeek {
                         input: Box::new(op),
                         slot: start_node.slot,
-                        key: "name".into(),
+                        label: seek.label,
+                        key: seek.key,
                         value,
                     }
                 }
@@ -531,12 +561,16 @@ impl<'a> Planner<'a> {
     ) -> Result<Op, PlanError> {
         let span = node.pattern.span;
         // A seek on `name` already guarantees the name; only the other entries filter.
-        let already_sought = matches!(&op, Op::NodeIndexSeek { slot, .. } if *slot == node.slot);
+        let already_sought =
+            matches!(&op, Op::NodeIndexSeek { slot, label: None, .. } if *slot == node.slot);
         let subject = Expr { kind: ExprKind::Slot(node.slot), span };
         // A scan by one label already guarantees it; the check is cheap, so keep it simple
         // and check every label unless the node came from a label scan of that label.
         let scanned_label = match &op {
-            Op::NodeScan { slot, label: Some(label), .. } if *slot == node.slot => {
+            Op::NodeScan { slot, label: Some(label), .. }
+            | Op::NodeIndexSeek { slot, label: Some(label), .. }
+                if *slot == node.slot =>
+            {
                 Some(label.clone())
             }
             _ => None,
@@ -698,4 +732,13 @@ impl<'a> Planner<'a> {
         }
         Ok(op)
     }
+}
+
+/// An equality `seekable_equality` found: through the declared index on `label` and
+/// `key`, or (without a label) through the `name` index.
+struct Seekable<'e> {
+    label: Option<String>,
+    key: String,
+    value: &'e ast::Expr,
+    from_where: Option<usize>,
 }
