@@ -22,6 +22,7 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use crate::graph::{Graph, NodeId, Value};
+use crate::store::schema_file::{CONSTRAINTS, INDEXES, Rules, read_rules};
 
 pub use fast::LoadProgress;
 pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
@@ -49,6 +50,8 @@ pub struct Loaded {
 pub(crate) struct Vocabulary {
     labels: BTreeSet<String>,
     rel_types: BTreeSet<String>,
+    /// The indexes and constraints to declare once the data is in.
+    rules: Rules,
 }
 
 /// File name of the optional vocabulary inside a data folder.
@@ -116,7 +119,13 @@ pub fn load_sources_with_progress(
             .map(|source| source.text.as_str())
             .collect();
         let mut graph = Graph::default();
-        if fast::load_clean(&texts, &mut graph, vocabulary.as_ref(), progress).is_ok() {
+        // Rules the data breaks are for the thorough path to report.
+        if fast::load_clean(&texts, &mut graph, vocabulary.as_ref(), progress).is_ok()
+            && vocabulary
+                .as_ref()
+                .is_none_or(|vocabulary| declare(&mut graph, &vocabulary.rules).is_empty())
+            && graph.constraint_violations().is_empty()
+        {
             return Ok(Loaded { graph, warnings: Vec::new() });
         }
     }
@@ -132,6 +141,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         sources.iter().map(|source| Locator::new(&source.text)).collect();
     let mut problems: Vec<Problem> = Vec::new();
     let mut vocabulary: Option<Vocabulary> = None;
+    let mut schema_file: Option<usize> = None;
     let mut documents: Vec<(usize, Json)> = Vec::new();
     for (file_index, source) in sources.iter().enumerate() {
         if source.text.len() as u64 > MAX_FILE_BYTES {
@@ -153,6 +163,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
             }
         };
         if is_schema(source) {
+            schema_file = Some(file_index);
             match read_vocabulary(&parsed) {
                 Ok(found) => vocabulary = Some(found),
                 Err((key, message)) => {
@@ -345,6 +356,26 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
     }
 
     graph.end_bulk();
+    if let (Some(vocabulary), Some(schema)) = (&vocabulary, schema_file) {
+        let source = &sources[schema];
+        for (member, message) in declare(&mut graph, &vocabulary.rules) {
+            let (line, column) = locators[schema].top_level_key(member);
+            problems.push(problem_at(source, line, column, None, message));
+        }
+        for violation in graph.constraint_violations() {
+            let (line, column) = locators[schema].top_level_key(CONSTRAINTS);
+            problems.push(Problem {
+                severity: Severity::Warning,
+                ..problem_at(
+                    source,
+                    line,
+                    column,
+                    None,
+                    violation.to_string().replacen("refused the change", "is broken", 1),
+                )
+            });
+        }
+    }
     if problems.iter().any(|problem| problem.severity == Severity::Error) {
         return Err(LoadError { problems });
     }
@@ -375,6 +406,24 @@ fn edge_label(edge: &Json) -> Option<String> {
     Some(format!("{from}->{to}"))
 }
 
+/// Declares the indexes and constraints `schema.json` names, the constraints unchecked
+/// (what breaks them is reported, not refused); what could not be declared, with the
+/// member of `schema.json` it is in.
+fn declare(graph: &mut Graph, rules: &Rules) -> Vec<(&'static str, String)> {
+    let mut problems = Vec::new();
+    for index in &rules.indexes {
+        if let Err(error) = graph.create_index(index.clone(), false) {
+            problems.push((INDEXES, format!("index `{}`: {error}", index.name)));
+        }
+    }
+    for constraint in &rules.constraints {
+        if let Err(error) = graph.declare_constraint_unchecked(constraint.clone()) {
+            problems.push((CONSTRAINTS, format!("constraint `{}`: {error}", constraint.name)));
+        }
+    }
+    problems
+}
+
 /// Reads `schema.json`; a problem names the top-level key it is in, to locate it.
 fn read_vocabulary(document: &Json) -> Result<Vocabulary, (&'static str, String)> {
     let names = |key: &'static str| -> Result<BTreeSet<String>, (&'static str, String)> {
@@ -398,7 +447,11 @@ fn read_vocabulary(document: &Json) -> Result<Vocabulary, (&'static str, String)
             None => Ok(names.into_iter().map(str::to_owned).collect()),
         }
     };
-    Ok(Vocabulary { labels: names("labels")?, rel_types: names("relationship_types")? })
+    Ok(Vocabulary {
+        labels: names("labels")?,
+        rel_types: names("relationship_types")?,
+        rules: read_rules(document)?,
+    })
 }
 
 struct ParsedNode {

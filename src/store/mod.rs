@@ -11,12 +11,14 @@
 //! interrupted. The bundled graph is read-only; `save_as` writes a copy elsewhere.
 //!
 //! `format` is the one writer of the graph-data record format (the loader reads typed
-//! values through it too); `scan` finds records in a file's text without parsing it all.
+//! values through it too); `scan` finds records in a file's text without parsing it all;
+//! `schema_file` reads and writes the indexes and constraints `schema.json` declares.
 
 mod commit;
 pub mod format;
 mod plan;
 mod scan;
+pub(crate) mod schema_file;
 
 use std::fs;
 use std::io;
@@ -207,8 +209,11 @@ impl DataFolder {
             current.iter().filter(|file| file.name != SCHEMA_FILE).cloned().collect();
         let plan = plan::plan_save(&data, graph)
             .map_err(|error| SaveError::Layout { file: error.file, message: error.message })?;
-        let files: Vec<(String, String)> =
+        let mut files: Vec<(String, String)> =
             plan.files.iter().map(|file| (file.name.clone(), file.text.clone())).collect();
+        if let Some(schema) = updated_schema(&current, graph)? {
+            files.push((SCHEMA_FILE.to_owned(), schema));
+        }
         if !files.is_empty() {
             commit::replace_files(disk, &root, &files).map_err(io_error(&root))?;
         }
@@ -256,6 +261,8 @@ impl DataFolder {
             current.iter().filter(|file| file.name != SCHEMA_FILE).cloned().collect();
         let plan = plan::plan_save(&data, graph)
             .map_err(|error| SaveError::Layout { file: error.file, message: error.message })?;
+        let schema = updated_schema(&current, graph)?;
+        let has_schema = current.iter().any(|file| file.name == SCHEMA_FILE);
         let files: Vec<(String, String)> = current
             .iter()
             .map(|file| {
@@ -264,8 +271,14 @@ impl DataFolder {
                     .iter()
                     .find(|planned| planned.name == file.name)
                     .map_or(&file.text, |planned| &planned.text);
-                (file.name.clone(), text.clone())
+                match (&schema, file.name == SCHEMA_FILE) {
+                    (Some(schema), true) => (file.name.clone(), schema.clone()),
+                    _ => (file.name.clone(), text.clone()),
+                }
             })
+            .chain(
+                schema.clone().filter(|_| !has_schema).map(|text| (SCHEMA_FILE.to_owned(), text)),
+            )
             .chain(
                 plan.files
                     .iter()
@@ -390,3 +403,11 @@ fn lock(root: &Path) -> Result<fs::File, SaveError> {
 
 #[cfg(test)]
 mod tests;
+
+/// The new `schema.json` when the graph's indexes and constraints differ from the ones
+/// the folder's file declares.
+fn updated_schema(current: &[FileText], graph: &Graph) -> Result<Option<String>, SaveError> {
+    let text = current.iter().find(|file| file.name == SCHEMA_FILE).map(|file| file.text.as_str());
+    schema_file::updated_text(text, graph)
+        .map_err(|message| SaveError::Layout { file: SCHEMA_FILE.to_owned(), message })
+}

@@ -213,3 +213,90 @@ fn check_lists_facts_saved_without_their_source() {
     let check = korpu(&["--data", folder, "check"]);
     assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
 }
+
+#[test]
+fn declared_rules_are_saved_into_schema_json_and_load_again() {
+    let scratch = data_copy("schema-rules");
+    let folder = scratch.path().to_str().unwrap();
+    let before = files(scratch.path());
+    let script = scratch.write(
+        "rules.cypher",
+        "CREATE CONSTRAINT topic_en FOR (t:Topic) REQUIRE t.name_en IS NOT NULL;\n\
+         DROP INDEX event_type;\n\
+         CREATE TEXT INDEX person_name FOR (p:Person) ON (p.name);\n",
+    );
+    let output = korpu(&["--data", folder, "run", "--save", script.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = files(scratch.path());
+    for ((name, old), (_, new)) in before.iter().zip(&after) {
+        if name != "schema.json" {
+            assert_eq!(old, new, "{name} holds no rule");
+        }
+    }
+    let (old, new) = (
+        &before.iter().find(|(name, _)| name == "schema.json").unwrap().1,
+        &after.iter().find(|(name, _)| name == "schema.json").unwrap().1,
+    );
+    let removed: Vec<&str> =
+        old.lines().filter(|line| !new.lines().any(|other| other == *line)).collect();
+    let added: Vec<&str> =
+        new.lines().filter(|line| !old.lines().any(|other| other == *line)).collect();
+    // The dropped index goes (with the line before it, which loses its comma), two
+    // records come in; every other line keeps its bytes, curators' notes included.
+    assert!(removed.iter().any(|line| line.contains("\"event_type\"")), "{removed:?}");
+    assert!(removed.len() <= 3 && added.len() <= 4, "removed {removed:?}, added {added:?}");
+    assert!(added.iter().any(|line| line.contains(r#"{"name": "topic_en", "label": "Topic", "properties": ["name_en"], "require": "NOT NULL"}"#)), "{added:?}");
+    assert!(added.iter().any(|line| line.contains(r#""kind": "TEXT""#)), "{added:?}");
+    assert!(new.contains("one node per organization"), "notes stay");
+
+    let shown = korpu(&[
+        "--data",
+        folder,
+        "--format",
+        "csv",
+        "query",
+        "SHOW INDEXES YIELD name, type WHERE name IN ['event_type', 'person_name'] RETURN name, type",
+    ]);
+    assert_eq!(stdout(&shown).replace("\r\n", "\n"), "name,type\nperson_name,TEXT\n");
+    let refused = korpu(&[
+        "--data",
+        folder,
+        "query",
+        "CREATE (:Topic {name: 'Yeni mövzu', source: 1, quote: 'x'})",
+    ]);
+    assert!(stderr(&refused).contains("constraint `topic_en`"), "{}", stderr(&refused));
+    let check = korpu(&["--data", folder, "check"]);
+    assert!(check.status.success(), "{}{}", stdout(&check), stderr(&check));
+}
+
+#[test]
+fn check_reports_data_that_breaks_a_declared_constraint() {
+    let scratch = data_copy("schema-broken");
+    let organizations = std::fs::read_to_string(scratch.path().join("organizations.json")).unwrap();
+    let broken = organizations.replacen("\"founded_year\": 1999", "\"founded_year\": \"1999\"", 1);
+    assert_ne!(broken, organizations, "the fixture has a founded_year of 1999");
+    scratch.write("organizations.json", &broken);
+    let check = korpu(&["--data", scratch.path().to_str().unwrap(), "check"]);
+    assert!(!check.status.success());
+    let report = format!("{}{}", stdout(&check), stderr(&check));
+    assert!(report.contains("constraint `founded_year_integer`"), "{report}");
+    assert!(report.contains("founded_year = '1999', a String (expected INTEGER)"), "{report}");
+}
+
+#[test]
+fn the_bundled_graph_refuses_a_second_node_for_one_organization() {
+    let output = korpu(&[
+        "query",
+        "CREATE (:Organization:NGO {name: 'Milli Qeyri Hökumət Təşkilatları Forumu', source: 3, quote: 'QHT'})",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    for part in [
+        "constraint `organization_name`",
+        "(:Organization {name}) IS UNIQUE",
+        "name = 'Milli Qeyri Hökumət Təşkilatları Forumu'",
+        "`org-milli-qht-forumu`",
+    ] {
+        assert!(message.contains(part), "{part} missing: {message}");
+    }
+}

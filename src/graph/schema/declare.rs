@@ -133,6 +133,39 @@ impl Graph {
         Ok(true)
     }
 
+    /// Declares a constraint without checking the data, for data loaded from files: what
+    /// breaks it is reported (`constraint_violations`), not refused, so a curator can
+    /// load the folder and fix it. Unjournaled.
+    pub fn declare_constraint_unchecked(
+        &mut self,
+        definition: ConstraintDefinition,
+    ) -> Result<(), SchemaError> {
+        if self.name_taken(&definition.name) {
+            return Err(SchemaError::NameTaken(definition.name));
+        }
+        if let Some(existing) =
+            self.schema.constraints.iter().find(|existing| existing.equivalent(&definition))
+        {
+            return Err(SchemaError::EquivalentConstraint(existing.name.clone()));
+        }
+        if definition.owns_index() {
+            let index = IndexDefinition {
+                name: definition.name.clone(),
+                kind: IndexKind::Range,
+                entity: definition.entity,
+                label: definition.label.clone(),
+                properties: definition.properties.clone(),
+                owner: Some(definition.name.clone()),
+            };
+            if let Some(existing) = self.indexes().find(|existing| existing.equivalent(&index)) {
+                return Err(SchemaError::IndexInTheWay(existing.name.clone(), existing.pattern()));
+            }
+            self.insert_index(index, usize::MAX);
+        }
+        self.schema.constraints.push(definition);
+        Ok(())
+    }
+
     /// Removes a constraint and the index it owns.
     pub fn drop_constraint(&mut self, name: &str, if_exists: bool) -> Result<bool, SchemaError> {
         if !self.schema.constraints.iter().any(|constraint| constraint.name == name) {

@@ -94,6 +94,32 @@ impl PropertyType {
     }
 }
 
+impl PropertyType {
+    /// Reads a type as `Display` writes it (`INTEGER`, `LOCAL DATETIME`,
+    /// `LIST<STRING NOT NULL>`), case and spacing aside.
+    pub fn parse(text: &str) -> Option<PropertyType> {
+        let words: Vec<String> = text.split_whitespace().map(str::to_ascii_uppercase).collect();
+        let joined = words.join(" ");
+        if let Some(inner) = joined.strip_prefix("LIST<").and_then(|rest| rest.strip_suffix(">")) {
+            let inner = inner.trim().strip_suffix("NOT NULL")?;
+            return Some(PropertyType::List(Box::new(PropertyType::parse(inner)?)));
+        }
+        Some(match joined.as_str() {
+            "BOOLEAN" => PropertyType::Boolean,
+            "STRING" => PropertyType::String,
+            "INTEGER" => PropertyType::Integer,
+            "FLOAT" => PropertyType::Float,
+            "DATE" => PropertyType::Date,
+            "LOCAL TIME" => PropertyType::LocalTime,
+            "ZONED TIME" => PropertyType::ZonedTime,
+            "LOCAL DATETIME" => PropertyType::LocalDateTime,
+            "ZONED DATETIME" => PropertyType::ZonedDateTime,
+            "DURATION" => PropertyType::Duration,
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for PropertyType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = match self {
