@@ -139,6 +139,7 @@ pub fn describe(graph: &Graph) -> String {
     let mut text = String::new();
     let _ = writeln!(text, "{} nodes, {} relationships", graph.node_count(), graph.edge_count());
     if graph.node_count() == 0 {
+        write_rules(&mut text, graph);
         return text;
     }
     let title = format!("labels ({})", labels.len());
@@ -182,7 +183,41 @@ pub fn describe(graph: &Graph) -> String {
             );
         }
     }
+    write_rules(&mut text, graph);
     text
+}
+
+/// The declared constraints and indexes (constraints' own indexes go with them).
+fn write_rules(text: &mut String, graph: &Graph) {
+    let constraints = graph.constraints();
+    let indexes: Vec<_> = graph.indexes().filter(|index| index.owner.is_none()).collect();
+    let width = constraints
+        .iter()
+        .map(|constraint| display_width(&terminal_safe(&constraint.name)))
+        .chain(indexes.iter().map(|index| display_width(&terminal_safe(&index.name))))
+        .max()
+        .unwrap_or(0);
+    if !constraints.is_empty() {
+        let _ = writeln!(text, "\nconstraints ({})", constraints.len());
+        for constraint in constraints {
+            let name = terminal_safe(&constraint.name);
+            let rule = terminal_safe(&constraint.rule()).into_owned();
+            let _ = writeln!(text, "  {}  {rule}", pad_to(&name, width));
+        }
+    }
+    if !indexes.is_empty() {
+        let _ = writeln!(text, "\nindexes ({})", indexes.len());
+        for index in indexes {
+            let name = terminal_safe(&index.name);
+            let _ = writeln!(
+                text,
+                "  {}  {} {}",
+                pad_to(&name, width),
+                index.kind.name(),
+                terminal_safe(&index.pattern())
+            );
+        }
+    }
 }
 
 /// `:NGO:Organization`, or empty for a node without labels (terminal-safe).
@@ -240,5 +275,30 @@ mod tests {
         assert!(text.contains("Şəhər\\u202E"), "{text}");
         assert!(text.contains("  k\\u001B "), "{text}");
         assert!(!text.chars().any(|c| c != '\n' && crate::text::is_unsafe_in_terminal(c)));
+    }
+
+    #[test]
+    fn describe_lists_constraints_and_indexes_even_without_data() {
+        let mut graph = Graph::default();
+        let constraint = crate::graph::ConstraintDefinition {
+            name: "şəhər_adı".into(),
+            kind: crate::graph::ConstraintKind::Unique,
+            entity: crate::graph::EntityKind::Node,
+            label: "Şəhər".into(),
+            properties: vec!["ad".into()],
+        };
+        graph.create_constraint(constraint, false).unwrap();
+        let index = crate::graph::IndexDefinition {
+            name: "il".into(),
+            kind: crate::graph::IndexKind::Range,
+            entity: crate::graph::EntityKind::Node,
+            label: "Şəhər".into(),
+            properties: vec!["il".into()],
+            owner: None,
+        };
+        graph.create_index(index, false).unwrap();
+        let text = describe(&graph);
+        assert!(text.contains("constraints (1)\n  şəhər_adı  (:Şəhər {ad}) IS UNIQUE\n"), "{text}");
+        assert!(text.contains("indexes (1)\n  il         RANGE (:Şəhər {il})\n"), "{text}");
     }
 }

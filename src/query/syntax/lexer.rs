@@ -404,6 +404,15 @@ pub const KEYWORDS: &[&str] = &[
     "COUNT",
     "CALL",
     "YIELD",
+    "SHOW",
+    "DROP",
+    "INDEX",
+    "INDEXES",
+    "CONSTRAINT",
+    "CONSTRAINTS",
+    "REQUIRE",
+    "UNIQUE",
+    "ASSERT",
 ];
 
 /// Words that cannot name a variable, because the grammar would be ambiguous.
