@@ -1,6 +1,8 @@
 //! Criterion benches of the write path on the standard generated graph (10k
 //! organizations, about 35k nodes): bulk `CREATE`, `MERGE` on the indexed `name`, `SET`
-//! over a label, `DETACH DELETE` of a tenth of the graph, and the rollback of each.
+//! over a label, `DETACH DELETE` of a tenth of the graph, and the rollback of each; and
+//! `MERGE` on another key without an index (a scan per row) and with a uniqueness
+//! constraint's index (a lookup per row, plus the constraint check).
 //!
 //! Each iteration runs the statement inside a savepoint and rolls it back afterwards,
 //! so every iteration starts from the same graph; `statement/*` times only the
@@ -10,7 +12,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use korpu::graph::{Graph, Value};
+use korpu::graph::{ConstraintDefinition, ConstraintKind, EntityKind, Graph, Value};
 use korpu::query::exec::{Control, Params, execute};
 use korpu::query::plan::plan;
 use korpu::query::syntax::parse;
@@ -101,6 +103,55 @@ fn bench_writes(criterion: &mut Criterion) {
             })
         });
         assert_eq!((graph.node_count(), graph.edge_count()), before, "rollback restores the graph");
+    }
+    group.finish();
+    bench_merge_by_key(criterion, graph);
+}
+
+/// `MERGE` of 1,000 codes (half of them existing) on a key of its own, first with no
+/// index on it, then with a uniqueness constraint (whose index the plan seeks).
+fn bench_merge_by_key(criterion: &mut Criterion, mut graph: Graph) {
+    let control = Control::default();
+    let setup = "MATCH (o:Organization) SET o.code = 'c' + toString(id(o))";
+    let planned = plan(&parse(setup).unwrap(), setup, &graph, &Default::default()).unwrap();
+    execute(&mut graph, &planned, &Params::new(), &control).expect("codes are set");
+    let codes: Vec<Value> = (0..1000).map(|number| Value::from(format!("c{}", number * 20))).collect();
+    let mut params = Params::new();
+    params.insert("codes".to_owned(), Value::List(codes));
+    let text = "UNWIND $codes AS code MERGE (o:Organization {code: code}) ON MATCH SET o.seen = true";
+    let mut group = criterion.benchmark_group("merge_1k_by_key");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4));
+    for (name, constrained) in [("scan", false), ("unique_index", true)] {
+        if constrained {
+            let constraint = ConstraintDefinition {
+                name: "organization_code".into(),
+                kind: ConstraintKind::Unique,
+                entity: EntityKind::Node,
+                label: "Organization".into(),
+                properties: vec!["code".into()],
+            };
+            graph.create_constraint(constraint, false).expect("the codes are unique");
+        }
+        let planned = plan(&parse(text).unwrap(), text, &graph, &Default::default()).unwrap();
+        assert_eq!(planned.to_string().contains("NodeIndexSeek (o:Organization"), constrained);
+        group.bench_function(name, |bencher| {
+            bencher.iter_custom(|iterations| {
+                let mut spent = Duration::ZERO;
+                for _ in 0..iterations {
+                    let savepoint = graph.savepoint();
+                    let started = Instant::now();
+                    let result = execute(&mut graph, black_box(&planned), &params, &control)
+                        .expect("the statement runs");
+                    spent += started.elapsed();
+                    assert!(result.stats.nodes_created > 0);
+                    graph.rollback_to(savepoint);
+                }
+                spent
+            })
+        });
     }
     group.finish();
 }
