@@ -262,6 +262,29 @@ def test_write_statistics(bolt_driver):
     assert summary.counters.labels_added == 2
 
 
+def test_schema_commands_and_a_constraint_refusal(bolt_driver):
+    names, _, _ = bolt_driver.execute_query(
+        "SHOW CONSTRAINTS YIELD name, type WHERE name = 'organization_name' RETURN name, type"
+    )
+    assert [tuple(record) for record in names] == [("organization_name", "UNIQUENESS")]
+    with pytest.raises(neo4j.exceptions.ConstraintError) as raised:
+        bolt_driver.execute_query(
+            "CREATE (:Organization {name: 'Milli Qeyri Hökumət Təşkilatları Forumu'})"
+        )
+    assert raised.value.code == "Neo.ClientError.Schema.ConstraintValidationFailed"
+    assert "organization_name" in raised.value.message
+    name = "bolt_" + uuid.uuid4().hex
+    _, summary, _ = bolt_driver.execute_query(f"CREATE INDEX {name} FOR (n:BoltTest) ON (n.tag)")
+    assert summary.counters.indexes_added == 1
+    shown, _, _ = bolt_driver.execute_query(
+        "SHOW INDEXES YIELD name, type, labelsOrTypes WHERE name = $name RETURN type, labelsOrTypes",
+        name=name,
+    )
+    assert [tuple(record) for record in shown] == [("RANGE", ["BoltTest"])]
+    _, summary, _ = bolt_driver.execute_query(f"DROP INDEX {name}")
+    assert summary.counters.indexes_removed == 1
+
+
 def test_a_client_killed_mid_stream_harms_nothing(bolt_driver):
     tag = str(uuid.uuid4())
     # The child opens a transaction, writes, starts reading a large result and is killed
