@@ -115,10 +115,12 @@ fn bench_merge_by_key(criterion: &mut Criterion, mut graph: Graph) {
     let setup = "MATCH (o:Organization) SET o.code = 'c' + toString(id(o))";
     let planned = plan(&parse(setup).unwrap(), setup, &graph, &Default::default()).unwrap();
     execute(&mut graph, &planned, &Params::new(), &control).expect("codes are set");
-    let codes: Vec<Value> = (0..1000).map(|number| Value::from(format!("c{}", number * 20))).collect();
+    let codes: Vec<Value> =
+        (0..1000).map(|number| Value::from(format!("c{}", number * 20))).collect();
     let mut params = Params::new();
     params.insert("codes".to_owned(), Value::List(codes));
-    let text = "UNWIND $codes AS code MERGE (o:Organization {code: code}) ON MATCH SET o.seen = true";
+    let text =
+        "UNWIND $codes AS code MERGE (o:Organization {code: code}) ON MATCH SET o.seen = true";
     let mut group = criterion.benchmark_group("merge_1k_by_key");
     group
         .sample_size(10)

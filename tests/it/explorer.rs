@@ -278,6 +278,20 @@ fn writes_need_allow_writes_and_then_the_token() {
     let (_, count) =
         writable.api("query", &json!({ "query": "MATCH (n:Note) RETURN count(n) AS n" }));
     assert_eq!(count["rows"], json!([[1]]));
+    // A schema command is a write too; a refusal comes back as an error with its code.
+    let (status, _) =
+        read_only.api("query", &json!({ "query": "CREATE INDEX FOR (n:Note) ON (n.text)" }));
+    assert_eq!(status, 403);
+    let (status, answer) = writable.api(
+        "query",
+        &json!({ "query": "CREATE CONSTRAINT note FOR (n:Note) REQUIRE n.text IS UNIQUE" }),
+    );
+    assert_eq!((status, &answer["stats"]), (200, &json!({ "constraints_added": 1 })), "{answer}");
+    let (_, answer) = writable.api("query", &json!({ "query": "CREATE (:Note {text: 'ə'})" }));
+    assert_eq!(answer["error"]["code"], "ConstraintValidationFailed", "{answer}");
+    let (_, shown) = read_only
+        .api("query", &json!({ "query": "SHOW CONSTRAINTS YIELD name RETURN name LIMIT 1" }));
+    assert_eq!(shown["rows"], json!([["organization_name"]]), "{shown}");
 }
 
 #[test]
