@@ -11,6 +11,7 @@ use super::{Args, ClusterBy, ImageFormat, Language};
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::query::exec::QueryResult;
+use crate::query::syntax::Span;
 use crate::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
 use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
@@ -102,7 +103,15 @@ pub(super) fn run_scripts(
                         }
                         Err(error) => {
                             failed = true;
-                            let error = error.clone().shifted(span.start);
+                            // An error of the whole statement points at its first word.
+                            let first_word = source[span.start..]
+                                .split(|c: char| !c.is_alphanumeric() && c != '_')
+                                .next()
+                                .map_or(1, |word| word.len().max(1));
+                            let error = error
+                                .clone()
+                                .shifted(span.start)
+                                .placed_at(Span::new(span.start, span.start + first_word));
                             if args.output_format() == Format::Json {
                                 writeln!(out, "{}", json::error_json(&error, source))?;
                             }

@@ -176,6 +176,17 @@ impl QueryError {
     }
 
     /// Moves the spans by `offset` bytes: a statement's errors, placed in its script.
+    /// Places an error the executor could not tie to an expression (a constraint
+    /// refusal, a timeout) at `span`, so a script's report still says where.
+    pub fn placed_at(mut self, span: Span) -> Self {
+        if let QueryError::Exec(error) = &mut self
+            && error.span.is_none()
+        {
+            error.span = Some(span);
+        }
+        self
+    }
+
     pub fn shifted(mut self, offset: usize) -> Self {
         let shift = |span: &mut Span| {
             span.start += offset;

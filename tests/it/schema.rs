@@ -272,6 +272,8 @@ fn show_and_schema_errors_work_in_every_output_format() {
     assert!(!json.status.success());
     let errors = String::from_utf8_lossy(&json.stderr);
     assert!(errors.contains("ConstraintValidationFailed") && errors.contains("'Bakı'"), "{errors}");
+    // The refusal points at the statement it undid.
+    assert!(errors.contains(" --> <stdin>:2:1"), "{errors}");
 }
 
 #[test]
