@@ -39,7 +39,7 @@ pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
             .iter()
             .map(|notification| {
                 json!({
-                    "code": notification.code,
+                    "code": notification.code.as_str(),
                     "title": notification.title,
                     "description": notification.description,
                     "position": {"line": notification.line, "column": notification.column},
@@ -57,7 +57,7 @@ pub fn error_json(error: &QueryError, source: &str) -> Json {
     json!({
         "error": {
             "kind": error.kind().name(),
-            "code": error.code(),
+            "code": error.code().as_str(),
             "phase": error.phase().name(),
             "message": error.message(),
             "line": line,

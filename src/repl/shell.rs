@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use crate::diagnostic;
 use crate::graph::Value;
-use crate::query::error::ErrorKind;
+use crate::query::error::{ErrorCode, ErrorKind};
 use crate::query::exec::QueryResult;
 use crate::query::syntax::Span;
 use crate::query::syntax::lexer::{TokenKind, tokenize};
@@ -273,7 +273,9 @@ impl Shell {
                     self.remember(result);
                 }
             }
-            Err(error) if error.kind() == ErrorKind::Cancelled && error.code() == "Cancelled" => {
+            Err(error)
+                if error.kind() == ErrorKind::Cancelled && error.code() == ErrorCode::Cancelled =>
+            {
                 // `\r` writes over the `^C` the terminal may have echoed.
                 self.warn(&format!("\rcancelled after {}\n", format_elapsed(elapsed)));
                 return Ran::Cancelled;

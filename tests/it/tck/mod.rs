@@ -846,7 +846,7 @@ impl ScenarioRunner {
                 describe_error(error)
             ));
         }
-        if code != "*" && error.code() != code {
+        if code != "*" && error.code().as_str() != code {
             self.code_note =
                 Some(format!("expected detail code {code}, got {}", describe_error(error)));
         }

@@ -25,7 +25,7 @@ use patterns::*;
 use super::ast::*;
 use super::lexer::{self, LexError, Punct, Token, TokenKind};
 use super::span::Span;
-use crate::query::error::ParseError;
+use crate::query::error::{ErrorCode, ParseError};
 
 /// Deepest bracket nesting accepted; deeper input gets an error instead of recursion.
 const MAX_NESTING: usize = 200;
@@ -94,9 +94,9 @@ fn parse_whole<T>(
         return Err(ParseError {
             span,
             code: if error == LexError::InvalidNumber {
-                "InvalidNumberLiteral"
+                ErrorCode::InvalidNumberLiteral
             } else {
-                "UnexpectedSyntax"
+                ErrorCode::UnexpectedSyntax
             },
             message,
             opened_at: None,
@@ -110,7 +110,7 @@ fn parse_whole<T>(
             None => Ok(parsed),
             Some(token) => Err(ParseError {
                 span: token.span,
-                code: "UnexpectedSyntax",
+                code: ErrorCode::UnexpectedSyntax,
                 message: format!("expected end of {what}, found {}", describe(token, source)),
                 opened_at: None,
             }),
@@ -120,7 +120,7 @@ fn parse_whole<T>(
         }
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
-            code: "UnexpectedSyntax",
+            code: ErrorCode::UnexpectedSyntax,
             message: "unexpected end of input".into(),
             opened_at: None,
         }),
@@ -149,7 +149,7 @@ fn check_nesting(tokens: &[Token]) -> Result<(), ParseError> {
                 if depth > MAX_NESTING {
                     return Err(ParseError {
                         span: token.span,
-                        code: "UnexpectedSyntax",
+                        code: ErrorCode::UnexpectedSyntax,
                         message: format!("brackets nest deeper than {MAX_NESTING} levels"),
                         opened_at: None,
                     });
@@ -246,7 +246,7 @@ struct Failure {
     remaining: usize,
     expected: Vec<Cow<'static, str>>,
     /// A specific message that replaces "expected …".
-    message: Option<(&'static str, String, Span)>,
+    message: Option<(ErrorCode, String, Span)>,
     opened_at: Option<Span>,
 }
 
@@ -293,7 +293,7 @@ impl Failure {
             .unwrap_or_default();
         ParseError {
             span,
-            code: "UnexpectedSyntax",
+            code: ErrorCode::UnexpectedSyntax,
             message: format!("expected {wanted}, found {found}{hint}"),
             opened_at: self.opened_at,
         }
@@ -357,7 +357,7 @@ fn fail_any<'a, T>(input: Tokens<'a>, expected: &[&'static str]) -> PResult<'a, 
 
 fn fail_with<'a, T>(
     input: Tokens<'a>,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     span: Span,
 ) -> PResult<'a, T> {
@@ -511,6 +511,9 @@ mod tests {
 
     #[test]
     fn integer_overflow_is_reported() {
-        assert_eq!(parse("RETURN 9223372036854775808").unwrap_err().code, "IntegerOverflow");
+        assert_eq!(
+            parse("RETURN 9223372036854775808").unwrap_err().code,
+            ErrorCode::IntegerOverflow
+        );
     }
 }
