@@ -76,7 +76,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let script = Script {
                 origin: "query".to_owned(),
                 items: vec![ScriptItem::Statement {
-                    span: crate::query::syntax::Span::new(0, text.len()),
+                    span: crate::query::span::Span::new(0, text.len()),
                 }],
                 text: text.clone(),
             };

@@ -57,8 +57,7 @@ pub(super) fn run_scripts(
                 ScriptItem::Command { span } => {
                     let line = &source[span.start..span.end];
                     if let Err(message) = script_command(session, line, &command_line_params) {
-                        let (line_number, column) =
-                            crate::query::syntax::span::line_column(source, span.start);
+                        let (line_number, column) = crate::text::line_column(source, span.start);
                         eprintln!("{origin}:{line_number}:{column}: {message}");
                         failed = true;
                         if !keep_going {
@@ -93,7 +92,7 @@ pub(super) fn run_scripts(
                             for notification in
                                 outcome.result().map_or(&[][..], |result| &result.notifications)
                             {
-                                let (line_number, column) = crate::query::syntax::span::line_column(
+                                let (line_number, column) = crate::text::line_column(
                                     source,
                                     span.start + notification.span.start,
                                 );

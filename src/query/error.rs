@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::syntax::span::Span;
+use super::span::Span;
 
 /// The error classes of the openCypher TCK.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 //! renderer shows them (stderr for scripts, under the table in the shell, a
 //! `notifications` array in JSON).
 
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 
 /// One notification about a statement.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use serde_json::{Map, Value as Json, json};
 use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::query::error::QueryError;
 use crate::query::exec::QueryResult;
-use crate::query::syntax::span::line_column;
 use crate::store::format::value_to_json;
+use crate::text::line_column;
 
 /// `{"columns", "rows"}`, `"stats"` (counters by name, those above zero) when the
 /// statement changed the graph, and `"notifications"` (code, title, description, and

@@ -14,7 +14,7 @@ use crate::diagnostic;
 use crate::graph::Value;
 use crate::query::error::{ErrorCode, ErrorKind};
 use crate::query::exec::QueryResult;
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::lexer::{TokenKind, tokenize};
 use crate::render::dot::{DotOptions, Subgraph, write_dot};
 use crate::render::{Format, value_text};

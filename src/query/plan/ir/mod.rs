@@ -23,7 +23,7 @@ use crate::graph::{Dir, Symbol, Value};
 use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::notification::Notification;
 use crate::query::procedures::Procedure;
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 
 /// A position in a row.
 pub type Slot = usize;

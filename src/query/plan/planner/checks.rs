@@ -4,7 +4,7 @@
 
 use crate::graph::Value;
 use crate::query::error::{ErrorCode, ErrorKind, PlanError};
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::super::ir::*;

@@ -21,7 +21,7 @@ use std::collections::BTreeSet;
 use crate::graph::Graph;
 use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::procedures::{Procedure, Procedures};
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::ir::*;

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::query::error::{ErrorCode, PlanError};
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::super::ir::*;

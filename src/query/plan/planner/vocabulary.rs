@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use crate::graph::Graph;
 use crate::query::notification::{Notification, NotificationCode};
 use crate::query::syntax::ast;
-use crate::query::syntax::span::line_column;
 use crate::text::edit_distance;
+use crate::text::line_column;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {

@@ -10,7 +10,7 @@ mod print;
 
 pub use print::write_name;
 
-use super::span::Span;
+use crate::query::span::Span;
 
 /// What the user asked to do with a query.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,8 +24,8 @@ use patterns::*;
 
 use super::ast::*;
 use super::lexer::{self, LexError, Punct, Token, TokenKind};
-use super::span::Span;
 use crate::query::error::{ErrorCode, ParseError};
+use crate::query::span::Span;
 
 /// Deepest bracket nesting accepted; deeper input gets an error instead of recursion.
 const MAX_NESTING: usize = 200;
