@@ -10,6 +10,7 @@
 //! enforce.
 
 mod fast;
+pub mod format;
 mod limits;
 mod locate;
 mod problem;
@@ -545,7 +546,7 @@ fn property_value(value: &Json) -> Result<Value, String> {
         Json::Array(items) => {
             let mut converted = Vec::with_capacity(items.len());
             for item in items {
-                let typed = crate::store::format::typed_value(item).is_some();
+                let typed = format::typed_value(item).is_some();
                 match item {
                     Json::Object(_) if typed => converted.push(property_value(item)?),
                     Json::Array(_) | Json::Object(_) | Json::Null => {
@@ -570,7 +571,7 @@ fn property_value(value: &Json) -> Result<Value, String> {
         }
         // A typed value (a date, NaN…) as the saver writes it; any other object is not a
         // property value.
-        Json::Object(_) => crate::store::format::typed_value(value).unwrap_or_else(|| {
+        Json::Object(_) => format::typed_value(value).unwrap_or_else(|| {
             Err("expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object".into())
         }),
     }

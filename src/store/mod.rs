@@ -10,11 +10,11 @@
 //! folder or the new one. Reading a folder first finishes or undoes any save a crash
 //! interrupted. The bundled graph is read-only; `save_as` writes a copy elsewhere.
 //!
-//! `format` is the one writer of the graph-data record format (the loader reads typed
-//! values through it too); `scan` finds records in a file's text without parsing it all.
+//! Records are written by `load::format`, the one module of the graph-data record format
+//! (the loader reads through it); `scan` finds records in a file's text without parsing
+//! it all.
 
 mod commit;
-pub mod format;
 mod plan;
 mod scan;
 

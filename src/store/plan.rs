@@ -14,9 +14,9 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use super::format::{edge_properties, edge_record, json_text, node_content, node_record};
 use super::scan::{ArrayLayout, ScanError, object_members, scan_file};
 use crate::graph::{Graph, NodeId};
+use crate::load::format::{edge_properties, edge_record, json_text, node_content, node_record};
 
 /// One data file's name (within its folder) and text.
 #[derive(Clone, Debug)]
