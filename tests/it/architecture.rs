@@ -301,8 +301,8 @@ fn cycles(graph: &BTreeMap<String, BTreeMap<String, BTreeSet<String>>>) -> Vec<B
 #[test]
 fn no_module_imports_from_a_module_that_imports_it_back() {
     let graph = module_graph();
-    // Evaluating an expression may run a pattern (`EXISTS { … }`, pattern comprehensions),
-    // and operators evaluate expressions: the one cycle the design has.
+    // Evaluating `EXISTS { … }` or a collecting subquery opens operators over the current
+    // row, and operators evaluate expressions: the one cycle the design has.
     let allowed: BTreeSet<String> =
         ["query::exec::eval", "query::exec::operators"].map(str::to_owned).into();
     let mut report = Vec::new();
@@ -324,4 +324,87 @@ fn no_module_imports_from_a_module_that_imports_it_back() {
     // The graph is read at all: the stages depend on each other as drawn.
     assert!(graph["query::plan"].contains_key("query::syntax"), "{graph:?}");
     assert!(graph["query::exec::eval"].contains_key("query::exec::operators"), "{graph:?}");
+}
+
+#[test]
+fn only_the_edges_do_io() {
+    let needles = [
+        "std::fs",
+        "std::net",
+        "File::",
+        "stdin()",
+        "stdout()",
+        "stderr()",
+        "print!(",
+        "println!",
+        "eprint!(",
+        "eprintln!",
+    ];
+    let rule = "only cli, repl, server, store and load::read touch files, sockets or the terminal";
+    for folder in [
+        "src/query",
+        "src/graph",
+        "src/render",
+        "src/export",
+        "src/text.rs",
+        "src/search.rs",
+        "src/diagnostic.rs",
+        "src/script.rs",
+        "src/session.rs",
+        "src/database.rs",
+        "src/bundled.rs",
+    ] {
+        forbid(folder, &needles, rule);
+    }
+    let mut offences = Vec::new();
+    for (path, text) in source_files("src/load") {
+        if path.ends_with("read.rs") {
+            continue;
+        }
+        for needle in needles {
+            offences.extend(
+                mentions(&text, needle)
+                    .into_iter()
+                    .map(|line| format!("{}: {line}", path.display())),
+            );
+        }
+    }
+    assert!(offences.is_empty(), "{rule}:\n{}", offences.join("\n"));
+}
+
+#[test]
+fn the_terminal_library_stays_in_the_shells_glue() {
+    let mut offences = Vec::new();
+    for (path, text) in source_files("src") {
+        let glue = path.ends_with("repl/mod.rs") || path.ends_with("repl/helper.rs");
+        if !glue && !mentions(&text, "rustyline").is_empty() {
+            offences.push(path.display().to_string());
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "rustyline outside repl/mod.rs and repl/helper.rs:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn notifications_are_made_by_the_planner_only() {
+    let mut offences = Vec::new();
+    for (path, text) in source_files("src") {
+        let maker = path.ends_with("planner/vocabulary.rs");
+        if !maker && !mentions(&text, "Notification {").is_empty() {
+            let declares = mentions(&text, "Notification {")
+                .iter()
+                .all(|line| line.contains("struct ") || line.contains("impl "));
+            if !declares {
+                offences.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "a Notification is built outside the planner:\n{}",
+        offences.join("\n")
+    );
 }
