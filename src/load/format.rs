@@ -54,6 +54,7 @@ pub(crate) enum NameProblem {
 }
 
 /// Checks an id, a label or a relationship type: non-empty, at most `MAX_NAME_CHARS`.
+#[inline]
 pub(crate) fn name_problem(name: &str) -> Option<NameProblem> {
     if name.is_empty() {
         Some(NameProblem::Empty)
@@ -65,12 +66,14 @@ pub(crate) fn name_problem(name: &str) -> Option<NameProblem> {
 }
 
 /// A property key may be anything up to `MAX_NAME_CHARS` characters.
+#[inline]
 pub(crate) fn key_too_long(key: &str) -> bool {
     name_too_long(key)
 }
 
 /// Whether `item` may sit in a list whose first item is `first`: the same type, or both
 /// numbers.
+#[inline]
 pub(crate) fn list_items_agree(first: &Value, item: &Value) -> bool {
     let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
     item.type_name() == first.type_name() || (numeric(item) && numeric(first))
