@@ -20,8 +20,8 @@
 use std::fmt::Write as _;
 
 use crate::query::error::QueryError;
-use crate::query::syntax::Span;
-use crate::query::syntax::span::line_column;
+use crate::query::span::Span;
+use crate::text::line_column;
 use crate::text::{display_width, terminal_safe};
 
 /// Draws `error` against `source` (the text its spans point into); `origin` names the

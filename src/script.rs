@@ -4,7 +4,7 @@
 //! Splitting uses the query lexer, so a `;` inside a string or comment never ends a
 //! statement. Pure: text in, items out; running them is the caller's job.
 
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::lexer::{Punct, TokenKind, tokenize};
 
 /// One piece of a script.

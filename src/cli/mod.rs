@@ -64,11 +64,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     cluster_by_country: args.cluster_by == Some(ClusterBy::Country),
                     left_to_right: false,
                 },
-                // `--format json|csv` sets the shell's starting `:format` (DOT is for `:export`).
-                format: match args.format {
-                    Some(FormatArg::Json) => Some(crate::repl::commands::OutputFormat::Json),
-                    Some(FormatArg::Csv) => Some(crate::repl::commands::OutputFormat::Csv),
-                    _ => None,
+                // `--format` sets the shell's starting `:format` (DOT is for `:export`).
+                format: match args.output_format() {
+                    Format::Dot => None,
+                    format => Some(format),
                 },
             };
             Ok(crate::repl::run(session, options)?)
@@ -77,7 +76,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let script = Script {
                 origin: "query".to_owned(),
                 items: vec![ScriptItem::Statement {
-                    span: crate::query::syntax::Span::new(0, text.len()),
+                    span: crate::query::span::Span::new(0, text.len()),
                 }],
                 text: text.clone(),
             };

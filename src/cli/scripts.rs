@@ -11,7 +11,7 @@ use super::{Args, ClusterBy, ImageFormat, Language};
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::query::exec::QueryResult;
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
 use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
@@ -58,8 +58,7 @@ pub(super) fn run_scripts(
                 ScriptItem::Command { span } => {
                     let line = &source[span.start..span.end];
                     if let Err(message) = script_command(session, line, &command_line_params) {
-                        let (line_number, column) =
-                            crate::query::syntax::span::line_column(source, span.start);
+                        let (line_number, column) = crate::text::line_column(source, span.start);
                         eprintln!("{origin}:{line_number}:{column}: {message}");
                         failed = true;
                         if !keep_going {
@@ -94,7 +93,7 @@ pub(super) fn run_scripts(
                             for notification in
                                 outcome.result().map_or(&[][..], |result| &result.notifications)
                             {
-                                let (line_number, column) = crate::query::syntax::span::line_column(
+                                let (line_number, column) = crate::text::line_column(
                                     source,
                                     span.start + notification.span.start,
                                 );

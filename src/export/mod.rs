@@ -18,8 +18,8 @@ use std::fmt::Write as _;
 use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
+use crate::load::format::value_to_json;
 use crate::query::syntax::ast::write_name;
-use crate::store::format::value_to_json;
 use crate::text::{write_float, write_string};
 
 pub use cypher::to_cypher;

@@ -15,7 +15,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use crate::graph::{Graph, Value};
 
 use super::Vocabulary;
-use super::limits::name_too_long;
+use super::format::{key_too_long, keys, list_items_agree, name_problem};
 
 /// Counts shown by a progress line while a large graph loads.
 #[derive(Debug, Default)]
@@ -135,8 +135,8 @@ impl<'de> Visitor<'de> for FileSeed<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
             match &*key {
-                "nodes" => map.next_value_seed(NodesSeed { state: &mut *self.state })?,
-                "edges" => map.next_value_seed(EdgesSeed { state: &mut *self.state })?,
+                keys::NODES => map.next_value_seed(NodesSeed { state: &mut *self.state })?,
+                keys::EDGES => map.next_value_seed(EdgesSeed { state: &mut *self.state })?,
                 _ => {
                     self.state.clean = false;
                     map.next_value::<IgnoredAny>()?;
@@ -188,7 +188,7 @@ impl<'de> Deserialize<'de> for PropertiesIn {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropertiesIn, A::Error> {
                 let mut properties = Vec::with_capacity(map.size_hint().unwrap_or(4));
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    if name_too_long(&key) {
+                    if key_too_long(&key) {
                         return Err(de::Error::custom("property key too long"));
                     }
                     let PropertyValue(value) = map.next_value()?;
@@ -249,14 +249,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
         while let Some(item) = seq.next_element_seed(ListItemSeed)? {
             items.push(item);
         }
-        let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
-        if let Some(first) = items.first() {
-            let same_kind = items.iter().all(|item| {
-                item.type_name() == first.type_name() || (numeric(item) && numeric(first))
-            });
-            if !same_kind {
-                return Err(de::Error::custom("mixed list"));
-            }
+        if let Some(first) = items.first()
+            && !items.iter().all(|item| list_items_agree(first, item))
+        {
+            return Err(de::Error::custom("mixed list"));
         }
         Ok(Value::List(items))
     }
@@ -294,7 +290,7 @@ impl<'de> Visitor<'de> for NodesSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let state = self.state;
         while let Some(node) = seq.next_element::<NodeIn<'de>>()? {
-            let bad_name = |name: &Cow<'_, str>| name.is_empty() || name_too_long(name);
+            let bad_name = |name: &Cow<'_, str>| name_problem(name).is_some();
             if bad_name(&node.id) || node.labels.iter().any(bad_name) {
                 state.clean = false;
                 continue;
@@ -346,7 +342,7 @@ impl<'de> Visitor<'de> for EdgesSeed<'_, '_> {
             {
                 state.note_position(&edge.to);
             }
-            let bad_name = |name: &Cow<'_, str>| name.is_empty() || name_too_long(name);
+            let bad_name = |name: &Cow<'_, str>| name_problem(name).is_some();
             if bad_name(&edge.from) || bad_name(&edge.to) || bad_name(&edge.rel_type) {
                 state.clean = false;
                 continue;
@@ -428,4 +424,22 @@ fn estimate_counts(texts: &[&str]) -> (usize, usize) {
         edges += per_element(edge_part, "\"from\"");
     }
     (nodes, edges)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// serde's attributes name the record fields as literals; they must be the format's.
+    #[test]
+    fn the_typed_records_have_the_formats_fields() {
+        let expected = |fields: &[&str]| {
+            let names: Vec<String> = fields.iter().map(|field| format!("`{field}`")).collect();
+            format!("expected one of {}", names.join(", "))
+        };
+        let node = serde_json::from_str::<NodeIn<'_>>(r#"{"unknown": 0}"#).err().unwrap();
+        assert!(node.to_string().contains(&expected(&keys::NODE_FIELDS)), "{node}");
+        let edge = serde_json::from_str::<EdgeIn<'_>>(r#"{"unknown": 0}"#).err().unwrap();
+        assert!(edge.to_string().contains(&expected(&keys::EDGE_FIELDS)), "{edge}");
+    }
 }

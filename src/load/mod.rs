@@ -10,11 +10,14 @@
 //! enforce.
 
 mod fast;
+pub mod format;
 mod limits;
 mod locate;
 mod problem;
 mod provenance;
 mod read;
+pub(crate) mod scan;
+pub(crate) mod schema_file;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -22,9 +25,10 @@ use std::path::Path;
 use serde_json::Value as Json;
 
 use crate::graph::{Graph, NodeId, Value};
-use crate::store::schema_file::{CONSTRAINTS, INDEXES, Rules, read_rules};
+use schema_file::{CONSTRAINTS, INDEXES, Rules, read_rules};
 
 pub use fast::LoadProgress;
+use format::{NameProblem, key_too_long, keys, list_items_agree, name_problem};
 pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
 use limits::{name_too_long, name_too_long_message, quoted};
 use locate::Locator;
@@ -194,7 +198,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
             continue;
         };
         for key in object.keys() {
-            if key != "nodes" && key != "edges" {
+            if key != keys::NODES && key != keys::EDGES {
                 let (line, column) = locator.top_level_key(key);
                 problems.push(problem_at(
                     source,
@@ -205,15 +209,15 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                 ));
             }
         }
-        match object.get("nodes") {
+        match object.get(keys::NODES) {
             None | Some(Json::Null) => {}
             Some(Json::Array(nodes)) => {
                 for (index, node) in nodes.iter().enumerate() {
-                    let at = |field: Option<&str>| locator.element("nodes", index, field);
+                    let at = |field: Option<&str>| locator.element(keys::NODES, index, field);
                     match read_node(node) {
                         Err((field, message)) => {
                             let (line, column) = at(field.as_deref());
-                            let id = node.get("id").and_then(Json::as_str).map(str::to_owned);
+                            let id = node.get(keys::ID).and_then(Json::as_str).map(str::to_owned);
                             problems.push(problem_at(source, line, column, id, message));
                         }
                         Ok(parsed) => {
@@ -224,14 +228,14 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                     node_origin.insert(node_id, (*file_index, index));
                                 }
                                 Err(_) => {
-                                    let (line, column) = at(Some("id"));
+                                    let (line, column) = at(Some(keys::ID));
                                     let first = graph
                                         .node_by_key(&parsed.id)
                                         .and_then(|existing| node_origin.get(&existing));
                                     let earlier = match first {
                                         Some((first_file, first_index)) => {
                                             let (first_line, first_column) = locators[*first_file]
-                                                .element("nodes", *first_index, Some("id"));
+                                                .element(keys::NODES, *first_index, Some(keys::ID));
                                             format!(
                                                 " (first defined at {}:{first_line}:{first_column})",
                                                 sources[*first_file].name
@@ -252,7 +256,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                                 if let Some(vocabulary) = &vocabulary
                                     && !vocabulary.labels.contains(*label)
                                 {
-                                    let (line, column) = at(Some("labels"));
+                                    let (line, column) = at(Some(keys::LABELS));
                                     problems.push(Problem {
                                             severity: Severity::Warning,
                                             ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label)))
@@ -264,7 +268,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                 }
             }
             Some(_) => {
-                let (line, column) = locator.top_level_key("nodes");
+                let (line, column) = locator.top_level_key(keys::NODES);
                 problems.push(problem_at(
                     source,
                     line,
@@ -274,13 +278,14 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                 ));
             }
         }
-        match object.get("edges") {
+        match object.get(keys::EDGES) {
             None | Some(Json::Null) => {}
             Some(Json::Array(edges)) => {
                 for (index, edge) in edges.iter().enumerate() {
                     match read_edge(edge) {
                         Err((field, message)) => {
-                            let (line, column) = locator.element("edges", index, field.as_deref());
+                            let (line, column) =
+                                locator.element(keys::EDGES, index, field.as_deref());
                             problems.push(problem_at(
                                 source,
                                 line,
@@ -301,7 +306,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
                 }
             }
             Some(_) => {
-                let (line, column) = locator.top_level_key("edges");
+                let (line, column) = locator.top_level_key(keys::EDGES);
                 problems.push(problem_at(
                     source,
                     line,
@@ -319,8 +324,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         let endpoints = (graph.node_by_key(edge.from), graph.node_by_key(edge.to));
         let (Some(from), Some(to)) = endpoints else {
             let (field, missing) =
-                if endpoints.0.is_none() { ("from", edge.from) } else { ("to", edge.to) };
-            let (line, column) = locators[edge.file].element("edges", edge.index, Some(field));
+                if endpoints.0.is_none() { (keys::FROM, edge.from) } else { (keys::TO, edge.to) };
+            let (line, column) = locators[edge.file].element(keys::EDGES, edge.index, Some(field));
             problems.push(problem_at(
                 source,
                 line,
@@ -333,7 +338,8 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         if let Some(vocabulary) = &vocabulary
             && !vocabulary.rel_types.contains(edge.rel_type)
         {
-            let (line, column) = locators[edge.file].element("edges", edge.index, Some("type"));
+            let (line, column) =
+                locators[edge.file].element(keys::EDGES, edge.index, Some(keys::TYPE));
             problems.push(Problem {
                 severity: Severity::Warning,
                 ..problem_at(
@@ -350,7 +356,7 @@ fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
         }
         if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
             let (line, column) =
-                locators[edge.file].element("edges", edge.index, Some("properties"));
+                locators[edge.file].element(keys::EDGES, edge.index, Some(keys::PROPERTIES));
             problems.push(problem_at(source, line, column, Some(label), error.to_string()));
         }
     }
@@ -401,8 +407,8 @@ fn strip_position(message: &str) -> String {
 }
 
 fn edge_label(edge: &Json) -> Option<String> {
-    let from = edge.get("from").and_then(Json::as_str)?;
-    let to = edge.get("to").and_then(Json::as_str)?;
+    let from = edge.get(keys::FROM).and_then(Json::as_str)?;
+    let to = edge.get(keys::TO).and_then(Json::as_str)?;
     Some(format!("{from}->{to}"))
 }
 
@@ -467,51 +473,57 @@ fn read_node(node: &Json) -> Result<ParsedNode, FieldProblem> {
     let Some(object) = node.as_object() else {
         return Err((None, format!("a node must be an object, found {}", json_kind(node))));
     };
-    check_fields(object, &["id", "labels", "properties"])?;
-    let id = match object.get("id") {
-        Some(Json::String(id)) if name_too_long(id) => {
-            return Err((Some("id".into()), name_too_long_message("node id", id)));
-        }
-        Some(Json::String(id)) if !id.is_empty() => id.clone(),
-        Some(Json::String(_)) => {
-            return Err((Some("id".into()), "node id must not be empty".into()));
-        }
+    check_fields(object, &keys::NODE_FIELDS)?;
+    let id = match object.get(keys::ID) {
+        Some(Json::String(id)) => match name_problem(id) {
+            None => id.clone(),
+            Some(NameProblem::TooLong) => {
+                return Err((Some(keys::ID.into()), name_too_long_message("node id", id)));
+            }
+            Some(NameProblem::Empty) => {
+                return Err((Some(keys::ID.into()), "node id must not be empty".into()));
+            }
+        },
         Some(other) => {
             return Err((
-                Some("id".into()),
+                Some(keys::ID.into()),
                 format!("node id must be a string, found {}", json_kind(other)),
             ));
         }
         None => return Err((None, "node has no `id`".into())),
     };
-    let labels = match object.get("labels") {
+    let labels = match object.get(keys::LABELS) {
         None => Vec::new(),
         Some(Json::Array(items)) => {
             let mut labels = Vec::with_capacity(items.len());
             for item in items {
-                match item {
-                    Json::String(label) if name_too_long(label) => {
-                        return Err((Some("labels".into()), name_too_long_message("label", label)));
-                    }
-                    Json::String(label) if !label.is_empty() => labels.push(label.clone()),
+                let problem = match item {
+                    Json::String(label) => match name_problem(label) {
+                        None => {
+                            labels.push(label.clone());
+                            continue;
+                        }
+                        Some(NameProblem::TooLong) => name_too_long_message("label", label),
+                        Some(NameProblem::Empty) => {
+                            format!("labels must be non-empty strings, found {}", json_kind(item))
+                        }
+                    },
                     other => {
-                        return Err((
-                            Some("labels".into()),
-                            format!("labels must be non-empty strings, found {}", json_kind(other)),
-                        ));
+                        format!("labels must be non-empty strings, found {}", json_kind(other))
                     }
-                }
+                };
+                return Err((Some(keys::LABELS.into()), problem));
             }
             labels
         }
         Some(other) => {
             return Err((
-                Some("labels".into()),
+                Some(keys::LABELS.into()),
                 format!("`labels` must be a list of strings, found {}", json_kind(other)),
             ));
         }
     };
-    let properties = read_properties(object.get("properties"))?;
+    let properties = read_properties(object.get(keys::PROPERTIES))?;
     Ok(ParsedNode { id, labels, properties })
 }
 
@@ -522,14 +534,14 @@ fn read_edge(edge: &Json) -> Result<EdgeFields<'_>, FieldProblem> {
     let Some(object) = edge.as_object() else {
         return Err((None, format!("an edge must be an object, found {}", json_kind(edge))));
     };
-    check_fields(object, &["from", "to", "type", "properties"])?;
+    check_fields(object, &keys::EDGE_FIELDS)?;
     let text = |field: &str| -> Result<&str, FieldProblem> {
         match object.get(field) {
-            Some(Json::String(text)) if name_too_long(text) => {
-                let what = if field == "type" { "relationship type" } else { "node id" };
+            Some(Json::String(text)) if name_problem(text) == Some(NameProblem::TooLong) => {
+                let what = if field == keys::TYPE { "relationship type" } else { "node id" };
                 Err((Some(field.into()), name_too_long_message(what, text)))
             }
-            Some(Json::String(text)) if !text.is_empty() => Ok(text),
+            Some(Json::String(text)) if name_problem(text).is_none() => Ok(text),
             Some(other) => Err((
                 Some(field.into()),
                 format!("`{field}` must be a non-empty string, found {}", json_kind(other)),
@@ -537,10 +549,10 @@ fn read_edge(edge: &Json) -> Result<EdgeFields<'_>, FieldProblem> {
             None => Err((None, format!("edge has no `{field}`"))),
         }
     };
-    let from = text("from")?;
-    let to = text("to")?;
-    let rel_type = text("type")?;
-    let properties = read_properties(object.get("properties"))?;
+    let from = text(keys::FROM)?;
+    let to = text(keys::TO)?;
+    let rel_type = text(keys::TYPE)?;
+    let properties = read_properties(object.get(keys::PROPERTIES))?;
     Ok((from, to, rel_type, properties))
 }
 
@@ -563,15 +575,18 @@ fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, Fi
         Some(Json::Object(object)) => object,
         Some(other) => {
             return Err((
-                Some("properties".into()),
+                Some(keys::PROPERTIES.into()),
                 format!("`properties` must be an object, found {}", json_kind(other)),
             ));
         }
     };
     let mut read = Vec::with_capacity(object.len());
     for (key, value) in object {
-        if name_too_long(key) {
-            return Err((Some("properties".into()), name_too_long_message("property key", key)));
+        if key_too_long(key) {
+            return Err((
+                Some(keys::PROPERTIES.into()),
+                name_too_long_message("property key", key),
+            ));
         }
         let converted = property_value(value).map_err(|message| {
             (Some(format!("properties.{key}")), format!("property {}: {message}", quoted(key)))
@@ -598,7 +613,7 @@ fn property_value(value: &Json) -> Result<Value, String> {
         Json::Array(items) => {
             let mut converted = Vec::with_capacity(items.len());
             for item in items {
-                let typed = crate::store::format::typed_value(item).is_some();
+                let typed = format::typed_value(item).is_some();
                 match item {
                     Json::Object(_) if typed => converted.push(property_value(item)?),
                     Json::Array(_) | Json::Object(_) | Json::Null => {
@@ -610,20 +625,16 @@ fn property_value(value: &Json) -> Result<Value, String> {
                     _ => converted.push(property_value(item)?),
                 }
             }
-            let first_type = converted.first().map(Value::type_name);
-            let numeric = |name: &str| name == "Integer" || name == "Float";
-            if let Some(first_type) = first_type
-                && converted.iter().any(|item| {
-                    let name = item.type_name();
-                    name != first_type && !(numeric(name) && numeric(first_type))
-                }) {
-                    return Err("a list must hold values of one type".into());
-                }
+            if let Some(first) = converted.first()
+                && !converted.iter().all(|item| list_items_agree(first, item))
+            {
+                return Err("a list must hold values of one type".into());
+            }
             Ok(Value::List(converted))
         }
         // A typed value (a date, NaN…) as the saver writes it; any other object is not a
         // property value.
-        Json::Object(_) => crate::store::format::typed_value(value).unwrap_or_else(|| {
+        Json::Object(_) => format::typed_value(value).unwrap_or_else(|| {
             Err("expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object".into())
         }),
     }

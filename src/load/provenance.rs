@@ -7,6 +7,7 @@
 
 use serde_json::Value as Json;
 
+use super::format::keys;
 use super::{ReadFiles, SCHEMA_FILE};
 use crate::graph::{Graph, Value};
 
@@ -51,7 +52,7 @@ pub fn unsourced_facts(graph: &Graph, document: Option<&str>) -> Vec<String> {
 
 fn problem(properties: Vec<(&str, &Value)>, paragraphs: Option<&[&str]>) -> Option<&'static str> {
     let get = |key: &str| properties.iter().find(|(name, _)| *name == key).map(|(_, value)| *value);
-    match (get("source"), get("quote")) {
+    match (get(keys::SOURCE), get(keys::QUOTE)) {
         (None, _) => Some("unsourced: no `source` (a paragraph number, or \"general\")"),
         (Some(Value::Int(paragraph)), Some(Value::String(quote))) if !quote.is_empty() => {
             let paragraphs = paragraphs?;

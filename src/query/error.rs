@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use super::syntax::span::Span;
+use super::span::Span;
 
 /// The error classes of the openCypher TCK.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,6 +45,109 @@ impl ErrorKind {
     }
 }
 
+/// Declares `ErrorCode` with one variant per code; `as_str` is the variant's own name,
+/// so the enum and the strings that JSON output, Bolt and the TCK see cannot drift.
+macro_rules! error_codes {
+    ($($(#[$meta:meta])* $code:ident,)*) => {
+        /// An error's code, named as the openCypher TCK (or, for Körpü's own, plainly).
+        ///
+        /// Control flow compares variants; only `as_str` (JSON, diagnostics, Bolt, the
+        /// TCK harness) turns one into text.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorCode {
+            $($(#[$meta])* $code,)*
+        }
+
+        impl ErrorCode {
+            /// The code as the TCK writes it: `UndefinedVariable`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$code => stringify!($code),)*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    // Syntax: the parser's.
+    UnexpectedSyntax,
+    InvalidNumberLiteral,
+    InvalidUnicodeLiteral,
+    IntegerOverflow,
+    FloatingPointOverflow,
+    // Semantics: the planner's.
+    UndefinedVariable,
+    VariableAlreadyBound,
+    VariableTypeConflict,
+    NoVariablesInScope,
+    NoExpressionAlias,
+    ColumnNameConflict,
+    DifferentColumnsInUnion,
+    InvalidClauseComposition,
+    InvalidAggregation,
+    NestedAggregation,
+    AmbiguousAggregationExpression,
+    NonConstantExpression,
+    InvalidParameterUse,
+    InvalidNumberOfArguments,
+    InvalidArgumentPassingMode,
+    UnknownFunction,
+    UnsupportedFeature,
+    RequiresDirectedRelationship,
+    RelationshipUniquenessViolation,
+    NoSingleRelationshipType,
+    CreatingVarLength,
+    InvalidSetTarget,
+    InvalidDelete,
+    ProcedureNotFound,
+    MissingParameter,
+    ParameterMissing,
+    // Running: the executor's.
+    InvalidArgumentType,
+    InvalidArgumentValue,
+    InvalidPropertyType,
+    MapElementAccessByNonString,
+    NumberOutOfRange,
+    NegativeIntegerArgument,
+    DivisionByZero,
+    CreatingWithNull,
+    MergeReadOwnWrites,
+    InvalidWrite,
+    DeletedEntityAccess,
+    DeleteConnectedNode,
+    WriteWithReadAccess,
+    ProcedureCallFailed,
+    /// Körpü's own: Ctrl-C or a client's cancel.
+    Cancelled,
+    /// Körpü's own: the statement ran past its time limit.
+    Timeout,
+    /// Körpü's own: `range()` would make too many values.
+    RangeTooLarge,
+    /// Körpü's own: a variable-length pattern walked too many paths.
+    PathExplosion,
+    // Schema commands and constraints, named as Neo4j names them.
+    ConstraintValidationFailed,
+    ConstraintCreationFailed,
+    EquivalentSchemaRuleAlreadyExists,
+    IndexNotFound,
+    ConstraintNotFound,
+    /// Körpü's own: an index or constraint already has the name.
+    SchemaRuleNameTaken,
+    /// Körpü's own: a constraint's index is dropped with the constraint.
+    IndexOwnedByConstraint,
+    /// Körpü's own: FULLTEXT, POINT, VECTOR and LOOKUP indexes.
+    UnsupportedIndexKind,
+    /// Körpü's own: a constraint that cannot be declared as written.
+    InvalidConstraint,
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// When an error is detected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -65,8 +168,7 @@ impl Phase {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     pub span: Span,
-    /// TCK code, e.g. `UnexpectedSyntax`, `IntegerOverflow`, `InvalidUnicodeLiteral`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// Where an unclosed bracket was opened, for a second label in the snippet.
     pub opened_at: Option<Span>,
@@ -76,7 +178,7 @@ pub struct ParseError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanError {
     pub kind: ErrorKind,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub span: Span,
 }
@@ -86,22 +188,22 @@ pub struct PlanError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecError {
     pub kind: ErrorKind,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The expression that failed, when one did.
     pub span: Option<Span>,
 }
 
 impl ExecError {
-    pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, code: ErrorCode, message: impl Into<String>) -> Self {
         ExecError { kind, code, message: message.into(), span: None }
     }
 
     pub fn type_error(message: impl Into<String>) -> Self {
-        ExecError::new(ErrorKind::TypeError, "InvalidArgumentType", message)
+        ExecError::new(ErrorKind::TypeError, ErrorCode::InvalidArgumentType, message)
     }
 
-    pub fn argument_error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn argument_error(code: ErrorCode, message: impl Into<String>) -> Self {
         ExecError::new(ErrorKind::ArgumentError, code, message)
     }
 
@@ -109,13 +211,13 @@ impl ExecError {
     pub fn deleted_entity(what: &str) -> Self {
         ExecError::new(
             ErrorKind::EntityNotFound,
-            "DeletedEntityAccess",
+            ErrorCode::DeletedEntityAccess,
             format!("cannot read or change {what} of an element that was deleted"),
         )
     }
 
     pub fn cancelled() -> Self {
-        ExecError::new(ErrorKind::Cancelled, "Cancelled", "the query was cancelled")
+        ExecError::new(ErrorKind::Cancelled, ErrorCode::Cancelled, "the query was cancelled")
     }
 
     /// Attaches `span` unless a more precise one is already there.
@@ -144,7 +246,7 @@ impl QueryError {
         }
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             QueryError::Parse(error) => error.code,
             QueryError::Plan(error) => error.code,

@@ -5,6 +5,7 @@ pub mod exec;
 pub mod notification;
 pub mod plan;
 pub mod procedures;
+pub mod span;
 pub mod syntax;
 
 use crate::graph::Graph;

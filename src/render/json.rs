@@ -8,10 +8,10 @@
 use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
+use crate::load::format::value_to_json;
 use crate::query::error::QueryError;
 use crate::query::exec::QueryResult;
-use crate::query::syntax::span::line_column;
-use crate::store::format::value_to_json;
+use crate::text::line_column;
 
 /// `{"columns", "rows"}`, `"stats"` (counters by name, those above zero) when the
 /// statement changed the graph, and `"notifications"` (code, title, description, and
@@ -39,7 +39,7 @@ pub fn result_json(result: &QueryResult, graph: &Graph) -> Json {
             .iter()
             .map(|notification| {
                 json!({
-                    "code": notification.code,
+                    "code": notification.code.as_str(),
                     "title": notification.title,
                     "description": notification.description,
                     "position": {"line": notification.line, "column": notification.column},
@@ -57,7 +57,7 @@ pub fn error_json(error: &QueryError, source: &str) -> Json {
     json!({
         "error": {
             "kind": error.kind().name(),
-            "code": error.code(),
+            "code": error.code().as_str(),
             "phase": error.phase().name(),
             "message": error.message(),
             "line": line,

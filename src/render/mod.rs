@@ -15,13 +15,26 @@ use crate::graph::{Graph, Value};
 use crate::query::syntax::ast::write_name;
 use crate::text::{write_float, write_string};
 
-/// The output formats of `query` and `run`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// The output formats of results: `query` and `run` print in any of them, the shell's
+/// `:format` picks among the first three (it draws DOT only through `:export dot`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Table,
     Json,
     Csv,
     Dot,
+}
+
+impl Format {
+    /// The name the command line and `:format` use: `table`, `json`, `csv`, `dot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Dot => "dot",
+        }
+    }
 }
 
 /// A value as Cypher-like text: `'text'`, `[1, 2]`, `(:NGO {name: 'x'})`,

@@ -6,6 +6,7 @@
 
 use std::path::PathBuf;
 
+use crate::render::Format;
 use crate::text::edit_distance;
 
 /// One `:command` as `:help` describes it.
@@ -125,21 +126,13 @@ const ALIASES: &[(&str, &str)] = &[("exit", "quit"), ("q", "quit"), ("h", "help"
 /// Extra `:help` topics that are not commands.
 pub const TOPICS: &[&str] = &["keys", "cypher"];
 
-/// How results are printed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OutputFormat {
-    Table,
-    Json,
-    Csv,
-}
-
 /// A parsed `:command`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MetaCommand {
     Help(Option<String>),
     Schema,
     Find(String),
-    Format(Option<OutputFormat>),
+    Format(Option<Format>),
     Param {
         name: String,
         value: String,
@@ -190,9 +183,9 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
         "find" => MetaCommand::Find(rest.to_owned()),
         "format" => MetaCommand::Format(match rest.to_ascii_lowercase().as_str() {
             "" => None,
-            "table" => Some(OutputFormat::Table),
-            "json" => Some(OutputFormat::Json),
-            "csv" => Some(OutputFormat::Csv),
+            "table" => Some(Format::Table),
+            "json" => Some(Format::Json),
+            "csv" => Some(Format::Csv),
             other => return Err(format!("unknown format `{other}`; {}", usage("format"))),
         }),
         "param" => {
@@ -378,7 +371,7 @@ mod tests {
         assert_eq!(parse_command(":help"), Ok(MetaCommand::Help(None)));
         assert_eq!(parse_command(":help :find"), Ok(MetaCommand::Help(Some("find".into()))));
         assert_eq!(parse_command(":schema"), Ok(MetaCommand::Schema));
-        assert_eq!(parse_command(":format CSV"), Ok(MetaCommand::Format(Some(OutputFormat::Csv))));
+        assert_eq!(parse_command(":format CSV"), Ok(MetaCommand::Format(Some(Format::Csv))));
         assert_eq!(
             parse_command(":param city 'Bakı'"),
             Ok(MetaCommand::Param { name: "city".into(), value: "'Bakı'".into() })

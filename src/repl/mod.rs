@@ -33,6 +33,7 @@ use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 
+use crate::render::Format;
 use crate::render::dot::DotOptions;
 use crate::session::Session;
 
@@ -52,7 +53,7 @@ pub struct Options {
     /// How `:export dot` draws.
     pub dot: DotOptions,
     /// The starting `:format` (`None`: a table).
-    pub format: Option<commands::OutputFormat>,
+    pub format: Option<Format>,
 }
 
 /// Why the shell stopped before its input ended.
@@ -76,7 +77,7 @@ pub fn run(session: Session, options: Options) -> Result<ExitCode, ReplError> {
 fn run_piped(
     session: Session,
     dot: crate::render::dot::DotOptions,
-    format: Option<commands::OutputFormat>,
+    format: Option<Format>,
 ) -> Result<ExitCode, ReplError> {
     let defaults = Settings::piped();
     let mut shell = Shell::new(
@@ -104,7 +105,7 @@ fn run_piped(
 fn run_terminal(
     session: Session,
     dot: crate::render::dot::DotOptions,
-    format: Option<commands::OutputFormat>,
+    format: Option<Format>,
 ) -> Result<ExitCode, ReplError> {
     let colour = io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty());
@@ -147,11 +148,7 @@ fn run_terminal(
     }
     let mut shell = Shell::new(
         session,
-        Settings {
-            dot,
-            format: format.unwrap_or(commands::OutputFormat::Table),
-            ..Settings::interactive()
-        },
+        Settings { dot, format: format.unwrap_or(Format::Table), ..Settings::interactive() },
         Box::new(io::stdout()),
         Box::new(io::stderr()),
         terminal_width,

@@ -15,7 +15,7 @@ use crate::render::table::{TableStyle, render_table, stats_text, summary_line};
 use crate::render::{cell_text, csv, json, value_text};
 use crate::text::{display_width, terminal_safe};
 
-use super::commands::OutputFormat;
+use crate::render::Format;
 
 /// The properties that name a node, in order of preference; a node with one of them
 /// shows only that one.
@@ -31,7 +31,7 @@ const DEFAULT_COLUMN_WIDTH: usize = 60;
 /// How to show one result.
 #[derive(Clone, Debug)]
 pub struct View {
-    pub format: OutputFormat,
+    pub format: Format,
     /// Table rows shown; `None` shows all.
     pub max_rows: Option<usize>,
     /// The terminal's width in columns, when there is a terminal.
@@ -43,16 +43,18 @@ pub struct View {
 /// Renders a statement's rows (or its write summary) as the view asks.
 pub fn render_result(result: &QueryResult, graph: &Graph, view: &View) -> String {
     match view.format {
-        OutputFormat::Json => format!("{}\n", json::result_json(result, graph)),
-        OutputFormat::Csv => csv::render_csv(result, graph),
-        OutputFormat::Table if result.columns.is_empty() => {
+        Format::Json => format!("{}\n", json::result_json(result, graph)),
+        Format::Csv => csv::render_csv(result, graph),
+        // The shell draws DOT only through `:export dot`; `:format` never picks it, and
+        // the command line starts the shell in a table when asked for DOT.
+        Format::Table | Format::Dot if result.columns.is_empty() => {
             let summary = summary_line(result);
             match view.elapsed {
                 Some(elapsed) => format!("{} in {}\n", summary.trim_end(), format_elapsed(elapsed)),
                 None => summary,
             }
         }
-        OutputFormat::Table => render_fitted_table(result, graph, view),
+        Format::Table | Format::Dot => render_fitted_table(result, graph, view),
     }
 }
 
@@ -290,7 +292,7 @@ mod tests {
     }
 
     fn table_view(max_rows: Option<usize>, width: Option<usize>) -> View {
-        View { format: OutputFormat::Table, max_rows, width, elapsed: None }
+        View { format: Format::Table, max_rows, width, elapsed: None }
     }
 
     #[test]

@@ -12,17 +12,17 @@ use std::rc::Rc;
 
 use crate::diagnostic;
 use crate::graph::Value;
-use crate::query::error::ErrorKind;
+use crate::query::error::{ErrorCode, ErrorKind};
 use crate::query::exec::QueryResult;
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::lexer::{TokenKind, tokenize};
 use crate::render::dot::{DotOptions, Subgraph, write_dot};
-use crate::render::value_text;
+use crate::render::{Format, value_text};
 use crate::script::{ScriptItem, split_script, statement_end};
 use crate::session::{Outcome, Session, parse_literal};
 use crate::text::terminal_safe;
 
-use super::commands::{self, MetaCommand, OutputFormat};
+use super::commands::{self, MetaCommand};
 use super::output::{View, format_elapsed, render_result};
 use super::schema::{self, Schema};
 
@@ -34,7 +34,7 @@ pub const INTERACTIVE_MAX_ROWS: usize = 100;
 /// What the user can change with `:format`, `:maxrows` and `:timing`.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub format: OutputFormat,
+    pub format: Format,
     /// `None`: show every row.
     pub max_rows: Option<usize>,
     pub timing: bool,
@@ -46,7 +46,7 @@ impl Settings {
     /// At a terminal: tables of at most 100 rows, with timings.
     pub fn interactive() -> Self {
         Settings {
-            format: OutputFormat::Table,
+            format: Format::Table,
             max_rows: Some(INTERACTIVE_MAX_ROWS),
             timing: true,
             dot: DotOptions::default(),
@@ -56,7 +56,7 @@ impl Settings {
     /// Reading a piped script: every row, no timings (output that can be compared).
     pub fn piped() -> Self {
         Settings {
-            format: OutputFormat::Table,
+            format: Format::Table,
             max_rows: None,
             timing: false,
             dot: DotOptions::default(),
@@ -273,7 +273,9 @@ impl Shell {
                     self.remember(result);
                 }
             }
-            Err(error) if error.kind() == ErrorKind::Cancelled && error.code() == "Cancelled" => {
+            Err(error)
+                if error.kind() == ErrorKind::Cancelled && error.code() == ErrorCode::Cancelled =>
+            {
                 // `\r` writes over the `^C` the terminal may have echoed.
                 self.warn(&format!("\rcancelled after {}\n", format_elapsed(elapsed)));
                 return Ran::Cancelled;
@@ -342,7 +344,7 @@ impl Shell {
             }
             MetaCommand::Find(text) => self.find(&text),
             MetaCommand::Format(None) => {
-                self.say(&format!("format: {}\n", format_name(self.settings.format)))
+                self.say(&format!("format: {}\n", self.settings.format.name()))
             }
             MetaCommand::Format(Some(format)) => self.settings.format = format,
             MetaCommand::Param { name, value } => match parse_literal(&value) {
@@ -423,7 +425,7 @@ impl Shell {
 
     fn find(&mut self, text: &str) {
         let table =
-            View { format: OutputFormat::Table, max_rows: None, elapsed: None, ..self.view(None) };
+            View { format: Format::Table, max_rows: None, elapsed: None, ..self.view(None) };
         match self.render_find(text, &table) {
             Some(rendered) => self.say(&rendered),
             None => self.fail(&format!("nothing matches `{text}`")),
@@ -579,14 +581,6 @@ impl Shell {
 
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
-}
-
-fn format_name(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Table => "table",
-        OutputFormat::Json => "json",
-        OutputFormat::Csv => "csv",
-    }
 }
 
 /// True when `text` holds nothing but whitespace and finished comments.

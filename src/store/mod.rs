@@ -10,15 +10,13 @@
 //! folder or the new one. Reading a folder first finishes or undoes any save a crash
 //! interrupted. The bundled graph is read-only; `save_as` writes a copy elsewhere.
 //!
-//! `format` is the one writer of the graph-data record format (the loader reads typed
-//! values through it too); `scan` finds records in a file's text without parsing it all;
-//! `schema_file` reads and writes the indexes and constraints `schema.json` declares.
+//! Records are written by `load::format`, the one module of the graph-data record format
+//! (the loader reads through it); `scan` finds records in a file's text without parsing
+//! it all (`load::scan`); `load::schema_file` writes the indexes and constraints back
+//! into `schema.json`.
 
 mod commit;
-pub mod format;
 mod plan;
-mod scan;
-pub(crate) mod schema_file;
 
 use std::fs;
 use std::io;
@@ -408,6 +406,6 @@ mod tests;
 /// the folder's file declares.
 fn updated_schema(current: &[FileText], graph: &Graph) -> Result<Option<String>, SaveError> {
     let text = current.iter().find(|file| file.name == SCHEMA_FILE).map(|file| file.text.as_str());
-    schema_file::updated_text(text, graph)
+    crate::load::schema_file::updated_text(text, graph)
         .map_err(|message| SaveError::Layout { file: SCHEMA_FILE.to_owned(), message })
 }

@@ -14,9 +14,11 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use super::format::{edge_properties, edge_record, json_text, node_content, node_record};
-use super::scan::{ArrayLayout, ScanError, object_members, scan_file};
 use crate::graph::{Graph, NodeId};
+use crate::load::format::{
+    edge_properties, edge_record, json_text, keys, node_content, node_record,
+};
+use crate::load::scan::{ArrayLayout, ScanError, object_members, scan_file};
 
 /// One data file's name (within its folder) and text.
 #[derive(Clone, Debug)]
@@ -89,7 +91,7 @@ fn read_record(text: &str, range: &Range<usize>, file: &str) -> Result<Record, L
     let json: Map<String, Json> = serde_json::from_str(slice)
         .map_err(|problem| error(format!("a record is not a JSON object: {problem}")))?;
     let members = object_members(slice).map_err(|problem| scan_error(file, problem))?;
-    let key_order = match members.iter().find(|(key, _)| key == "properties") {
+    let key_order = match members.iter().find(|(key, _)| key == keys::PROPERTIES) {
         Some((_, value)) => object_members(&slice[value.clone()])
             .map(|keys| keys.into_iter().map(|(key, _)| key).collect())
             .unwrap_or_default(),
@@ -110,7 +112,7 @@ fn string_field<'r>(record: &'r Record, key: &str) -> &'r str {
 }
 
 fn properties_of(record: &Record) -> Map<String, Json> {
-    record.json.get("properties").and_then(Json::as_object).cloned().unwrap_or_default()
+    record.json.get(keys::PROPERTIES).and_then(Json::as_object).cloned().unwrap_or_default()
 }
 
 /// The indentation of records in an array, and of its closing bracket.
@@ -147,10 +149,10 @@ pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, L
             let (indent, _) = indents(&file.text, Some(nodes));
             for range in &nodes.elements {
                 let record = read_record(&file.text, range, &file.name)?;
-                let id = string_field(&record, "id").to_owned();
+                let id = string_field(&record, keys::ID).to_owned();
                 let labels: Vec<String> = record
                     .json
-                    .get("labels")
+                    .get(keys::LABELS)
                     .and_then(Json::as_array)
                     .map(|labels| {
                         labels.iter().filter_map(Json::as_str).map(str::to_owned).collect()
@@ -283,9 +285,9 @@ pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, L
     let mut by_content: HashMap<String, VecDeque<usize>> = HashMap::new();
     for (at, (_, _, record)) in edge_records.iter().enumerate() {
         let key = content_key(
-            string_field(record, "from"),
-            string_field(record, "type"),
-            string_field(record, "to"),
+            string_field(record, keys::FROM),
+            string_field(record, keys::TYPE),
+            string_field(record, keys::TO),
             &properties_of(record),
         );
         by_content.entry(key).or_default().push_back(at);
@@ -310,9 +312,9 @@ pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, L
     for (at, (_, _, record)) in edge_records.iter().enumerate() {
         if !matched[at] {
             let ends = (
-                string_field(record, "from").to_owned(),
-                string_field(record, "type").to_owned(),
-                string_field(record, "to").to_owned(),
+                string_field(record, keys::FROM).to_owned(),
+                string_field(record, keys::TYPE).to_owned(),
+                string_field(record, keys::TO).to_owned(),
             );
             by_ends.entry(ends).or_default().push_back(at);
         }

@@ -36,11 +36,11 @@ use std::time::{Duration, Instant};
 
 use korpu::cli::check_report;
 use korpu::load::{Loaded, MAX_NAME_CHARS, Source, load_path, load_sources};
+use korpu::render::Format;
 use korpu::render::csv::render_csv;
 use korpu::render::dot::{DotOptions, Subgraph, write_dot};
 use korpu::render::json::result_json;
 use korpu::render::table::{TableStyle, render_table};
-use korpu::repl::commands::OutputFormat;
 use korpu::repl::output::{View, render_result};
 use korpu::repl::schema::describe;
 use korpu::session::Session;
@@ -376,12 +376,8 @@ fn accepted(
             .unwrap_or_default();
             failures.extend(oracle::terminal_safe("the table", &table).err());
             failures.extend(oracle::aligned("the table", &table).err());
-            let view = View {
-                format: OutputFormat::Table,
-                max_rows: None,
-                width: Some(100),
-                elapsed: None,
-            };
+            let view =
+                View { format: Format::Table, max_rows: None, width: Some(100), elapsed: None };
             let shell =
                 guarded("the shell's table", failures, || render_result(result, graph, &view))
                     .unwrap_or_default();

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use korpu::graph::{Graph, Value};
-use korpu::query::error::{ErrorKind, Phase, QueryError};
+use korpu::query::error::{ErrorCode, ErrorKind, Phase, QueryError};
 use korpu::query::exec::{Control, Params, QueryResult};
 use korpu::query::procedures::{Procedure, Procedures};
 
@@ -111,10 +111,10 @@ fn a_registered_procedure_is_called_with_checked_arguments() {
     .unwrap_err();
     assert_eq!(
         (error.kind(), error.code(), error.phase()),
-        (ErrorKind::TypeError, "InvalidArgumentType", Phase::Runtime)
+        (ErrorKind::TypeError, ErrorCode::InvalidArgumentType, Phase::Runtime)
     );
     let error = run(&mut graph, &control, "CALL my.double(null)").unwrap_err();
-    assert_eq!(error.code(), "InvalidArgumentType", "INTEGER without `?` refuses null");
+    assert_eq!(error.code(), ErrorCode::InvalidArgumentType, "INTEGER without `?` refuses null");
 }
 
 #[test]
@@ -122,25 +122,25 @@ fn call_errors_come_before_running() {
     let mut graph = Graph::default();
     let control = Control::default();
     let cases = [
-        ("CALL db.nothing()", ErrorKind::ProcedureError, "ProcedureNotFound"),
-        ("CALL db.labels(1)", ErrorKind::SyntaxError, "InvalidNumberOfArguments"),
+        ("CALL db.nothing()", ErrorKind::ProcedureError, ErrorCode::ProcedureNotFound),
+        ("CALL db.labels(1)", ErrorKind::SyntaxError, ErrorCode::InvalidNumberOfArguments),
         (
             "CALL db.labels() YIELD nothing RETURN nothing",
             ErrorKind::SyntaxError,
-            "UndefinedVariable",
+            ErrorCode::UndefinedVariable,
         ),
         (
             "MATCH (n) CALL db.labels() YIELD * RETURN label",
             ErrorKind::SyntaxError,
-            "UnexpectedSyntax",
+            ErrorCode::UnexpectedSyntax,
         ),
         (
             "MATCH (n) CALL korpu.find RETURN n",
             ErrorKind::SyntaxError,
-            "InvalidArgumentPassingMode",
+            ErrorCode::InvalidArgumentPassingMode,
         ),
-        ("CALL korpu.find", ErrorKind::ParameterMissing, "MissingParameter"),
-        ("CALL korpu.find(1)", ErrorKind::SyntaxError, "InvalidArgumentType"),
+        ("CALL korpu.find", ErrorKind::ParameterMissing, ErrorCode::MissingParameter),
+        ("CALL korpu.find(1)", ErrorKind::SyntaxError, ErrorCode::InvalidArgumentType),
     ];
     for (text, kind, code) in cases {
         let error = run(&mut graph, &control, text).unwrap_err();

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::graph::{GroupKey, Value};
-use crate::query::error::ExecError;
+use crate::query::error::{ErrorCode, ExecError};
 use crate::query::plan::ir::{AggregateFunction, Aggregation};
 
 /// The running state of one aggregate in one group.
@@ -76,7 +76,7 @@ impl Accumulator {
                         Some(total) => *integer = total,
                         None => {
                             return Err(ExecError::argument_error(
-                                "NumberOutOfRange",
+                                ErrorCode::NumberOutOfRange,
                                 "sum() overflowed 64-bit integers",
                             ));
                         }
@@ -161,7 +161,7 @@ impl Accumulator {
                     }
                     if percentile.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
                         return Err(ExecError::argument_error(
-                            "NumberOutOfRange",
+                            ErrorCode::NumberOutOfRange,
                             "a percentile must be between 0.0 and 1.0",
                         ));
                     }

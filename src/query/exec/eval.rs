@@ -7,7 +7,7 @@ use super::functions::{all_properties, call};
 use super::operators::{Argument, open};
 use super::{Context, Row};
 use crate::graph::{NodeId, Path, Value};
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::plan::ir::{
     BinaryOp, Expr, ExprKind, MapProjectionItem, PathStep, PropertyKey, Quantifier, UnaryOp,
 };
@@ -41,7 +41,7 @@ fn eval_inner(expr: &Expr, row: &mut Row, context: &Context<'_>) -> Result<Value
             None => {
                 return Err(ExecError::new(
                     ErrorKind::SemanticError,
-                    "ParameterMissing",
+                    ErrorCode::ParameterMissing,
                     format!(
                         "parameter `${name}` was not given (use --param {name}=VALUE or :param {name} VALUE)"
                     ),
@@ -390,7 +390,10 @@ fn property(subject: &Value, key: &PropertyKey, context: &Context<'_>) -> Result
             match duration.component(&key.name) {
                 Some(Ok(number)) => Value::Int(number),
                 Some(Err(message)) => {
-                    return Err(ExecError::argument_error("InvalidArgumentValue", message));
+                    return Err(ExecError::argument_error(
+                        ErrorCode::InvalidArgumentValue,
+                        message,
+                    ));
                 }
                 None => {
                     return Err(ExecError::type_error(format!("a Duration has no `{}`", key.name)));
@@ -458,7 +461,7 @@ fn unary(op: UnaryOp, operand: Value) -> Result<Value, ExecError> {
 }
 
 fn overflow() -> ExecError {
-    ExecError::new(ErrorKind::ArgumentError, "NumberOutOfRange", "integer overflow")
+    ExecError::new(ErrorKind::ArgumentError, ErrorCode::NumberOutOfRange, "integer overflow")
 }
 
 /// Arithmetic, comparison, string and list operators on two values.
@@ -519,7 +522,7 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
                     let anchored = format!("^(?:{pattern})$");
                     let regex = regex::Regex::new(&anchored).map_err(|error| {
                         ExecError::argument_error(
-                            "InvalidArgumentValue",
+                            ErrorCode::InvalidArgumentValue,
                             format!("invalid regular expression: {error}"),
                         )
                     })?;
@@ -545,13 +548,16 @@ pub(crate) fn binary(op: BinaryOp, left: Value, right: Value) -> Result<Value, E
         }
         (Divide, Value::Int(a), Value::Int(b)) => {
             if b == 0 {
-                return Err(ExecError::argument_error("DivisionByZero", "division by zero"));
+                return Err(ExecError::argument_error(
+                    ErrorCode::DivisionByZero,
+                    "division by zero",
+                ));
             }
             Ok(Value::Int(a.checked_div(b).ok_or_else(overflow)?))
         }
         (Modulo, Value::Int(a), Value::Int(b)) => {
             if b == 0 {
-                return Err(ExecError::argument_error("DivisionByZero", "modulo by zero"));
+                return Err(ExecError::argument_error(ErrorCode::DivisionByZero, "modulo by zero"));
             }
             Ok(Value::Int(a.checked_rem(b).unwrap_or(0)))
         }
@@ -641,7 +647,7 @@ fn index_value(subject: Value, index: Value, context: &Context<'_>) -> Result<Va
         (Value::Map(_) | Value::Node(_) | Value::Relationship(_), other) => {
             return Err(ExecError::new(
                 ErrorKind::TypeError,
-                "MapElementAccessByNonString",
+                ErrorCode::MapElementAccessByNonString,
                 format!("a map key must be a string, found {}", other.type_name()),
             ));
         }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::Context;
 use crate::graph::Value;
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::plan::ir::{Function, NullRule};
 
 fn wrong_type(function: Function, value: &Value) -> ExecError {
@@ -175,7 +175,7 @@ pub(crate) fn call(
             // openCypher classes a non-integer bound of range() as an ArgumentError.
             let as_argument_error = |error: ExecError| ExecError {
                 kind: ErrorKind::ArgumentError,
-                code: "InvalidArgumentValue",
+                code: ErrorCode::InvalidArgumentValue,
                 ..error
             };
             let start = integer_argument(function, &first).map_err(as_argument_error)?;
@@ -186,13 +186,13 @@ pub(crate) fn call(
             };
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {
                 return Err(ExecError::argument_error(
-                    "InvalidArgumentValue",
+                    ErrorCode::InvalidArgumentValue,
                     "range() needs integer bounds, not null",
                 ));
             };
             if step == 0 {
                 return Err(ExecError::argument_error(
-                    "NumberOutOfRange",
+                    ErrorCode::NumberOutOfRange,
                     "range() step must not be zero",
                 ));
             }
@@ -204,7 +204,7 @@ pub(crate) fn call(
             if count > 10_000_000 {
                 return Err(ExecError::new(
                     ErrorKind::ResourceLimit,
-                    "RangeTooLarge",
+                    ErrorCode::RangeTooLarge,
                     format!("range() would make {count} values"),
                 ));
             }
@@ -278,7 +278,7 @@ pub(crate) fn call(
             let Some(start) = integer_argument(function, &args[1])? else { return Ok(Value::Null) };
             if start < 0 {
                 return Err(ExecError::argument_error(
-                    "NegativeIntegerArgument",
+                    ErrorCode::NegativeIntegerArgument,
                     "substring() start must not be negative",
                 ));
             }
@@ -286,7 +286,7 @@ pub(crate) fn call(
                 Some(length) => match integer_argument(function, length)? {
                     Some(length) if length < 0 => {
                         return Err(ExecError::argument_error(
-                            "NegativeIntegerArgument",
+                            ErrorCode::NegativeIntegerArgument,
                             "substring() length must not be negative",
                         ));
                     }
@@ -304,14 +304,14 @@ pub(crate) fn call(
             let length = match integer_argument(function, &args[1])? {
                 Some(length) if length < 0 => {
                     return Err(ExecError::argument_error(
-                        "NegativeIntegerArgument",
+                        ErrorCode::NegativeIntegerArgument,
                         format!("{function:?}() length must not be negative"),
                     ));
                 }
                 Some(length) => length as usize,
                 None => {
                     return Err(ExecError::argument_error(
-                        "InvalidArgumentValue",
+                        ErrorCode::InvalidArgumentValue,
                         format!("{function:?}() length must not be null"),
                     ));
                 }
@@ -363,7 +363,7 @@ pub(crate) fn call(
         },
         Abs => match first {
             Value::Int(number) => Value::Int(number.checked_abs().ok_or_else(|| {
-                ExecError::argument_error("NumberOutOfRange", "integer overflow")
+                ExecError::argument_error(ErrorCode::NumberOutOfRange, "integer overflow")
             })?),
             Value::Float(number) => Value::Float(number.abs()),
             other => return Err(wrong_type(function, &other)),

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::graph::{Graph, Value};
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::notification::Notification;
 use crate::query::plan::ir::Plan;
 use crate::query::procedures::Procedures;
@@ -170,7 +170,7 @@ impl<'g> Context<'g> {
         {
             return Err(ExecError::new(
                 ErrorKind::Cancelled,
-                "Timeout",
+                ErrorCode::Timeout,
                 "the query ran past its time limit and was stopped",
             ));
         }
@@ -245,7 +245,7 @@ pub fn execute_read(
     if plan.writes() {
         return Err(ExecError::new(
             ErrorKind::SemanticError,
-            "WriteWithReadAccess",
+            ErrorCode::WriteWithReadAccess,
             "this statement writes, but was given the graph only to read",
         ));
     }

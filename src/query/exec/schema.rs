@@ -5,7 +5,7 @@ use super::WriteStats;
 use crate::graph::{
     ConstraintDefinition, ConstraintViolation, Graph, IndexDefinition, SchemaError,
 };
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::plan::ir::{RuleRef, SchemaChange};
 
 /// Applies `change`, counting what it added or removed.
@@ -80,20 +80,21 @@ fn not_found(what: &str, rule: &RuleRef) -> ExecError {
         RuleRef::Index(index) => index.pattern(),
         RuleRef::Constraint(constraint) => constraint.rule(),
     };
-    let code = if what == "index" { "IndexNotFound" } else { "ConstraintNotFound" };
+    let code =
+        if what == "index" { ErrorCode::IndexNotFound } else { ErrorCode::ConstraintNotFound };
     ExecError::new(ErrorKind::SemanticError, code, format!("there is no {what} {described}"))
 }
 
 fn schema_error(error: SchemaError) -> ExecError {
     let code = match &error {
-        SchemaError::NameTaken(_) => "SchemaRuleNameTaken",
+        SchemaError::NameTaken(_) => ErrorCode::SchemaRuleNameTaken,
         SchemaError::EquivalentIndex(_)
         | SchemaError::EquivalentConstraint(_)
-        | SchemaError::IndexInTheWay(..) => "EquivalentSchemaRuleAlreadyExists",
-        SchemaError::NoSuchIndex(_) => "IndexNotFound",
-        SchemaError::NoSuchConstraint(_) => "ConstraintNotFound",
-        SchemaError::OwnedIndex(..) => "IndexOwnedByConstraint",
-        SchemaError::ExistingViolations { .. } => "ConstraintCreationFailed",
+        | SchemaError::IndexInTheWay(..) => ErrorCode::EquivalentSchemaRuleAlreadyExists,
+        SchemaError::NoSuchIndex(_) => ErrorCode::IndexNotFound,
+        SchemaError::NoSuchConstraint(_) => ErrorCode::ConstraintNotFound,
+        SchemaError::OwnedIndex(..) => ErrorCode::IndexOwnedByConstraint,
+        SchemaError::ExistingViolations { .. } => ErrorCode::ConstraintCreationFailed,
     };
     let mut message = error.to_string();
     if let SchemaError::ExistingViolations { total, violations, .. } = &error
@@ -108,7 +109,7 @@ fn schema_error(error: SchemaError) -> ExecError {
 pub(super) fn violation_error(violation: ConstraintViolation) -> ExecError {
     ExecError::new(
         ErrorKind::ConstraintVerificationFailed,
-        "ConstraintValidationFailed",
+        ErrorCode::ConstraintValidationFailed,
         format!("{violation}; nothing was written"),
     )
 }

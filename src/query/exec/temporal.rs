@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 
 use super::Context;
 use crate::graph::{Duration, Temporal, TemporalKind, Value, Zone};
-use crate::query::error::ExecError;
+use crate::query::error::{ErrorCode, ExecError};
 use crate::query::plan::ir::{BinaryOp, Clock, Function};
 
 fn invalid(message: String) -> ExecError {
-    ExecError::argument_error("InvalidArgumentValue", message)
+    ExecError::argument_error(ErrorCode::InvalidArgumentValue, message)
 }
 
 /// Nanoseconds since 1970-01-01T00:00Z on the wall clock.
@@ -200,7 +200,7 @@ pub(crate) fn arithmetic(op: BinaryOp, left: Value, right: Value) -> Result<Valu
         }
         _ => return Err(cannot(op, &left, &right)),
     };
-    result.map_err(|message| ExecError::argument_error("InvalidArgumentValue", message))
+    result.map_err(|message| ExecError::argument_error(ErrorCode::InvalidArgumentValue, message))
 }
 
 fn cannot(op: BinaryOp, left: &Value, right: &Value) -> ExecError {

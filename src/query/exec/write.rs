@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::{Context, Params, Row, WriteStats, eval, operators};
 use crate::graph::{EdgeId, Graph, GraphError, NodeId, Value};
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::exec::Control;
 use crate::query::plan::ir::{
     CreateSpec, Detach, Expr, MergeSpec, PropertiesMode, Slot, UpdateAction, Write,
@@ -119,7 +119,7 @@ impl Writer<'_> {
                 Value::Node(id) => Ok(*id),
                 Value::Null => Err(ExecError::new(
                     ErrorKind::SemanticError,
-                    "CreatingWithNull",
+                    ErrorCode::CreatingWithNull,
                     "cannot create a relationship to a null node",
                 )),
                 other => Err(ExecError::type_error(format!(
@@ -176,14 +176,14 @@ impl Writer<'_> {
             if value.is_null() && nulls == NullProperties::Refused {
                 return Err(ExecError::new(
                     ErrorKind::SemanticError,
-                    "MergeReadOwnWrites",
+                    ErrorCode::MergeReadOwnWrites,
                     format!("MERGE cannot use a null value for property `{key}`"),
                 ));
             }
             if !value.is_storable() {
                 return Err(ExecError::new(
                     ErrorKind::TypeError,
-                    "InvalidPropertyType",
+                    ErrorCode::InvalidPropertyType,
                     format!("property `{key}` cannot hold a {}", value.type_name()),
                 ));
             }
@@ -327,7 +327,7 @@ impl Writer<'_> {
         if !value.is_storable() {
             return Err(ExecError::new(
                 ErrorKind::TypeError,
-                "InvalidPropertyType",
+                ErrorCode::InvalidPropertyType,
                 format!("property `{key}` cannot hold a {}", value.type_name()),
             ));
         }
@@ -404,7 +404,7 @@ impl Writer<'_> {
                     Err(error) => {
                         return Err(ExecError::new(
                             ErrorKind::ConstraintVerificationFailed,
-                            "DeleteConnectedNode",
+                            ErrorCode::DeleteConnectedNode,
                             error.to_string(),
                         ));
                     }
@@ -459,8 +459,10 @@ fn collect_deletable(
 fn graph_error(error: GraphError) -> ExecError {
     match error {
         GraphError::UnstorableValue { .. } => {
-            ExecError::new(ErrorKind::TypeError, "InvalidPropertyType", error.to_string())
+            ExecError::new(ErrorKind::TypeError, ErrorCode::InvalidPropertyType, error.to_string())
         }
-        other => ExecError::new(ErrorKind::SemanticError, "InvalidWrite", other.to_string()),
+        other => {
+            ExecError::new(ErrorKind::SemanticError, ErrorCode::InvalidWrite, other.to_string())
+        }
     }
 }

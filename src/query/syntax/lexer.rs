@@ -16,7 +16,7 @@ use nom::character::complete::{char, digit1, hex_digit1, oct_digit1, one_of};
 use nom::combinator::{opt, recognize};
 use nom::sequence::{pair, preceded};
 
-use super::span::Span;
+use crate::query::span::Span;
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -3,7 +3,5 @@
 pub mod ast;
 pub mod lexer;
 pub mod parser;
-pub mod span;
 
 pub use parser::{parse, parse_expression};
-pub use span::Span;

@@ -4,7 +4,7 @@
 //! with the caret under the words it is about. Pure.
 
 use crate::diagnostic;
-use crate::query::error::{ErrorKind, QueryError};
+use crate::query::error::{ErrorCode, ErrorKind, QueryError};
 
 pub(crate) const REQUEST_INVALID: &str = "Neo.ClientError.Request.Invalid";
 pub(crate) const UNAUTHORIZED: &str = "Neo.ClientError.Security.Unauthorized";
@@ -16,25 +16,27 @@ pub(crate) const ACCESS_MODE: &str = "Neo.ClientError.Statement.AccessMode";
 /// The Neo4j status code of a query error.
 pub(crate) fn status_code(error: &QueryError) -> &'static str {
     match (error.kind(), error.code()) {
-        (ErrorKind::ParameterMissing, _) | (_, "ParameterMissing") => {
+        (ErrorKind::ParameterMissing, _) | (_, ErrorCode::ParameterMissing) => {
             "Neo.ClientError.Statement.ParameterMissing"
         }
-        (ErrorKind::ProcedureError, "ProcedureNotFound") => {
+        (ErrorKind::ProcedureError, ErrorCode::ProcedureNotFound) => {
             "Neo.ClientError.Procedure.ProcedureNotFound"
         }
         (ErrorKind::ProcedureError, _) => "Neo.ClientError.Procedure.ProcedureCallFailed",
-        (_, "DivisionByZero" | "NumberOutOfRange" | "IntegerOverflow") => {
-            "Neo.ClientError.Statement.ArithmeticError"
-        }
-        (_, "Timeout") => "Neo.ClientError.Transaction.TransactionTimedOut",
-        (_, "EquivalentSchemaRuleAlreadyExists") => {
+        (
+            _,
+            ErrorCode::DivisionByZero | ErrorCode::NumberOutOfRange | ErrorCode::IntegerOverflow,
+        ) => "Neo.ClientError.Statement.ArithmeticError",
+        (_, ErrorCode::Timeout) => "Neo.ClientError.Transaction.TransactionTimedOut",
+        (_, ErrorCode::EquivalentSchemaRuleAlreadyExists | ErrorCode::SchemaRuleNameTaken) => {
             "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
         }
-        (_, "SchemaRuleNameTaken") => "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
-        (_, "IndexNotFound") => "Neo.ClientError.Schema.IndexNotFound",
-        (_, "ConstraintNotFound") => "Neo.ClientError.Schema.ConstraintNotFound",
-        (_, "IndexOwnedByConstraint") => "Neo.ClientError.Schema.IndexDropFailed",
-        (_, "ConstraintCreationFailed") => "Neo.ClientError.Schema.ConstraintCreationFailed",
+        (_, ErrorCode::IndexNotFound) => "Neo.ClientError.Schema.IndexNotFound",
+        (_, ErrorCode::ConstraintNotFound) => "Neo.ClientError.Schema.ConstraintNotFound",
+        (_, ErrorCode::IndexOwnedByConstraint) => "Neo.ClientError.Schema.IndexDropFailed",
+        (_, ErrorCode::ConstraintCreationFailed) => {
+            "Neo.ClientError.Schema.ConstraintCreationFailed"
+        }
         // Neo4j reports what openCypher calls semantic errors (an undefined variable, a
         // misplaced aggregate) as syntax errors too.
         (ErrorKind::SyntaxError | ErrorKind::SemanticError, _) => {

@@ -16,7 +16,7 @@ use super::aggregate::Accumulator;
 use super::eval::{eval, eval_predicate};
 use super::{Context, Row};
 use crate::graph::{Bound, Dir, EdgeId, FastMap, FastSet, GroupKey, NodeId, Path, Symbol, Value};
-use crate::query::error::{ErrorKind, ExecError};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::plan::ir::{
     Expand, Expr, Op, ProcedureCall, RangeSeek, ShortestPath, Slot, SortKey, VarExpand,
 };
@@ -377,19 +377,19 @@ fn count_value_checked(
     match eval(expr, &mut row, context)? {
         Value::Int(count) if count >= 0 => Ok(count as usize),
         Value::Int(count) => Err(ExecError::argument_error(
-            "NegativeIntegerArgument",
+            ErrorCode::NegativeIntegerArgument,
             format!("{clause} must not be negative, found {count}"),
         )
         .at(expr.span)),
         Value::Float(number) if number.fract() == 0.0 && number >= 0.0 => {
             Err(ExecError::argument_error(
-                "InvalidArgumentType",
+                ErrorCode::InvalidArgumentType,
                 format!("{clause} takes an integer, found the float {number}"),
             )
             .at(expr.span))
         }
         other => Err(ExecError::argument_error(
-            "InvalidArgumentType",
+            ErrorCode::InvalidArgumentType,
             format!("{clause} takes an integer, found {}", other.type_name()),
         )
         .at(expr.span)),
@@ -690,7 +690,7 @@ fn call_procedure<'g>(
     let outputs = call.procedure.call(args, context.graph).map_err(|error| match error {
         CallError::ArgumentType(message) => ExecError::type_error(message),
         CallError::Failed(message) => {
-            ExecError::new(ErrorKind::ProcedureError, "ProcedureCallFailed", message)
+            ExecError::new(ErrorKind::ProcedureError, ErrorCode::ProcedureCallFailed, message)
         }
     })?;
     if call.procedure.is_void() {

@@ -88,7 +88,7 @@ impl Iterator for VarExpandWalk<'_> {
                 self.failed = true;
                 return Some(Err(ExecError::new(
                     ErrorKind::ResourceLimit,
-                    "PathExplosion",
+                    ErrorCode::PathExplosion,
                     format!(
                         "a variable-length pattern walked more than {} paths from one start node; add an upper bound (e.g. *1..4) or a more selective start",
                         self.context.control.max_path_steps

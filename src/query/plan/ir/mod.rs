@@ -20,10 +20,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::graph::{Dir, Symbol, Value};
-use crate::query::error::{ErrorKind, PlanError};
+use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::notification::Notification;
 use crate::query::procedures::Procedure;
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 
 /// A position in a row.
 pub type Slot = usize;
@@ -62,7 +62,7 @@ impl Plan {
             None => Ok(()),
             Some((name, span)) => Err(PlanError {
                 kind: ErrorKind::ParameterMissing,
-                code: "MissingParameter",
+                code: ErrorCode::MissingParameter,
                 message: format!(
                     "parameter `${name}` was not given (use --param {name}=VALUE or :param {name} VALUE)"
                 ),

@@ -19,7 +19,7 @@ impl Planner<'_> {
         let Some(procedure) = self.procedures.get(name).cloned() else {
             return Err(error(
                 ErrorKind::ProcedureError,
-                "ProcedureNotFound",
+                ErrorCode::ProcedureNotFound,
                 format!("there is no procedure `{name}`"),
                 call.name.span,
             ));
@@ -29,7 +29,7 @@ impl Planner<'_> {
             Some(args) => {
                 if args.len() != signature.inputs.len() {
                     return Err(syntax(
-                        "InvalidNumberOfArguments",
+                        ErrorCode::InvalidNumberOfArguments,
                         format!(
                             "`{signature}` takes {} argument(s), but {} were given",
                             signature.inputs.len(),
@@ -59,7 +59,7 @@ impl Planner<'_> {
             }
             None => {
                 return Err(syntax(
-                    "InvalidArgumentPassingMode",
+                    ErrorCode::InvalidArgumentPassingMode,
                     format!(
                         "`{name}` is called inside a query, so its arguments must be given in parentheses"
                     ),
@@ -78,7 +78,7 @@ impl Planner<'_> {
                         .position(|field| field.name == item.output.name)
                         .ok_or_else(|| {
                             syntax(
-                                "UndefinedVariable",
+                                ErrorCode::UndefinedVariable,
                                 format!(
                                     "`{name}` has no output `{}`; it yields {}",
                                     item.output.name,
@@ -93,7 +93,7 @@ impl Planner<'_> {
             }
             Some(yields) if !standalone => {
                 return Err(syntax(
-                    "UnexpectedSyntax",
+                    ErrorCode::UnexpectedSyntax,
                     "YIELD * is allowed only in a standalone CALL; name the outputs",
                     yields.span,
                 ));
@@ -129,7 +129,7 @@ fn check_literal_arguments(procedure: &Procedure, args: &[Expr]) -> Result<(), P
             && field.ty.coerce(value.clone()).is_err()
         {
             return Err(syntax(
-                "InvalidArgumentType",
+                ErrorCode::InvalidArgumentType,
                 format!(
                     "argument `{}` of `{}` must be {}, not {}",
                     field.name,

@@ -3,8 +3,8 @@
 //! take it.
 
 use crate::graph::Value;
-use crate::query::error::{ErrorKind, PlanError};
-use crate::query::syntax::Span;
+use crate::query::error::{ErrorCode, ErrorKind, PlanError};
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
@@ -17,7 +17,7 @@ pub(super) fn check_operand_type(op: ast::UnaryOp, operand: &Expr) -> Result<(),
     {
         return Err(error(
             ErrorKind::SyntaxError,
-            "InvalidArgumentType",
+            ErrorCode::InvalidArgumentType,
             format!("NOT needs a boolean, found {}", value.type_name()),
             operand.span,
         ));
@@ -49,7 +49,7 @@ pub(super) fn check_binary_types(
             {
                 return Err(error(
                     ErrorKind::SyntaxError,
-                    "InvalidArgumentType",
+                    ErrorCode::InvalidArgumentType,
                     format!("{} needs booleans, found {type_name}", op.symbol()),
                     operand.span,
                 ));
@@ -79,7 +79,7 @@ pub(super) fn check_function_types(function: Function, args: &[Expr]) -> Result<
     } else {
         Err(error(
             ErrorKind::SyntaxError,
-            "InvalidArgumentType",
+            ErrorCode::InvalidArgumentType,
             format!("{function:?}() cannot take {type_name}"),
             first.span,
         ))
@@ -124,7 +124,7 @@ pub(super) fn element_kind(list: &ast::Expr, scope: &Scope) -> VarKind {
 }
 
 pub(super) fn invalid_argument(message: String, span: Span) -> PlanError {
-    syntax("InvalidArgumentType", message, span)
+    syntax(ErrorCode::InvalidArgumentType, message, span)
 }
 
 pub(super) fn check_unary_static(
@@ -244,7 +244,7 @@ pub(super) fn check_pattern_not_a_value(expr: &ast::Expr) -> Result<(), PlanErro
 fn check_pattern_use(expr: &ast::Expr, predicate_allowed: bool) -> Result<(), PlanError> {
     match &expr.kind {
         ast::ExprKind::PatternPredicate(_) if !predicate_allowed => Err(syntax(
-            "UnexpectedSyntax",
+            ErrorCode::UnexpectedSyntax,
             "a pattern is a predicate here, not a value; use it in WHERE, with exists(), \
              or as a pattern comprehension `[(a)-->(b) | b]`",
             expr.span,
@@ -291,7 +291,7 @@ pub(super) fn check_predicate_kind(conjunct: &ast::Expr, scope: &Scope) -> Resul
         && matches!(kind, VarKind::Node | VarKind::Relationship | VarKind::Path)
     {
         return Err(syntax(
-            "InvalidArgumentType",
+            ErrorCode::InvalidArgumentType,
             format!("WHERE needs a boolean, but `{name}` is {}", kind.describe()),
             conjunct.span,
         ));

@@ -2,7 +2,7 @@
 //! patterns inside expressions become sub-plans.
 
 use crate::graph::Value;
-use crate::query::error::{ErrorKind, PlanError};
+use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
@@ -50,7 +50,7 @@ impl Planner<'_> {
             ast::ExprKind::Variable(name) => match scope.get(name) {
                 Some((slot, _)) => make(ExprKind::Slot(slot)),
                 None => Err(syntax(
-                    "UndefinedVariable",
+                    ErrorCode::UndefinedVariable,
                     format!("variable `{name}` is not defined"),
                     span,
                 )),
@@ -72,7 +72,7 @@ impl Planner<'_> {
                     };
                     return Err(error(
                         kind,
-                        "InvalidArgumentType",
+                        ErrorCode::InvalidArgumentType,
                         format!("cannot read property `{}` of {type_name}", key.name),
                         subject.span,
                     ));
@@ -139,7 +139,7 @@ impl Planner<'_> {
                 {
                     return Err(error(
                         ErrorKind::SyntaxError,
-                        "InvalidArgumentType",
+                        ErrorCode::InvalidArgumentType,
                         format!(
                             "a list index must be an integer, found {}",
                             index_value.type_name()
@@ -155,7 +155,7 @@ impl Planner<'_> {
                 {
                     return Err(error(
                         ErrorKind::SyntaxError,
-                        "InvalidArgumentType",
+                        ErrorCode::InvalidArgumentType,
                         format!("a map key must be a string, found {}", index_value.type_name()),
                         index.span,
                     ));
@@ -175,21 +175,21 @@ impl Planner<'_> {
                 make(ExprKind::Slice(Box::new(subject), from, to))
             }
             ast::ExprKind::CountStar => Err(syntax(
-                "InvalidAggregation",
+                ErrorCode::InvalidAggregation,
                 "count(*) is only allowed in RETURN and WITH",
                 span,
             )),
             ast::ExprKind::FunctionCall(call) => {
                 if AggregateFunction::from_name(&call.name.name).is_some() {
                     return Err(syntax(
-                        "InvalidAggregation",
+                        ErrorCode::InvalidAggregation,
                         format!("{}() is only allowed in RETURN and WITH", call.name.name),
                         span,
                     ));
                 }
                 let Some((function, arity)) = Function::from_name(&call.name.name) else {
                     return Err(syntax(
-                        "UnknownFunction",
+                        ErrorCode::UnknownFunction,
                         format!("unknown function `{}`", call.name.name),
                         call.name.span,
                     ));
@@ -203,7 +203,7 @@ impl Planner<'_> {
                         format!("{} to {}", arity.start(), arity.end())
                     };
                     return Err(syntax(
-                        "InvalidNumberOfArguments",
+                        ErrorCode::InvalidNumberOfArguments,
                         format!(
                             "{}() takes {expected} argument(s), found {}",
                             call.name.name,
@@ -214,7 +214,7 @@ impl Planner<'_> {
                 }
                 if call.distinct {
                     return Err(syntax(
-                        "InvalidArgumentType",
+                        ErrorCode::InvalidArgumentType,
                         format!(
                             "DISTINCT only applies to aggregate functions, not {}()",
                             call.name.name
@@ -234,7 +234,7 @@ impl Planner<'_> {
                     && !accepts.contains(&type_name)
                 {
                     return Err(syntax(
-                        "InvalidArgumentType",
+                        ErrorCode::InvalidArgumentType,
                         format!("{}() cannot take {type_name}", call.name.name),
                         arg.span,
                     ));
@@ -313,7 +313,7 @@ impl Planner<'_> {
                 element_variables(element, &mut names);
                 if let Some(name) = names.iter().find(|name| scope.get(&name.name).is_none()) {
                     return Err(syntax(
-                        "UndefinedVariable",
+                        ErrorCode::UndefinedVariable,
                         format!(
                             "variable `{}` is not defined (patterns in expressions cannot introduce variables)",
                             name.name

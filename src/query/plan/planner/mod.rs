@@ -20,9 +20,9 @@ mod writes;
 use std::collections::BTreeSet;
 
 use crate::graph::Graph;
-use crate::query::error::{ErrorKind, PlanError};
+use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::procedures::{Procedure, Procedures};
-use crate::query::syntax::Span;
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::ir::*;
@@ -139,11 +139,11 @@ impl Scope {
 /// Result columns: name and the slot holding the value.
 type Columns = Vec<(String, Slot)>;
 
-fn error(kind: ErrorKind, code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
+fn error(kind: ErrorKind, code: ErrorCode, message: impl Into<String>, span: Span) -> PlanError {
     PlanError { kind, code, message: message.into(), span }
 }
 
-fn syntax(code: &'static str, message: impl Into<String>, span: Span) -> PlanError {
+fn syntax(code: ErrorCode, message: impl Into<String>, span: Span) -> PlanError {
     error(ErrorKind::SyntaxError, code, message, span)
 }
 
@@ -179,7 +179,7 @@ impl<'a> Planner<'a> {
     ) -> Result<Slot, PlanError> {
         if scope.get(&name.name).is_some() {
             return Err(syntax(
-                "VariableAlreadyBound",
+                ErrorCode::VariableAlreadyBound,
                 format!("variable `{}` is already defined", name.name),
                 name.span,
             ));
@@ -220,7 +220,7 @@ impl<'a> Planner<'a> {
             let (mut segments, branch_columns) = self.plan_single(single)?;
             if segments.len() != 1 || segments[0].write.is_some() {
                 return Err(syntax(
-                    "UnsupportedFeature",
+                    ErrorCode::UnsupportedFeature,
                     "UNION of queries that write is not supported",
                     single.span,
                 ));
@@ -233,7 +233,7 @@ impl<'a> Planner<'a> {
                 }
                 Some(expected) if *expected != names => {
                     return Err(syntax(
-                        "DifferentColumnsInUnion",
+                        ErrorCode::DifferentColumnsInUnion,
                         "all parts of a UNION must return the same column names",
                         single.span,
                     ));
@@ -252,7 +252,7 @@ impl<'a> Planner<'a> {
         }
         if kinds.len() > 1 {
             return Err(syntax(
-                "InvalidClauseComposition",
+                ErrorCode::InvalidClauseComposition,
                 "UNION and UNION ALL cannot be mixed",
                 query.first.span,
             ));
@@ -279,7 +279,7 @@ impl<'a> Planner<'a> {
         for (position, clause) in query.clauses.iter().enumerate() {
             if !columns.is_empty() {
                 return Err(syntax(
-                    "InvalidClauseComposition",
+                    ErrorCode::InvalidClauseComposition,
                     "RETURN must be the last clause",
                     clause.span(),
                 ));
@@ -303,7 +303,7 @@ impl<'a> Planner<'a> {
                 ast::Clause::With(projection) => {
                     if position == last {
                         return Err(syntax(
-                            "InvalidClauseComposition",
+                            ErrorCode::InvalidClauseComposition,
                             "a query cannot end with WITH; add RETURN",
                             projection.span,
                         ));
@@ -322,7 +322,7 @@ impl<'a> Planner<'a> {
                 ast::Clause::Show(show) => {
                     if position > 0 {
                         return Err(syntax(
-                            "InvalidClauseComposition",
+                            ErrorCode::InvalidClauseComposition,
                             "SHOW comes first in a statement; it may be followed by RETURN",
                             show.span,
                         ));
@@ -336,7 +336,7 @@ impl<'a> Planner<'a> {
                 ast::Clause::Schema(command) => {
                     if query.clauses.len() > 1 {
                         return Err(syntax(
-                            "InvalidClauseComposition",
+                            ErrorCode::InvalidClauseComposition,
                             "a schema command is a statement of its own; end it with `;` before the next clause",
                             command.span(),
                         ));
@@ -367,7 +367,7 @@ impl<'a> Planner<'a> {
         if columns.is_empty() && !ends_with_write && !standalone {
             let span = query.clauses.last().map_or(query.span, ast::Clause::span);
             return Err(syntax(
-                "InvalidClauseComposition",
+                ErrorCode::InvalidClauseComposition,
                 "a query must end with RETURN (or with a write clause)",
                 span,
             ));

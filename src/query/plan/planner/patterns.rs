@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::graph::{Dir, EntityKind};
-use crate::query::error::PlanError;
+use crate::query::error::{ErrorCode, PlanError};
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
@@ -43,7 +43,7 @@ impl<'a> Planner<'a> {
             for map in properties {
                 if matches!(map.kind, ast::ExprKind::Parameter(_)) {
                     return Err(syntax(
-                        "InvalidParameterUse",
+                        ErrorCode::InvalidParameterUse,
                         "a parameter cannot stand for the properties of a pattern to match; write {key: $value}",
                         map.span,
                     ));
@@ -69,7 +69,7 @@ impl<'a> Planner<'a> {
                             Ok((slot, !introduced.contains(&name.name)))
                         }
                         Some((_, kind)) => Err(syntax(
-                            "VariableTypeConflict",
+                            ErrorCode::VariableTypeConflict,
                             format!("variable `{}` is {}, not a node", name.name, kind.describe()),
                             name.span,
                         )),
@@ -96,7 +96,7 @@ impl<'a> Planner<'a> {
                         {
                             if introduced.contains(&name.name) {
                                 return Err(syntax(
-                                    "RelationshipUniquenessViolation",
+                                    ErrorCode::RelationshipUniquenessViolation,
                                     format!(
                                         "relationship variable `{}` appears twice in one pattern",
                                         name.name
@@ -106,7 +106,7 @@ impl<'a> Planner<'a> {
                             }
                             if usage == PatternUse::Match && variable_length {
                                 return Err(syntax(
-                                    "VariableAlreadyBound",
+                                    ErrorCode::VariableAlreadyBound,
                                     format!("variable `{}` is already bound", name.name),
                                     name.span,
                                 ));
@@ -115,7 +115,7 @@ impl<'a> Planner<'a> {
                         }
                         Some((_, found)) => {
                             return Err(syntax(
-                                "VariableTypeConflict",
+                                ErrorCode::VariableTypeConflict,
                                 format!(
                                     "variable `{}` is {}, not {}",
                                     name.name,
@@ -491,7 +491,7 @@ impl<'a> Planner<'a> {
                             .collect::<Result<_, PlanError>>()?,
                         Some(other) => {
                             return Err(syntax(
-                                "InvalidParameterUse",
+                                ErrorCode::InvalidParameterUse,
                                 "a variable-length relationship takes a map literal of properties",
                                 other.span,
                             ));
@@ -673,7 +673,7 @@ impl<'a> Planner<'a> {
     ) -> Result<Op, PlanError> {
         if rels.len() != 1 {
             return Err(syntax(
-                "UnexpectedSyntax",
+                ErrorCode::UnexpectedSyntax,
                 "shortestPath needs exactly one relationship pattern",
                 part.span,
             ));
@@ -682,7 +682,7 @@ impl<'a> Planner<'a> {
         let range = rel.pattern.length.unwrap_or(ast::LengthRange { min: Some(1), max: Some(1) });
         if range.min.is_some_and(|min| min > 1) {
             return Err(syntax(
-                "UnexpectedSyntax",
+                ErrorCode::UnexpectedSyntax,
                 "shortestPath's minimal length must be 0 or 1",
                 rel.pattern.span,
             ));

@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::query::error::PlanError;
-use crate::query::syntax::Span;
+use crate::query::error::{ErrorCode, PlanError};
+use crate::query::span::Span;
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
@@ -40,7 +40,7 @@ impl<'a> Planner<'a> {
             // `RETURN *` would return rows without columns.
             if names.is_empty() && kind == ProjectionKind::Return {
                 return Err(syntax(
-                    "NoVariablesInScope",
+                    ErrorCode::NoVariablesInScope,
                     "RETURN * needs variables in scope",
                     projection.span,
                 ));
@@ -60,7 +60,7 @@ impl<'a> Planner<'a> {
                 && !matches!(item.expr.kind, ast::ExprKind::Variable(_))
             {
                 return Err(syntax(
-                    "NoExpressionAlias",
+                    ErrorCode::NoExpressionAlias,
                     "expressions in WITH must be aliased (use AS)",
                     item.expr.span,
                 ));
@@ -70,7 +70,7 @@ impl<'a> Planner<'a> {
         for (position, (name, _, span)) in items.iter().enumerate() {
             if items[..position].iter().any(|(earlier, _, _)| earlier == name) {
                 return Err(syntax(
-                    "ColumnNameConflict",
+                    ErrorCode::ColumnNameConflict,
                     format!("column `{name}` is defined twice"),
                     *span,
                 ));
@@ -222,7 +222,7 @@ impl<'a> Planner<'a> {
             for item in &projection.order_by {
                 if contains_aggregate(&item.expr) {
                     return Err(syntax(
-                        "InvalidAggregation",
+                        ErrorCode::InvalidAggregation,
                         "ORDER BY cannot aggregate when the projection does not",
                         item.expr.span,
                     ));
@@ -239,9 +239,12 @@ impl<'a> Planner<'a> {
                     }
                     None => match self.plan_expr(&item.expr, &sort_scope, Context::Plain) {
                         Ok(expr) => expr,
-                        Err(error) if projection.distinct && error.code == "UndefinedVariable" => {
+                        Err(error)
+                            if projection.distinct
+                                && error.code == ErrorCode::UndefinedVariable =>
+                        {
                             return Err(syntax(
-                                "UndefinedVariable",
+                                ErrorCode::UndefinedVariable,
                                 format!(
                                     "{} (after DISTINCT only projected columns can be sorted on)",
                                     error.message
@@ -267,7 +270,11 @@ impl<'a> Planner<'a> {
         }
         if let Some(predicate) = &projection.where_clause {
             if contains_aggregate(predicate) {
-                return Err(syntax("InvalidAggregation", "WHERE cannot aggregate", predicate.span));
+                return Err(syntax(
+                    ErrorCode::InvalidAggregation,
+                    "WHERE cannot aggregate",
+                    predicate.span,
+                ));
             }
             // Without aggregation or DISTINCT, WITH's WHERE also sees what came before.
             let mut where_scope =
@@ -334,7 +341,7 @@ impl<'a> Planner<'a> {
         free_variables(expr, &mut Vec::new(), &mut names);
         if !names.is_empty() {
             return Err(syntax(
-                "NonConstantExpression",
+                ErrorCode::NonConstantExpression,
                 format!("{clause} must be a constant, not depend on variables"),
                 expr.span,
             ));
@@ -342,14 +349,14 @@ impl<'a> Planner<'a> {
         match &expr.kind {
             ast::ExprKind::Literal(ast::Literal::Integer(number)) if *number < 0 => {
                 return Err(syntax(
-                    "NegativeIntegerArgument",
+                    ErrorCode::NegativeIntegerArgument,
                     format!("{clause} must not be negative, found {number}"),
                     expr.span,
                 ));
             }
             ast::ExprKind::Literal(ast::Literal::Float(number)) => {
                 return Err(syntax(
-                    "InvalidArgumentType",
+                    ErrorCode::InvalidArgumentType,
                     format!("{clause} takes an integer, found the float {number}"),
                     expr.span,
                 ));
@@ -392,7 +399,7 @@ impl<'a> Planner<'a> {
         if let Some((_, slot)) = context.keys.iter().find(|(key, _)| *key == printed) {
             if nested && context.complex_keys.contains(&printed) {
                 return Err(syntax(
-                    "AmbiguousAggregationExpression",
+                    ErrorCode::AmbiguousAggregationExpression,
                     format!(
                         "`{printed}` is a grouping key but not a variable or property; project it under an alias with WITH and use the alias"
                     ),
@@ -407,7 +414,7 @@ impl<'a> Planner<'a> {
             {
                 if !context.allow_new {
                     return Err(syntax(
-                        "InvalidAggregation",
+                        ErrorCode::InvalidAggregation,
                         "ORDER BY can only use aggregates that are also projected",
                         expr.span,
                     ));
@@ -419,7 +426,7 @@ impl<'a> Planner<'a> {
                 Ok(Expr { kind: ExprKind::Slot(slot), span: expr.span })
             }
             ast::ExprKind::Variable(name) => Err(syntax(
-                "AmbiguousAggregationExpression",
+                ErrorCode::AmbiguousAggregationExpression,
                 format!(
                     "`{name}` is used next to an aggregate but is not a grouping key; project it on its own"
                 ),
@@ -471,7 +478,7 @@ impl<'a> Planner<'a> {
                 };
                 if call.args.len() != expected {
                     return Err(syntax(
-                        "InvalidNumberOfArguments",
+                        ErrorCode::InvalidNumberOfArguments,
                         format!(
                             "{}() takes {expected} argument(s), found {}",
                             function.name(),
@@ -483,7 +490,7 @@ impl<'a> Planner<'a> {
                 for arg in &call.args {
                     if contains_aggregate(arg) {
                         return Err(syntax(
-                            "NestedAggregation",
+                            ErrorCode::NestedAggregation,
                             "an aggregate cannot contain another aggregate",
                             arg.span,
                         ));
@@ -492,7 +499,7 @@ impl<'a> Planner<'a> {
                     // has no meaning openCypher will give it.
                     if contains_volatile(arg) {
                         return Err(syntax(
-                            "NonConstantExpression",
+                            ErrorCode::NonConstantExpression,
                             "an aggregate cannot take a random or clock-reading expression",
                             arg.span,
                         ));

@@ -52,7 +52,7 @@ impl Planner<'_> {
                 };
                 if kind == IndexKind::Text && index.properties.len() > 1 {
                     return Err(syntax(
-                        "UnsupportedIndexKind",
+                        ErrorCode::UnsupportedIndexKind,
                         "a TEXT index covers one property; create one per property",
                         index.span,
                     ));
@@ -156,7 +156,7 @@ impl Planner<'_> {
         let procedure = self.procedures.get(procedure_name).cloned().ok_or_else(|| {
             error(
                 ErrorKind::ProcedureError,
-                "ProcedureNotFound",
+                ErrorCode::ProcedureNotFound,
                 format!("`{procedure_name}` is missing from the procedures this session knows"),
                 show.span,
             )
@@ -171,7 +171,7 @@ impl Planner<'_> {
                         .map(|field| field.name.as_str())
                         .collect();
                     syntax(
-                        "UndefinedVariable",
+                        ErrorCode::UndefinedVariable,
                         format!("SHOW has no column `{name}`; it has {}", known.join(", ")),
                         span,
                     )
@@ -275,7 +275,7 @@ fn constraint_definition(
     };
     if properties.len() > 1 && matches!(kind, ConstraintKind::NotNull | ConstraintKind::Typed(_)) {
         return Err(syntax(
-            "InvalidConstraint",
+            ErrorCode::InvalidConstraint,
             "IS NOT NULL and IS :: constraints cover one property each; declare one per property",
             span,
         ));
@@ -284,7 +284,7 @@ fn constraint_definition(
     for key in properties {
         if seen.contains(&key.name.as_str()) {
             return Err(syntax(
-                "InvalidConstraint",
+                ErrorCode::InvalidConstraint,
                 format!("`{}` is named twice", key.name),
                 key.span,
             ));

@@ -6,10 +6,10 @@
 use std::collections::BTreeSet;
 
 use crate::graph::Graph;
-use crate::query::notification::Notification;
+use crate::query::notification::{Notification, NotificationCode};
 use crate::query::syntax::ast;
-use crate::query::syntax::span::line_column;
 use crate::text::edit_distance;
+use crate::text::line_column;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Kind {
@@ -59,17 +59,17 @@ fn known(graph: &Graph, kind: Kind, name: &str) -> bool {
 fn notification(graph: &Graph, kind: Kind, ident: &ast::Ident, source: &str) -> Notification {
     let (code, title, what) = match kind {
         Kind::Label => (
-            "Neo.ClientNotification.Statement.UnknownLabelWarning",
+            NotificationCode::UnknownLabelWarning,
             "The provided label is not in the graph.",
             "label",
         ),
         Kind::RelationshipType => (
-            "Neo.ClientNotification.Statement.UnknownRelationshipTypeWarning",
+            NotificationCode::UnknownRelationshipTypeWarning,
             "The provided relationship type is not in the graph.",
             "relationship type",
         ),
         Kind::PropertyKey => (
-            "Neo.ClientNotification.Statement.UnknownPropertyKeyWarning",
+            NotificationCode::UnknownPropertyKeyWarning,
             "The provided property key is not in the graph.",
             "property key",
         ),

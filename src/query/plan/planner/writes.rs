@@ -4,7 +4,7 @@
 //! create, labels on a bound node, deleting something that is not an element) is an
 //! error here, with the span of the words at fault.
 
-use crate::query::error::PlanError;
+use crate::query::error::{ErrorCode, PlanError};
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
@@ -41,7 +41,7 @@ impl Planner<'_> {
                 for expr in &delete.exprs {
                     if let ast::ExprKind::HasLabels(..) = expr.kind {
                         return Err(syntax(
-                            "InvalidDelete",
+                            ErrorCode::InvalidDelete,
                             "DELETE removes elements, not labels; use REMOVE n:Label",
                             expr.span,
                         ));
@@ -73,14 +73,18 @@ impl Planner<'_> {
     fn plan_merge(&mut self, merge: &ast::Merge, scope: &mut Scope) -> Result<Write, PlanError> {
         let part = &merge.pattern;
         if part.selector != ast::PathSelector::All {
-            return Err(syntax("UnexpectedSyntax", "MERGE cannot use shortestPath", part.span));
+            return Err(syntax(
+                ErrorCode::UnexpectedSyntax,
+                "MERGE cannot use shortestPath",
+                part.span,
+            ));
         }
         if part.element.chain.is_empty()
             && let Some(name) = &part.element.start.variable
             && scope.get(&name.name).is_some()
         {
             return Err(syntax(
-                "VariableAlreadyBound",
+                ErrorCode::VariableAlreadyBound,
                 format!("variable `{}` is already defined; MERGE needs a new one", name.name),
                 name.span,
             ));
@@ -190,7 +194,7 @@ impl Planner<'_> {
             && !matches!(kind, VarKind::Node | VarKind::Relationship | VarKind::Value)
         {
             return Err(syntax(
-                "VariableTypeConflict",
+                ErrorCode::VariableTypeConflict,
                 format!(
                     "{clause} needs a node or relationship, but `{}` is {}",
                     variable.name,
@@ -208,7 +212,7 @@ impl Planner<'_> {
             && !matches!(kind, VarKind::Node | VarKind::Value)
         {
             return Err(syntax(
-                "VariableTypeConflict",
+                ErrorCode::VariableTypeConflict,
                 format!("only nodes have labels, but `{}` is {}", variable.name, kind.describe()),
                 variable.span,
             ));
@@ -237,7 +241,7 @@ impl Planner<'_> {
         for part in &create.pattern {
             if part.selector != ast::PathSelector::All {
                 return Err(syntax(
-                    "UnexpectedSyntax",
+                    ErrorCode::UnexpectedSyntax,
                     "CREATE cannot use shortestPath",
                     part.span,
                 ));
@@ -247,7 +251,7 @@ impl Planner<'_> {
                 && scope.get(&name.name).is_some()
             {
                 return Err(syntax(
-                    "VariableAlreadyBound",
+                    ErrorCode::VariableAlreadyBound,
                     format!("variable `{}` is already defined; CREATE needs a new node", name.name),
                     name.span,
                 ));
@@ -260,7 +264,7 @@ impl Planner<'_> {
                 let next = self.create_node(node, scope, &mut spec)?;
                 if rel.length.is_some() {
                     return Err(syntax(
-                        "CreatingVarLength",
+                        ErrorCode::CreatingVarLength,
                         "CREATE cannot make a variable-length relationship",
                         rel.span,
                     ));
@@ -269,7 +273,7 @@ impl Planner<'_> {
                     [single] => single.name.clone(),
                     _ => {
                         return Err(syntax(
-                            "NoSingleRelationshipType",
+                            ErrorCode::NoSingleRelationshipType,
                             "CREATE needs exactly one relationship type",
                             rel.span,
                         ));
@@ -280,7 +284,7 @@ impl Planner<'_> {
                     ast::RelDirection::Incoming => (next, previous),
                     ast::RelDirection::Either => {
                         return Err(syntax(
-                            "RequiresDirectedRelationship",
+                            ErrorCode::RequiresDirectedRelationship,
                             "CREATE needs a direction on each relationship",
                             rel.span,
                         ));
@@ -321,14 +325,14 @@ impl Planner<'_> {
         {
             if kind != VarKind::Node && kind != VarKind::Value {
                 return Err(syntax(
-                    "VariableTypeConflict",
+                    ErrorCode::VariableTypeConflict,
                     format!("variable `{}` is {}, not a node", name.name, kind.describe()),
                     name.span,
                 ));
             }
             if !node.labels.is_empty() || node.properties.is_some() {
                 return Err(syntax(
-                    "VariableAlreadyBound",
+                    ErrorCode::VariableAlreadyBound,
                     format!(
                         "variable `{}` is already defined; CREATE cannot add labels or properties to it",
                         name.name

@@ -12,7 +12,7 @@ mod schema;
 pub use print::write_name;
 pub use schema::*;
 
-use super::span::Span;
+use crate::query::span::Span;
 
 /// What the user asked to do with a query.
 #[derive(Clone, Debug, PartialEq)]

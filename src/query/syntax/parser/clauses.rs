@@ -325,7 +325,7 @@ fn property_target(input: Tokens<'_>) -> PResult<'_, (Expr, Ident)> {
         ExprKind::Property(subject, key) => Ok((rest, (*subject, key))),
         _ => fail_with(
             input,
-            "InvalidSetTarget",
+            ErrorCode::InvalidSetTarget,
             format!("expected a property (`variable.key`), found `{target}`"),
             target.span,
         ),

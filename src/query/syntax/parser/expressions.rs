@@ -28,7 +28,7 @@ pub(super) fn deeper(input: Tokens<'_>, levels: usize) -> Result<(), nom::Err<Fa
             remaining: input.input_len(),
             expected: Vec::new(),
             message: Some((
-                "UnexpectedSyntax",
+                ErrorCode::UnexpectedSyntax,
                 format!("the expression nests deeper than {MAX_EXPRESSION_DEPTH} levels"),
                 span,
             )),
@@ -366,7 +366,7 @@ pub(super) fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             Some(value) => literal(Literal::Integer(value)),
             None => fail_with(
                 input,
-                "IntegerOverflow",
+                ErrorCode::IntegerOverflow,
                 format!("integer `{text}` does not fit in 64 bits"),
                 token.span,
             ),
@@ -375,7 +375,7 @@ pub(super) fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             Ok(value) if value.is_finite() => literal(Literal::Float(value)),
             _ => fail_with(
                 input,
-                "FloatingPointOverflow",
+                ErrorCode::FloatingPointOverflow,
                 format!("float `{text}` is too large"),
                 token.span,
             ),
@@ -384,7 +384,12 @@ pub(super) fn atom(input: Tokens<'_>) -> PResult<'_, Expr> {
             Ok(value) => literal(Literal::String(value)),
             Err(error) => {
                 let at = token.span.start + error.offset;
-                fail_with(input, "InvalidUnicodeLiteral", error.message, Span::new(at, at + 1))
+                fail_with(
+                    input,
+                    ErrorCode::InvalidUnicodeLiteral,
+                    error.message,
+                    Span::new(at, at + 1),
+                )
             }
         },
         TokenKind::Parameter => parameter(input),

@@ -26,8 +26,8 @@ use schema::*;
 
 use super::ast::*;
 use super::lexer::{self, LexError, Punct, Token, TokenKind};
-use super::span::Span;
-use crate::query::error::ParseError;
+use crate::query::error::{ErrorCode, ParseError};
+use crate::query::span::Span;
 
 /// Deepest bracket nesting accepted; deeper input gets an error instead of recursion.
 const MAX_NESTING: usize = 200;
@@ -96,9 +96,9 @@ fn parse_whole<T>(
         return Err(ParseError {
             span,
             code: if error == LexError::InvalidNumber {
-                "InvalidNumberLiteral"
+                ErrorCode::InvalidNumberLiteral
             } else {
-                "UnexpectedSyntax"
+                ErrorCode::UnexpectedSyntax
             },
             message,
             opened_at: None,
@@ -112,7 +112,7 @@ fn parse_whole<T>(
             None => Ok(parsed),
             Some(token) => Err(ParseError {
                 span: token.span,
-                code: "UnexpectedSyntax",
+                code: ErrorCode::UnexpectedSyntax,
                 message: format!("expected end of {what}, found {}", describe(token, source)),
                 opened_at: None,
             }),
@@ -122,7 +122,7 @@ fn parse_whole<T>(
         }
         Err(nom::Err::Incomplete(_)) => Err(ParseError {
             span: Span::new(source.len(), source.len()),
-            code: "UnexpectedSyntax",
+            code: ErrorCode::UnexpectedSyntax,
             message: "unexpected end of input".into(),
             opened_at: None,
         }),
@@ -151,7 +151,7 @@ fn check_nesting(tokens: &[Token]) -> Result<(), ParseError> {
                 if depth > MAX_NESTING {
                     return Err(ParseError {
                         span: token.span,
-                        code: "UnexpectedSyntax",
+                        code: ErrorCode::UnexpectedSyntax,
                         message: format!("brackets nest deeper than {MAX_NESTING} levels"),
                         opened_at: None,
                     });
@@ -248,7 +248,7 @@ struct Failure {
     remaining: usize,
     expected: Vec<Cow<'static, str>>,
     /// A specific message that replaces "expected …".
-    message: Option<(&'static str, String, Span)>,
+    message: Option<(ErrorCode, String, Span)>,
     opened_at: Option<Span>,
 }
 
@@ -295,7 +295,7 @@ impl Failure {
             .unwrap_or_default();
         ParseError {
             span,
-            code: "UnexpectedSyntax",
+            code: ErrorCode::UnexpectedSyntax,
             message: format!("expected {wanted}, found {found}{hint}"),
             opened_at: self.opened_at,
         }
@@ -359,7 +359,7 @@ fn fail_any<'a, T>(input: Tokens<'a>, expected: &[&'static str]) -> PResult<'a, 
 
 fn fail_with<'a, T>(
     input: Tokens<'a>,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     span: Span,
 ) -> PResult<'a, T> {
@@ -557,6 +557,9 @@ mod tests {
 
     #[test]
     fn integer_overflow_is_reported() {
-        assert_eq!(parse("RETURN 9223372036854775808").unwrap_err().code, "IntegerOverflow");
+        assert_eq!(
+            parse("RETURN 9223372036854775808").unwrap_err().code,
+            ErrorCode::IntegerOverflow
+        );
     }
 }

@@ -80,7 +80,7 @@ pub(super) fn pattern_element(input: Tokens<'_>) -> PResult<'_, PatternElement> 
             let span = input.first().map(|token| token.span).unwrap_or_default();
             return fail_with(
                 input,
-                "UnexpectedSyntax",
+                ErrorCode::UnexpectedSyntax,
                 format!("a pattern may chain at most {MAX_PATTERN_LENGTH} relationships"),
                 span,
             );
@@ -210,7 +210,7 @@ pub(super) fn length_bound(input: Tokens<'_>) -> PResult<'_, Option<u64>> {
                 Some(value) => Ok((input.skip(1), Some(value))),
                 None => fail_with(
                     input,
-                    "IntegerOverflow",
+                    ErrorCode::IntegerOverflow,
                     format!("length bound `{text}` is too large"),
                     token.span,
                 ),

@@ -35,7 +35,7 @@ pub(super) fn schema_command(input: Tokens<'_>) -> PResult<'_, Clause> {
             let span = second.first().map_or(Span::new(start, start), |token| token.span);
             return fail_with(
                 second,
-                "UnsupportedIndexKind",
+                ErrorCode::UnsupportedIndexKind,
                 format!(
                     "Körpü has RANGE and TEXT indexes; {other} indexes are not supported (a RANGE index serves equality, ranges and STARTS WITH)"
                 ),
@@ -156,7 +156,7 @@ fn key_of<'a>(input: Tokens<'a>, target: &SchemaPattern) -> PResult<'a, Ident> {
             target.variable.as_ref().map_or(String::new(), |variable| variable.name.clone());
         return fail_with(
             input,
-            "UndefinedVariable",
+            ErrorCode::UndefinedVariable,
             format!(
                 "`{}` is not the variable of the pattern; write `{expected}.key`",
                 subject.name

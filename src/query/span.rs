@@ -26,7 +26,7 @@ impl Span {
     }
 }
 
-pub use crate::text::line_column;
+use crate::text::line_column;
 
 #[cfg(test)]
 mod tests {

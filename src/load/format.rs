@@ -1,5 +1,13 @@
-//! The graph-data record format, written: a node or relationship as the JSON record a
-//! person reads in `graph-data/`, and every value with its type.
+//! The graph-data record format, read and written: the one place its rules live.
+//!
+//! A file is `{"nodes": [...], "edges": [...]}`; a node record has `"id"`, `"labels"`
+//! and `"properties"`, a relationship record `"from"`, `"to"`, `"type"` and
+//! `"properties"` (`keys`). Ids, labels and relationship types are names: non-empty and
+//! at most `MAX_NAME_CHARS` characters; property keys only have the length limit
+//! (`name_problem`, `key_too_long`). A list holds values of one type, integers and
+//! floats counting as one (`list_items_agree`), and no lists. Both loaders check these
+//! rules through this module: the fast one to give up at the first break, the thorough
+//! one to say where it is.
 //!
 //! Values JSON holds plainly are written plainly (strings, booleans, integers, floats
 //! with a fraction or `.0`, lists of those). The others are a small typed object, as
@@ -15,7 +23,61 @@
 
 use serde_json::{Map, Value as Json};
 
+use super::limits::name_too_long;
 use crate::graph::{Duration, EdgeId, Graph, NodeId, Temporal, TemporalKind, Value};
+
+/// The keys of the format: a file's two lists, and the fields of its records.
+pub(crate) mod keys {
+    pub(crate) const NODES: &str = "nodes";
+    pub(crate) const EDGES: &str = "edges";
+    pub(crate) const ID: &str = "id";
+    pub(crate) const LABELS: &str = "labels";
+    pub(crate) const PROPERTIES: &str = "properties";
+    pub(crate) const FROM: &str = "from";
+    pub(crate) const TO: &str = "to";
+    pub(crate) const TYPE: &str = "type";
+    /// The provenance properties: where a fact comes from, and its words there.
+    pub(crate) const SOURCE: &str = "source";
+    pub(crate) const QUOTE: &str = "quote";
+
+    /// The fields a node record may have, in the order the files write them.
+    pub(crate) const NODE_FIELDS: [&str; 3] = [ID, LABELS, PROPERTIES];
+    /// The fields a relationship record may have, in the order the files write them.
+    pub(crate) const EDGE_FIELDS: [&str; 4] = [FROM, TO, TYPE, PROPERTIES];
+}
+
+/// Why a name (an id, a label, a relationship type) breaks the format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum NameProblem {
+    Empty,
+    TooLong,
+}
+
+/// Checks an id, a label or a relationship type: non-empty, at most `MAX_NAME_CHARS`.
+#[inline]
+pub(crate) fn name_problem(name: &str) -> Option<NameProblem> {
+    if name.is_empty() {
+        Some(NameProblem::Empty)
+    } else if key_too_long(name) {
+        Some(NameProblem::TooLong)
+    } else {
+        None
+    }
+}
+
+/// A property key may be anything up to `MAX_NAME_CHARS` characters.
+#[inline]
+pub(crate) fn key_too_long(key: &str) -> bool {
+    name_too_long(key)
+}
+
+/// Whether `item` may sit in a list whose first item is `first`: the same type, or both
+/// numbers.
+#[inline]
+pub(crate) fn list_items_agree(first: &Value, item: &Value) -> bool {
+    let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
+    item.type_name() == first.type_name() || (numeric(item) && numeric(first))
+}
 
 /// The key that marks a typed value object.
 const TYPE_KEY: &str = "$type";
@@ -189,9 +251,10 @@ pub(crate) fn node_record(
 ) -> String {
     let mut out = String::from("{\n");
     let labels: Vec<Json> = labels.iter().map(|label| Json::String(label.clone())).collect();
-    out.push_str(&format!("{indent}  \"id\": {},\n", Json::String(id.to_owned())));
-    out.push_str(&format!("{indent}  \"labels\": {},\n", json_text(&Json::Array(labels))));
-    out.push_str(&format!("{indent}  \"properties\": "));
+    let (id_key, labels_key, properties_key) = (keys::ID, keys::LABELS, keys::PROPERTIES);
+    out.push_str(&format!("{indent}  \"{id_key}\": {},\n", Json::String(id.to_owned())));
+    out.push_str(&format!("{indent}  \"{labels_key}\": {},\n", json_text(&Json::Array(labels))));
+    out.push_str(&format!("{indent}  \"{properties_key}\": "));
     write_properties(&mut out, &ordered(properties, key_order), indent);
     out.push('\n');
     out.push_str(indent);
@@ -209,10 +272,11 @@ pub(crate) fn edge_record(
     indent: &str,
 ) -> String {
     let mut out = String::from("{\n");
-    out.push_str(&format!("{indent}  \"from\": {},\n", Json::String(from.to_owned())));
-    out.push_str(&format!("{indent}  \"to\": {},\n", Json::String(to.to_owned())));
-    out.push_str(&format!("{indent}  \"type\": {},\n", Json::String(rel_type.to_owned())));
-    out.push_str(&format!("{indent}  \"properties\": "));
+    let (from_key, to_key, type_key) = (keys::FROM, keys::TO, keys::TYPE);
+    out.push_str(&format!("{indent}  \"{from_key}\": {},\n", Json::String(from.to_owned())));
+    out.push_str(&format!("{indent}  \"{to_key}\": {},\n", Json::String(to.to_owned())));
+    out.push_str(&format!("{indent}  \"{type_key}\": {},\n", Json::String(rel_type.to_owned())));
+    out.push_str(&format!("{indent}  \"{}\": ", keys::PROPERTIES));
     write_properties(&mut out, &ordered(properties, key_order), indent);
     out.push('\n');
     out.push_str(indent);
