@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::graph::{ConstraintKind, EntityKind};
 
 /// A script of `CREATE` statements, one per node and one `MATCH … CREATE` per
 /// relationship, that Neo4j and Memgraph load as it is (`cypher-shell -f graph.cypher`,
@@ -38,6 +39,7 @@ pub fn to_cypher(graph: &Graph) -> Result<String, ExportError> {
         "//   Neo4j:    CREATE INDEX korpu_id IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.{ID_PROPERTY});"
     );
     let _ = writeln!(text, "//   Memgraph: CREATE INDEX ON :{NODE_LABEL}({ID_PROPERTY});");
+    write_rules(&mut text, graph);
     for node in graph.nodes() {
         text.push_str("CREATE (:");
         text.push_str(NODE_LABEL);
@@ -66,4 +68,65 @@ pub fn to_cypher(graph: &Graph) -> Result<String, ExportError> {
         text.push_str("]->(b);\n");
     }
     Ok(text)
+}
+
+/// The graph's constraints and indexes, as comments: Neo4j 5 and Memgraph spell them
+/// differently, so the script leaves them to the reader to run after loading.
+fn write_rules(text: &mut String, graph: &Graph) {
+    let indexes: Vec<_> = graph.indexes().filter(|index| index.owner.is_none()).collect();
+    if graph.constraints().is_empty() && indexes.is_empty() {
+        return;
+    }
+    let _ = writeln!(text, "// The graph declares these rules; create them after loading.");
+    for constraint in graph.constraints() {
+        let _ = writeln!(text, "//   Neo4j:    {};", terminal_line(&constraint.create_statement()));
+        let memgraph = match (&constraint.kind, constraint.entity) {
+            (ConstraintKind::Unique, EntityKind::Node) => Some(format!(
+                "CREATE CONSTRAINT ON (n:{}) ASSERT {} IS UNIQUE",
+                memgraph_name(&constraint.label),
+                memgraph_keys(&constraint.properties)
+            )),
+            (ConstraintKind::NotNull, EntityKind::Node) => Some(format!(
+                "CREATE CONSTRAINT ON (n:{}) ASSERT EXISTS ({})",
+                memgraph_name(&constraint.label),
+                memgraph_keys(&constraint.properties)
+            )),
+            _ => None,
+        };
+        match memgraph {
+            Some(statement) => {
+                let _ = writeln!(text, "//   Memgraph: {};", terminal_line(&statement));
+            }
+            None => {
+                let _ = writeln!(text, "//   Memgraph: (no such constraint; check it in queries)");
+            }
+        }
+    }
+    for index in indexes {
+        let _ = writeln!(text, "//   Neo4j:    {};", terminal_line(&index.create_statement()));
+        if index.entity == EntityKind::Node {
+            let keys: Vec<String> = index.properties.iter().map(|key| memgraph_name(key)).collect();
+            let _ = writeln!(
+                text,
+                "//   Memgraph: CREATE INDEX ON :{}({});",
+                memgraph_name(&index.label),
+                keys.join(", ")
+            );
+        }
+    }
+}
+
+fn memgraph_name(name: &str) -> String {
+    let mut text = String::new();
+    let _ = write_name(&mut text, name);
+    text
+}
+
+fn memgraph_keys(keys: &[String]) -> String {
+    keys.iter().map(|key| format!("n.{}", memgraph_name(key))).collect::<Vec<_>>().join(", ")
+}
+
+/// A statement kept on its comment line: names could hold a line break.
+fn terminal_line(statement: &str) -> String {
+    statement.replace(['\n', '\r'], " ")
 }

@@ -364,3 +364,19 @@ fn merge_on_a_unique_key_is_an_index_lookup() {
     let merged = ok(&mut session, "UNWIND $codes AS code MERGE (c:Country {code: code})");
     assert_eq!(merged.stats.nodes_created, 3, "each code once");
 }
+
+#[test]
+fn the_cypher_export_lists_the_rules_for_neo4j_and_memgraph() {
+    let output = crate::support::korpu(&["export"]);
+    let script = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for line in [
+        "//   Neo4j:    CREATE CONSTRAINT `organization_name` FOR (n:`Organization`) REQUIRE n.`name` IS UNIQUE;",
+        "//   Memgraph: CREATE CONSTRAINT ON (n:Organization) ASSERT n.name IS UNIQUE;",
+        "//   Neo4j:    CREATE CONSTRAINT `founded_year_integer` FOR (n:`Organization`) REQUIRE n.`founded_year` IS :: INTEGER;",
+        "//   Neo4j:    CREATE TEXT INDEX `organization_name_en` FOR (n:`Organization`) ON (n.`name_en`);",
+        "//   Memgraph: CREATE INDEX ON :Event(event_type);",
+    ] {
+        assert!(script.lines().any(|found| found == line), "{line} missing");
+    }
+}

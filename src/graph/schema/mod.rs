@@ -180,6 +180,22 @@ impl IndexDefinition {
     }
 }
 
+impl IndexDefinition {
+    /// The Neo4j 5 statement that declares it (`SHOW INDEXES`' `createStatement`).
+    pub fn create_statement(&self) -> String {
+        let variable = variable_of(self.entity);
+        let keys: Vec<String> =
+            self.properties.iter().map(|key| format!("{variable}.{}", quoted(key))).collect();
+        format!(
+            "CREATE {} INDEX {} FOR {} ON ({})",
+            self.kind.name(),
+            quoted(&self.name),
+            target(self.entity, &self.label),
+            keys.join(", ")
+        )
+    }
+}
+
 /// A constraint as declared.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConstraintDefinition {
@@ -214,6 +230,32 @@ impl ConstraintDefinition {
         }
     }
 
+    /// The Neo4j 5 statement that declares it (`SHOW CONSTRAINTS`' `createStatement`).
+    pub fn create_statement(&self) -> String {
+        let variable = variable_of(self.entity);
+        let properties: Vec<String> =
+            self.properties.iter().map(|key| format!("{variable}.{}", quoted(key))).collect();
+        let subject = match properties.as_slice() {
+            [one] => one.clone(),
+            many => format!("({})", many.join(", ")),
+        };
+        let requirement = match (&self.kind, self.entity) {
+            (ConstraintKind::Unique, _) => "IS UNIQUE".to_owned(),
+            (ConstraintKind::NotNull, _) => "IS NOT NULL".to_owned(),
+            (ConstraintKind::Key, EntityKind::Node) => "IS NODE KEY".to_owned(),
+            (ConstraintKind::Key, EntityKind::Relationship) => "IS RELATIONSHIP KEY".to_owned(),
+            (ConstraintKind::Typed(types), _) => format!(
+                "IS :: {}",
+                types.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")
+            ),
+        };
+        format!(
+            "CREATE CONSTRAINT {} FOR {} REQUIRE {subject} {requirement}",
+            quoted(&self.name),
+            target(self.entity, &self.label)
+        )
+    }
+
     /// True when the constraint needs an index to find duplicates.
     pub fn owns_index(&self) -> bool {
         matches!(self.kind, ConstraintKind::Unique | ConstraintKind::Key)
@@ -235,6 +277,25 @@ impl ConstraintDefinition {
             }
         }
     }
+}
+
+fn variable_of(entity: EntityKind) -> &'static str {
+    match entity {
+        EntityKind::Node => "n",
+        EntityKind::Relationship => "r",
+    }
+}
+
+fn target(entity: EntityKind, label: &str) -> String {
+    match entity {
+        EntityKind::Node => format!("(n:{})", quoted(label)),
+        EntityKind::Relationship => format!("()-[r:{}]-()", quoted(label)),
+    }
+}
+
+/// A name in backticks, a backtick inside doubled: valid Cypher whatever the name.
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
 }
 
 fn pattern(entity: EntityKind, label: &str, properties: &[String]) -> String {

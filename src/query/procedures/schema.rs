@@ -1,7 +1,7 @@
 //! The bodies of `db.indexes` and `db.constraints`: the graph's declared rules as rows,
 //! in the columns and words of Neo4j 5's `SHOW INDEXES` and `SHOW CONSTRAINTS`.
 
-use crate::graph::{ConstraintKind, EntityKind, Graph, IndexKind, Value};
+use crate::graph::{ConstraintKind, Graph, IndexKind, Value};
 
 pub(super) const INDEXES_SIGNATURE: &str = "db.indexes() :: (id :: INTEGER, name :: STRING, \
      state :: STRING, populationPercent :: FLOAT, type :: STRING, entityType :: STRING, \
@@ -23,18 +23,10 @@ pub(super) fn indexes(graph: &Graph) -> Vec<Vec<Value>> {
                     .constraints()
                     .iter()
                     .find(|constraint| &constraint.name == owner)
-                    .map(|constraint| create_constraint(graph, constraint)),
+                    .map(|constraint| constraint.create_statement()),
                 None => None,
             };
-            let create = create.unwrap_or_else(|| {
-                format!(
-                    "CREATE {} INDEX {} FOR {} ON ({})",
-                    index.kind.name(),
-                    quoted(&index.name),
-                    target(index.entity, &index.label),
-                    keys(index.entity, &index.properties)
-                )
-            });
+            let create = create.unwrap_or_else(|| index.create_statement());
             vec![
                 Value::Int(position as i64 + 1),
                 index.name.as_str().into(),
@@ -77,60 +69,10 @@ pub(super) fn constraints(graph: &Graph) -> Vec<Vec<Value>> {
                 strings(&constraint.properties),
                 if constraint.owns_index() { constraint.name.as_str().into() } else { Value::Null },
                 property_type,
-                create_constraint(graph, constraint).into(),
+                constraint.create_statement().into(),
             ]
         })
         .collect()
-}
-
-fn create_constraint(_: &Graph, constraint: &crate::graph::ConstraintDefinition) -> String {
-    let variable = match constraint.entity {
-        EntityKind::Node => "n",
-        EntityKind::Relationship => "r",
-    };
-    let properties: Vec<String> =
-        constraint.properties.iter().map(|key| format!("{variable}.{}", quoted(key))).collect();
-    let subject = if properties.len() == 1 {
-        properties[0].clone()
-    } else {
-        format!("({})", properties.join(", "))
-    };
-    let requirement = match (&constraint.kind, constraint.entity) {
-        (ConstraintKind::Unique, _) => "IS UNIQUE".to_owned(),
-        (ConstraintKind::NotNull, _) => "IS NOT NULL".to_owned(),
-        (ConstraintKind::Key, EntityKind::Node) => "IS NODE KEY".to_owned(),
-        (ConstraintKind::Key, EntityKind::Relationship) => "IS RELATIONSHIP KEY".to_owned(),
-        (ConstraintKind::Typed(types), _) => format!(
-            "IS :: {}",
-            types.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")
-        ),
-    };
-    format!(
-        "CREATE CONSTRAINT {} FOR {} REQUIRE {subject} {requirement}",
-        quoted(&constraint.name),
-        target(constraint.entity, &constraint.label)
-    )
-}
-
-fn target(entity: EntityKind, label: &str) -> String {
-    match entity {
-        EntityKind::Node => format!("(n:{})", quoted(label)),
-        EntityKind::Relationship => format!("()-[r:{}]-()", quoted(label)),
-    }
-}
-
-fn keys(entity: EntityKind, properties: &[String]) -> String {
-    let variable = if entity == EntityKind::Node { "n" } else { "r" };
-    properties
-        .iter()
-        .map(|key| format!("{variable}.{}", quoted(key)))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// A name in backticks, a backtick inside doubled.
-fn quoted(name: &str) -> String {
-    format!("`{}`", name.replace('`', "``"))
 }
 
 fn strings(items: &[String]) -> Value {
