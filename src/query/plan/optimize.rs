@@ -134,6 +134,10 @@ fn rewrite_children(op: Op) -> Op {
             call.input = boxed(call.input);
             Op::Call(call)
         }
+        Op::LoadCsv(mut load) => {
+            load.input = boxed(load.input);
+            Op::LoadCsv(load)
+        }
     }
 }
 

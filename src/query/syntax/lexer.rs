@@ -404,6 +404,11 @@ pub const KEYWORDS: &[&str] = &[
     "COUNT",
     "CALL",
     "YIELD",
+    "LOAD",
+    "CSV",
+    "HEADERS",
+    "FROM",
+    "FIELDTERMINATOR",
 ];
 
 /// Words that cannot name a variable, because the grammar would be ambiguous.

@@ -300,6 +300,15 @@ fn open_unprofiled<'g>(
                 Err(error) => single(Err(error)),
             })
         }
+        Op::LoadCsv(load) => {
+            let input = open(&load.input, context, argument)?;
+            flat_map_rows(input, context, move |mut row| {
+                match super::stream::open_csv(load, &mut row, context) {
+                    Ok(file) => Box::new(super::stream::CsvRows { file, row, load, context }),
+                    Err(error) => single(Err(error)),
+                }
+            })
+        }
         Op::Call(call) => {
             let input = open(&call.input, context, argument)?;
             flat_map_rows(input, context, move |mut row| {

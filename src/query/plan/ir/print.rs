@@ -258,6 +258,22 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             }
         }
         Op::CountRows { slot, .. } => format!("CountRows AS {}", name(*slot)),
+        Op::LoadCsv(load) => {
+            let mut text = "LoadCsv ".to_owned();
+            if load.with_headers {
+                text.push_str("WITH HEADERS ");
+            }
+            text.push_str(&format!("FROM {} AS {}", ExprDisplay(&load.url, plan), name(load.slot)));
+            if load.field_terminator != b',' {
+                text.push_str(" FIELDTERMINATOR ");
+                // The planner accepts only one ASCII character, so this is a `char`.
+                let _ = crate::text::write_string(
+                    &mut text,
+                    &char::from(load.field_terminator).to_string(),
+                );
+            }
+            text
+        }
         Op::Call(call) => {
             let args: Vec<String> =
                 call.args.iter().map(|arg| ExprDisplay(arg, plan).to_string()).collect();
@@ -307,6 +323,7 @@ pub(super) fn op_children(op: &Op) -> Vec<&Op> {
         Op::VarExpand(expand) => vec![&expand.input],
         Op::ShortestPath(shortest) => vec![&shortest.input],
         Op::Call(call) => vec![&call.input],
+        Op::LoadCsv(load) => vec![&load.input],
         Op::Optional { input, inner, .. } => vec![inner, input],
         Op::Union { branches, .. } => branches.iter().collect(),
     }

@@ -11,6 +11,7 @@ mod analysis;
 mod call;
 mod checks;
 mod expressions;
+mod load_csv;
 mod patterns;
 mod projection;
 mod vocabulary;
@@ -298,6 +299,9 @@ impl<'a> Planner<'a> {
                     let list = self.plan_expr(&unwind.expr, &scope, Context::Plain)?;
                     let slot = self.bind_fresh(&mut scope, &unwind.variable, VarKind::Value)?;
                     op = Op::Unwind { input: Box::new(op), list, slot };
+                }
+                ast::Clause::LoadCsv(load) => {
+                    op = self.plan_load_csv(op, load, &mut scope)?;
                 }
                 ast::Clause::With(projection) => {
                     if position == last {

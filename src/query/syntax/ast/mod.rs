@@ -72,6 +72,8 @@ pub enum Clause {
     Delete(Delete),
     /// `CALL name(args) [YIELD …]`.
     Call(Call),
+    /// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`.
+    LoadCsv(LoadCsv),
 }
 
 impl Clause {
@@ -86,6 +88,7 @@ impl Clause {
             Clause::Remove(clause) => clause.span,
             Clause::Delete(clause) => clause.span,
             Clause::Call(clause) => clause.span,
+            Clause::LoadCsv(clause) => clause.span,
         }
     }
 
@@ -120,6 +123,19 @@ pub enum Optionality {
 pub struct Unwind {
     pub expr: Expr,
     pub variable: Ident,
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`: each record of a
+/// file in the import directory, as a map by header (`WITH HEADERS`) or a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadCsv {
+    pub with_headers: bool,
+    /// Any expression giving the file's URL or path (`'file:///x.csv'`, `$file`).
+    pub url: Expr,
+    pub variable: Ident,
+    /// As written; the planner checks it is a one-character string.
+    pub field_terminator: Option<Expr>,
     pub span: Span,
 }
 
