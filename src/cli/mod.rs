@@ -7,6 +7,7 @@
 
 mod args;
 mod check;
+mod progress;
 mod scripts;
 
 use std::io::{self, IsTerminal, Write};

@@ -114,3 +114,36 @@ fn no_source_file_is_over_800_lines() {
         .collect();
     assert!(long.is_empty(), "a file is one thing; split these:\n{}", long.join("\n"));
 }
+
+#[test]
+fn only_the_edges_and_the_import_seam_touch_files_and_sockets() {
+    let needles =
+        ["std::fs", "fs::", "File::", "std::net", "TcpStream", "OpenOptions", "canonicalize"];
+    // `exec/import` is the one seam: LOAD CSV reads there, inside the import directory
+    // its caller gave, and nowhere else in the query engine.
+    let seam = Path::new("src/query/exec/import.rs");
+    let mut offences = Vec::new();
+    for folder in ["src/query", "src/graph", "src/render", "src/export"] {
+        for (path, text) in source_files(folder) {
+            if path.ends_with(seam) {
+                continue;
+            }
+            for needle in needles {
+                for line in mentions(&text, needle) {
+                    offences.push(format!("{}: {line}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "only cli, repl, server, store, load and exec/import do IO:\n{}",
+        offences.join("\n")
+    );
+    let seam_text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(seam)).unwrap();
+    assert!(
+        seam_text.contains("starts_with(&self.root)"),
+        "the import seam checks paths stay inside"
+    );
+}

@@ -422,7 +422,13 @@ impl<'a> Display for ExprDisplay<'a> {
                     Some(spec) => write!(f, "{}(", spec.name)?,
                     None => write!(f, "{function:?}(")?,
                 }
-                for (position, arg) in args.iter().enumerate() {
+                // `linenumber()` and `file()` read a hidden slot the user never wrote.
+                let shown = if matches!(function, Function::LineNumber | Function::File) {
+                    &[]
+                } else {
+                    args.as_slice()
+                };
+                for (position, arg) in shown.iter().enumerate() {
                     if position > 0 {
                         f.write_str(", ")?;
                     }

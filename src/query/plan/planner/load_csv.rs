@@ -55,6 +55,16 @@ pub(super) fn load_csv_position(function: Function, scope: &Scope, span: Span) -
     Expr { kind, span }
 }
 
+/// Carries the hidden variables across `WITH`, so `linenumber()` and `file()` answer
+/// after it as in Neo4j (null once an aggregation has merged the records' rows).
+pub(super) fn keep_load_csv_position(before: &Scope, after: &mut Scope) {
+    for name in [LINE, FILE] {
+        if let Some((slot, kind)) = before.get(name) {
+            after.bind(name, slot, kind);
+        }
+    }
+}
+
 /// `FIELDTERMINATOR` must be a string literal of one ASCII character (`';'`, `'\t'`).
 fn field_terminator(terminator: &ast::Expr) -> Result<u8, PlanError> {
     if let ast::ExprKind::Literal(ast::Literal::String(text)) = &terminator.kind

@@ -28,6 +28,7 @@ use crate::query::syntax::ast;
 use super::ir::*;
 use analysis::*;
 use checks::*;
+use load_csv::keep_load_csv_position;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics; `procedures` are what `CALL` may name.
@@ -311,8 +312,9 @@ impl<'a> Planner<'a> {
                             projection.span,
                         ));
                     }
-                    let (next, next_scope, _) =
+                    let (next, mut next_scope, _) =
                         self.plan_projection(op, projection, &scope, ProjectionKind::With)?;
+                    keep_load_csv_position(&scope, &mut next_scope);
                     op = next;
                     scope = next_scope;
                 }
