@@ -7,7 +7,6 @@
 
 mod args;
 mod check;
-mod progress;
 mod scripts;
 
 use std::io::{self, IsTerminal, Write};

@@ -150,6 +150,13 @@ pub(crate) struct CsvFile {
     last_line: u64,
 }
 
+impl Drop for CsvFile {
+    /// No file is being read any more: a progress bar polling the counters clears.
+    fn drop(&mut self) {
+        self.reader.get_ref().progress.bytes_total.store(0, Ordering::Relaxed);
+    }
+}
+
 impl CsvFile {
     /// The next record (a map by header, or a list) and the line it starts on.
     pub(crate) fn next_row(&mut self) -> Result<Option<(Value, i64)>, ExecError> {

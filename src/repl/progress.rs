@@ -1,7 +1,8 @@
 //! The progress bar of `LOAD CSV` on a terminal: a thread that polls the session's
-//! `LoadProgress` (bytes read of the file's size) while a statement runs and draws one
-//! line on stderr, cleared when the statement ends. Not drawn when stderr is not a
-//! terminal, so scripts and pipes see nothing of it.
+//! `LoadProgress` (bytes read of the file's size, set to zero when no file is open) and
+//! draws one line on stderr while a file is read, cleared when it is done. `korpu
+//! query`/`run` start one per statement, the shell one for its whole life. Not drawn
+//! when stderr is not a terminal, so scripts and pipes see nothing of it.
 
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
@@ -12,14 +13,14 @@ use std::time::Duration;
 use crate::query::exec::LoadProgress;
 
 /// Draws while alive; dropping it stops the thread and clears the line.
-pub(super) struct ProgressBar {
+pub struct ProgressBar {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl ProgressBar {
     /// Starts drawing `progress` when stderr is a terminal.
-    pub(super) fn start(progress: &Arc<LoadProgress>) -> ProgressBar {
+    pub fn start(progress: &Arc<LoadProgress>) -> ProgressBar {
         progress.bytes_total.store(0, Ordering::Relaxed);
         progress.bytes_read.store(0, Ordering::Relaxed);
         let stop = Arc::new(AtomicBool::new(false));
@@ -43,13 +44,22 @@ impl Drop for ProgressBar {
 
 fn draw(progress: &LoadProgress, stop: &AtomicBool) {
     let mut drawn = false;
-    // Short statements finish before the first drawing, and show nothing.
+    // Ticks of 50 ms since the current file began: a short load shows nothing.
     let mut ticks = 0u32;
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(50));
-        ticks += 1;
         let total = progress.bytes_total.load(Ordering::Relaxed);
-        if total == 0 || ticks < 6 || !ticks.is_multiple_of(4) {
+        if total == 0 {
+            // No file is being read (any more): clear what was drawn.
+            if drawn {
+                clear();
+                drawn = false;
+            }
+            ticks = 0;
+            continue;
+        }
+        ticks += 1;
+        if ticks < 6 || !ticks.is_multiple_of(4) {
             continue;
         }
         let read = progress.bytes_read.load(Ordering::Relaxed).min(total);
@@ -67,7 +77,11 @@ fn draw(progress: &LoadProgress, stop: &AtomicBool) {
         drawn = true;
     }
     if drawn {
-        eprint!("\r\x1b[2K");
-        let _ = std::io::stderr().flush();
+        clear();
     }
+}
+
+fn clear() {
+    eprint!("\r\x1b[2K");
+    let _ = std::io::stderr().flush();
 }
