@@ -26,7 +26,8 @@ pub struct Args {
     #[arg(long = "params", global = true, value_name = "FILE")]
     pub params_file: Option<PathBuf>,
     /// The folder LOAD CSV reads files from (`file:///x.csv` is DIR/x.csv); paths that
-    /// leave it are refused. Default: the current directory.
+    /// leave it are refused. Default: the current directory, except for `serve`, whose
+    /// clients may LOAD CSV only when this is given.
     #[arg(long = "import-dir", global = true, value_name = "DIR")]
     pub import_dir: Option<PathBuf>,
     /// Print load and per-statement timings to stderr.

@@ -132,7 +132,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 allow_writes: *allow_writes,
                 timeout: session.timeout,
                 source_document: source_document(&args),
-                import_dir: session.import_dir.clone(),
+                import_dir: served_import_dir(&args, &session),
             };
             let users = match auth_file {
                 Some(file) => crate::server::bolt::Users::from_file(file)?,
@@ -141,7 +141,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let bolt_config = crate::server::bolt::BoltConfig {
                 users,
                 statement_timeout: args.timeout.map(Duration::from_secs_f64),
-                import_dir: session.import_dir.clone(),
+                import_dir: served_import_dir(&args, &session),
                 ..crate::server::bolt::BoltConfig::default()
             };
             crate::server::serve(session.database().clone(), options, bolt_config)?;
@@ -149,6 +149,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
+}
+
+/// What the servers' clients may `LOAD CSV` from: only a folder named with
+/// `--import-dir`, never the directory `korpu serve` happened to start in, since a
+/// client of a server is not its operator.
+fn served_import_dir(args: &Args, session: &Session) -> Option<Arc<ImportDir>> {
+    args.import_dir.as_ref().and(session.import_dir.clone())
 }
 
 /// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
