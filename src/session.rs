@@ -19,7 +19,7 @@ use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 use crate::database::{Database, Stored, TransactionGuard};
 use crate::graph::{Graph, Savepoint, Value};
 use crate::query::error::{ExecError, QueryError};
-use crate::query::exec::{self, Control, Params, Profile, QueryResult};
+use crate::query::exec::{self, Control, ImportDir, LoadProgress, Params, Profile, QueryResult};
 use crate::query::plan::{self, Mode, Plan};
 use crate::query::procedures::Procedures;
 use crate::query::syntax::{self, ast};
@@ -128,6 +128,10 @@ pub struct Session {
     pub cancel: Arc<AtomicBool>,
     /// What `CALL` may name: the built-ins, and whatever the client registered.
     pub procedures: Arc<Procedures>,
+    /// Where `LOAD CSV` may read (`--import-dir`); `None` refuses it.
+    pub import_dir: Option<Arc<ImportDir>>,
+    /// How far the running `LOAD CSV` has read, for a progress bar drawn elsewhere.
+    pub progress: Arc<LoadProgress>,
     transaction: Option<Transaction>,
 }
 
@@ -139,6 +143,8 @@ impl Session {
             timeout: None,
             cancel: Arc::new(AtomicBool::new(false)),
             procedures: Procedures::builtin(),
+            import_dir: None,
+            progress: Arc::default(),
             transaction: None,
         }
     }
@@ -165,6 +171,8 @@ impl Session {
             procedures: self.procedures.clone(),
             cancel: self.cancel.clone(),
             deadline: self.timeout.map(|timeout| Instant::now() + timeout),
+            import_dir: self.import_dir.clone(),
+            progress: self.progress.clone(),
             ..Control::default()
         }
     }

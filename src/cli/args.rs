@@ -25,6 +25,11 @@ pub struct Args {
     /// Query parameters from a JSON object file.
     #[arg(long = "params", global = true, value_name = "FILE")]
     pub params_file: Option<PathBuf>,
+    /// The folder LOAD CSV reads files from (`file:///x.csv` is DIR/x.csv); paths that
+    /// leave it are refused. Default: the current directory, except for `serve`, whose
+    /// clients may LOAD CSV only when this is given.
+    #[arg(long = "import-dir", global = true, value_name = "DIR")]
+    pub import_dir: Option<PathBuf>,
     /// Print load and per-statement timings to stderr.
     #[arg(long, global = true)]
     pub timing: bool,

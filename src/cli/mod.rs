@@ -10,7 +10,9 @@ mod check;
 mod scripts;
 
 use std::io::{self, IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -23,7 +25,7 @@ use crate::database::Database;
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::load::{self, Loaded, Problem};
-use crate::query::exec::QueryResult;
+use crate::query::exec::{ImportDir, QueryResult};
 use crate::render::table::{TableStyle, render_table};
 use crate::render::{Format, csv, json};
 use crate::script::{ScriptItem, split_script};
@@ -129,6 +131,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 allow_writes: *allow_writes,
                 timeout: session.timeout,
                 source_document: source_document(&args),
+                import_dir: served_import_dir(&args, &session),
             };
             let users = match auth_file {
                 Some(file) => crate::server::bolt::Users::from_file(file)?,
@@ -137,6 +140,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let bolt_config = crate::server::bolt::BoltConfig {
                 users,
                 statement_timeout: args.timeout.map(Duration::from_secs_f64),
+                import_dir: served_import_dir(&args, &session),
                 ..crate::server::bolt::BoltConfig::default()
             };
             crate::server::serve(session.database().clone(), options, bolt_config)?;
@@ -144,6 +148,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         }
         Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
     }
+}
+
+/// What the servers' clients may `LOAD CSV` from: only a folder named with
+/// `--import-dir`, never the directory `korpu serve` happened to start in, since a
+/// client of a server is not its operator.
+fn served_import_dir(args: &Args, session: &Session) -> Option<Arc<ImportDir>> {
+    args.import_dir.as_ref().and(session.import_dir.clone())
 }
 
 /// `korpu export`: the whole graph as a script for another database, or as graph-data JSON.
@@ -218,6 +229,15 @@ pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
     }
     let mut session = Session::new(Database::new(graph, data));
     session.timeout = args.timeout.map(Duration::from_secs_f64);
+    session.import_dir = match &args.import_dir {
+        Some(dir) => Some(Arc::new(
+            ImportDir::new(dir)
+                .with_context(|| format!("the import directory `{}`", dir.display()))?,
+        )),
+        // The current directory, as the help says; should it be unreadable, LOAD CSV
+        // says it has no import directory.
+        None => ImportDir::new(Path::new(".")).ok().map(Arc::new),
+    };
     if let Some(file) = &args.params_file {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("reading parameters from `{}`", file.display()))?;

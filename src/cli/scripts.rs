@@ -69,7 +69,9 @@ pub(super) fn run_scripts(
                 ScriptItem::Statement { span } => {
                     statement_number += 1;
                     let text = &source[span.start..span.end];
+                    let bar = crate::repl::progress::ProgressBar::start(&session.progress);
                     let answer = session.run(text);
+                    drop(bar);
                     let rows = answer
                         .outcome
                         .as_ref()

@@ -55,8 +55,8 @@ fn nodes_is_empty(list: &NodeList) -> bool {
 /// predicates (`n.founded > 2005`) and their counts.
 #[derive(Debug, Default)]
 pub struct RangeIndex {
-    integers: Vec<(i64, NodeId)>,
-    floats: Vec<(f64, NodeId)>,
+    integers: Runs<i64>,
+    floats: Runs<f64>,
 }
 
 /// A bound of a numeric range.
@@ -67,35 +67,162 @@ pub enum Bound {
     Excluded(f64),
 }
 
+/// How a numeric key sorts in the index.
+trait Key: Copy {
+    fn less(left: &(Self, NodeId), right: &(Self, NodeId)) -> bool;
+    fn same(left: &(Self, NodeId), right: &(Self, NodeId)) -> bool;
+    fn as_f64(self) -> f64;
+}
+
+impl Key for i64 {
+    fn less(left: &(i64, NodeId), right: &(i64, NodeId)) -> bool {
+        left < right
+    }
+
+    fn same(left: &(i64, NodeId), right: &(i64, NodeId)) -> bool {
+        left == right
+    }
+
+    fn as_f64(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Key for f64 {
+    fn less(left: &(f64, NodeId), right: &(f64, NodeId)) -> bool {
+        left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)).is_lt()
+    }
+
+    fn same(left: &(f64, NodeId), right: &(f64, NodeId)) -> bool {
+        left.0.to_bits() == right.0.to_bits() && left.1 == right.1
+    }
+
+    fn as_f64(self) -> f64 {
+        self
+    }
+}
+
+/// The entries of one kind of number as two sorted runs: the main one, and the recent
+/// insertions, merged into it once they pass the square root of its length. A sorted
+/// insertion then moves a short vector, not the whole index, so loading a million
+/// numbers one `SET` at a time stays near-linear instead of quadratic.
+#[derive(Debug)]
+struct Runs<K> {
+    main: Vec<(K, NodeId)>,
+    recent: Vec<(K, NodeId)>,
+}
+
+impl<K> Default for Runs<K> {
+    fn default() -> Self {
+        Runs { main: Vec::new(), recent: Vec::new() }
+    }
+}
+
+impl<K: Key> Runs<K> {
+    fn insert_sorted(&mut self, entry: (K, NodeId)) {
+        // An entry left stale by a removal not yet swept may be the same one.
+        for run in [&self.main, &self.recent] {
+            let at = run.partition_point(|existing| K::less(existing, &entry));
+            if run.get(at).is_some_and(|existing| K::same(existing, &entry)) {
+                return;
+            }
+        }
+        let at = self.recent.partition_point(|existing| K::less(existing, &entry));
+        self.recent.insert(at, entry);
+        if self.recent.len() * self.recent.len() > self.main.len().max(1 << 16) {
+            self.merge();
+        }
+    }
+
+    /// One sorted run again (the stable sort merges two sorted runs in linear time).
+    fn merge(&mut self) {
+        if !self.recent.is_empty() {
+            self.main.append(&mut self.recent);
+            self.sort();
+        }
+    }
+
+    fn sort(&mut self) {
+        self.main.append(&mut self.recent);
+        self.main.sort_by(|left, right| {
+            if K::less(left, right) {
+                std::cmp::Ordering::Less
+            } else if K::less(right, left) {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        });
+    }
+
+    fn is_sorted(&self) -> bool {
+        [&self.main, &self.recent]
+            .iter()
+            .all(|run| run.is_sorted_by(|left, right| !K::less(right, left)))
+    }
+
+    fn len(&self) -> usize {
+        self.main.len() + self.recent.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(K, NodeId)> {
+        self.main.iter().chain(&self.recent)
+    }
+
+    /// The positions in `run` of the values within the bounds.
+    fn range(run: &[(K, NodeId)], lower: Bound, upper: Bound) -> std::ops::Range<usize> {
+        // Integers compare with a float bound exactly: `n > 2005.5` is `n >= 2006`.
+        let start = match lower {
+            Bound::Unbounded => 0,
+            Bound::Included(bound) => run.partition_point(|(value, _)| value.as_f64() < bound),
+            Bound::Excluded(bound) => run.partition_point(|(value, _)| value.as_f64() <= bound),
+        };
+        let end = match upper {
+            Bound::Unbounded => run.len(),
+            Bound::Included(bound) => run.partition_point(|(value, _)| value.as_f64() <= bound),
+            Bound::Excluded(bound) => run.partition_point(|(value, _)| value.as_f64() < bound),
+        };
+        start..end.max(start)
+    }
+
+    fn count(&self, lower: Bound, upper: Bound) -> usize {
+        Self::range(&self.main, lower, upper).len() + Self::range(&self.recent, lower, upper).len()
+    }
+
+    /// The entries within the bounds, in index order (the two runs merged as they go).
+    fn within(&self, lower: Bound, upper: Bound) -> impl Iterator<Item = NodeId> + '_ {
+        let main = &self.main[Self::range(&self.main, lower, upper)];
+        let recent = &self.recent[Self::range(&self.recent, lower, upper)];
+        let (mut left, mut right) = (0, 0);
+        std::iter::from_fn(move || {
+            let next = match (main.get(left), recent.get(right)) {
+                (Some(from_main), Some(from_recent)) if K::less(from_recent, from_main) => {
+                    right += 1;
+                    from_recent
+                }
+                (Some(from_main), _) => {
+                    left += 1;
+                    from_main
+                }
+                (None, Some(from_recent)) => {
+                    right += 1;
+                    from_recent
+                }
+                (None, None) => return None,
+            };
+            Some(next.1)
+        })
+    }
+}
+
 impl RangeIndex {
     pub(super) fn insert(&mut self, value: &Value, node: NodeId, sorted: bool) {
         match value {
-            Value::Int(number) => {
-                if sorted {
-                    let at = self.integers.partition_point(|entry| *entry < (*number, node));
-                    // An entry left stale by a removal not yet swept may be the same one.
-                    if self.integers.get(at) != Some(&(*number, node)) {
-                        self.integers.insert(at, (*number, node));
-                    }
-                } else {
-                    self.integers.push((*number, node));
-                }
-            }
-            Value::Float(number) if !number.is_nan() => {
-                if sorted {
-                    let at = self.floats.partition_point(|entry| {
-                        entry.0 < *number || (entry.0 == *number && entry.1 < node)
-                    });
-                    let same = self.floats.get(at).is_some_and(|entry| {
-                        entry.0.to_bits() == number.to_bits() && entry.1 == node
-                    });
-                    if !same {
-                        self.floats.insert(at, (*number, node));
-                    }
-                } else {
-                    self.floats.push((*number, node));
-                }
-            }
+            Value::Int(number) if sorted => self.integers.insert_sorted((*number, node)),
+            Value::Int(number) => self.integers.main.push((*number, node)),
+            Value::Float(number) if number.is_nan() => {}
+            Value::Float(number) if sorted => self.floats.insert_sorted((*number, node)),
+            Value::Float(number) => self.floats.main.push((*number, node)),
             _ => {}
         }
     }
@@ -103,16 +230,15 @@ impl RangeIndex {
     /// Keeps the entries `keep(value, node)` approves, then sorts and drops duplicates:
     /// the sweep that removes entries a deletion or a change made stale.
     pub(super) fn sweep(&mut self, keep: impl Fn(&Value, NodeId) -> bool) {
-        self.integers.retain(|(number, node)| keep(&Value::Int(*number), *node));
-        self.floats.retain(|(number, node)| keep(&Value::Float(*number), *node));
         self.sort();
-        self.integers.dedup();
-        self.floats
-            .dedup_by(|left, right| left.0.to_bits() == right.0.to_bits() && left.1 == right.1);
+        self.integers.main.retain(|(number, node)| keep(&Value::Int(*number), *node));
+        self.floats.main.retain(|(number, node)| keep(&Value::Float(*number), *node));
+        self.integers.main.dedup();
+        self.floats.main.dedup_by(|left, right| f64::same(left, right));
     }
 
     pub(super) fn is_empty(&self) -> bool {
-        self.integers.is_empty() && self.floats.is_empty()
+        self.integers.len() == 0 && self.floats.len() == 0
     }
 
     /// Every entry, integers first, for `Graph::validate`.
@@ -124,64 +250,63 @@ impl RangeIndex {
     }
 
     pub(super) fn is_sorted(&self) -> bool {
-        self.integers.is_sorted()
-            && self.floats.is_sorted_by(|left, right| {
-                left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)).is_le()
-            })
+        self.integers.is_sorted() && self.floats.is_sorted()
     }
 
     pub(super) fn sort(&mut self) {
-        self.integers.sort_unstable();
-        self.floats
-            .sort_unstable_by(|left, right| left.0.total_cmp(&right.0).then(left.1.cmp(&right.1)));
-    }
-
-    fn integer_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
-        // Integers compare with a float bound exactly: `n > 2005.5` is `n >= 2006`.
-        let start = match lower {
-            Bound::Unbounded => 0,
-            Bound::Included(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
-            }
-            Bound::Excluded(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
-            }
-        };
-        let end = match upper {
-            Bound::Unbounded => self.integers.len(),
-            Bound::Included(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) <= bound)
-            }
-            Bound::Excluded(bound) => {
-                self.integers.partition_point(|(value, _)| (*value as f64) < bound)
-            }
-        };
-        start..end.max(start)
-    }
-
-    fn float_range(&self, lower: Bound, upper: Bound) -> std::ops::Range<usize> {
-        let start = match lower {
-            Bound::Unbounded => 0,
-            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value < bound),
-            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
-        };
-        let end = match upper {
-            Bound::Unbounded => self.floats.len(),
-            Bound::Included(bound) => self.floats.partition_point(|(value, _)| *value <= bound),
-            Bound::Excluded(bound) => self.floats.partition_point(|(value, _)| *value < bound),
-        };
-        start..end.max(start)
+        self.integers.sort();
+        self.floats.sort();
     }
 
     /// How many indexed values lie within the bounds.
     pub fn count(&self, lower: Bound, upper: Bound) -> usize {
-        self.integer_range(lower, upper).len() + self.float_range(lower, upper).len()
+        self.integers.count(lower, upper) + self.floats.count(lower, upper)
     }
 
     /// The nodes whose value lies within the bounds.
     pub fn nodes(&self, lower: Bound, upper: Bound) -> impl Iterator<Item = NodeId> + '_ {
-        let integers = &self.integers[self.integer_range(lower, upper)];
-        let floats = &self.floats[self.float_range(lower, upper)];
-        integers.iter().map(|(_, node)| *node).chain(floats.iter().map(|(_, node)| *node))
+        self.integers.within(lower, upper).chain(self.floats.within(lower, upper))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorted_insertions_in_two_runs_answer_as_one_sorted_index() {
+        let mut index = RangeIndex::default();
+        let mut naive: Vec<(i64, u32)> = Vec::new();
+        let mut state = 7u64;
+        for node in 0..60_000u32 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let value = (state % 1000) as i64;
+            index.insert(&Value::Int(value), NodeId(node), true);
+            naive.push((value, node));
+            if node % 20_000 == 0 {
+                index.insert(&Value::Float(value as f64 + 0.5), NodeId(node), true);
+            }
+        }
+        naive.sort();
+        assert!(index.is_sorted());
+        let (lower, upper) = (Bound::Included(10.0), Bound::Excluded(500.0));
+        let expected: Vec<NodeId> = naive
+            .iter()
+            .filter(|(value, _)| (10..500).contains(value))
+            .map(|(_, node)| NodeId(*node))
+            .collect();
+        let floats = [0u32, 20_000, 40_000]
+            .iter()
+            .filter(|node| naive.iter().any(|(value, n)| n == *node && (10..499).contains(value)))
+            .count();
+        assert_eq!(index.count(lower, upper), expected.len() + floats);
+        let found: Vec<NodeId> = index.nodes(lower, upper).take(expected.len()).collect();
+        assert_eq!(found, expected);
+        // The same entry again (as a stale one awaiting a sweep) is not added twice.
+        let (value, node) = naive[123];
+        index.insert(&Value::Int(value), NodeId(node), true);
+        assert_eq!(index.entries().count(), 60_003);
     }
 }

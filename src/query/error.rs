@@ -140,6 +140,8 @@ error_codes! {
     UnsupportedIndexKind,
     /// Körpü's own: a constraint that cannot be declared as written.
     InvalidConstraint,
+    /// A file `LOAD CSV` names cannot be read (Neo4j's name).
+    ExternalResourceFailed,
 }
 
 impl fmt::Display for ErrorCode {

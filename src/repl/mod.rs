@@ -18,6 +18,7 @@ pub mod complete;
 pub mod helper;
 pub mod highlight;
 pub mod output;
+pub mod progress;
 pub mod scan;
 pub mod schema;
 pub mod shell;
@@ -136,6 +137,8 @@ fn run_terminal(
     // and cancels the query; at the prompt rustyline reads it as a key instead.
     let cancel = session.cancel.clone();
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+    // Draws while a LOAD CSV reads its file, for as long as the shell runs.
+    let _progress = progress::ProgressBar::start(&session.progress);
 
     {
         let view = session.view();

@@ -39,6 +39,8 @@ pub struct ServeOptions {
     pub timeout: Option<Duration>,
     /// The source document the provenance panel quotes from, when there is one.
     pub source_document: Option<String>,
+    /// Where `LOAD CSV` may read (`--import-dir`), for every client's session.
+    pub import_dir: Option<std::sync::Arc<crate::query::exec::ImportDir>>,
 }
 
 /// The default HTTP address when neither `--http` nor `--bolt` is given.
@@ -71,6 +73,7 @@ pub fn serve(database: Database, options: ServeOptions, bolt_config: BoltConfig)
             token: token.clone(),
             timeout: options.timeout.unwrap_or(http::DEFAULT_TIMEOUT),
             source_document: options.source_document.clone(),
+            import_dir: options.import_dir.clone(),
             limits: http::Limits::default(),
         };
         let url = match &token {

@@ -337,6 +337,22 @@ fn a_tab_cancels_its_query_while_another_tab_is_served() {
     });
 }
 
+#[test]
+fn load_csv_reads_only_from_an_import_dir_the_operator_named() {
+    let query = json!({
+        "query": "LOAD CSV WITH HEADERS FROM 'file:///people.csv' AS row RETURN count(*) AS n"
+    });
+    // Started without --import-dir, the server offers its clients no folder at all.
+    let server = Server::start(&[], &[]);
+    let (_, answer) = server.api("query", &query);
+    assert!(answer.to_string().contains("no import directory"), "{answer}");
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/csv");
+    let server = Server::start(&["--import-dir", folder], &[]);
+    let (status, answer) = server.api("query", &query);
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["rows"], json!([[3]]));
+}
+
 /// A graph-data file of `count` people, each knowing the one before.
 fn numbered_graph(count: usize) -> Json {
     let nodes: Vec<Json> = (0..count)

@@ -10,6 +10,7 @@ mod explorer;
 mod export;
 mod fuzz_data;
 mod golden;
+mod load_csv;
 mod procedures;
 mod repl;
 mod robustness;

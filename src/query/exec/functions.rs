@@ -110,6 +110,8 @@ pub(crate) fn call(
             }
             other => return Err(wrong_type(function, other)),
         },
+        // The planner passed the `LOAD CSV` record's hidden slot (or null outside one).
+        LineNumber | File => first,
         HasProperties => {
             let wanted = match args.get(1) {
                 Some(Value::Map(entries)) => entries.clone(),

@@ -10,8 +10,10 @@
 mod aggregate;
 mod eval;
 mod functions;
+mod import;
 mod operators;
 mod schema;
+mod stream;
 mod temporal;
 mod write;
 
@@ -24,9 +26,10 @@ use std::time::{Duration, Instant};
 use crate::graph::{Graph, Value};
 use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::notification::Notification;
-use crate::query::plan::ir::Plan;
+use crate::query::plan::ir::{Op, Plan};
 use crate::query::procedures::Procedures;
 
+pub use import::{ImportDir, LoadProgress};
 pub use operators::Profile;
 
 /// One row: a value per slot.
@@ -97,6 +100,11 @@ pub struct Control {
     /// How many partial paths a variable-length expansion or shortest-path search may
     /// visit for one input row before it stops with an error.
     pub max_path_steps: u64,
+    /// Where `LOAD CSV` may read files; without one it is refused (the library does no
+    /// IO unless its caller asks).
+    pub import_dir: Option<Arc<ImportDir>>,
+    /// How far `LOAD CSV` has read its file, for a caller's progress bar.
+    pub progress: Arc<LoadProgress>,
 }
 
 impl Default for Control {
@@ -106,6 +114,8 @@ impl Default for Control {
             cancel: Arc::new(AtomicBool::new(false)),
             deadline: None,
             max_path_steps: 50_000_000,
+            import_dir: None,
+            progress: Arc::default(),
         }
     }
 }
@@ -258,8 +268,25 @@ enum Access<'g> {
     Write(&'g mut Graph),
 }
 
+/// What stays the same while a statement's segments run (once, or once per batch).
+struct Run<'a> {
+    plan: &'a Plan,
+    params: &'a Params,
+    control: &'a Control,
+    profile: Option<&'a Profile>,
+    now: i128,
+    seed: u64,
+}
+
+/// What a statement's runs add up to.
+#[derive(Default)]
+struct Output {
+    stats: WriteStats,
+    rows: Vec<Row>,
+}
+
 fn execute_segments(
-    mut access: Access<'_>,
+    access: Access<'_>,
     plan: &Plan,
     params: &Params,
     control: &Control,
@@ -269,73 +296,101 @@ fn execute_segments(
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_nanos() as u64)
         ^ 0x9E37_79B9_7F4A_7C15;
-    let now = temporal::wall_clock();
-    let mut stats = WriteStats::default();
-    let mut rows: Vec<Row> = vec![vec![Value::Null; plan.slot_count]];
-    let mut columns_rows = Vec::new();
-    for segment in &plan.segments {
-        let produced: Vec<Row> = {
-            let graph: &Graph = match &access {
-                Access::Read(graph) => graph,
-                Access::Write(graph) => graph,
-            };
-            let context = Context {
-                graph,
-                params,
-                control,
-                slot_count: plan.slot_count,
-                now,
-                checks: Cell::new(0),
-                random_state: Cell::new(seed | 1),
-                profile,
-            };
-            context.check_now()?;
-            let iterator = operators::open(
-                &segment.reads,
-                &context,
-                operators::Argument::Rows(std::mem::take(&mut rows)),
-            )?;
-            match &segment.write {
-                Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
-                // A result without columns has no rows (a standalone call of a void
-                // procedure), but its rows are still pulled so the work happens.
-                None if plan.columns.is_empty() => {
-                    for row in iterator {
-                        row?;
-                    }
-                    Vec::new()
-                }
-                None => {
-                    for row in iterator {
-                        let row = row?;
-                        columns_rows.push(
-                            plan.columns.iter().map(|(_, slot)| row[*slot].clone()).collect(),
-                        );
-                    }
-                    Vec::new()
-                }
-            }
-        };
-        if let Some(write) = &segment.write {
-            let Access::Write(graph) = &mut access else {
-                unreachable!("a plan that writes is run with write access");
-            };
-            let mut writer = write::Writer {
-                graph,
-                params,
-                control,
-                slot_count: plan.slot_count,
-                now,
-                stats: &mut stats,
-            };
-            rows = writer.apply(write, produced)?;
-            graph.flush_indexes();
+    let run = Run { plan, params, control, profile, now: temporal::wall_clock(), seed };
+    let mut output = Output::default();
+    match (access, stream::leading_load(plan)) {
+        // PROFILE keys its figures by operator, so it runs the plan as planned.
+        (Access::Write(graph), Some(leading)) if profile.is_none() => {
+            stream::run_in_batches(&run, graph, &leading, &mut output)?;
+        }
+        (access, _) => {
+            let first = plan.segments.first().map(|segment| &segment.reads);
+            let rows = vec![vec![Value::Null; plan.slot_count]];
+            run.segments(access, first, rows, &mut output)?;
         }
     }
     Ok(QueryResult {
         columns: plan.columns.iter().map(|(name, _)| name.clone()).collect(),
-        rows: columns_rows,
-        stats,
+        rows: output.rows,
+        stats: output.stats,
         notifications: plan.notifications.clone(),
     })
+}
+
+impl Run<'_> {
+    /// Runs every segment once over `rows`, the first segment reading through `first`
+    /// (its own reads, or those reads with a leading `LOAD CSV` taken out).
+    fn segments(
+        &self,
+        mut access: Access<'_>,
+        first: Option<&Op>,
+        mut rows: Vec<Row>,
+        output: &mut Output,
+    ) -> Result<(), ExecError> {
+        let Run { plan, params, control, profile, now, seed } = *self;
+        for (position, segment) in plan.segments.iter().enumerate() {
+            let reads = match first {
+                Some(first) if position == 0 => first,
+                _ => &segment.reads,
+            };
+            let produced: Vec<Row> = {
+                let graph: &Graph = match &access {
+                    Access::Read(graph) => graph,
+                    Access::Write(graph) => graph,
+                };
+                let context = Context {
+                    graph,
+                    params,
+                    control,
+                    slot_count: plan.slot_count,
+                    now,
+                    checks: Cell::new(0),
+                    random_state: Cell::new(seed | 1),
+                    profile,
+                };
+                context.check_now()?;
+                let iterator = operators::open(
+                    reads,
+                    &context,
+                    operators::Argument::Rows(std::mem::take(&mut rows)),
+                )?;
+                match &segment.write {
+                    Some(_) => iterator.collect::<Result<Vec<Row>, ExecError>>()?,
+                    // A result without columns has no rows (a standalone call of a void
+                    // procedure), but its rows are still pulled so the work happens.
+                    None if plan.columns.is_empty() => {
+                        for row in iterator {
+                            row?;
+                        }
+                        Vec::new()
+                    }
+                    None => {
+                        for row in iterator {
+                            let row = row?;
+                            output.rows.push(
+                                plan.columns.iter().map(|(_, slot)| row[*slot].clone()).collect(),
+                            );
+                        }
+                        Vec::new()
+                    }
+                }
+            };
+            if let Some(write) = &segment.write {
+                let Access::Write(graph) = &mut access else {
+                    unreachable!("a plan that writes is run with write access");
+                };
+                let mut writer = write::Writer {
+                    graph,
+                    params,
+                    control,
+                    slot_count: plan.slot_count,
+                    now,
+                    stats: &mut output.stats,
+                };
+                rows = writer.apply(write, produced)?;
+                graph.flush_indexes();
+            }
+        }
+        Ok(())
+    }
 }

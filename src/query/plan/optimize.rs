@@ -147,6 +147,10 @@ fn rewrite_children(op: Op, indexed: Indexed<'_>) -> Op {
             call.input = boxed(call.input);
             Op::Call(call)
         }
+        Op::LoadCsv(mut load) => {
+            load.input = boxed(load.input);
+            Op::LoadCsv(load)
+        }
     }
 }
 

@@ -413,6 +413,11 @@ pub const KEYWORDS: &[&str] = &[
     "REQUIRE",
     "UNIQUE",
     "ASSERT",
+    "LOAD",
+    "CSV",
+    "HEADERS",
+    "FROM",
+    "FIELDTERMINATOR",
 ];
 
 /// Words that cannot name a variable, because the grammar would be ambiguous.

@@ -130,6 +130,7 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
         stream.local_addr().map_or_else(|_| "127.0.0.1:7687".to_owned(), |a| a.to_string());
     let mut session = Session::new(database);
     session.timeout = config.statement_timeout;
+    session.import_dir = config.import_dir.clone();
     let mut connection = Connection {
         config,
         session,

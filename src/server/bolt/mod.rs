@@ -48,6 +48,8 @@ pub struct BoltConfig {
     /// A connection silent this long inside a transaction that holds the graph is
     /// closed and the transaction rolled back, so it cannot block writers for longer.
     pub transaction_idle_timeout: Duration,
+    /// Where `LOAD CSV` may read (`--import-dir`).
+    pub import_dir: Option<Arc<crate::query::exec::ImportDir>>,
 }
 
 impl Default for BoltConfig {
@@ -60,6 +62,7 @@ impl Default for BoltConfig {
             max_connections: 256,
             idle_timeout: Duration::from_secs(30 * 60),
             transaction_idle_timeout: Duration::from_secs(60),
+            import_dir: None,
         }
     }
 }

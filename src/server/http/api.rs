@@ -67,6 +67,7 @@ fn count_field(body: &Json, name: &str, default: usize) -> Result<usize, Reply> 
 fn new_session(shared: &Shared) -> Session {
     let mut session = Session::new(shared.database.clone());
     session.timeout = Some(shared.config.timeout);
+    session.import_dir = shared.config.import_dir.clone();
     session
 }
 

@@ -2,6 +2,7 @@
 //! (variable-length expansion, shortest paths) are in `paths`.
 
 mod index_scan;
+pub(super) mod load_csv;
 mod paths;
 
 use index_scan::open_index_scan;
@@ -320,6 +321,15 @@ fn open_unprofiled<'g>(
                     single(Ok(row))
                 }
                 Err(error) => single(Err(error)),
+            })
+        }
+        Op::LoadCsv(load) => {
+            let input = open(&load.input, context, argument)?;
+            flat_map_rows(input, context, move |mut row| {
+                match load_csv::open_csv(load, &mut row, context) {
+                    Ok(file) => Box::new(load_csv::CsvRows { file, row, load, context }),
+                    Err(error) => single(Err(error)),
+                }
             })
         }
         Op::Call(call) => {

@@ -82,6 +82,11 @@ pub enum Function {
     ToFloatOrNull,
     ToBooleanOrNull,
     IsEmpty,
+    /// `linenumber()`: the line where the current `LOAD CSV` record starts; the planner
+    /// gives it the hidden slot that holds it as its one argument (null outside).
+    LineNumber,
+    /// `file()`: the path of the file `LOAD CSV` is reading, given its hidden slot alike.
+    File,
     /// Internal: does the entity (first argument) carry every entry of the map (second)?
     /// Used for pattern properties given as a parameter, `(n $props)`.
     HasProperties,
@@ -476,6 +481,13 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
         arity: (0, 1),
         nulls: NullRule::Handled,
     },
+    FunctionSpec {
+        name: "linenumber",
+        function: LineNumber,
+        arity: (0, 0),
+        nulls: NullRule::Handled,
+    },
+    FunctionSpec { name: "file", function: File, arity: (0, 0), nulls: NullRule::Handled },
 ];
 
 impl Function {

@@ -179,6 +179,26 @@ pub enum Op {
     },
     /// `CALL`: runs a procedure for each input row.
     Call(ProcedureCall),
+    /// `LOAD CSV`: for each input row, every record of a file in the import directory.
+    LoadCsv(LoadCsv),
+}
+
+/// For each input row, the records of the file `url` names, each a copy of the input row
+/// with the record in `slot` (a map by header, or a list) and its position in two hidden
+/// slots that `linenumber()` and `file()` read. The file is read through the
+/// `ImportDir` the execution `Control` carries, the one place `exec` touches files.
+#[derive(Clone, Debug)]
+pub struct LoadCsv {
+    pub input: Box<Op>,
+    pub url: Expr,
+    pub with_headers: bool,
+    /// One byte: `,` unless `FIELDTERMINATOR` says otherwise.
+    pub field_terminator: u8,
+    pub slot: Slot,
+    /// The line (from 1) where the current record starts.
+    pub line_slot: Slot,
+    /// The path of the file being read.
+    pub file_slot: Slot,
 }
 
 /// For each input row, the procedure's rows for the arguments evaluated on that row, each

@@ -309,6 +309,22 @@ fn op_line(op: &Op, plan: &Plan) -> String {
             }
         }
         Op::CountRows { slot, .. } => format!("CountRows AS {}", name(*slot)),
+        Op::LoadCsv(load) => {
+            let mut text = "LoadCsv ".to_owned();
+            if load.with_headers {
+                text.push_str("WITH HEADERS ");
+            }
+            text.push_str(&format!("FROM {} AS {}", ExprDisplay(&load.url, plan), name(load.slot)));
+            if load.field_terminator != b',' {
+                text.push_str(" FIELDTERMINATOR ");
+                // The planner accepts only one ASCII character, so this is a `char`.
+                let _ = crate::text::write_string(
+                    &mut text,
+                    &char::from(load.field_terminator).to_string(),
+                );
+            }
+            text
+        }
         Op::Call(call) => {
             let args: Vec<String> =
                 call.args.iter().map(|arg| ExprDisplay(arg, plan).to_string()).collect();
@@ -359,6 +375,7 @@ pub(super) fn op_children(op: &Op) -> Vec<&Op> {
         Op::VarExpand(expand) => vec![&expand.input],
         Op::ShortestPath(shortest) => vec![&shortest.input],
         Op::Call(call) => vec![&call.input],
+        Op::LoadCsv(load) => vec![&load.input],
         Op::Optional { input, inner, .. } => vec![inner, input],
         Op::Union { branches, .. } => branches.iter().collect(),
     }
@@ -457,7 +474,13 @@ impl<'a> Display for ExprDisplay<'a> {
                     Some(spec) => write!(f, "{}(", spec.name)?,
                     None => write!(f, "{function:?}(")?,
                 }
-                for (position, arg) in args.iter().enumerate() {
+                // `linenumber()` and `file()` read a hidden slot the user never wrote.
+                let shown = if matches!(function, Function::LineNumber | Function::File) {
+                    &[]
+                } else {
+                    args.as_slice()
+                };
+                for (position, arg) in shown.iter().enumerate() {
                     if position > 0 {
                         f.write_str(", ")?;
                     }

@@ -6,6 +6,7 @@ use crate::query::error::{ErrorCode, ErrorKind, PlanError};
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
+use super::load_csv::load_csv_position;
 use super::*;
 
 /// A planned `x IN list WHERE …`: the list, the scope with `x` bound, `x`'s slot and
@@ -239,11 +240,14 @@ impl Planner<'_> {
                         arg.span,
                     ));
                 }
-                let args: Vec<Expr> = call
+                let mut args: Vec<Expr> = call
                     .args
                     .iter()
                     .map(|arg| self.plan_expr(arg, scope, context))
                     .collect::<Result<_, _>>()?;
+                if matches!(function, Function::LineNumber | Function::File) {
+                    args = vec![load_csv_position(function, scope, span)];
+                }
                 check_function_types(function, &args)?;
                 make(ExprKind::Function(function, args))
             }

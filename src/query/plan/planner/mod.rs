@@ -11,6 +11,7 @@ mod analysis;
 mod call;
 mod checks;
 mod expressions;
+mod load_csv;
 mod patterns;
 mod projection;
 mod schema;
@@ -28,6 +29,7 @@ use crate::query::syntax::ast;
 use super::ir::*;
 use analysis::*;
 use checks::*;
+use load_csv::keep_load_csv_position;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics; `procedures` are what `CALL` may name.
@@ -300,6 +302,9 @@ impl<'a> Planner<'a> {
                     let slot = self.bind_fresh(&mut scope, &unwind.variable, VarKind::Value)?;
                     op = Op::Unwind { input: Box::new(op), list, slot };
                 }
+                ast::Clause::LoadCsv(load) => {
+                    op = self.plan_load_csv(op, load, &mut scope)?;
+                }
                 ast::Clause::With(projection) => {
                     if position == last {
                         return Err(syntax(
@@ -308,8 +313,9 @@ impl<'a> Planner<'a> {
                             projection.span,
                         ));
                     }
-                    let (next, next_scope, _) =
+                    let (next, mut next_scope, _) =
                         self.plan_projection(op, projection, &scope, ProjectionKind::With)?;
+                    keep_load_csv_position(&scope, &mut next_scope);
                     op = next;
                     scope = next_scope;
                 }

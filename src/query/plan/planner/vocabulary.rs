@@ -141,6 +141,7 @@ impl<'s> Names<'s> {
                 self.optional(clause.where_clause.as_ref());
             }
             ast::Clause::Unwind(unwind) => self.expr(&unwind.expr),
+            ast::Clause::LoadCsv(load) => self.expr(&load.url),
             ast::Clause::With(projection) | ast::Clause::Return(projection) => {
                 for item in &projection.items {
                     self.expr(&item.expr);

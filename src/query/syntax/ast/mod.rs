@@ -78,6 +78,8 @@ pub enum Clause {
     Show(Show),
     /// `CREATE INDEX`, `DROP CONSTRAINT`…: a statement of its own.
     Schema(SchemaCommand),
+    /// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`.
+    LoadCsv(LoadCsv),
 }
 
 impl Clause {
@@ -94,6 +96,7 @@ impl Clause {
             Clause::Call(clause) => clause.span,
             Clause::Show(clause) => clause.span,
             Clause::Schema(command) => command.span(),
+            Clause::LoadCsv(clause) => clause.span,
         }
     }
 
@@ -129,6 +132,19 @@ pub enum Optionality {
 pub struct Unwind {
     pub expr: Expr,
     pub variable: Ident,
+    pub span: Span,
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`: each record of a
+/// file in the import directory, as a map by header (`WITH HEADERS`) or a list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadCsv {
+    pub with_headers: bool,
+    /// Any expression giving the file's URL or path (`'file:///x.csv'`, `$file`).
+    pub url: Expr,
+    pub variable: Ident,
+    /// As written; the planner checks it is a one-character string.
+    pub field_terminator: Option<Expr>,
     pub span: Span,
 }
 

@@ -70,6 +70,17 @@ impl Display for Clause {
                 Ok(())
             }
             Clause::Unwind(clause) => write!(f, "UNWIND {} AS {}", clause.expr, clause.variable),
+            Clause::LoadCsv(clause) => {
+                f.write_str("LOAD CSV ")?;
+                if clause.with_headers {
+                    f.write_str("WITH HEADERS ")?;
+                }
+                write!(f, "FROM {} AS {}", clause.url, clause.variable)?;
+                if let Some(terminator) = &clause.field_terminator {
+                    write!(f, " FIELDTERMINATOR {terminator}")?;
+                }
+                Ok(())
+            }
             Clause::With(projection) => {
                 f.write_str("WITH ")?;
                 write_projection(f, projection)

@@ -94,6 +94,7 @@ pub(super) fn clause(input: Tokens<'_>) -> PResult<'_, Clause> {
         delete_clause,
         call_clause,
         show_clause,
+        load_csv_clause,
     ))
     .parse(input)
 }
@@ -135,6 +136,39 @@ pub(super) fn unwind_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
     let (input, name) = cut(variable).parse(input)?;
     let end = last_end(input, start);
     Ok((input, Clause::Unwind(Unwind { expr, variable: name, span: Span::new(start, end) })))
+}
+
+/// `LOAD CSV [WITH HEADERS] FROM url AS row [FIELDTERMINATOR ';']`.
+pub(super) fn load_csv_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
+    let start = input.offset();
+    let (input, _) = keyword("LOAD")(input)?;
+    let (input, _) = cut(keyword("CSV")).parse(input)?;
+    let (input, with_headers) = if peek_keyword(input, "WITH") {
+        (cut(keyword("HEADERS")).parse(input.skip(1))?.0, true)
+    } else {
+        (input, false)
+    };
+    let (input, _) = cut(keyword("FROM")).parse(input)?;
+    let (input, url) = cut(expression).parse(input)?;
+    let (input, _) = cut(keyword("AS")).parse(input)?;
+    let (input, name) = cut(variable).parse(input)?;
+    let (input, field_terminator) = if peek_keyword(input, "FIELDTERMINATOR") {
+        let (input, terminator) = cut(expression).parse(input.skip(1))?;
+        (input, Some(terminator))
+    } else {
+        (input, None)
+    };
+    let end = last_end(input, start);
+    Ok((
+        input,
+        Clause::LoadCsv(LoadCsv {
+            with_headers,
+            url,
+            variable: name,
+            field_terminator,
+            span: Span::new(start, end),
+        }),
+    ))
 }
 
 pub(super) fn with_clause(input: Tokens<'_>) -> PResult<'_, Clause> {
