@@ -41,12 +41,20 @@ pub(super) enum Undo {
         node: NodeId,
         old: u32,
     },
-    CreatedIndex(String),
-    DroppedIndex(IndexDefinition, usize),
-    CreatedConstraint(String),
+    // Schema changes are rare and their records large: boxed, so that every other undo
+    // (millions in an import) stays small.
+    CreatedIndex(Box<str>),
+    DroppedIndex(Box<(IndexDefinition, usize)>),
+    CreatedConstraint(Box<str>),
     /// The constraint, its position, and the index it owned with that one's position.
-    DroppedConstraint(ConstraintDefinition, usize, Option<(IndexDefinition, usize)>),
+    DroppedConstraint(Box<DroppedConstraint>),
 }
+
+// An import journals a few undos per record: keep each one small (a `Value` and two
+// ids), or a million records cost gigabytes of undo log.
+const _: () = assert!(std::mem::size_of::<Undo>() <= 48);
+
+pub(super) type DroppedConstraint = (ConstraintDefinition, usize, Option<(IndexDefinition, usize)>);
 
 /// The changes recorded since the outermost open savepoint.
 #[derive(Debug, Default)]
@@ -176,11 +184,15 @@ impl Graph {
             Undo::EdgeProperties { edge, old } => self.put_edge_properties(edge, old),
             Undo::NodeLabels { node, old } => self.put_label_set(node, old),
             Undo::CreatedIndex(name) => self.remove_index(&name),
-            Undo::DroppedIndex(definition, position) => self.insert_index(definition, position),
-            Undo::CreatedConstraint(name) => {
-                self.schema.constraints.retain(|constraint| constraint.name != name);
+            Undo::DroppedIndex(dropped) => {
+                let (definition, position) = *dropped;
+                self.insert_index(definition, position);
             }
-            Undo::DroppedConstraint(definition, position, index) => {
+            Undo::CreatedConstraint(name) => {
+                self.schema.constraints.retain(|constraint| *constraint.name != *name);
+            }
+            Undo::DroppedConstraint(dropped) => {
+                let (definition, position, index) = *dropped;
                 let position = position.min(self.schema.constraints.len());
                 self.schema.constraints.insert(position, definition);
                 if let Some((index, at)) = index {

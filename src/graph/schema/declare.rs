@@ -75,7 +75,7 @@ impl Graph {
             return Err(SchemaError::OwnedIndex(name.to_owned(), owner.clone()));
         }
         let removed = self.schema.indexes.remove(position);
-        self.journal.record(Undo::DroppedIndex(removed.definition, position));
+        self.journal.record(Undo::DroppedIndex(Box::new((removed.definition, position))));
         Ok(true)
     }
 
@@ -126,9 +126,9 @@ impl Graph {
                 violations: violations.into_iter().take(LISTED_VIOLATIONS).collect(),
             });
         }
-        self.journal.record(Undo::CreatedConstraint(definition.name.clone()));
+        self.journal.record(Undo::CreatedConstraint(definition.name.as_str().into()));
         if let Some(name) = index_name {
-            self.journal.record(Undo::CreatedIndex(name));
+            self.journal.record(Undo::CreatedIndex(name.into()));
         }
         Ok(true)
     }
@@ -176,7 +176,7 @@ impl Graph {
             };
         }
         let (definition, position, index) = self.forget_constraint(name);
-        self.journal.record(Undo::DroppedConstraint(definition, position, index));
+        self.journal.record(Undo::DroppedConstraint(Box::new((definition, position, index))));
         Ok(true)
     }
 
@@ -190,7 +190,7 @@ impl Graph {
         let name = definition.name.clone();
         let position = self.schema.indexes.len();
         self.insert_index(definition, position);
-        self.journal.record(Undo::CreatedIndex(name));
+        self.journal.record(Undo::CreatedIndex(name.into()));
     }
 
     /// Declares and fills an index at `position`, unjournaled (also the undo of a drop).
