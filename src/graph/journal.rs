@@ -1,17 +1,21 @@
 //! The undo log that makes a statement and a transaction all-or-nothing.
 //!
 //! While a savepoint is open, every change the mutation API makes records how to undo
-//! it. Rolling back to a savepoint undoes the changes made since, newest first, so each
-//! undo finds the graph exactly as the change left it: adjacency lists get their
-//! entries back at the positions they had, counts and indexes return to what they
-//! were, and names interned since the savepoint are forgotten. Ids are not handed back:
-//! an element created and rolled back stays a tombstone, so no id is ever reused.
-//! Savepoints nest (a statement inside an explicit transaction) and close in LIFO order.
+//! it, except changes to an element created since the innermost open savepoint: undoing
+//! the creation buries the element whatever it holds, so an import journals one record
+//! per new node rather than one per property. Rolling back to a savepoint undoes the
+//! changes made since, newest first, so each undo finds the graph exactly as the change
+//! left it: adjacency lists get their entries back at the positions they had, counts
+//! and indexes return to what they were, and names interned since the savepoint are
+//! forgotten. Ids are not handed back: an element created and rolled back stays a
+//! tombstone, so no id is ever reused. Savepoints nest (a statement inside an explicit transaction) and close in LIFO order.
 //!
 //! One writer at a time holds `&mut Graph`; readers of a shared graph never see a
 //! journal, only the committed state or, within the writer, its own changes.
 
 use super::schema::{ConstraintDefinition, IndexDefinition, Touched};
+use petgraph::visit::{EdgeIndexable, NodeIndexable};
+
 use super::{EdgeId, Graph, NodeId, Symbol, Value};
 
 /// How to undo one change.
@@ -61,9 +65,23 @@ pub(super) type DroppedConstraint = (ConstraintDefinition, usize, Option<(IndexD
 pub(super) struct Journal {
     entries: Vec<Undo>,
     depth: usize,
+    /// For each open savepoint, the first node and relationship ids it could create:
+    /// changes to an element newer than the innermost savepoint need no undo, because
+    /// undoing its creation buries it whatever it holds.
+    fresh_from: Vec<(u32, u32)>,
 }
 
 impl Journal {
+    /// True when `node` was created since the innermost open savepoint.
+    pub(super) fn is_fresh_node(&self, node: NodeId) -> bool {
+        self.fresh_from.last().is_some_and(|(nodes, _)| node.0 >= *nodes)
+    }
+
+    /// True when `edge` was created since the innermost open savepoint.
+    pub(super) fn is_fresh_edge(&self, edge: EdgeId) -> bool {
+        self.fresh_from.last().is_some_and(|(_, edges)| edge.0 >= *edges)
+    }
+
     /// The nodes and relationships created or changed since `savepoint` (deleted ones
     /// included; callers skip those).
     pub(super) fn touched_since(&self, savepoint: &Savepoint) -> Touched {
@@ -109,6 +127,8 @@ impl Graph {
     /// Opens a savepoint: from now on changes are recorded so they can be undone.
     pub fn savepoint(&mut self) -> Savepoint {
         self.journal.depth += 1;
+        let bounds = (self.store.node_bound() as u32, self.store.edge_bound() as u32);
+        self.journal.fresh_from.push(bounds);
         Savepoint {
             entries: self.journal.entries.len(),
             depth: self.journal.depth,
@@ -116,11 +136,6 @@ impl Graph {
             rel_types: self.rel_types.names.len(),
             keys: self.keys.names.len(),
         }
-    }
-
-    /// How many changes were made since `savepoint` was opened.
-    pub fn changes_since(&self, savepoint: &Savepoint) -> usize {
-        self.journal.entries.len() - savepoint.entries
     }
 
     /// Keeps the changes made since `savepoint`. They stay undoable by an enclosing
@@ -164,6 +179,7 @@ impl Graph {
             "savepoints are closed in the order opposite to their opening"
         );
         self.journal.depth -= 1;
+        self.journal.fresh_from.pop();
     }
 
     fn undo(&mut self, undo: Undo) {

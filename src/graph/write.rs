@@ -22,7 +22,9 @@ impl Graph {
     ) -> Result<(), GraphError> {
         let Some(symbol) = self.key_to_set(key, &value)? else { return Ok(()) };
         let old = self.put_node_property(node, symbol, value);
-        self.journal.record(Undo::NodeProperty { node, key: symbol, old });
+        if !self.journal.is_fresh_node(node) {
+            self.journal.record(Undo::NodeProperty { node, key: symbol, old });
+        }
         Ok(())
     }
 
@@ -45,7 +47,9 @@ impl Graph {
             }
         }
         self.put_edge_properties(edge, properties.into_boxed_slice());
-        self.journal.record(Undo::EdgeProperties { edge, old });
+        if !self.journal.is_fresh_edge(edge) {
+            self.journal.record(Undo::EdgeProperties { edge, old });
+        }
         Ok(())
     }
 
@@ -60,7 +64,9 @@ impl Graph {
         labels.push(symbol);
         let new = self.label_set_of_symbols(labels);
         self.put_label_set(node, new);
-        self.journal.record(Undo::NodeLabels { node, old });
+        if !self.journal.is_fresh_node(node) {
+            self.journal.record(Undo::NodeLabels { node, old });
+        }
         true
     }
 
@@ -79,7 +85,9 @@ impl Graph {
             .collect();
         let new = self.label_set_of_symbols(labels);
         self.put_label_set(node, new);
-        self.journal.record(Undo::NodeLabels { node, old });
+        if !self.journal.is_fresh_node(node) {
+            self.journal.record(Undo::NodeLabels { node, old });
+        }
         true
     }
 
