@@ -102,10 +102,12 @@ impl Key for f64 {
     }
 }
 
-/// The entries of one kind of number as two sorted runs: the main one, and the recent
-/// insertions, merged into it once they pass the square root of its length. A sorted
-/// insertion then moves a short vector, not the whole index, so loading a million
-/// numbers one `SET` at a time stays near-linear instead of quadratic.
+/// The entries of one kind of number: the main run, sorted, and the insertions since the
+/// last flush, in the order they came. `Graph::flush_indexes` (after every write clause
+/// and statement) sorts the recent ones and merges them in, in one linear pass, so a
+/// million numbers set one `SET` at a time cost a pass per clause rather than a move of
+/// the index per value. Until then reads take the recent entries into account by looking
+/// at each of them.
 #[derive(Debug)]
 struct Runs<K> {
     main: Vec<(K, NodeId)>,
@@ -120,45 +122,26 @@ impl<K> Default for Runs<K> {
 
 impl<K: Key> Runs<K> {
     fn insert_sorted(&mut self, entry: (K, NodeId)) {
-        // An entry left stale by a removal not yet swept may be the same one.
-        for run in [&self.main, &self.recent] {
-            let at = run.partition_point(|existing| K::less(existing, &entry));
-            if run.get(at).is_some_and(|existing| K::same(existing, &entry)) {
-                return;
-            }
-        }
-        let at = self.recent.partition_point(|existing| K::less(existing, &entry));
-        self.recent.insert(at, entry);
-        if self.recent.len() * self.recent.len() > self.main.len().max(1 << 16) {
-            self.merge();
-        }
+        self.recent.push(entry);
     }
 
-    /// One sorted run again (the stable sort merges two sorted runs in linear time).
+    /// One sorted run again, without duplicates (a removal not yet swept leaves its entry,
+    /// and setting the same value again adds it anew).
     fn merge(&mut self) {
         if !self.recent.is_empty() {
-            self.main.append(&mut self.recent);
             self.sort();
+            self.main.dedup_by(|left, right| K::same(left, right));
         }
     }
 
     fn sort(&mut self) {
         self.main.append(&mut self.recent);
-        self.main.sort_by(|left, right| {
-            if K::less(left, right) {
-                std::cmp::Ordering::Less
-            } else if K::less(right, left) {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        });
+        // The stable sort finds the sorted main run and merges the rest into it.
+        self.main.sort_by(order::<K>);
     }
 
     fn is_sorted(&self) -> bool {
-        [&self.main, &self.recent]
-            .iter()
-            .all(|run| run.is_sorted_by(|left, right| !K::less(right, left)))
+        self.recent.is_empty() && self.main.is_sorted_by(|left, right| !K::less(right, left))
     }
 
     fn len(&self) -> usize {
@@ -185,33 +168,69 @@ impl<K: Key> Runs<K> {
         start..end.max(start)
     }
 
-    fn count(&self, lower: Bound, upper: Bound) -> usize {
-        Self::range(&self.main, lower, upper).len() + Self::range(&self.recent, lower, upper).len()
+    fn contains(value: f64, lower: Bound, upper: Bound) -> bool {
+        let above = match lower {
+            Bound::Unbounded => true,
+            Bound::Included(bound) => value >= bound,
+            Bound::Excluded(bound) => value > bound,
+        };
+        let below = match upper {
+            Bound::Unbounded => true,
+            Bound::Included(bound) => value <= bound,
+            Bound::Excluded(bound) => value < bound,
+        };
+        above && below
     }
 
-    /// The entries within the bounds, in index order (the two runs merged as they go).
+    fn count(&self, lower: Bound, upper: Bound) -> usize {
+        Self::range(&self.main, lower, upper).len()
+            + self
+                .recent
+                .iter()
+                .filter(|(value, _)| Self::contains(value.as_f64(), lower, upper))
+                .count()
+    }
+
+    /// The entries within the bounds, in index order (the recent ones sorted and merged
+    /// in as they go).
     fn within(&self, lower: Bound, upper: Bound) -> impl Iterator<Item = NodeId> + '_ {
         let main = &self.main[Self::range(&self.main, lower, upper)];
-        let recent = &self.recent[Self::range(&self.recent, lower, upper)];
+        let mut recent: Vec<(K, NodeId)> = self
+            .recent
+            .iter()
+            .filter(|(value, _)| Self::contains(value.as_f64(), lower, upper))
+            .copied()
+            .collect();
+        recent.sort_by(order::<K>);
         let (mut left, mut right) = (0, 0);
         std::iter::from_fn(move || {
             let next = match (main.get(left), recent.get(right)) {
                 (Some(from_main), Some(from_recent)) if K::less(from_recent, from_main) => {
                     right += 1;
-                    from_recent
+                    *from_recent
                 }
                 (Some(from_main), _) => {
                     left += 1;
-                    from_main
+                    *from_main
                 }
                 (None, Some(from_recent)) => {
                     right += 1;
-                    from_recent
+                    *from_recent
                 }
                 (None, None) => return None,
             };
             Some(next.1)
         })
+    }
+}
+
+fn order<K: Key>(left: &(K, NodeId), right: &(K, NodeId)) -> std::cmp::Ordering {
+    if K::less(left, right) {
+        std::cmp::Ordering::Less
+    } else if K::less(right, left) {
+        std::cmp::Ordering::Greater
+    } else {
+        std::cmp::Ordering::Equal
     }
 }
 
@@ -239,6 +258,12 @@ impl RangeIndex {
 
     pub(super) fn is_empty(&self) -> bool {
         self.integers.len() == 0 && self.floats.len() == 0
+    }
+
+    /// Merges the insertions since the last flush into the sorted run.
+    pub(super) fn merge_recent(&mut self) {
+        self.integers.merge();
+        self.floats.merge();
     }
 
     /// Every entry, integers first, for `Graph::validate`.
@@ -290,23 +315,32 @@ mod tests {
             }
         }
         naive.sort();
-        assert!(index.is_sorted());
-        let (lower, upper) = (Bound::Included(10.0), Bound::Excluded(500.0));
-        let expected: Vec<NodeId> = naive
-            .iter()
-            .filter(|(value, _)| (10..500).contains(value))
-            .map(|(_, node)| NodeId(*node))
-            .collect();
-        let floats = [0u32, 20_000, 40_000]
-            .iter()
-            .filter(|node| naive.iter().any(|(value, n)| n == *node && (10..499).contains(value)))
-            .count();
-        assert_eq!(index.count(lower, upper), expected.len() + floats);
-        let found: Vec<NodeId> = index.nodes(lower, upper).take(expected.len()).collect();
-        assert_eq!(found, expected);
-        // The same entry again (as a stale one awaiting a sweep) is not added twice.
+        // Read before the merge, then after it: the same answers.
+        for merged in [false, true] {
+            if merged {
+                index.merge_recent();
+                assert!(index.is_sorted());
+            }
+            let (lower, upper) = (Bound::Included(10.0), Bound::Excluded(500.0));
+            let expected: Vec<NodeId> = naive
+                .iter()
+                .filter(|(value, _)| (10..500).contains(value))
+                .map(|(_, node)| NodeId(*node))
+                .collect();
+            let floats = [0u32, 20_000, 40_000]
+                .iter()
+                .filter(|node| {
+                    naive.iter().any(|(value, n)| n == *node && (10..499).contains(value))
+                })
+                .count();
+            assert_eq!(index.count(lower, upper), expected.len() + floats);
+            let found: Vec<NodeId> = index.nodes(lower, upper).take(expected.len()).collect();
+            assert_eq!(found, expected);
+        }
+        // The same entry again (as a stale one awaiting a sweep) is kept once.
         let (value, node) = naive[123];
         index.insert(&Value::Int(value), NodeId(node), true);
+        index.merge_recent();
         assert_eq!(index.entries().count(), 60_003);
     }
 }
