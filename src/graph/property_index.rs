@@ -204,11 +204,6 @@ impl<Id: Copy + Ord> PropertyIndex<Id> {
         }
     }
 
-    /// The keys of the index: the label or type symbol, then the property keys.
-    pub fn keys(&self) -> &[Symbol] {
-        &self.keys
-    }
-
     /// True when the index holds every element with this value (a TEXT index holds
     /// only strings), so a lookup of it finds them all.
     pub fn holds(&self, value: &Value) -> bool {
@@ -285,14 +280,6 @@ impl<Id: Copy + Ord> PropertyIndex<Id> {
         self.entries
             .iter()
             .flat_map(|(key, postings)| postings.as_slice().iter().map(move |id| (key, *id)))
-    }
-
-    /// The keys that more than one element shares, with those elements.
-    pub(super) fn shared_keys(&self) -> impl Iterator<Item = (&IndexKey, &[Id])> + '_ {
-        self.entries
-            .iter()
-            .map(|(key, postings)| (key, postings.as_slice()))
-            .filter(|(_, ids)| ids.len() > 1)
     }
 }
 
@@ -373,6 +360,5 @@ mod tests {
         assert_eq!(index.len(), 2);
         index.remove(&IndexKey("a".into()), 1);
         assert_eq!(index.len(), 1);
-        assert_eq!(index.shared_keys().count(), 0);
     }
 }

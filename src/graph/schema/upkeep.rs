@@ -170,23 +170,4 @@ impl Graph {
             }
         }
     }
-
-    /// Nodes and relationships that more than one element of a uniqueness index share,
-    /// for reports.
-    pub fn duplicate_keys(&self, index_name: &str) -> Vec<(Value, usize)> {
-        self.schema
-            .indexes
-            .iter()
-            .filter(|index| index.definition.name == index_name)
-            .flat_map(|index| match &index.physical {
-                Physical::Nodes(physical) => physical
-                    .shared_keys()
-                    .map(|(key, ids)| (key.0.clone(), ids.len()))
-                    .collect::<Vec<_>>(),
-                Physical::Edges(physical) => {
-                    physical.shared_keys().map(|(key, ids)| (key.0.clone(), ids.len())).collect()
-                }
-            })
-            .collect()
-    }
 }
