@@ -173,24 +173,35 @@ fn fuse_target_labels(op: Op) -> Op {
 
 /// A numeric bound on `slot.key`, read from a comparison: (key, bound, is_lower, inclusive).
 fn range_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, Expr, bool, bool)> {
-    let ExprKind::Binary(op, left, right) = &predicate.kind else { return None };
-    let is_constant = |expr: &Expr| {
+    let is_number = |expr: &Expr| {
         matches!(
             expr.kind,
             ExprKind::Constant(crate::graph::Value::Int(_) | crate::graph::Value::Float(_))
                 | ExprKind::Parameter(_)
         )
     };
+    let (key, constant, op) = comparison_of(predicate, slot, is_number)?;
+    let (is_lower, inclusive) = bound_side(op)?;
+    Some((key, constant, is_lower, inclusive))
+}
+
+/// `slot.key OP value` (or `value OP slot.key`, flipped) with a value `usable` accepts:
+/// the key, the value and the operator as if the property were on the left.
+fn comparison_of(
+    predicate: &Expr,
+    slot: Slot,
+    usable: impl Fn(&Expr) -> bool,
+) -> Option<(PropertyKey, Expr, BinaryOp)> {
+    let ExprKind::Binary(op, left, right) = &predicate.kind else { return None };
     let property_of_slot = |expr: &Expr| match &expr.kind {
         ExprKind::Property(subject, key) if matches!(subject.kind, ExprKind::Slot(found) if found == slot) => {
             Some(key.clone())
         }
         _ => None,
     };
-    // Normalise to `property OP constant`.
-    let (key, constant, op) = match (property_of_slot(left), property_of_slot(right)) {
-        (Some(key), None) if is_constant(right) => (key, (**right).clone(), *op),
-        (None, Some(key)) if is_constant(left) => {
+    match (property_of_slot(left), property_of_slot(right)) {
+        (Some(key), None) if usable(right) => Some((key, (**right).clone(), *op)),
+        (None, Some(key)) if usable(left) => {
             let flipped = match op {
                 BinaryOp::Lt => BinaryOp::Gt,
                 BinaryOp::Le => BinaryOp::Ge,
@@ -198,15 +209,20 @@ fn range_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, Expr, bool,
                 BinaryOp::Ge => BinaryOp::Le,
                 other => *other,
             };
-            (key, (**left).clone(), flipped)
+            Some((key, (**left).clone(), flipped))
         }
-        _ => return None,
-    };
+        _ => None,
+    }
+}
+
+/// Which side of a range a comparison bounds, and whether it includes the bound:
+/// (is_lower, inclusive).
+fn bound_side(op: BinaryOp) -> Option<(bool, bool)> {
     match op {
-        BinaryOp::Gt => Some((key, constant, true, false)),
-        BinaryOp::Ge => Some((key, constant, true, true)),
-        BinaryOp::Lt => Some((key, constant, false, false)),
-        BinaryOp::Le => Some((key, constant, false, true)),
+        BinaryOp::Gt => Some((true, false)),
+        BinaryOp::Ge => Some((true, true)),
+        BinaryOp::Lt => Some((false, false)),
+        BinaryOp::Le => Some((false, true)),
         _ => None,
     }
 }
@@ -218,15 +234,16 @@ fn and(left: Expr, right: Expr) -> Expr {
 
 /// A test a declared index can answer on `slot`: a comparison with a constant that is
 /// not a number (numbers have the range index of every key) or a parameter, or
-/// `STARTS WITH` a string or parameter. (key, bound or prefix, is_lower, inclusive).
+/// `STARTS WITH` a string or parameter: the key, and the bound or prefix.
 fn index_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, IndexBound)> {
     let ExprKind::Binary(op, left, right) = &predicate.kind else { return None };
-    let property_of_slot = |expr: &Expr| match &expr.kind {
-        ExprKind::Property(subject, key) if matches!(subject.kind, ExprKind::Slot(found) if found == slot) => {
-            Some(key.clone())
-        }
-        _ => None,
-    };
+    if *op == BinaryOp::StartsWith {
+        let is_text = matches!(&right.kind, ExprKind::Parameter(_))
+            || matches!(&right.kind, ExprKind::Constant(crate::graph::Value::String(_)));
+        let ExprKind::Property(subject, key) = &left.kind else { return None };
+        let on_slot = matches!(subject.kind, ExprKind::Slot(found) if found == slot);
+        return (on_slot && is_text).then(|| (key.clone(), IndexBound::Prefix((**right).clone())));
+    }
     let usable = |expr: &Expr| match &expr.kind {
         ExprKind::Parameter(_) => true,
         ExprKind::Constant(value) => !matches!(
@@ -235,32 +252,10 @@ fn index_bound(predicate: &Expr, slot: Slot) -> Option<(PropertyKey, IndexBound)
         ),
         _ => false,
     };
-    if *op == BinaryOp::StartsWith {
-        let key = property_of_slot(left)?;
-        let is_text = matches!(&right.kind, ExprKind::Parameter(_))
-            || matches!(&right.kind, ExprKind::Constant(crate::graph::Value::String(_)));
-        return is_text.then(|| (key, IndexBound::Prefix((**right).clone())));
-    }
-    let (key, constant, op) = match (property_of_slot(left), property_of_slot(right)) {
-        (Some(key), None) if usable(right) => (key, (**right).clone(), *op),
-        (None, Some(key)) if usable(left) => {
-            let flipped = match op {
-                BinaryOp::Lt => BinaryOp::Gt,
-                BinaryOp::Le => BinaryOp::Ge,
-                BinaryOp::Gt => BinaryOp::Lt,
-                BinaryOp::Ge => BinaryOp::Le,
-                other => *other,
-            };
-            (key, (**left).clone(), flipped)
-        }
-        _ => return None,
-    };
-    let bound = match op {
-        BinaryOp::Gt => IndexBound::Lower(constant, false),
-        BinaryOp::Ge => IndexBound::Lower(constant, true),
-        BinaryOp::Lt => IndexBound::Upper(constant, false),
-        BinaryOp::Le => IndexBound::Upper(constant, true),
-        _ => return None,
+    let (key, constant, op) = comparison_of(predicate, slot, usable)?;
+    let bound = match bound_side(op)? {
+        (true, inclusive) => IndexBound::Lower(constant, inclusive),
+        (false, inclusive) => IndexBound::Upper(constant, inclusive),
     };
     Some((key, bound))
 }
