@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use korpu::graph::{ConstraintDefinition, ConstraintKind, EntityKind, Graph, Value};
-use korpu::query::exec::{Control, Params, execute};
-use korpu::query::plan::plan;
+use korpu::query::exec::{Control, Params, WriteStats, execute};
+use korpu::query::plan::{Plan, plan};
 use korpu::query::syntax::parse;
 
 // The support module also serves the query benches; this one uses only the generator.
@@ -76,17 +76,9 @@ fn bench_writes(criterion: &mut Criterion) {
         let before = (graph.node_count(), graph.edge_count());
         group.bench_function(format!("statement/{}", case.name), |bencher| {
             bencher.iter_custom(|iterations| {
-                let mut spent = Duration::ZERO;
-                for _ in 0..iterations {
-                    let savepoint = graph.savepoint();
-                    let started = Instant::now();
-                    let result = execute(&mut graph, black_box(&planned), &params, &control)
-                        .expect("the statement runs");
-                    spent += started.elapsed();
-                    assert!(!result.stats.is_empty(), "{} changed nothing", case.name);
-                    graph.rollback_to(savepoint);
-                }
-                spent
+                time_statement(&mut graph, &planned, &params, &control, iterations, |stats| {
+                    assert!(!stats.is_empty(), "{} changed nothing", case.name)
+                })
             })
         });
         group.bench_function(format!("rollback/{}", case.name), |bencher| {
@@ -141,21 +133,36 @@ fn bench_merge_by_key(criterion: &mut Criterion, mut graph: Graph) {
         assert_eq!(planned.to_string().contains("NodeIndexSeek (o:Organization"), constrained);
         group.bench_function(name, |bencher| {
             bencher.iter_custom(|iterations| {
-                let mut spent = Duration::ZERO;
-                for _ in 0..iterations {
-                    let savepoint = graph.savepoint();
-                    let started = Instant::now();
-                    let result = execute(&mut graph, black_box(&planned), &params, &control)
-                        .expect("the statement runs");
-                    spent += started.elapsed();
-                    assert!(result.stats.nodes_created > 0);
-                    graph.rollback_to(savepoint);
-                }
-                spent
+                time_statement(&mut graph, &planned, &params, &control, iterations, |stats| {
+                    assert!(stats.nodes_created > 0)
+                })
             })
         });
     }
     group.finish();
+}
+
+/// Runs `planned` `iterations` times, each inside a savepoint rolled back afterwards,
+/// and returns the time spent in the statements alone.
+fn time_statement(
+    graph: &mut Graph,
+    planned: &Plan,
+    params: &Params,
+    control: &Control,
+    iterations: u64,
+    check: impl Fn(&WriteStats),
+) -> Duration {
+    let mut spent = Duration::ZERO;
+    for _ in 0..iterations {
+        let savepoint = graph.savepoint();
+        let started = Instant::now();
+        let result =
+            execute(graph, black_box(planned), params, control).expect("the statement runs");
+        spent += started.elapsed();
+        check(&result.stats);
+        graph.rollback_to(savepoint);
+    }
+    spent
 }
 
 criterion_group!(writes, bench_writes);

@@ -43,13 +43,7 @@ impl Graph {
         definition: IndexDefinition,
         if_not_exists: bool,
     ) -> Result<bool, SchemaError> {
-        let clash = if self.name_taken(&definition.name) {
-            Some(SchemaError::NameTaken(definition.name.clone()))
-        } else {
-            self.indexes()
-                .find(|existing| existing.equivalent(&definition))
-                .map(|existing| SchemaError::EquivalentIndex(existing.name.clone()))
-        };
+        let clash = self.index_clash(&definition);
         match clash {
             Some(_) if if_not_exists => Ok(false),
             Some(error) => Err(error),
@@ -86,37 +80,11 @@ impl Graph {
         definition: ConstraintDefinition,
         if_not_exists: bool,
     ) -> Result<bool, SchemaError> {
-        let clash = if self.name_taken(&definition.name) {
-            Some(SchemaError::NameTaken(definition.name.clone()))
-        } else {
-            self.schema
-                .constraints
-                .iter()
-                .find(|existing| existing.equivalent(&definition))
-                .map(|existing| SchemaError::EquivalentConstraint(existing.name.clone()))
-        };
-        if let Some(error) = clash {
+        if let Some(error) = self.constraint_clash(&definition) {
             return if if_not_exists { Ok(false) } else { Err(error) };
         }
-        let index = definition.owns_index().then(|| IndexDefinition {
-            name: definition.name.clone(),
-            kind: IndexKind::Range,
-            entity: definition.entity,
-            label: definition.label.clone(),
-            properties: definition.properties.clone(),
-            owner: Some(definition.name.clone()),
-        });
-        if let Some(index) = &index
-            && let Some(existing) = self.indexes().find(|existing| existing.equivalent(index))
-        {
-            return Err(SchemaError::IndexInTheWay(existing.name.clone(), existing.pattern()));
-        }
         // Declare, check the data, and take it back if the data breaks it.
-        self.schema.constraints.push(definition.clone());
-        let index_name = index.as_ref().map(|index| index.name.clone());
-        if let Some(index) = index {
-            self.insert_index(index, usize::MAX);
-        }
+        let index_name = self.place_constraint(definition.clone())?;
         let violations = self.violations_of(&definition);
         if !violations.is_empty() {
             self.forget_constraint(&definition.name);
@@ -140,30 +108,60 @@ impl Graph {
         &mut self,
         definition: ConstraintDefinition,
     ) -> Result<(), SchemaError> {
-        if self.name_taken(&definition.name) {
-            return Err(SchemaError::NameTaken(definition.name));
+        if let Some(error) = self.constraint_clash(&definition) {
+            return Err(error);
         }
-        if let Some(existing) =
-            self.schema.constraints.iter().find(|existing| existing.equivalent(&definition))
+        self.place_constraint(definition)?;
+        Ok(())
+    }
+
+    /// Adds a constraint and fills the index it owns, unjournaled; the name of that
+    /// index. Refused when an index of the user's already covers what it would own.
+    fn place_constraint(
+        &mut self,
+        definition: ConstraintDefinition,
+    ) -> Result<Option<String>, SchemaError> {
+        let index = definition.owns_index().then(|| IndexDefinition {
+            name: definition.name.clone(),
+            kind: IndexKind::Range,
+            entity: definition.entity,
+            label: definition.label.clone(),
+            properties: definition.properties.clone(),
+            owner: Some(definition.name.clone()),
+        });
+        if let Some(index) = &index
+            && let Some(existing) = self.indexes().find(|existing| existing.equivalent(index))
         {
-            return Err(SchemaError::EquivalentConstraint(existing.name.clone()));
-        }
-        if definition.owns_index() {
-            let index = IndexDefinition {
-                name: definition.name.clone(),
-                kind: IndexKind::Range,
-                entity: definition.entity,
-                label: definition.label.clone(),
-                properties: definition.properties.clone(),
-                owner: Some(definition.name.clone()),
-            };
-            if let Some(existing) = self.indexes().find(|existing| existing.equivalent(&index)) {
-                return Err(SchemaError::IndexInTheWay(existing.name.clone(), existing.pattern()));
-            }
-            self.insert_index(index, usize::MAX);
+            return Err(SchemaError::IndexInTheWay(existing.name.clone(), existing.pattern()));
         }
         self.schema.constraints.push(definition);
-        Ok(())
+        Ok(index.map(|index| {
+            let name = index.name.clone();
+            self.insert_index(index, usize::MAX);
+            name
+        }))
+    }
+
+    /// Why an index could not be declared as new: its name or an equivalent one.
+    fn index_clash(&self, definition: &IndexDefinition) -> Option<SchemaError> {
+        if self.name_taken(&definition.name) {
+            return Some(SchemaError::NameTaken(definition.name.clone()));
+        }
+        self.indexes()
+            .find(|existing| existing.equivalent(definition))
+            .map(|existing| SchemaError::EquivalentIndex(existing.name.clone()))
+    }
+
+    /// Why a constraint could not be declared as new: its name or an equivalent one.
+    fn constraint_clash(&self, definition: &ConstraintDefinition) -> Option<SchemaError> {
+        if self.name_taken(&definition.name) {
+            return Some(SchemaError::NameTaken(definition.name.clone()));
+        }
+        self.schema
+            .constraints
+            .iter()
+            .find(|existing| existing.equivalent(definition))
+            .map(|existing| SchemaError::EquivalentConstraint(existing.name.clone()))
     }
 
     /// Removes a constraint and the index it owns.
