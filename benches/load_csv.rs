@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use korpu::graph::Graph;
-use korpu::query::exec::{Control, ImportDir, Params};
 use korpu::query::run;
+use korpu::query::{Control, ImportDir, Params};
 
 const ROWS: usize = 100_000;
 

@@ -13,9 +13,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use korpu::export::to_json;
 use korpu::graph::Graph;
 use korpu::load::{Source, load_sources};
-use korpu::query::exec::{Control, Params, execute};
+use korpu::query::exec::execute;
 use korpu::query::plan::plan;
 use korpu::query::syntax::parse;
+use korpu::query::{Control, Params};
 
 mod support;
 

@@ -13,9 +13,10 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use korpu::graph::{ConstraintDefinition, ConstraintKind, EntityKind, Graph, Value};
-use korpu::query::exec::{Control, Params, WriteStats, execute};
+use korpu::query::exec::execute;
 use korpu::query::plan::{Plan, plan};
 use korpu::query::syntax::parse;
+use korpu::query::{Control, Params, WriteStats};
 
 // The support module also serves the query benches; this one uses only the generator.
 #[allow(dead_code)]

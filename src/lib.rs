@@ -7,7 +7,7 @@
 //! ```
 //!
 //! ```
-//! use korpu::{graph::Graph, query::{run, exec::{Control, Params}}};
+//! use korpu::{graph::Graph, query::{run, Control, Params}};
 //! let mut graph = Graph::default();
 //! run(&mut graph, "CREATE (:City {name: 'Bakı'})", &Params::new(), &Control::default()).unwrap();
 //! let result = run(&mut graph, "MATCH (c:City) RETURN c.name AS name", &Params::new(), &Control::default()).unwrap();

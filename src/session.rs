@@ -18,48 +18,14 @@ use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
 use crate::database::{Database, Stored, TransactionGuard};
 use crate::graph::{Graph, Savepoint, Value};
-use crate::query::error::{ExecError, QueryError};
-use crate::query::exec::{self, Control, ImportDir, LoadProgress, Params, Profile, QueryResult};
-use crate::query::plan::{self, Mode, Plan};
+use crate::query::error::{ErrorCode, ErrorKind, ExecError, QueryError};
 use crate::query::procedures::Procedures;
-use crate::query::syntax::{self, ast};
+use crate::query::syntax;
+use crate::query::{
+    Control, GraphAccess, ImportDir, LoadProgress, Outcome, Params, Prepared, StageTimes,
+    StatementKind, prepare,
+};
 use crate::store::{SaveError, SaveReport};
-
-/// What a statement produced.
-#[derive(Debug)]
-pub enum Outcome {
-    Rows(QueryResult),
-    /// `EXPLAIN`: the plan, not run.
-    Explained(String),
-    /// `PROFILE`: the plan with rows and time per operator, and the rows.
-    Profiled(String, QueryResult),
-}
-
-impl Outcome {
-    /// The rows, when the statement ran, taken out.
-    pub fn into_result(self) -> Option<QueryResult> {
-        match self {
-            Outcome::Rows(result) | Outcome::Profiled(_, result) => Some(result),
-            Outcome::Explained(_) => None,
-        }
-    }
-
-    /// The rows, when the statement ran.
-    pub fn result(&self) -> Option<&QueryResult> {
-        match self {
-            Outcome::Rows(result) | Outcome::Profiled(_, result) => Some(result),
-            Outcome::Explained(_) => None,
-        }
-    }
-}
-
-/// How long each stage of one statement took.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct StageTimes {
-    pub parse: Duration,
-    pub plan: Duration,
-    pub execute: Duration,
-}
 
 /// The database as one session sees it: shared with others, or held by its transaction.
 pub enum GraphView<'s> {
@@ -118,9 +84,20 @@ struct Transaction {
     changes: usize,
 }
 
+/// Whether a session may change the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AccessMode {
+    ReadWrite,
+    /// Statements that change the data or the schema are refused before they run.
+    ReadOnly,
+}
+
 /// One client's way into the database.
 pub struct Session {
     database: Database,
+    /// What this session may do; the one rule every way in (shell, scripts, HTTP, Bolt)
+    /// applies, decided from each prepared statement's kind.
+    pub access: AccessMode,
     pub params: Params,
     pub timeout: Option<Duration>,
     /// Set by a Ctrl-C handler (or a server's cancel request) to stop this session's
@@ -139,6 +116,7 @@ impl Session {
     pub fn new(database: Database) -> Self {
         Session {
             database,
+            access: AccessMode::ReadWrite,
             params: Params::new(),
             timeout: None,
             cancel: Arc::new(AtomicBool::new(false)),
@@ -177,65 +155,52 @@ impl Session {
         }
     }
 
-    /// Parses and plans without running (for `:explain` and tests).
-    pub fn plan(&self, text: &str) -> Result<Plan, QueryError> {
-        let statement = syntax::parse(text)?;
-        Ok(plan::plan(&statement, text, &self.view().graph, &self.procedures)?)
+    /// Parses and plans `text` against the graph as this session sees it, without
+    /// running it: the prepared statement knows its kind, columns and notifications.
+    pub fn prepare(&self, text: &str) -> Result<Prepared, QueryError> {
+        prepare(text, &self.view().graph, &self.procedures)
     }
 
-    /// Runs one statement, timing each stage.
+    /// Prepares and runs one statement, timing each stage.
     pub fn run(&mut self, text: &str) -> Answer<'_> {
-        let mut times = StageTimes::default();
-        self.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
-        let started = Instant::now();
-        let parsed = syntax::parse(text);
-        times.parse = started.elapsed();
-        let statement = match parsed {
-            Ok(statement) => statement,
+        match self.prepare(text) {
+            Ok(mut prepared) => self.execute(&mut prepared),
             Err(error) => {
-                return Answer { outcome: Err(error.into()), times, view: self.view() };
+                let times = StageTimes::default();
+                Answer { outcome: Err(error), times, view: self.view() }
             }
-        };
+        }
+    }
+
+    /// Runs a prepared statement with this session's parameters and limits. Inside a
+    /// transaction it runs on the transaction's graph; otherwise a statement that
+    /// changes the graph holds it alone for its length, and one that reads shares it.
+    pub fn execute(&mut self, prepared: &mut Prepared) -> Answer<'_> {
+        self.cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+        if self.access == AccessMode::ReadOnly && prepared.changes_graph() {
+            let outcome = Err(forbidden(prepared));
+            return Answer { outcome, times: prepared.times(), view: self.view() };
+        }
         let control = self.control();
-        let writes = statement.kind != ast::StatementKind::Explain && statement.query.writes();
         if let Some(transaction) = &mut self.transaction {
-            let outcome = plan_and_run(
-                GraphAccess::Exclusive(&mut transaction.guard.graph),
-                &statement,
-                text,
-                &self.params,
-                &control,
-                &mut times,
-            );
+            let access = GraphAccess::Exclusive(&mut transaction.guard.graph);
+            let outcome = prepared.run(access, &self.params, &control);
             transaction.changes += changes(&outcome);
             let view = GraphView::Held(&transaction.guard);
-            return Answer { outcome, times, view };
+            return Answer { outcome, times: prepared.times(), view };
         }
-        if writes {
+        if prepared.changes_graph() {
             let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
-            let outcome = plan_and_run(
-                GraphAccess::Exclusive(&mut guard.graph),
-                &statement,
-                text,
-                &self.params,
-                &control,
-                &mut times,
-            );
+            let outcome =
+                prepared.run(GraphAccess::Exclusive(&mut guard.graph), &self.params, &control);
             guard.unsaved += changes(&outcome);
             // Let other readers in while this answer is rendered.
             let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
-            return Answer { outcome, times, view };
+            return Answer { outcome, times: prepared.times(), view };
         }
         let guard = self.database.read();
-        let outcome = plan_and_run(
-            GraphAccess::Shared(&guard.graph),
-            &statement,
-            text,
-            &self.params,
-            &control,
-            &mut times,
-        );
-        Answer { outcome, times, view: GraphView::Shared(guard) }
+        let outcome = prepared.run(GraphAccess::Shared(&guard.graph), &self.params, &control);
+        Answer { outcome, times: prepared.times(), view: GraphView::Shared(guard) }
     }
 
     /// Opens an explicit transaction: until it ends, this session has the graph to
@@ -304,6 +269,21 @@ impl Session {
     }
 }
 
+/// The refusal of a statement that would change a read-only session's database.
+fn forbidden(prepared: &Prepared) -> QueryError {
+    let what = match prepared.kind() {
+        StatementKind::Schema => "changes the schema",
+        _ => "writes",
+    };
+    QueryError::Exec(ExecError::new(
+        ErrorKind::Forbidden,
+        ErrorCode::ForbiddenOnReadOnlyDatabase,
+        format!(
+            "this statement {what}, and the database is read-only here (a server takes writes only when started with --allow-writes)"
+        ),
+    ))
+}
+
 /// How many changes an outcome reports (every counter of its statistics).
 fn changes(outcome: &Result<Outcome, QueryError>) -> usize {
     outcome
@@ -311,63 +291,6 @@ fn changes(outcome: &Result<Outcome, QueryError>) -> usize {
         .ok()
         .and_then(Outcome::result)
         .map_or(0, |result| result.stats.counters().iter().map(|(_, count)| count).sum())
-}
-
-/// The graph a statement runs on: shared for reads, exclusive for writes.
-enum GraphAccess<'g> {
-    Shared(&'g Graph),
-    Exclusive(&'g mut Graph),
-}
-
-/// Plans and runs one parsed statement, timing both stages; the one path every
-/// statement takes, whatever lock it holds.
-fn plan_and_run(
-    mut access: GraphAccess<'_>,
-    statement: &ast::Statement,
-    text: &str,
-    params: &Params,
-    control: &Control,
-    times: &mut StageTimes,
-) -> Result<Outcome, QueryError> {
-    let started = Instant::now();
-    let graph: &Graph = match &access {
-        GraphAccess::Shared(graph) => graph,
-        GraphAccess::Exclusive(graph) => graph,
-    };
-    let planned = plan::plan(statement, text, graph, &control.procedures)?;
-    if planned.mode != Mode::Explain {
-        planned.check_parameters(params)?;
-    }
-    times.plan = started.elapsed();
-    let started = Instant::now();
-    let profile = (planned.mode == Mode::Profile).then(Profile::default);
-    let outcome = if planned.mode == Mode::Explain {
-        Ok(Outcome::Explained(planned.to_string()))
-    } else {
-        let result = match &mut access {
-            GraphAccess::Shared(graph) => {
-                exec::execute_read(graph, &planned, params, control, profile.as_ref())
-            }
-            GraphAccess::Exclusive(graph) => {
-                exec::execute_profiled(graph, &planned, params, control, profile.as_ref())
-            }
-        };
-        result.map(|result| match &profile {
-            Some(profile) => profiled(&planned, profile, result),
-            None => Outcome::Rows(result),
-        })
-    };
-    times.execute = started.elapsed();
-    outcome.map_err(|error: ExecError| error.into())
-}
-
-fn profiled(planned: &Plan, profile: &Profile, result: QueryResult) -> Outcome {
-    let text = planned.render_with(&|op| {
-        profile
-            .figures(op)
-            .map(|(rows, time)| format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0))
-    });
-    Outcome::Profiled(text, result)
 }
 
 /// Parses a parameter value written as a Cypher literal (`'Bakı'`, `42`, `[1, 2]`,

@@ -148,8 +148,9 @@ pub enum Command {
         /// Open the explorer in the system's browser.
         #[arg(long)]
         open: bool,
-        /// Accept statements that change the graph; the printed URL then carries the
-        /// token every request must present.
+        /// Accept statements that change the data or the schema, over every protocol;
+        /// without it each is refused as on a read-only database. The explorer's printed
+        /// URL then carries the token every request must present.
         #[arg(long)]
         allow_writes: bool,
         /// Require basic authentication from Bolt clients: one `user:password` per line.

@@ -25,7 +25,7 @@ use crate::database::Database;
 use crate::diagnostic;
 use crate::graph::Graph;
 use crate::load::{self, Loaded, Problem};
-use crate::query::exec::{ImportDir, QueryResult};
+use crate::query::{ImportDir, QueryResult};
 use crate::render::table::{TableStyle, render_table};
 use crate::render::{Format, csv, json};
 use crate::script::{ScriptItem, split_script};
@@ -141,6 +141,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 users,
                 statement_timeout: args.timeout.map(Duration::from_secs_f64),
                 import_dir: served_import_dir(&args, &session),
+                allow_writes: *allow_writes,
                 ..crate::server::bolt::BoltConfig::default()
             };
             crate::server::serve(session.database().clone(), options, bolt_config)?;

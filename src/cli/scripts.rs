@@ -10,14 +10,16 @@ use anyhow::{Context as _, Result, bail};
 use super::{Args, ClusterBy, ImageFormat, Language};
 use crate::diagnostic;
 use crate::graph::Graph;
-use crate::query::exec::QueryResult;
+use crate::query::Outcome;
+use crate::query::QueryResult;
+use crate::query::StageTimes;
 use crate::query::span::Span;
 use crate::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
 use crate::render::table::{TableStyle, render_table, summary_line};
 use crate::render::{Format, csv, json};
 use crate::repl::commands::{MetaCommand, parse_command};
 use crate::script::ScriptItem;
-use crate::session::{Outcome, Session, StageTimes, parse_literal};
+use crate::session::{Session, parse_literal};
 
 /// Runs statements (and `:param` lines) of `source`, printing each result.
 /// A script to run: where it came from, its text and its statements.

@@ -26,6 +26,9 @@ pub enum ErrorKind {
     Cancelled,
     /// Körpü's own: a resource guard stopped the query (too many paths, rows).
     ResourceLimit,
+    /// The statement needs a permission this session was not given (writing to a
+    /// read-only server).
+    Forbidden,
 }
 
 impl ErrorKind {
@@ -41,6 +44,7 @@ impl ErrorKind {
             ErrorKind::ParameterMissing => "ParameterMissing",
             ErrorKind::Cancelled => "Cancelled",
             ErrorKind::ResourceLimit => "ResourceLimit",
+            ErrorKind::Forbidden => "Forbidden",
         }
     }
 }
@@ -117,6 +121,8 @@ error_codes! {
     DeletedEntityAccess,
     DeleteConnectedNode,
     WriteWithReadAccess,
+    /// A statement that changes the graph, sent to a session that may only read.
+    ForbiddenOnReadOnlyDatabase,
     ProcedureCallFailed,
     /// Körpü's own: Ctrl-C or a client's cancel.
     Cancelled,

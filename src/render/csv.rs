@@ -3,7 +3,7 @@
 //! breaks are quoted.
 
 use crate::graph::Graph;
-use crate::query::exec::QueryResult;
+use crate::query::QueryResult;
 
 use super::cell_text;
 

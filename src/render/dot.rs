@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::graph::{Dir, EdgeId, Graph, NodeId, Value};
-use crate::query::exec::QueryResult;
+use crate::query::QueryResult;
 
 /// How the drawing is labelled and laid out.
 #[derive(Clone, Debug, Default)]
@@ -290,7 +290,7 @@ fn home_country(node: NodeId, graph: &Graph) -> Option<NodeId> {
 /// Writes the subgraph as a DOT digraph.
 ///
 /// ```
-/// use korpu::{graph::Graph, query::{run, exec::{Control, Params}}};
+/// use korpu::{graph::Graph, query::{run, Control, Params}};
 /// use korpu::render::dot::{DotOptions, Subgraph, write_dot};
 /// let mut graph = Graph::default();
 /// let query = "CREATE p = (:City {name: 'Bakı'})-[:PART_OF]->(:Country {name: 'Azərbaycan'}) RETURN p";

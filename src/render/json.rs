@@ -9,8 +9,8 @@ use serde_json::{Map, Value as Json, json};
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
 use crate::load::format::value_to_json;
+use crate::query::QueryResult;
 use crate::query::error::QueryError;
-use crate::query::exec::QueryResult;
 use crate::text::line_column;
 
 /// `{"columns", "rows"}`, `"stats"` (counters by name, those above zero) when the

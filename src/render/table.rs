@@ -5,7 +5,7 @@
 //! character or a direction override cannot recolour the terminal or reorder the row.
 
 use crate::graph::Graph;
-use crate::query::exec::{QueryResult, WriteStats};
+use crate::query::{QueryResult, WriteStats};
 use crate::text::{display_width, terminal_safe};
 
 use super::cell_text;

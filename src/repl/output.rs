@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::graph::{EdgeId, Graph, NodeId, Value};
-use crate::query::exec::QueryResult;
+use crate::query::QueryResult;
 use crate::query::syntax::ast::write_name;
 use crate::render::table::{TableStyle, render_table, stats_text, summary_line};
 use crate::render::{cell_text, csv, json, value_text};

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::query::exec::LoadProgress;
+use crate::query::LoadProgress;
 
 /// Draws while alive; dropping it stops the thread and clears the line.
 pub struct ProgressBar {

@@ -12,14 +12,15 @@ use std::rc::Rc;
 
 use crate::diagnostic;
 use crate::graph::Value;
+use crate::query::Outcome;
+use crate::query::QueryResult;
 use crate::query::error::{ErrorCode, ErrorKind};
-use crate::query::exec::QueryResult;
 use crate::query::span::Span;
 use crate::query::syntax::lexer::{TokenKind, tokenize};
 use crate::render::dot::{DotOptions, Subgraph, write_dot};
 use crate::render::{Format, value_text};
 use crate::script::{ScriptItem, split_script, statement_end};
-use crate::session::{Outcome, Session, parse_literal};
+use crate::session::{Session, parse_literal};
 use crate::text::terminal_safe;
 
 use super::commands::{self, MetaCommand};
@@ -372,8 +373,8 @@ impl Shell {
             }
             MetaCommand::Source(path) => return self.source(&path),
             MetaCommand::ExportDot { file, query } => self.export_dot(&file, query.as_deref()),
-            MetaCommand::Explain(query) => match self.session.plan(&query) {
-                Ok(plan) => self.say(&plan.to_string()),
+            MetaCommand::Explain(query) => match self.session.prepare(&query) {
+                Ok(prepared) => self.say(&prepared.plan().to_string()),
                 Err(error) => {
                     let rendered = diagnostic::render(&error, &query, "query");
                     self.fail(rendered.trim_end());

@@ -40,7 +40,7 @@ pub struct ServeOptions {
     /// The source document the provenance panel quotes from, when there is one.
     pub source_document: Option<String>,
     /// Where `LOAD CSV` may read (`--import-dir`), for every client's session.
-    pub import_dir: Option<std::sync::Arc<crate::query::exec::ImportDir>>,
+    pub import_dir: Option<std::sync::Arc<crate::query::ImportDir>>,
 }
 
 /// The default HTTP address when neither `--http` nor `--bolt` is given.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::commit::{Disk, RealDisk};
 use super::*;
 use crate::graph::Value;
-use crate::query::exec::{Control, Params};
+use crate::query::{Control, Params};
 
 /// A scratch copy of the bundled graph-data folder.
 struct Scratch(PathBuf);

@@ -20,7 +20,14 @@ import neo4j
 import pytest
 import pytz
 from neo4j import GraphDatabase
-from neo4j.exceptions import AuthError, ClientError, CypherSyntaxError, CypherTypeError
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    CypherSyntaxError,
+    CypherTypeError,
+    ForbiddenOnReadOnlyDatabase,
+    WriteServiceUnavailable,
+)
 from neo4j.graph import Node, Path, Relationship
 from neo4j.time import Date, DateTime, Duration, Time
 
@@ -404,3 +411,42 @@ def test_the_statement_timeout_applies():
                 )
             assert raised.value.code == "Neo.ClientError.Transaction.TransactionTimedOut"
             assert single(timed, "RETURN 6 AS six")["six"] == 6
+
+
+def forbidden(run):
+    """The ForbiddenOnReadOnlyDatabase error `run` raised. A direct (bolt://) driver
+    answers it by raising WriteServiceUnavailable, with the server's error as context."""
+    with pytest.raises((ForbiddenOnReadOnlyDatabase, WriteServiceUnavailable)) as raised:
+        run()
+    error = raised.value
+    while error is not None and not isinstance(error, ForbiddenOnReadOnlyDatabase):
+        error = error.__context__
+    assert error is not None, repr(raised.value)
+    return error
+
+
+def test_a_server_without_allow_writes_refuses_every_change():
+    with own_server("--empty", []) as uri:
+        # A refusal tells the driver the server takes no writes, so each statement gets
+        # a driver of its own.
+        for statement in [
+            "CREATE (:Şəhər {ad: 'Gəncə'})",
+            "MERGE (n:Şəhər {ad: 'Bakı'})",
+            "CREATE INDEX FOR (n:Şəhər) ON (n.ad)",
+        ]:
+            with GraphDatabase.driver(uri, auth=("neo4j", "unused")) as writer:
+                with writer.session() as session:
+                    error = forbidden(lambda: session.run(statement).consume())
+            assert error.code == "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
+            assert "read-only" in error.message
+        with GraphDatabase.driver(uri, auth=("neo4j", "unused")) as writer:
+            with writer.session() as session:
+                tx = session.begin_transaction()
+                forbidden(lambda: tx.run("CREATE (:Şəhər {ad: 'Şuşa'})").consume())
+        # Nothing was kept; reading, and explaining a write, are allowed.
+        with GraphDatabase.driver(uri, auth=("neo4j", "unused")) as reader:
+            assert single(reader, "MATCH (n) RETURN count(n) AS n")["n"] == 0
+            assert single(reader, "RETURN 1 AS one")["one"] == 1
+            with reader.session() as session:
+                summary = session.run("EXPLAIN CREATE (:Şəhər)").consume()
+            assert summary.query_type == "w"

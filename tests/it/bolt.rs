@@ -25,10 +25,16 @@ struct Server {
 }
 
 impl Server {
-    fn start(extra: &[&str]) -> Server {
+    /// A server over the bundled graph that takes writes (`serve --allow-writes`).
+    fn writable() -> Server {
+        Server::start(&[], &["--allow-writes"])
+    }
+
+    fn start(extra: &[&str], serve_options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
             .args(extra)
             .args(["serve", "--bolt", "127.0.0.1:0"])
+            .args(serve_options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -105,7 +111,7 @@ fn the_official_javascript_driver_connects_reads_and_rolls_back() {
             return;
         }
     };
-    let server = Server::start(&[]);
+    let server = Server::writable();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bolt/smoke.cjs");
     let output = Command::new("node")
         .arg(&script)
@@ -135,7 +141,7 @@ fn the_official_python_drivers_pass_the_suite() {
     };
     let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bolt");
     for venv in venvs {
-        let mut server = Server::start(&[]);
+        let mut server = Server::writable();
         let output = Command::new(venv.join("bin/python"))
             .args([
                 "-m",
@@ -256,7 +262,7 @@ fn still_serves(server: &mut Server) {
 
 #[test]
 fn garbage_and_unknown_versions_are_turned_away() {
-    let mut server = Server::start(&["--empty"]);
+    let mut server = Server::start(&["--empty"], &["--allow-writes"]);
     // Not the Bolt preamble: the server hangs up without answering.
     let mut stream = connect(&server);
     stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
@@ -293,7 +299,7 @@ fn garbage_and_unknown_versions_are_turned_away() {
 
 #[test]
 fn clients_vanishing_mid_result_or_mid_transaction_leave_no_trace() {
-    let mut server = Server::start(&["--empty"]);
+    let mut server = Server::start(&["--empty"], &["--allow-writes"]);
     // Gone after the first records of a large result.
     let mut stream = logged_in(&server);
     run(&mut stream, "UNWIND range(1, 200000) AS i RETURN i");
@@ -347,7 +353,7 @@ fn first_record(stream: &mut TcpStream, query: &str) -> Vec<u8> {
 
 #[test]
 fn bolt_4_4_gets_its_own_value_layout() {
-    let server = Server::start(&["--empty"]);
+    let server = Server::start(&["--empty"], &["--allow-writes"]);
     let query = "RETURN datetime('2015-06-24T12:50:35.556+01:00') AS d";
     // Plain 4.4: date-times in local seconds under signature 0x46, nodes without
     // element ids (three fields).
@@ -365,7 +371,7 @@ fn bolt_4_4_gets_its_own_value_layout() {
 
 #[test]
 fn oversized_messages_and_too_many_connections_are_refused() {
-    let mut server = Server::start(&["--empty"]);
+    let mut server = Server::start(&["--empty"], &["--allow-writes"]);
     // One byte past the 16 MiB limit, in full chunks: a failure, then the end.
     let mut stream = logged_in(&server);
     let chunk = [&[0xFF, 0xFF], [0u8; 0xFFFF].as_slice()].concat();

@@ -253,7 +253,7 @@ fn writes_need_allow_writes_and_then_the_token() {
     let (status, answer) =
         read_only.api("query", &json!({ "query": "CREATE (:Note {text: 'x'})" }));
     assert_eq!(status, 403, "{answer}");
-    assert_eq!(answer["error"]["code"], "Korpu.Http.ReadOnly");
+    assert_eq!(answer["error"]["code"], "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase");
 
     let writable = Server::start(&["--empty"], &["--allow-writes"]);
     let token = writable.token().expect("the URL carries a token").to_owned();

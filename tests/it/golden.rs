@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 
 use korpu::diagnostic;
 use korpu::graph::Graph;
-use korpu::query::exec::{Control, Params};
 use korpu::query::syntax::parse;
+use korpu::query::{Control, Params};
 use korpu::render::table::{TableStyle, render_table, summary_line};
 use korpu::session::Session;
 
@@ -98,8 +98,8 @@ fn actual_output(kind: &str, query: &str) -> String {
         }
         "explain" => {
             let session = Session::over(bundled());
-            match session.plan(query) {
-                Ok(plan) => plan.to_string(),
+            match session.prepare(query) {
+                Ok(prepared) => prepared.plan().to_string(),
                 Err(error) => diagnostic::render(&error, query, "query"),
             }
         }

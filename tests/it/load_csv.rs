@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use korpu::graph::{Graph, Value};
+use korpu::query::ImportDir;
 use korpu::query::error::QueryError;
-use korpu::query::exec::ImportDir;
 use korpu::script::{ScriptItem, split_script};
 use korpu::session::Session;
 
@@ -395,7 +395,7 @@ fn a_northwind_import_answers_as_the_csv_files_say() {
         .run("EXPLAIN LOAD CSV WITH HEADERS FROM 'file:///northwind/products.csv' AS row MERGE (n:Product {productID: toInteger(row.productID)})")
         .into_outcome()
     {
-        Ok(korpu::session::Outcome::Explained(plan)) => plan,
+        Ok(korpu::query::Outcome::Explained(plan)) => plan,
         other => panic!("{other:?}"),
     };
     assert!(

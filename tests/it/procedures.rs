@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use korpu::graph::{Graph, Value};
 use korpu::query::error::{ErrorCode, ErrorKind, Phase, QueryError};
-use korpu::query::exec::{Control, Params, QueryResult};
 use korpu::query::procedures::{Procedure, Procedures};
+use korpu::query::{Control, Params, QueryResult};
 
 use crate::support::korpu;
 

@@ -10,8 +10,9 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::Duration;
 
 use korpu::graph::{Graph, GroupKey, Value};
-use korpu::query::exec::{self, Control, Params};
+use korpu::query::exec;
 use korpu::query::syntax::{parse, parse_expression};
+use korpu::query::{Control, Params};
 use korpu::query::{plan, run};
 
 use crate::support::{Rng, fuzz_cases as cases};

@@ -4,8 +4,8 @@
 //! schema changes undone with their transaction, and `SHOW` in every output format.
 
 use korpu::graph::{Graph, Value};
+use korpu::query::QueryResult;
 use korpu::query::error::QueryError;
-use korpu::query::exec::QueryResult;
 use korpu::script::{ScriptItem, split_script};
 use korpu::session::Session;
 
@@ -282,7 +282,7 @@ fn explain_shows_schema_commands() {
     let plan =
         match session.run("EXPLAIN CREATE TEXT INDEX ad FOR (c:Şəhər) ON (c.ad)").into_outcome()
         {
-            Ok(korpu::session::Outcome::Explained(plan)) => plan,
+            Ok(korpu::query::Outcome::Explained(plan)) => plan,
             other => panic!("{other:?}"),
         };
     assert!(plan.contains("CreateIndex `ad` TEXT (:Şəhər {ad})"), "{plan}");
@@ -291,7 +291,7 @@ fn explain_shows_schema_commands() {
 
 fn explain(session: &mut Session, text: &str) -> String {
     match session.run(&format!("EXPLAIN {text}")).into_outcome() {
-        Ok(korpu::session::Outcome::Explained(plan)) => plan,
+        Ok(korpu::query::Outcome::Explained(plan)) => plan,
         other => panic!("{other:?}"),
     }
 }

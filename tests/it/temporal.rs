@@ -5,7 +5,7 @@
 
 use korpu::graph::{Graph, Value};
 use korpu::load::{Source, load_sources};
-use korpu::query::exec::{Control, Params};
+use korpu::query::{Control, Params};
 
 use crate::support::korpu;
 

@@ -6,7 +6,7 @@ use korpu::graph::{
     ConstraintDefinition, ConstraintKind, Dir, EntityKind, Graph, IndexDefinition, IndexKind,
     NodeId, Value,
 };
-use korpu::query::exec::{Control, Params};
+use korpu::query::{Control, Params};
 
 /// Everything a reader can observe, in a stable text form: nodes with ids, labels and
 /// properties; relationships; each node's adjacency order; counts and vocabulary.

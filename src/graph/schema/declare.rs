@@ -14,6 +14,12 @@ impl Graph {
         self.schema.indexes.iter().map(|index| &index.definition)
     }
 
+    /// A number that changes whenever an index is declared or dropped (rolled-back
+    /// changes included), so a plan chosen for one set of indexes can tell it is stale.
+    pub fn schema_generation(&self) -> u64 {
+        self.schema.generation
+    }
+
     pub fn constraints(&self) -> &[ConstraintDefinition] {
         &self.schema.constraints
     }
@@ -69,6 +75,7 @@ impl Graph {
             return Err(SchemaError::OwnedIndex(name.to_owned(), owner.clone()));
         }
         let removed = self.schema.indexes.remove(position);
+        self.schema.generation += 1;
         self.journal.record(Undo::DroppedIndex(Box::new((removed.definition, position))));
         Ok(true)
     }
@@ -222,11 +229,13 @@ impl Graph {
         };
         let position = position.min(self.schema.indexes.len());
         self.schema.indexes.insert(position, DeclaredIndex { definition, physical });
+        self.schema.generation += 1;
     }
 
     /// Removes an index by name, unjournaled (the undo of a creation).
     pub(in crate::graph) fn remove_index(&mut self, name: &str) {
         self.schema.indexes.retain(|index| index.definition.name != name);
+        self.schema.generation += 1;
     }
 
     /// Removes a constraint and its index, unjournaled; returns what an undo needs.
@@ -247,6 +256,7 @@ impl Graph {
             .iter()
             .position(|index| index.definition.owner.as_deref() == Some(name))
             .map(|at| (self.schema.indexes.remove(at).definition, at));
+        self.schema.generation += 1;
         (definition, position, index)
     }
 }

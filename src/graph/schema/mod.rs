@@ -383,6 +383,8 @@ pub(super) enum Physical {
 pub(super) struct Schema {
     pub(super) indexes: Vec<DeclaredIndex>,
     pub(super) constraints: Vec<ConstraintDefinition>,
+    /// Bumped by every change to `indexes` (see `Graph::schema_generation`).
+    pub(super) generation: u64,
 }
 
 /// How many offenders a refused `CREATE CONSTRAINT` lists.

@@ -14,9 +14,10 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 
 use crate::graph::Value;
+use crate::query::LoadProgress;
 use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 
 /// The folder `LOAD CSV` may read from (`--import-dir`), canonicalized once.
@@ -126,15 +127,6 @@ impl ImportDir {
         }
         Ok(csv_file)
     }
-}
-
-/// How far the current `LOAD CSV` has read its file, for a progress bar that another
-/// thread draws (the command line polls it; the library never prints).
-#[derive(Debug, Default)]
-pub struct LoadProgress {
-    pub bytes_read: AtomicU64,
-    /// The file's size, or 0 while no file is being read.
-    pub bytes_total: AtomicU64,
 }
 
 /// One open CSV file, read record by record.

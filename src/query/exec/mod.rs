@@ -18,113 +18,19 @@ mod temporal;
 mod write;
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use crate::graph::{Graph, Value};
 use crate::query::error::{ErrorCode, ErrorKind, ExecError};
-use crate::query::notification::Notification;
 use crate::query::plan::ir::{Op, Plan};
-use crate::query::procedures::Procedures;
+use crate::query::{Control, Params, QueryResult, WriteStats};
 
-pub use import::{ImportDir, LoadProgress};
+pub use import::ImportDir;
 pub use operators::Profile;
 
 /// One row: a value per slot.
 pub type Row = Vec<Value>;
-
-/// Query parameters by name (`$name`).
-pub type Params = BTreeMap<String, Value>;
-
-/// What a statement changed, counted as Neo4j counts it (a property set twice counts
-/// twice; a label added to a node that has it does not count).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct WriteStats {
-    pub nodes_created: usize,
-    pub nodes_deleted: usize,
-    pub relationships_created: usize,
-    pub relationships_deleted: usize,
-    pub properties_set: usize,
-    pub labels_added: usize,
-    pub labels_removed: usize,
-    pub indexes_added: usize,
-    pub indexes_removed: usize,
-    pub constraints_added: usize,
-    pub constraints_removed: usize,
-}
-
-impl WriteStats {
-    /// Every counter with its name, in the order reports print them.
-    pub fn counters(&self) -> [(&'static str, usize); 11] {
-        [
-            ("nodes created", self.nodes_created),
-            ("nodes deleted", self.nodes_deleted),
-            ("relationships created", self.relationships_created),
-            ("relationships deleted", self.relationships_deleted),
-            ("properties set", self.properties_set),
-            ("labels added", self.labels_added),
-            ("labels removed", self.labels_removed),
-            ("indexes added", self.indexes_added),
-            ("indexes removed", self.indexes_removed),
-            ("constraints added", self.constraints_added),
-            ("constraints removed", self.constraints_removed),
-        ]
-    }
-
-    /// True when the statement changed nothing.
-    pub fn is_empty(&self) -> bool {
-        self.counters().iter().all(|(_, count)| *count == 0)
-    }
-}
-
-/// A statement's answer.
-#[derive(Clone, Debug, Default)]
-pub struct QueryResult {
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<Value>>,
-    pub stats: WriteStats,
-    /// Carried over from the plan: names the statement read that the graph lacks.
-    pub notifications: Vec<Notification>,
-}
-
-/// Limits, cancellation and callable procedures for one execution.
-#[derive(Clone, Debug)]
-pub struct Control {
-    /// What `CALL` may name: the built-ins unless the caller registered more.
-    pub procedures: Arc<Procedures>,
-    /// Set from another thread (Ctrl-C) to stop the query.
-    pub cancel: Arc<AtomicBool>,
-    pub deadline: Option<Instant>,
-    /// How many partial paths a variable-length expansion or shortest-path search may
-    /// visit for one input row before it stops with an error.
-    pub max_path_steps: u64,
-    /// Where `LOAD CSV` may read files; without one it is refused (the library does no
-    /// IO unless its caller asks).
-    pub import_dir: Option<Arc<ImportDir>>,
-    /// How far `LOAD CSV` has read its file, for a caller's progress bar.
-    pub progress: Arc<LoadProgress>,
-}
-
-impl Default for Control {
-    fn default() -> Self {
-        Control {
-            procedures: Procedures::builtin(),
-            cancel: Arc::new(AtomicBool::new(false)),
-            deadline: None,
-            max_path_steps: 50_000_000,
-            import_dir: None,
-            progress: Arc::default(),
-        }
-    }
-}
-
-impl Control {
-    pub fn with_timeout(timeout: Duration) -> Self {
-        Control { deadline: Some(Instant::now() + timeout), ..Control::default() }
-    }
-}
 
 /// What every operator can reach while running.
 pub(crate) struct Context<'g> {
@@ -202,7 +108,7 @@ impl<'g> Context<'g> {
 ///
 /// ```
 /// use korpu::graph::Graph;
-/// use korpu::query::{run, exec::{Control, Params}};
+/// use korpu::query::{run, Control, Params};
 /// let mut graph = Graph::default();
 /// let result = run(&mut graph, "UNWIND [3, 1, 2] AS x RETURN x ORDER BY x", &Params::new(), &Control::default()).unwrap();
 /// assert_eq!(result.rows.len(), 3);

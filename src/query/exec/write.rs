@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 
 use super::{Context, Params, Row, WriteStats, eval, operators};
 use crate::graph::{EdgeId, Graph, GraphError, NodeId, Value};
+use crate::query::Control;
 use crate::query::error::{ErrorCode, ErrorKind, ExecError};
-use crate::query::exec::Control;
 use crate::query::plan::ir::{
     CreateSpec, Detach, Expr, MergeSpec, PropertiesMode, Slot, UpdateAction, Write,
 };

@@ -32,9 +32,9 @@ use super::packstream::PackValue;
 use super::status::{self, status_code};
 use super::values::{Dialect, pack_value, parameter};
 use crate::database::Database;
-use crate::query::exec::WriteStats;
-use crate::query::syntax::{self, ast};
-use crate::session::{Outcome, Session};
+use crate::query::WriteStats;
+use crate::query::{Outcome, StatementKind};
+use crate::session::{AccessMode, Session};
 
 /// What the server calls itself: drivers of the 5.x line refuse an agent that does not
 /// start with `Neo4j/`, so Körpü follows that with its own name.
@@ -65,7 +65,8 @@ struct OpenResult {
     qid: i64,
     records: VecDeque<Vec<u8>>,
     stats: WriteStats,
-    writes: bool,
+    /// The statement's kind, reported as the summary's `type`.
+    kind: StatementKind,
 }
 
 /// An explicit transaction.
@@ -131,6 +132,9 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
     let mut session = Session::new(database);
     session.timeout = config.statement_timeout;
     session.import_dir = config.import_dir.clone();
+    if !config.allow_writes {
+        session.access = AccessMode::ReadOnly;
+    }
     let mut connection = Connection {
         config,
         session,
@@ -374,9 +378,10 @@ impl Connection<'_> {
             })?;
             self.session.params.insert(name.clone(), value);
         }
-        let writes = syntax::parse(query).is_ok_and(|statement| {
-            statement.kind != ast::StatementKind::Explain && statement.query.writes()
-        });
+        let mut prepared = self.session.prepare(query).map_err(|error| {
+            Failure::new(status_code(&error), status::failure_message(&error, query))
+        })?;
+        let writes = prepared.changes_graph();
         let timeout = shorter(
             self.config.statement_timeout,
             shorter(requested_timeout(extra), self.transaction.as_ref().and_then(|t| t.timeout)),
@@ -400,7 +405,7 @@ impl Connection<'_> {
         }
         let started = Instant::now();
         let dialect = self.dialect;
-        let answer = self.session.run(query);
+        let answer = self.session.execute(&mut prepared);
         let graph = answer.graph();
         let (columns, records, stats) = match &answer.outcome {
             Err(error) => {
@@ -436,7 +441,7 @@ impl Connection<'_> {
         let mut metadata = Metadata::default()
             .with("fields", string_list(&columns.iter().map(String::as_str).collect::<Vec<_>>()))
             .with("t_first", PackValue::Int(elapsed));
-        let mut result = OpenResult { qid: 0, records, stats, writes };
+        let mut result = OpenResult { qid: 0, records, stats, kind: prepared.kind() };
         match &mut self.transaction {
             Some(transaction) => {
                 result.qid = transaction.next_qid;
@@ -482,7 +487,7 @@ impl Connection<'_> {
             return Ok(Metadata::default().with("has_more", PackValue::Bool(true)));
         }
         let mut metadata = Metadata::default()
-            .with("type", PackValue::String(if result.writes { "rw" } else { "r" }.to_owned()))
+            .with("type", PackValue::String(result.kind.code().to_owned()))
             .with("t_last", PackValue::Int(0))
             .with("db", PackValue::String(DATABASE_NAME.to_owned()));
         let counters: Vec<(String, PackValue)> = result

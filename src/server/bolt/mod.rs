@@ -49,7 +49,10 @@ pub struct BoltConfig {
     /// closed and the transaction rolled back, so it cannot block writers for longer.
     pub transaction_idle_timeout: Duration,
     /// Where `LOAD CSV` may read (`--import-dir`).
-    pub import_dir: Option<Arc<crate::query::exec::ImportDir>>,
+    pub import_dir: Option<Arc<crate::query::ImportDir>>,
+    /// Accept statements that change the data or the schema (`--allow-writes`);
+    /// without it every such statement is refused as on a read-only database.
+    pub allow_writes: bool,
 }
 
 impl Default for BoltConfig {
@@ -63,6 +66,7 @@ impl Default for BoltConfig {
             idle_timeout: Duration::from_secs(30 * 60),
             transaction_idle_timeout: Duration::from_secs(60),
             import_dir: None,
+            allow_writes: false,
         }
     }
 }

@@ -16,7 +16,8 @@ use serde_json::{Value as Json, json};
 
 use super::{Reply, Shared};
 use crate::graph::Graph;
-use crate::query::syntax::{self, ast};
+use crate::query::Outcome;
+use crate::query::error::{ErrorKind, QueryError};
 use crate::render::csv::render_csv;
 use crate::render::dot::{DotOptions, Subgraph, caption, style_of};
 use crate::render::json::{error_json, node_json, relationship_json, result_json};
@@ -24,7 +25,7 @@ use crate::render::table::{TableStyle, render_table};
 use crate::repl::complete::complete;
 use crate::repl::scan::scan;
 use crate::repl::schema::Schema;
-use crate::session::{Outcome, Session, value_from_json};
+use crate::session::{AccessMode, Session, value_from_json};
 
 /// Longest tab id kept in the table of running statements.
 const MAX_TAB_ID: usize = 64;
@@ -66,6 +67,9 @@ fn count_field(body: &Json, name: &str, default: usize) -> Result<usize, Reply> 
 
 fn new_session(shared: &Shared) -> Session {
     let mut session = Session::new(shared.database.clone());
+    if shared.config.token.is_none() {
+        session.access = AccessMode::ReadOnly;
+    }
     session.timeout = Some(shared.config.timeout);
     session.import_dir = shared.config.import_dir.clone();
     session
@@ -99,12 +103,20 @@ fn schema(shared: &Shared) -> Reply {
     )
 }
 
-/// Whether running `text` would change the graph (by its syntax, as the session decides).
-fn writes(text: &str) -> bool {
-    syntax::parse(text).is_ok_and(|statement| {
-        statement.kind != ast::StatementKind::Explain && statement.query.writes()
-    })
+/// A statement's error as the API answers it: the CLI's JSON shape and the diagnostic;
+/// a write refused by a read-only server is 403 with Neo4j's code for it.
+fn query_error(error: &QueryError, text: &str) -> Reply {
+    let mut object = error_json(error, text);
+    if error.kind() == ErrorKind::Forbidden {
+        object["error"]["code"] = Json::from(FORBIDDEN_ON_READ_ONLY);
+        return Reply::json(403, &object);
+    }
+    object["diagnostic"] = Json::from(crate::diagnostic::render(error, text, "query"));
+    Reply::json(400, &object)
 }
+
+/// The code of a refused write, as Neo4j names it for a read-only database.
+const FORBIDDEN_ON_READ_ONLY: &str = "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase";
 
 /// Runs one statement on a session of its own, registered under the tab's id so that
 /// `/api/cancel` can stop it.
@@ -139,20 +151,14 @@ fn query(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
             ));
         }
     }
-    if shared.config.token.is_none() && writes(text) {
-        return Err(Reply::error(
-            403,
-            "ReadOnly",
-            "this server is read-only; start it with --allow-writes to change the graph",
-        ));
-    }
+    let mut prepared = session.prepare(text).map_err(|error| query_error(&error, text))?;
     let cancel = Arc::new(AtomicBool::new(false));
     session.cancel = Arc::clone(&cancel);
     if !tab.is_empty() {
         lock_running(shared).insert(tab.clone(), Arc::clone(&cancel));
     }
     let started = Instant::now();
-    let mut answer = session.run(text);
+    let mut answer = session.execute(&mut prepared);
     let limit = shared.config.limits.rows;
     // Rows past the limit are counted, then dropped before anything is rendered.
     let mut total = 0;
@@ -162,11 +168,7 @@ fn query(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     }
     let graph = answer.graph();
     let reply = match &answer.outcome {
-        Err(error) => {
-            let mut object = error_json(error, text);
-            object["diagnostic"] = Json::from(crate::diagnostic::render(error, text, "query"));
-            Reply::json(400, &object)
-        }
+        Err(error) => query_error(error, text),
         Ok(Outcome::Explained(plan)) => Reply::json(200, &json!({ "plan": plan })),
         Ok(Outcome::Rows(result) | Outcome::Profiled(_, result)) if csv => {
             let text = render_csv(result, graph);
@@ -380,14 +382,5 @@ mod tests {
         assert_eq!(utf16_offset(text, 6), 3);
         assert_eq!(utf16_offset(text, 3), 1, "inside 𝄞 rounds down");
         assert_eq!(utf16_offset(text, 99), 4);
-    }
-
-    #[test]
-    fn writing_is_known_from_the_syntax() {
-        assert!(writes("CREATE (:X)"));
-        assert!(writes("MATCH (n) SET n.x = 1"));
-        assert!(!writes("EXPLAIN CREATE (:X)"));
-        assert!(!writes("MATCH (n) RETURN n"));
-        assert!(!writes("not cypher"));
     }
 }

@@ -63,7 +63,7 @@ pub(crate) struct HttpConfig {
     pub(crate) token: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) source_document: Option<String>,
-    pub(crate) import_dir: Option<Arc<crate::query::exec::ImportDir>>,
+    pub(crate) import_dir: Option<Arc<crate::query::ImportDir>>,
     pub(crate) limits: Limits,
 }
 

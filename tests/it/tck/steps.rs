@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use korpu::graph::{Graph, Value};
 use korpu::query::error::QueryError;
-use korpu::query::exec::{Control, Params, QueryResult};
 use korpu::query::procedures::{Procedure, Procedures};
+use korpu::query::{Control, Params, QueryResult};
 
 use super::QUERY_TIMEOUT;
 use super::gherkin::{Scenario, Step, StepArgument};
