@@ -12,7 +12,10 @@ use std::sync::Arc;
 use parking_lot::lock_api::ArcRwLockWriteGuard;
 use parking_lot::{RawRwLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use std::path::Path;
+
 use crate::graph::Graph;
+use crate::load::{LoadError, Problem};
 use crate::store::DataFolder;
 
 /// What the lock protects.
@@ -37,6 +40,15 @@ pub(crate) type TransactionGuard = ArcRwLockWriteGuard<RawRwLock, Stored>;
 impl Database {
     pub fn new(graph: Graph, data: Option<DataFolder>) -> Database {
         Database { state: Arc::new(RwLock::new(Stored { graph, data, unsaved: 0 })) }
+    }
+
+    /// Opens the graph-data at `path` (a folder of `*.json` files, or one file), after
+    /// finishing or undoing a save that a crash interrupted there; answers the database
+    /// and what the loader warned about (the data loaded all the same).
+    pub fn open(path: &Path) -> Result<(Database, Vec<Problem>), LoadError> {
+        let (data, files) = DataFolder::read(path)?;
+        let loaded = files.load(None)?;
+        Ok((Database::new(loaded.graph, Some(data)), loaded.warnings))
     }
 
     /// Shared access, waiting while a writer works.

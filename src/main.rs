@@ -4,14 +4,18 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+mod cli;
+mod repl;
+mod server;
+
 // Query execution makes and drops many short-lived rows; glibc's allocator spent more
 // time consolidating free lists than the queries spent working (see ARCHITECTURE.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = korpu::cli::Args::parse();
-    match korpu::cli::run(args) {
+    let args = cli::Args::parse();
+    match cli::run(args) {
         Ok(code) => code,
         // `korpu … | head` closes the pipe early: that is the reader's choice, not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,

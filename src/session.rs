@@ -22,8 +22,7 @@ use crate::query::error::{ErrorCode, ErrorKind, ExecError, QueryError};
 use crate::query::procedures::Procedures;
 use crate::query::syntax;
 use crate::query::{
-    Control, GraphAccess, ImportDir, LoadProgress, Outcome, Params, Prepared, StageTimes,
-    StatementKind, prepare,
+    Control, GraphAccess, ImportDir, LoadProgress, Outcome, Params, Prepared, StageTimes, prepare,
 };
 use crate::store::{SaveError, SaveReport};
 
@@ -271,10 +270,7 @@ impl Session {
 
 /// The refusal of a statement that would change a read-only session's database.
 fn forbidden(prepared: &Prepared) -> QueryError {
-    let what = match prepared.kind() {
-        StatementKind::Schema => "changes the schema",
-        _ => "writes",
-    };
+    let what = prepared.kind().describe();
     QueryError::Exec(ExecError::new(
         ErrorKind::Forbidden,
         ErrorCode::ForbiddenOnReadOnlyDatabase,

@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::render::Format;
+use korpu::render::Format;
 
 #[derive(Parser, Debug)]
 #[command(name = "korpu", version, about = "Ask relationship questions of a knowledge graph in openCypher", long_about = None, after_help = "Without a command, korpu opens the interactive shell on the bundled graph (type :help there).\nExamples:\n  korpu query \"MATCH (p:Person)-[:LEADS]->(o) RETURN p.name, o.name\"\n  korpu run queries/*.cypher\n  korpu find \"ilham ismayilov\"")]
-pub struct Args {
+pub(crate) struct Args {
     /// Load this graph (a JSON file, or a folder of them) instead of the bundled one.
     #[arg(long, global = true, value_name = "PATH", conflicts_with = "empty")]
     pub data: Option<PathBuf>,
@@ -54,7 +54,7 @@ pub struct Args {
 
 /// What `--format` accepts: the result formats, plus `cypher`, which only `export` writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     Table,
     Json,
     Csv,
@@ -77,24 +77,24 @@ impl Args {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Language {
+pub(crate) enum Language {
     Az,
     En,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ClusterBy {
+pub(crate) enum ClusterBy {
     Country,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ImageFormat {
+pub(crate) enum ImageFormat {
     Svg,
     Png,
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run one query and print its result.
     Query {
         /// The query text.
@@ -160,13 +160,13 @@ pub enum Command {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
+pub(crate) enum ExportFormat {
     Cypher,
     Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Dialect {
+pub(crate) enum Dialect {
     /// Neo4j and Memgraph (one script serves both).
     #[value(alias = "memgraph")]
     Neo4j,

@@ -18,24 +18,23 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result, bail};
 use clap::ValueEnum;
 
-pub use args::*;
-pub use check::check_report;
+pub(crate) use args::*;
 
-use crate::database::Database;
-use crate::diagnostic;
-use crate::graph::Graph;
-use crate::load::{self, Loaded, Problem};
-use crate::query::{ImportDir, QueryResult};
-use crate::render::table::{TableStyle, render_table};
-use crate::render::{Format, csv, json};
-use crate::script::{ScriptItem, split_script};
-use crate::session::{Session, parse_literal, value_from_json};
-use crate::store::DataFolder;
-use crate::text::terminal_safe;
+use korpu::database::Database;
+use korpu::diagnostic;
+use korpu::editor::script::{ScriptItem, split_script};
+use korpu::graph::Graph;
+use korpu::load::{self, Loaded, Problem};
+use korpu::query::{ImportDir, QueryResult};
+use korpu::render::table::{TableStyle, render_table};
+use korpu::render::{Format, csv, json};
+use korpu::session::{Session, parse_literal, value_from_json};
+use korpu::store::DataFolder;
+use korpu::text::terminal_safe;
 use scripts::{Script, run_scripts};
 
 /// Runs the program; the caller turns the result into an exit code.
-pub fn run(args: Args) -> Result<ExitCode> {
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let timing = args.timing;
     match &args.command {
         Some(Command::Check) => return check::check(&args),
@@ -61,7 +60,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
     match &args.command {
         None => {
             let options = crate::repl::Options {
-                dot: crate::render::dot::DotOptions {
+                dot: korpu::render::dot::DotOptions {
                     english: args.lang == Language::En,
                     cluster_by_country: args.cluster_by == Some(ClusterBy::Country),
                     left_to_right: false,
@@ -78,7 +77,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let script = Script {
                 origin: "query".to_owned(),
                 items: vec![ScriptItem::Statement {
-                    span: crate::query::span::Span::new(0, text.len()),
+                    span: korpu::query::span::Span::new(0, text.len()),
                 }],
                 text: text.clone(),
             };
@@ -182,12 +181,12 @@ fn export(
         (ExportFormat::Json, Some(_)) => bail!(
             "--dialect applies to --format cypher; the graph-data JSON is the same for every database"
         ),
-        (ExportFormat::Json, None) => crate::export::to_json(&view.graph),
+        (ExportFormat::Json, None) => korpu::export::to_json(&view.graph),
         (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => {
-            crate::export::to_cypher(&view.graph)?
+            korpu::export::to_cypher(&view.graph)?
         }
         (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
-            let script = crate::export::to_kuzu(&view.graph)?;
+            let script = korpu::export::to_kuzu(&view.graph)?;
             for note in &script.notes {
                 eprintln!("note: {}", terminal_safe(&note.to_string()));
             }
@@ -205,13 +204,13 @@ fn source_document(args: &Args) -> Option<String> {
         return None;
     }
     match &args.data {
-        None => Some(crate::bundled::SOURCE_DOCUMENT.to_owned()),
+        None => Some(korpu::bundled::SOURCE_DOCUMENT.to_owned()),
         Some(path) => std::fs::read_to_string(path.join("source.txt")).ok(),
     }
 }
 
 /// Loads the graph the arguments ask for and applies parameters and limits.
-pub fn open_session(args: &Args, timing: bool) -> Result<Session> {
+pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
     let started = Instant::now();
     let (graph, data) = if args.empty {
         (Graph::default(), None)
@@ -341,7 +340,7 @@ fn print_warnings(warnings: &[Problem]) {
 fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<ExitCode> {
     let view = session.view();
     let graph = &view.graph;
-    let hits = crate::search::find(graph, text, limit);
+    let hits = korpu::search::find(graph, text, limit);
     let result = QueryResult {
         columns: vec![
             "score".into(),
@@ -354,13 +353,13 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
             .iter()
             .map(|hit| {
                 vec![
-                    crate::graph::Value::Int(hit.score as i64),
-                    crate::graph::Value::from(graph.node_key(hit.node)),
-                    crate::graph::Value::List(
-                        graph.node_labels(hit.node).map(crate::graph::Value::from).collect(),
+                    korpu::graph::Value::Int(hit.score as i64),
+                    korpu::graph::Value::from(graph.node_key(hit.node)),
+                    korpu::graph::Value::List(
+                        graph.node_labels(hit.node).map(korpu::graph::Value::from).collect(),
                     ),
                     graph.node_property_by_name(hit.node, "name").cloned().unwrap_or_default(),
-                    crate::graph::Value::from(format!("{}: {}", hit.field, hit.matched)),
+                    korpu::graph::Value::from(format!("{}: {}", hit.field, hit.matched)),
                 ]
             })
             .collect(),
@@ -376,7 +375,7 @@ fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<Exit
 }
 
 /// Prints to stdout; a closed pipe (`korpu … | head`) is not an error.
-pub fn print_out(text: &str) -> Result<()> {
+pub(crate) fn print_out(text: &str) -> Result<()> {
     let mut stdout = io::stdout().lock();
     match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),

@@ -8,18 +8,18 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 
 use super::{Args, ClusterBy, ImageFormat, Language};
-use crate::diagnostic;
-use crate::graph::Graph;
-use crate::query::Outcome;
-use crate::query::QueryResult;
-use crate::query::StageTimes;
-use crate::query::span::Span;
-use crate::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
-use crate::render::table::{TableStyle, render_table, summary_line};
-use crate::render::{Format, csv, json};
-use crate::repl::commands::{MetaCommand, parse_command};
-use crate::script::ScriptItem;
-use crate::session::{Session, parse_literal};
+use korpu::diagnostic;
+use korpu::editor::commands::{MetaCommand, parse_command};
+use korpu::editor::script::ScriptItem;
+use korpu::graph::Graph;
+use korpu::query::Outcome;
+use korpu::query::QueryResult;
+use korpu::query::StageTimes;
+use korpu::query::span::Span;
+use korpu::render::dot::{DotOptions, LARGE_SUBGRAPH, Subgraph, write_dot};
+use korpu::render::table::{TableStyle, render_table, summary_line};
+use korpu::render::{Format, csv, json};
+use korpu::session::{Session, parse_literal};
 
 /// Runs statements (and `:param` lines) of `source`, printing each result.
 /// A script to run: where it came from, its text and its statements.
@@ -60,7 +60,7 @@ pub(super) fn run_scripts(
                 ScriptItem::Command { span } => {
                     let line = &source[span.start..span.end];
                     if let Err(message) = script_command(session, line, &command_line_params) {
-                        let (line_number, column) = crate::text::line_column(source, span.start);
+                        let (line_number, column) = korpu::text::line_column(source, span.start);
                         eprintln!("{origin}:{line_number}:{column}: {message}");
                         failed = true;
                         if !keep_going {
@@ -97,7 +97,7 @@ pub(super) fn run_scripts(
                             for notification in
                                 outcome.result().map_or(&[][..], |result| &result.notifications)
                             {
-                                let (line_number, column) = crate::text::line_column(
+                                let (line_number, column) = korpu::text::line_column(
                                     source,
                                     span.start + notification.span.start,
                                 );

@@ -45,6 +45,16 @@ impl StatementKind {
         }
     }
 
+    /// What a statement of this kind does, for messages: "reads", "writes", …
+    pub fn describe(self) -> &'static str {
+        match self {
+            StatementKind::Read => "reads",
+            StatementKind::Write => "writes",
+            StatementKind::ReadWrite => "reads and writes",
+            StatementKind::Schema => "changes the schema",
+        }
+    }
+
     /// True for every kind that changes the database (data or schema).
     pub fn writes(self) -> bool {
         self != StatementKind::Read

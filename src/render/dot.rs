@@ -134,13 +134,14 @@ const OTHER_COLOURS: &[&str] = &[
 /// The legend entry a node is drawn as: which label it stands for, its colour and shape
 /// (a Graphviz shape name). The web explorer draws nodes from this same entry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct Style {
-    pub(crate) label: String,
-    pub(crate) colour: &'static str,
-    pub(crate) shape: &'static str,
+pub struct Style {
+    pub label: String,
+    pub colour: &'static str,
+    pub shape: &'static str,
 }
 
-pub(crate) fn style_of(node: NodeId, graph: &Graph) -> Style {
+/// The legend entry `node` is drawn as.
+pub fn style_of(node: NodeId, graph: &Graph) -> Style {
     let labels: Vec<&str> = graph.node_labels(node).collect();
     if let Some((label, colour, shape)) =
         LABEL_STYLES.iter().find(|(label, _, _)| labels.contains(label))
@@ -250,7 +251,7 @@ fn tooltip_attribute(tooltip: Option<&str>) -> String {
 }
 
 /// The caption of a node: its name in the chosen language, the other name, or its id.
-pub(crate) fn caption(node: NodeId, graph: &Graph, options: &DotOptions) -> String {
+pub fn caption(node: NodeId, graph: &Graph, options: &DotOptions) -> String {
     let preferred = if options.english { ["name_en", "name"] } else { ["name", "name_en"] };
     for key in preferred {
         if let Some(Value::String(name)) = graph.node_property_by_name(node, key) {

@@ -7,7 +7,9 @@
 pub mod csv;
 pub mod dot;
 pub mod json;
+pub mod overview;
 pub mod table;
+pub mod terminal;
 
 use std::fmt::Write as _;
 

@@ -13,13 +13,13 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
-use super::complete::{complete, wants_path};
-use super::highlight::{highlight_command, highlight_from};
-use super::schema::Schema;
+use korpu::editor::Vocabulary;
+use korpu::editor::complete::{complete, wants_path};
+use korpu::editor::highlight::{highlight_command, highlight_from};
 
 /// The editor's view of the shell.
-pub struct ShellHelper {
-    pub schema: Rc<Schema>,
+pub(crate) struct ShellHelper {
+    pub vocabulary: Rc<Vocabulary>,
     /// Earlier lines of the statement being typed.
     pub pending: String,
     pub colour: bool,
@@ -27,8 +27,13 @@ pub struct ShellHelper {
 }
 
 impl ShellHelper {
-    pub fn new(schema: Rc<Schema>, colour: bool) -> Self {
-        ShellHelper { schema, pending: String::new(), colour, filenames: FilenameCompleter::new() }
+    pub(crate) fn new(vocabulary: Rc<Vocabulary>, colour: bool) -> Self {
+        ShellHelper {
+            vocabulary,
+            pending: String::new(),
+            colour,
+            filenames: FilenameCompleter::new(),
+        }
     }
 
     fn is_command(&self, line: &str) -> bool {
@@ -50,7 +55,7 @@ impl Completer for ShellHelper {
         }
         let offset = self.pending.len();
         let text = format!("{}{line}", self.pending);
-        let (start, candidates) = complete(&text, offset + pos, &self.schema);
+        let (start, candidates) = complete(&text, offset + pos, &self.vocabulary);
         // A completion never reaches back into lines already entered.
         let Some(start) = start.checked_sub(offset) else { return Ok((pos, Vec::new())) };
         Ok((

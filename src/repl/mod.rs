@@ -7,21 +7,16 @@
 //! feed lines to the same `Shell`, so statements and commands behave the same.
 //!
 //! - `shell`: the engine (pending statement, `:commands`, printing).
-//! - `commands`: the command table, parsing and suggestions.
-//! - `scan`, `complete`, `highlight`: pure functions over the query lexer.
-//! - `schema`: the graph's vocabulary for completion and `:schema`.
-//! - `output`: results as fitted tables, JSON or CSV.
-//! - `helper`: rustyline glue.
+//! - `helper`: rustyline glue over the library's `editor` (completion, colours).
+//! - `progress`: the `LOAD CSV` progress bar.
+//!
+//! The command table, completion, highlighting and script splitting are the library's
+//! `editor`, shared with the web page; tables fitted to the terminal are
+//! `render::terminal`.
 
-pub mod commands;
-pub mod complete;
-pub mod helper;
-pub mod highlight;
-pub mod output;
-pub mod progress;
-pub mod scan;
-pub mod schema;
-pub mod shell;
+pub(crate) mod helper;
+pub(crate) mod progress;
+pub(crate) mod shell;
 
 use std::ffi::OsStr;
 use std::io::{self, BufRead, IsTerminal};
@@ -34,9 +29,9 @@ use rustyline::config::{ColorMode, CompletionType, Config};
 use rustyline::error::ReadlineError;
 use rustyline::history::FileHistory;
 
-use crate::render::Format;
-use crate::render::dot::DotOptions;
-use crate::session::Session;
+use korpu::render::Format;
+use korpu::render::dot::DotOptions;
+use korpu::session::Session;
 
 use helper::ShellHelper;
 use shell::{Flow, Settings, Shell};
@@ -50,7 +45,7 @@ const TRANSACTION_CONTINUATION_PROMPT: &str = "      ...> ";
 
 /// How the shell starts: what the command line chose for it.
 #[derive(Clone, Debug, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// How `:export dot` draws.
     pub dot: DotOptions,
     /// The starting `:format` (`None`: a table).
@@ -59,7 +54,7 @@ pub struct Options {
 
 /// Why the shell stopped before its input ended.
 #[derive(Debug, thiserror::Error)]
-pub enum ReplError {
+pub(crate) enum ReplError {
     #[error("the terminal: {0}")]
     Terminal(#[from] ReadlineError),
     #[error("reading stdin: {0}")]
@@ -67,7 +62,7 @@ pub enum ReplError {
 }
 
 /// Runs the shell until `:quit`, Ctrl-D or the end of input.
-pub fn run(session: Session, options: Options) -> Result<ExitCode, ReplError> {
+pub(crate) fn run(session: Session, options: Options) -> Result<ExitCode, ReplError> {
     if io::stdin().is_terminal() {
         run_terminal(session, options.dot, options.format)
     } else {
@@ -77,7 +72,7 @@ pub fn run(session: Session, options: Options) -> Result<ExitCode, ReplError> {
 
 fn run_piped(
     session: Session,
-    dot: crate::render::dot::DotOptions,
+    dot: korpu::render::dot::DotOptions,
     format: Option<Format>,
 ) -> Result<ExitCode, ReplError> {
     let defaults = Settings::piped();
@@ -105,7 +100,7 @@ fn run_piped(
 
 fn run_terminal(
     session: Session,
-    dot: crate::render::dot::DotOptions,
+    dot: korpu::render::dot::DotOptions,
     format: Option<Format>,
 ) -> Result<ExitCode, ReplError> {
     let colour = io::stdout().is_terminal()
@@ -156,11 +151,11 @@ fn run_terminal(
         Box::new(io::stderr()),
         terminal_width,
     );
-    editor.set_helper(Some(ShellHelper::new(shell.schema(), colour)));
+    editor.set_helper(Some(ShellHelper::new(shell.vocabulary(), colour)));
     loop {
         if let Some(helper) = editor.helper_mut() {
             helper.pending = shell.pending().to_owned();
-            helper.schema = shell.schema();
+            helper.vocabulary = shell.vocabulary();
         }
         let prompt = match (shell.in_transaction(), shell.pending().is_empty()) {
             (false, true) => PROMPT,
@@ -196,13 +191,7 @@ fn run_terminal(
 
 /// Where the history lives: `$XDG_DATA_HOME/korpu/history`, else
 /// `~/.local/share/korpu/history`; `None` without either (no history is kept).
-///
-/// ```
-/// use std::ffi::OsStr;
-/// use korpu::repl::history_path;
-/// assert_eq!(history_path(None, Some(OsStr::new("/home/a"))).unwrap(), std::path::Path::new("/home/a/.local/share/korpu/history"));
-/// ```
-pub fn history_path(xdg_data_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<PathBuf> {
+pub(crate) fn history_path(xdg_data_home: Option<&OsStr>, home: Option<&OsStr>) -> Option<PathBuf> {
     // The XDG specification says a relative path in the variable is to be ignored.
     let data =
         xdg_data_home.map(PathBuf::from).filter(|path| path.is_absolute()).or_else(|| {

@@ -10,17 +10,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::query::LoadProgress;
+use korpu::query::LoadProgress;
 
 /// Draws while alive; dropping it stops the thread and clears the line.
-pub struct ProgressBar {
+pub(crate) struct ProgressBar {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl ProgressBar {
     /// Starts drawing `progress` when stderr is a terminal.
-    pub fn start(progress: &Arc<LoadProgress>) -> ProgressBar {
+    pub(crate) fn start(progress: &Arc<LoadProgress>) -> ProgressBar {
         progress.bytes_total.store(0, Ordering::Relaxed);
         progress.bytes_read.store(0, Ordering::Relaxed);
         let stop = Arc::new(AtomicBool::new(false));

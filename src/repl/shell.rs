@@ -10,31 +10,31 @@
 use std::io::{self, Write};
 use std::rc::Rc;
 
-use crate::diagnostic;
-use crate::graph::Value;
-use crate::query::Outcome;
-use crate::query::QueryResult;
-use crate::query::error::{ErrorCode, ErrorKind};
-use crate::query::span::Span;
-use crate::query::syntax::lexer::{TokenKind, tokenize};
-use crate::render::dot::{DotOptions, Subgraph, write_dot};
-use crate::render::{Format, value_text};
-use crate::script::{ScriptItem, split_script, statement_end};
-use crate::session::{Session, parse_literal};
-use crate::text::terminal_safe;
+use korpu::diagnostic;
+use korpu::editor::script::{ScriptItem, is_blank, split_script, statement_end};
+use korpu::graph::Value;
+use korpu::query::Outcome;
+use korpu::query::QueryResult;
+use korpu::query::error::{ErrorCode, ErrorKind};
+use korpu::query::span::Span;
+use korpu::render::dot::{DotOptions, Subgraph, write_dot};
+use korpu::render::{Format, value_text};
+use korpu::session::{Session, parse_literal};
+use korpu::text::terminal_safe;
 
-use super::commands::{self, MetaCommand};
-use super::output::{View, format_elapsed, render_result};
-use super::schema::{self, Schema};
+use korpu::editor::Vocabulary;
+use korpu::editor::commands::{self, MetaCommand};
+use korpu::render::overview;
+use korpu::render::terminal::{View, format_elapsed, render_result};
 
 /// How deep `:source` may nest (a file that sources itself stops here).
 const MAX_SOURCE_DEPTH: usize = 16;
 /// Rows a terminal shows by default before saying how many it left out.
-pub const INTERACTIVE_MAX_ROWS: usize = 100;
+pub(crate) const INTERACTIVE_MAX_ROWS: usize = 100;
 
 /// What the user can change with `:format`, `:maxrows` and `:timing`.
 #[derive(Clone, Debug)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub format: Format,
     /// `None`: show every row.
     pub max_rows: Option<usize>,
@@ -45,7 +45,7 @@ pub struct Settings {
 
 impl Settings {
     /// At a terminal: tables of at most 100 rows, with timings.
-    pub fn interactive() -> Self {
+    pub(crate) fn interactive() -> Self {
         Settings {
             format: Format::Table,
             max_rows: Some(INTERACTIVE_MAX_ROWS),
@@ -55,7 +55,7 @@ impl Settings {
     }
 
     /// Reading a piped script: every row, no timings (output that can be compared).
-    pub fn piped() -> Self {
+    pub(crate) fn piped() -> Self {
         Settings {
             format: Format::Table,
             max_rows: None,
@@ -67,7 +67,7 @@ impl Settings {
 
 /// Whether the shell should go on reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
+pub(crate) enum Flow {
     Continue,
     Quit,
 }
@@ -81,14 +81,14 @@ enum Ran {
 }
 
 /// The shell's state.
-pub struct Shell {
+pub(crate) struct Shell {
     pub session: Session,
     pub settings: Settings,
     /// Lines of a statement that has no `;` yet.
     pending: String,
     /// The rows of the last query that ran, for `:export dot` without a query.
     last_result: Option<QueryResult>,
-    schema: Rc<Schema>,
+    vocabulary: Rc<Vocabulary>,
     out: Box<dyn Write>,
     err: Box<dyn Write>,
     terminal_width: fn() -> Option<usize>,
@@ -102,21 +102,21 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn new(
+    pub(crate) fn new(
         session: Session,
         settings: Settings,
         out: Box<dyn Write>,
         err: Box<dyn Write>,
         terminal_width: fn() -> Option<usize>,
     ) -> Self {
-        let mut schema = Schema::of(&session.view().graph);
-        schema.params = session.params.keys().cloned().collect();
+        let mut vocabulary = Vocabulary::of(&session.view().graph);
+        vocabulary.params = session.params.keys().cloned().collect();
         Shell {
             session,
             settings,
             pending: String::new(),
             last_result: None,
-            schema: Rc::new(schema),
+            vocabulary: Rc::new(vocabulary),
             out,
             err,
             terminal_width,
@@ -128,13 +128,13 @@ impl Shell {
     }
 
     /// True while a transaction is open (the prompt says so).
-    pub fn in_transaction(&self) -> bool {
+    pub(crate) fn in_transaction(&self) -> bool {
         self.session.transaction_changes().is_some()
     }
 
     /// Asked to leave (`:quit`, Ctrl-D): the first time, changes that would be lost
     /// keep the shell open with a warning; the second time it leaves.
-    pub fn request_quit(&mut self) -> Flow {
+    pub(crate) fn request_quit(&mut self) -> Flow {
         if self.warned_before_quit {
             return Flow::Quit;
         }
@@ -158,7 +158,7 @@ impl Shell {
     }
 
     /// At the end of piped input: say what was not kept.
-    pub fn report_unsaved(&mut self) {
+    pub(crate) fn report_unsaved(&mut self) {
         let unsaved = self.session.unsaved() + self.session.transaction_changes().unwrap_or(0);
         if unsaved > 0 {
             self.warn(&format!(
@@ -169,23 +169,23 @@ impl Shell {
     }
 
     /// The statement typed so far, without its last line.
-    pub fn pending(&self) -> &str {
+    pub(crate) fn pending(&self) -> &str {
         &self.pending
     }
 
     /// Forgets the unfinished statement (Ctrl-C at the prompt).
-    pub fn clear_pending(&mut self) {
+    pub(crate) fn clear_pending(&mut self) {
         self.pending.clear();
     }
 
     /// The vocabulary for completion; replaced after a write or a `:param`.
-    pub fn schema(&self) -> Rc<Schema> {
-        Rc::clone(&self.schema)
+    pub(crate) fn vocabulary(&self) -> Rc<Vocabulary> {
+        Rc::clone(&self.vocabulary)
     }
 
     /// Takes input (one line, or several when pasted) and runs what it completes.
     /// Returns each statement and command it ran, for the history.
-    pub fn feed(&mut self, input: &str) -> (Flow, Vec<String>) {
+    pub(crate) fn feed(&mut self, input: &str) -> (Flow, Vec<String>) {
         let mut entries = Vec::new();
         for line in input.split('\n') {
             if self.feed_line(line.strip_suffix('\r').unwrap_or(line), &mut entries) == Flow::Quit
@@ -225,7 +225,7 @@ impl Shell {
     }
 
     /// End of input: a last statement without `;` still runs.
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         let text = std::mem::take(&mut self.pending);
         if !is_blank(&text) {
             let span = Span::new(0, text.trim_end().len());
@@ -299,13 +299,13 @@ impl Shell {
     }
 
     fn refresh_schema(&mut self) {
-        let mut schema = Schema::of(&self.session.view().graph);
-        schema.params = self.session.params.keys().cloned().collect();
-        self.schema = Rc::new(schema);
+        let mut vocabulary = Vocabulary::of(&self.session.view().graph);
+        vocabulary.params = self.session.params.keys().cloned().collect();
+        self.vocabulary = Rc::new(vocabulary);
     }
 
     /// Runs one `:command` line.
-    pub fn command(&mut self, line: &str) -> Flow {
+    pub(crate) fn command(&mut self, line: &str) -> Flow {
         let command = match commands::parse_command(line) {
             Ok(command) => command,
             Err(message) => {
@@ -340,7 +340,7 @@ impl Shell {
                 Err(message) => self.fail(&message),
             },
             MetaCommand::Schema => {
-                let text = schema::describe(&self.session.view().graph);
+                let text = overview::describe(&self.session.view().graph);
                 self.say(&text);
             }
             MetaCommand::Find(text) => self.find(&text),
@@ -436,7 +436,7 @@ impl Shell {
     fn render_find(&self, text: &str, table: &View) -> Option<String> {
         let view = self.session.view();
         let graph = &view.graph;
-        let hits = crate::search::find(graph, text, 10);
+        let hits = korpu::search::find(graph, text, 10);
         if hits.is_empty() {
             return None;
         }
@@ -584,11 +584,6 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// True when `text` holds nothing but whitespace and finished comments.
-fn is_blank(text: &str) -> bool {
-    tokenize(text).iter().all(|token| token.kind == TokenKind::Comment)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,7 +612,7 @@ mod tests {
     fn shell() -> (Shell, Captured, Captured) {
         let (out, err) = (Captured::default(), Captured::default());
         let shell = Shell::new(
-            Session::over(crate::graph::Graph::default()),
+            Session::over(korpu::graph::Graph::default()),
             Settings::piped(),
             Box::new(out.clone()),
             Box::new(err.clone()),
@@ -691,11 +686,11 @@ mod tests {
     #[test]
     fn writes_refresh_the_schema() {
         let (mut shell, _, _) = shell();
-        assert!(shell.schema().labels.is_empty());
+        assert!(shell.vocabulary().labels.is_empty());
         shell.feed("CREATE (:City {name: 'Gəncə'});");
-        assert_eq!(shell.schema().labels, ["City"]);
+        assert_eq!(shell.vocabulary().labels, ["City"]);
         shell.feed(":param town 'Bakı'");
-        assert_eq!(shell.schema().params, ["town"]);
+        assert_eq!(shell.vocabulary().params, ["town"]);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! - `http`: the web explorer and its JSON API.
 //! - `bolt`: the protocol of the Neo4j drivers.
 
-pub mod bolt;
+pub(crate) mod bolt;
 pub(crate) mod http;
 
 use std::io::{self, Write};
@@ -20,12 +20,12 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use crate::database::Database;
 use bolt::BoltConfig;
+use korpu::database::Database;
 
 /// What `korpu serve` was asked for, beyond the graph itself.
 #[derive(Debug, Clone)]
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// Where the web explorer listens; `None` when only Bolt was asked for.
     pub http: Option<String>,
     /// Where the Bolt server listens.
@@ -40,14 +40,18 @@ pub struct ServeOptions {
     /// The source document the provenance panel quotes from, when there is one.
     pub source_document: Option<String>,
     /// Where `LOAD CSV` may read (`--import-dir`), for every client's session.
-    pub import_dir: Option<std::sync::Arc<crate::query::ImportDir>>,
+    pub import_dir: Option<std::sync::Arc<korpu::query::ImportDir>>,
 }
 
 /// The default HTTP address when neither `--http` nor `--bolt` is given.
-pub const DEFAULT_HTTP: &str = "127.0.0.1:7474";
+pub(crate) const DEFAULT_HTTP: &str = "127.0.0.1:7474";
 
 /// Runs the servers asked for (HTTP alone when none is named) until Ctrl-C.
-pub fn serve(database: Database, options: ServeOptions, bolt_config: BoltConfig) -> Result<()> {
+pub(crate) fn serve(
+    database: Database,
+    options: ServeOptions,
+    bolt_config: BoltConfig,
+) -> Result<()> {
     let http_address = match (&options.http, &options.bolt) {
         (None, None) => Some(DEFAULT_HTTP.to_owned()),
         (http, _) => http.clone(),

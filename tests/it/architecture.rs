@@ -107,6 +107,78 @@ fn the_shell_does_not_reach_back_into_the_command_line() {
 }
 
 #[test]
+fn the_front_ends_never_read_query_syntax() {
+    // The shell, the command line and the servers hand text to a session and get a
+    // prepared statement back; the editor module owns the lexer-based helpers they share.
+    for folder in ["src/server", "src/repl", "src/cli"] {
+        forbid(
+            folder,
+            &["query::syntax", "syntax::parse", "syntax::lexer"],
+            "front ends go through Session::prepare and the editor module",
+        );
+    }
+}
+
+#[test]
+fn a_statements_kind_is_decided_in_one_place() {
+    let deciders = ["StatementKind::Read", "StatementKind::Write", "StatementKind::Schema"];
+    let mut offences = Vec::new();
+    for (path, text) in source_files("src") {
+        if path.ends_with("query/prepared.rs") {
+            continue;
+        }
+        for needle in deciders.iter().chain(&["query.writes()", ".query.writes"]) {
+            offences.extend(
+                mentions(&text, needle)
+                    .into_iter()
+                    .map(|line| format!("{}: {line}", path.display())),
+            );
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "only query/prepared.rs decides whether a statement reads, writes or changes the schema:\n{}",
+        offences.join("\n")
+    );
+    let prepared = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/query/prepared.rs"),
+    )
+    .unwrap();
+    assert!(prepared.contains("fn kind_of(plan: &Plan) -> StatementKind"));
+}
+
+#[test]
+fn results_are_defined_outside_the_executor() {
+    forbid(
+        "src/query/exec",
+        &["struct QueryResult", "struct WriteStats", "enum Outcome", "struct Control"],
+        "what a statement returns lives in query::result, what it is run with in query::control",
+    );
+    let result =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/query/result.rs"))
+            .unwrap();
+    assert!(result.contains("pub struct QueryResult"));
+    // Consumers import the result types from `query`, not from the executor.
+    for folder in ["src/render", "src/server", "src/repl", "src/cli", "src/session.rs"] {
+        forbid(folder, &["query::exec::"], "results and controls come from korpu::query");
+    }
+}
+
+#[test]
+fn the_application_lives_in_the_binary() {
+    let lib =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
+    for module in ["cli", "repl", "server"] {
+        assert!(!lib.contains(&format!("mod {module};")), "src/lib.rs declares {module}");
+    }
+    let main =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
+    for module in ["cli", "repl", "server"] {
+        assert!(main.contains(&format!("mod {module};")), "src/main.rs does not declare {module}");
+    }
+}
+
+#[test]
 fn no_source_file_is_over_800_lines() {
     let long: Vec<String> = source_files("src")
         .into_iter()
@@ -371,7 +443,7 @@ fn only_the_edges_do_io() {
         "src/text.rs",
         "src/search.rs",
         "src/diagnostic.rs",
-        "src/script.rs",
+        "src/editor",
         "src/session.rs",
         "src/database.rs",
         "src/bundled.rs",

@@ -34,15 +34,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use korpu::cli::check_report;
 use korpu::load::{Loaded, MAX_NAME_CHARS, Source, load_path, load_sources};
 use korpu::render::Format;
 use korpu::render::csv::render_csv;
 use korpu::render::dot::{DotOptions, Subgraph, write_dot};
 use korpu::render::json::result_json;
+use korpu::render::overview::check_report;
+use korpu::render::overview::describe;
 use korpu::render::table::{TableStyle, render_table};
-use korpu::repl::output::{View, render_result};
-use korpu::repl::schema::describe;
+use korpu::render::terminal::{View, render_result};
 use korpu::session::Session;
 use korpu::text::{MAX_NAME_COLUMN, display_width, is_unsafe_in_terminal, terminal_safe};
 

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use korpu::editor::script::{ScriptItem, split_script};
 use korpu::graph::{Graph, Value};
 use korpu::query::ImportDir;
 use korpu::query::error::QueryError;
-use korpu::script::{ScriptItem, split_script};
 use korpu::session::Session;
 
 use crate::support::{Scratch, korpu};

@@ -6,6 +6,7 @@ mod architecture;
 mod bolt;
 mod cli;
 mod data;
+mod embedding;
 mod explorer;
 mod export;
 mod fuzz_data;

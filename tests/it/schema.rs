@@ -3,10 +3,10 @@
 //! write with a message that names it, constraints refused over data that breaks them,
 //! schema changes undone with their transaction, and `SHOW` in every output format.
 
+use korpu::editor::script::{ScriptItem, split_script};
 use korpu::graph::{Graph, Value};
 use korpu::query::QueryResult;
 use korpu::query::error::QueryError;
-use korpu::script::{ScriptItem, split_script};
 use korpu::session::Session;
 
 use crate::support::korpu_stdin;

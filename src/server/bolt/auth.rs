@@ -12,14 +12,14 @@ use super::packstream::PackValue;
 
 /// Who may connect.
 #[derive(Clone, Debug, Default)]
-pub struct Users {
+pub(crate) struct Users {
     /// `None`: no authentication asked for.
     entries: Option<Vec<(String, String)>>,
 }
 
 /// Why an auth file could not be used.
 #[derive(Debug, thiserror::Error)]
-pub enum AuthFileError {
+pub(crate) enum AuthFileError {
     #[error("cannot read the auth file {path}: {source}")]
     Read { path: String, source: std::io::Error },
     #[error("{path}:{line}: expected `user:password`")]
@@ -30,12 +30,12 @@ pub enum AuthFileError {
 
 impl Users {
     /// Everyone may connect.
-    pub fn anyone() -> Users {
+    pub(crate) fn anyone() -> Users {
         Users { entries: None }
     }
 
     /// The users in `path`.
-    pub fn from_file(path: &Path) -> Result<Users, AuthFileError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Users, AuthFileError> {
         let shown = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|source| AuthFileError::Read { path: shown.clone(), source })?;

@@ -31,10 +31,10 @@ use super::messages::{
 use super::packstream::PackValue;
 use super::status::{self, status_code};
 use super::values::{Dialect, pack_value, parameter};
-use crate::database::Database;
-use crate::query::WriteStats;
-use crate::query::{Outcome, StatementKind};
-use crate::session::{AccessMode, Session};
+use korpu::database::Database;
+use korpu::query::WriteStats;
+use korpu::query::{Outcome, StatementKind};
+use korpu::session::{AccessMode, Session};
 
 /// What the server calls itself: drivers of the 5.x line refuse an agent that does not
 /// start with `Neo4j/`, so Körpü follows that with its own name.
@@ -417,7 +417,7 @@ impl Connection<'_> {
             Ok(Outcome::Explained(plan)) => {
                 let mut body = Vec::new();
                 record_header(&mut body, 1);
-                pack_value(&mut body, &crate::graph::Value::from(plan.as_str()), graph, dialect);
+                pack_value(&mut body, &korpu::graph::Value::from(plan.as_str()), graph, dialect);
                 (vec!["plan".to_owned()], VecDeque::from([body]), WriteStats::default())
             }
             Ok(Outcome::Rows(result) | Outcome::Profiled(_, result)) => {

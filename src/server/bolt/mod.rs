@@ -26,13 +26,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-pub use auth::{AuthFileError, Users};
+pub(crate) use auth::Users;
 
-use crate::database::Database;
+use korpu::database::Database;
 
 /// What a Bolt server allows its clients.
 #[derive(Clone, Debug)]
-pub struct BoltConfig {
+pub(crate) struct BoltConfig {
     /// Who may connect.
     pub users: Users,
     /// Each statement is cancelled after this long (`--timeout`).
@@ -49,7 +49,7 @@ pub struct BoltConfig {
     /// closed and the transaction rolled back, so it cannot block writers for longer.
     pub transaction_idle_timeout: Duration,
     /// Where `LOAD CSV` may read (`--import-dir`).
-    pub import_dir: Option<Arc<crate::query::ImportDir>>,
+    pub import_dir: Option<Arc<korpu::query::ImportDir>>,
     /// Accept statements that change the data or the schema (`--allow-writes`);
     /// without it every such statement is refused as on a read-only database.
     pub allow_writes: bool,

@@ -3,8 +3,8 @@
 //! `CypherSyntaxError`), and the failure message: Körpü's own rendering of the error,
 //! with the caret under the words it is about. Pure.
 
-use crate::diagnostic;
-use crate::query::error::{ErrorCode, ErrorKind, QueryError};
+use korpu::diagnostic;
+use korpu::query::error::{ErrorCode, ErrorKind, QueryError};
 
 pub(crate) const REQUEST_INVALID: &str = "Neo.ClientError.Request.Invalid";
 pub(crate) const UNAUTHORIZED: &str = "Neo.ClientError.Security.Unauthorized";
@@ -62,11 +62,11 @@ pub(crate) fn failure_message(error: &QueryError, query: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::Session;
+    use korpu::session::Session;
 
     fn code_of(query: &str) -> &'static str {
-        let mut session = Session::over(crate::graph::Graph::default());
-        session.params.insert("text".to_owned(), crate::graph::Value::from("text"));
+        let mut session = Session::over(korpu::graph::Graph::default());
+        session.params.insert("text".to_owned(), korpu::graph::Value::from("text"));
         let error = session.run(query).into_outcome().unwrap_err();
         status_code(&error)
     }
@@ -82,7 +82,7 @@ mod tests {
         assert_eq!(code_of("RETURN 'a' - 1"), "Neo.ClientError.Statement.SyntaxError");
         assert_eq!(code_of("RETURN $text - 1"), "Neo.ClientError.Statement.TypeError");
         assert_eq!(code_of("DROP INDEX nope"), "Neo.ClientError.Schema.IndexNotFound");
-        let mut session = Session::over(crate::graph::Graph::default());
+        let mut session = Session::over(korpu::graph::Graph::default());
         let _ = session.run("CREATE CONSTRAINT FOR (n:N) REQUIRE n.k IS UNIQUE");
         let error = session.run("CREATE (:N {k: 1}), (:N {k: 1})").into_outcome().unwrap_err();
         assert_eq!(status_code(&error), "Neo.ClientError.Schema.ConstraintValidationFailed");
@@ -90,7 +90,7 @@ mod tests {
 
     #[test]
     fn the_message_points_at_the_error() {
-        let mut session = Session::over(crate::graph::Graph::default());
+        let mut session = Session::over(korpu::graph::Graph::default());
         let error = session.run("RETURN nope").into_outcome().unwrap_err();
         let message = failure_message(&error, "RETURN nope");
         assert!(message.contains("RETURN nope") && message.contains('^'), "{message}");

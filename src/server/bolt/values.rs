@@ -14,7 +14,7 @@ use super::packstream::{
     PackValue, pack_bool, pack_float, pack_int, pack_list_header, pack_map_header, pack_null,
     pack_string, pack_struct_header,
 };
-use crate::graph::{Duration, EdgeId, Graph, NodeId, Path, Temporal, Value, Zone, ZoneId};
+use korpu::graph::{Duration, EdgeId, Graph, NodeId, Path, Temporal, Value, Zone, ZoneId};
 
 const NANOS_PER_SECOND: i64 = 1_000_000_000;
 const SECONDS_PER_DAY: i64 = 86_400;

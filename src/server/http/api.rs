@@ -5,7 +5,7 @@
 //! Every handler takes a JSON body and answers JSON; every error has the CLI's error
 //! shape. Results come from the same renderers the CLI uses (`render::json`,
 //! `render::table`, `render::csv`, the DOT legend), completion and highlighting from
-//! the shell's `repl::complete` and `repl::scan`, search from `search::find`.
+//! the library's `editor::complete` and `editor::scan`, search from `search::find`.
 //! Positions in text are UTF-16 code units on the wire, as JavaScript counts them.
 
 use std::sync::Arc;
@@ -15,17 +15,17 @@ use std::time::Instant;
 use serde_json::{Value as Json, json};
 
 use super::{Reply, Shared};
-use crate::graph::Graph;
-use crate::query::Outcome;
-use crate::query::error::{ErrorKind, QueryError};
-use crate::render::csv::render_csv;
-use crate::render::dot::{DotOptions, Subgraph, caption, style_of};
-use crate::render::json::{error_json, node_json, relationship_json, result_json};
-use crate::render::table::{TableStyle, render_table};
-use crate::repl::complete::complete;
-use crate::repl::scan::scan;
-use crate::repl::schema::Schema;
-use crate::session::{AccessMode, Session, value_from_json};
+use korpu::editor::Vocabulary;
+use korpu::editor::complete::complete;
+use korpu::editor::scan::scan;
+use korpu::graph::Graph;
+use korpu::query::Outcome;
+use korpu::query::error::{ErrorKind, QueryError};
+use korpu::render::csv::render_csv;
+use korpu::render::dot::{DotOptions, Subgraph, caption, style_of};
+use korpu::render::json::{error_json, node_json, relationship_json, result_json};
+use korpu::render::table::{TableStyle, render_table};
+use korpu::session::{AccessMode, Session, value_from_json};
 
 /// Longest tab id kept in the table of running statements.
 const MAX_TAB_ID: usize = 64;
@@ -96,7 +96,7 @@ fn schema(shared: &Shared) -> Reply {
             "relationships": graph.edge_count(),
             "labels": labels,
             "types": types,
-            "keys": Schema::of(graph).keys,
+            "keys": Vocabulary::of(graph).keys,
             "writable": shared.config.token.is_some(),
             "source_document": shared.config.source_document.is_some(),
         }),
@@ -111,7 +111,7 @@ fn query_error(error: &QueryError, text: &str) -> Reply {
         object["error"]["code"] = Json::from(FORBIDDEN_ON_READ_ONLY);
         return Reply::json(403, &object);
     }
-    object["diagnostic"] = Json::from(crate::diagnostic::render(error, text, "query"));
+    object["diagnostic"] = Json::from(korpu::diagnostic::render(error, text, "query"));
     Reply::json(400, &object)
 }
 
@@ -246,8 +246,8 @@ fn expand(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     let limit = count_field(body, "limit", 50)?.min(shared.config.limits.neighbours);
     let mut session = new_session(shared);
     session.params.insert("node".into(), node.into());
-    session.params.insert("skip".into(), crate::graph::Value::Int(skip as i64));
-    session.params.insert("limit".into(), crate::graph::Value::Int(limit as i64));
+    session.params.insert("skip".into(), korpu::graph::Value::Int(skip as i64));
+    session.params.insert("limit".into(), korpu::graph::Value::Int(limit as i64));
     let page = "MATCH (n)-[r]-(m) WHERE elementId(n) = $node \
                 RETURN r, m ORDER BY elementId(r), elementId(m) SKIP $skip LIMIT $limit";
     let total = {
@@ -258,7 +258,7 @@ fn expand(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
                 .and_then(|result| result.rows.first())
                 .and_then(|row| row.first())
                 .and_then(|value| match value {
-                    crate::graph::Value::Int(count) => Some(*count),
+                    korpu::graph::Value::Int(count) => Some(*count),
                     _ => None,
                 })
                 .unwrap_or(0),
@@ -291,7 +291,7 @@ fn find(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     let limit = count_field(body, "limit", 10)?.min(MAX_HITS);
     let stored = shared.database.read();
     let graph = &stored.graph;
-    let hits: Vec<Json> = crate::search::find(graph, text, limit)
+    let hits: Vec<Json> = korpu::search::find(graph, text, limit)
         .iter()
         .map(|hit| {
             let subgraph = Subgraph { nodes: [hit.node].into(), ..Subgraph::default() };
@@ -310,7 +310,7 @@ fn find(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
 fn completions(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     let text = string_field(body, "text")?;
     let position = byte_offset(text, count_field(body, "pos", text.len())?);
-    let schema = Schema::of(&shared.database.read().graph);
+    let schema = Vocabulary::of(&shared.database.read().graph);
     let (start, candidates) = complete(text, position, &schema);
     Ok(Reply::json(200, &json!({ "start": utf16_offset(text, start), "candidates": candidates })))
 }

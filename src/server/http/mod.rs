@@ -30,7 +30,7 @@ use serde_json::{Value as Json, json};
 
 use wire::{Request, WireError};
 
-use crate::database::Database;
+use korpu::database::Database;
 
 /// How long a statement may run when `--timeout` is not given.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -63,7 +63,7 @@ pub(crate) struct HttpConfig {
     pub(crate) token: Option<String>,
     pub(crate) timeout: Duration,
     pub(crate) source_document: Option<String>,
-    pub(crate) import_dir: Option<Arc<crate::query::ImportDir>>,
+    pub(crate) import_dir: Option<Arc<korpu::query::ImportDir>>,
     pub(crate) limits: Limits,
 }
 

@@ -39,15 +39,6 @@ pub struct Query {
     pub unions: Vec<(UnionKind, SingleQuery)>,
 }
 
-impl Query {
-    /// True when any clause of any part changes the graph.
-    pub fn writes(&self) -> bool {
-        std::iter::once(&self.first)
-            .chain(self.unions.iter().map(|(_, single)| single))
-            .any(|single| single.clauses.iter().any(Clause::writes))
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnionKind {
     Distinct,
@@ -100,7 +91,8 @@ impl Clause {
         }
     }
 
-    /// True for the clauses that change the graph.
+    /// True for the clauses that change the graph (the planner checks how a query ends;
+    /// a statement's kind is decided from its plan, in `query::prepared`).
     pub fn writes(&self) -> bool {
         matches!(
             self,

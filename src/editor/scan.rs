@@ -62,7 +62,7 @@ pub enum Bracket {
 /// Tokens of `text` with their roles.
 ///
 /// ```
-/// use korpu::repl::scan::{scan, Role};
+/// use korpu::editor::scan::{scan, Role};
 /// let roles: Vec<Role> = scan("MATCH (n:NGO)-[:LEADS]->(m) RETURN m.name").into_iter().map(|item| item.role).collect();
 /// assert_eq!(roles[4], Role::Label);
 /// assert_eq!(roles[9], Role::RelType);
@@ -191,7 +191,7 @@ pub struct Binding {
 /// Every variable the statement gives a label or type to, by name.
 ///
 /// ```
-/// use korpu::repl::scan::bindings;
+/// use korpu::editor::scan::bindings;
 /// let found = bindings("MATCH (n:NGO)-[r:LEADS]->(m) WHERE m:Person RETURN n");
 /// assert_eq!(found["n"].labels, ["NGO"]);
 /// assert_eq!(found["r"].rel_types, ["LEADS"]);

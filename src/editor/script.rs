@@ -19,7 +19,7 @@ pub enum ScriptItem {
 /// Splits a script into statements and meta-command lines.
 ///
 /// ```
-/// use korpu::script::{split_script, ScriptItem};
+/// use korpu::editor::script::{split_script, ScriptItem};
 /// let items = split_script(":param x 1\nRETURN $x; RETURN ';' // done;\n");
 /// assert_eq!(items.len(), 3);
 /// ```
@@ -71,28 +71,16 @@ fn starts_line(script: &str, offset: usize) -> bool {
     script[..offset].rsplit('\n').next().is_none_or(|before| before.trim().is_empty())
 }
 
-/// True when `text` holds at least one complete statement and nothing unfinished after
-/// it: the REPL keeps reading lines until this holds. An unclosed string, comment or
-/// bracket keeps the statement open.
-pub fn is_complete(text: &str) -> bool {
-    let tokens = tokenize(text);
-    let mut depth: i64 = 0;
-    let mut complete = false;
-    for token in &tokens {
-        match &token.kind {
-            TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedString)
-            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedComment)
-            | TokenKind::Error(crate::query::syntax::lexer::LexError::UnterminatedQuotedName) => {
-                return false;
-            }
-            TokenKind::Comment => continue,
-            TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
-            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth -= 1,
-            _ => {}
-        }
-        complete = depth <= 0 && token.kind == TokenKind::Punct(Punct::Semicolon);
-    }
-    complete
+/// True when `text` holds nothing but whitespace and finished comments: nothing the
+/// shell would run.
+///
+/// ```
+/// use korpu::editor::script::is_blank;
+/// assert!(is_blank("  // nothing yet\n /* still nothing */"));
+/// assert!(!is_blank("/* unfinished"));
+/// ```
+pub fn is_blank(text: &str) -> bool {
+    tokenize(text).iter().all(|token| token.kind == TokenKind::Comment)
 }
 
 /// Where the complete statements at the start of `text` end: just after the last `;`
@@ -100,7 +88,7 @@ pub fn is_complete(text: &str) -> bool {
 /// `text[..end]` and keeps the rest as the start of the next statement.
 ///
 /// ```
-/// use korpu::script::statement_end;
+/// use korpu::editor::script::statement_end;
 /// assert_eq!(statement_end("RETURN 1; RETURN ';"), Some(9));
 /// assert_eq!(statement_end("RETURN [1;"), None);
 /// ```
@@ -145,12 +133,11 @@ mod tests {
     }
 
     #[test]
-    fn completeness_waits_for_semicolon_outside_strings() {
-        assert!(!is_complete("MATCH (n)"));
-        assert!(!is_complete("RETURN 'a;"));
-        assert!(!is_complete("RETURN [1,\n2;"));
-        assert!(is_complete("RETURN 1;"));
-        assert!(is_complete("RETURN 1; // trailing"));
+    fn blank_means_only_whitespace_and_finished_comments() {
+        assert!(is_blank(""));
+        assert!(is_blank("  \n// a note\n/* more */ "));
+        assert!(!is_blank("RETURN 1"));
+        assert!(!is_blank("/* open"));
     }
 
     #[test]

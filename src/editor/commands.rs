@@ -158,7 +158,7 @@ pub enum MetaCommand {
 /// Parses a `:command` line; the error is a message for the user.
 ///
 /// ```
-/// use korpu::repl::commands::{parse_command, MetaCommand};
+/// use korpu::editor::commands::{parse_command, MetaCommand};
 /// assert_eq!(parse_command(":find ilham ismayilov"), Ok(MetaCommand::Find("ilham ismayilov".into())));
 /// assert!(parse_command(":shema").unwrap_err().contains("did you mean `:schema`"));
 /// ```

@@ -3,8 +3,8 @@
 //! labels `x` has in the statement, else all); names inside `{name: '`; parameters after
 //! `$`; `:commands` and their arguments.
 //!
-//! `complete(text, pos, &Schema) -> (start, candidates)` is pure: the context comes from
-//! `scan` (the query lexer) and the vocabulary from a `Schema` snapshot. File names are
+//! `complete(text, pos, &Vocabulary) -> (start, candidates)` is pure: the context comes from
+//! `scan` (the query lexer) and the vocabulary from a `Vocabulary` snapshot. File names are
 //! the one thing it does not list: `wants_path` says where a path starts, and the
 //! rustyline helper lists the directory.
 
@@ -14,11 +14,11 @@ use crate::query::syntax::ast::write_name;
 use crate::query::syntax::lexer::{KEYWORDS, LexError, Punct, TokenKind, word_name};
 use crate::text::fold;
 
+use super::Vocabulary;
 use super::commands::{COMMANDS, TOPICS};
 use super::scan::{
     Bracket, Role, Scanned, bindings, pattern_of_open_map, scan, scan_with_brackets,
 };
-use super::schema::Schema;
 
 /// Scalar and aggregate functions, spelled as the openCypher documentation spells them:
 /// the planner's catalogue of scalar functions, and the aggregates.
@@ -40,19 +40,19 @@ const FUNCTION_LIKE: &[&str] =
 /// included). Returns where the replaced text starts and the candidates, best first.
 ///
 /// ```
-/// use korpu::repl::{complete::complete, schema::Schema};
-/// let schema = Schema { labels: vec!["NGO".into(), "Person".into()], ..Schema::default() };
-/// assert_eq!(complete("MATCH (n:Pe", 11, &schema), (9, vec!["Person".to_owned()]));
+/// use korpu::editor::{complete::complete, Vocabulary};
+/// let vocabulary = Vocabulary { labels: vec!["NGO".into(), "Person".into()], ..Vocabulary::default() };
+/// assert_eq!(complete("MATCH (n:Pe", 11, &vocabulary), (9, vec!["Person".to_owned()]));
 /// ```
-pub fn complete(text: &str, pos: usize, schema: &Schema) -> (usize, Vec<String>) {
+pub fn complete(text: &str, pos: usize, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
     if pos > text.len() || !text.is_char_boundary(pos) {
         return (pos, Vec::new());
     }
     let leading = text.len() - text.trim_start().len();
     if text[leading..].starts_with(':') && pos > leading {
-        return complete_command(text, leading, pos, schema);
+        return complete_command(text, leading, pos, vocabulary);
     }
-    complete_cypher(text, pos, schema)
+    complete_cypher(text, pos, vocabulary)
 }
 
 /// Where a file path being typed starts, when the cursor is on one (`:source FILE`,
@@ -99,7 +99,7 @@ fn complete_command(
     text: &str,
     leading: usize,
     pos: usize,
-    schema: &Schema,
+    vocabulary: &Vocabulary,
 ) -> (usize, Vec<String>) {
     let body_start = leading + 1;
     let words = words_before(&text[body_start..], pos - body_start);
@@ -136,16 +136,22 @@ fn complete_command(
         ("timing", 1) => pick(&["on", "off"]),
         ("export", 1) => pick(&["dot"]),
         ("param", 1) => {
-            let names: Vec<&str> = schema.params.iter().map(String::as_str).collect();
+            let names: Vec<&str> = vocabulary.params.iter().map(String::as_str).collect();
             pick(&names)
         }
         ("explain", _) => {
             let query_start = body_start + words[1].1;
-            shifted(complete_cypher(&text[query_start..], pos - query_start, schema), query_start)
+            shifted(
+                complete_cypher(&text[query_start..], pos - query_start, vocabulary),
+                query_start,
+            )
         }
         ("export", argument) if argument >= 3 => {
             let query_start = body_start + words[3].1;
-            shifted(complete_cypher(&text[query_start..], pos - query_start, schema), query_start)
+            shifted(
+                complete_cypher(&text[query_start..], pos - query_start, vocabulary),
+                query_start,
+            )
         }
         _ => (pos, Vec::new()),
     }
@@ -195,19 +201,19 @@ fn slot_at(items: &[(Scanned, Vec<Bracket>)], text: &str, pos: usize) -> Slot {
     }
 }
 
-fn complete_cypher(text: &str, pos: usize, schema: &Schema) -> (usize, Vec<String>) {
+fn complete_cypher(text: &str, pos: usize, vocabulary: &Vocabulary) -> (usize, Vec<String>) {
     let before = &text[..pos];
     let items = scan_with_brackets(before);
     match slot_at(&items, before, pos) {
         Slot::Nothing => (pos, Vec::new()),
         Slot::Parameter { start, prefix } => (
             start,
-            matching(&schema.params, &prefix)
+            matching(&vocabulary.params, &prefix)
                 .into_iter()
                 .map(|name| format!("${}", written(name)))
                 .collect(),
         ),
-        Slot::StringValue { quote_at } => complete_value(text, &items, quote_at, pos, schema),
+        Slot::StringValue { quote_at } => complete_value(text, &items, quote_at, pos, vocabulary),
         Slot::Word { start, prefix } => {
             // Read the context as if a word stood at `start`: its role says what fits there.
             let probe = format!("{}x", &before[..start]);
@@ -219,10 +225,10 @@ fn complete_cypher(text: &str, pos: usize, schema: &Schema) -> (usize, Vec<Strin
                 .map(|at| &probed[at].0)
                 .filter(|item| item.role != Role::Comment);
             let candidates = match word.role {
-                Role::Label => written_all(matching(&schema.labels, &prefix)),
-                Role::RelType => written_all(matching(&schema.rel_types, &prefix)),
+                Role::Label => written_all(matching(&vocabulary.labels, &prefix)),
+                Role::RelType => written_all(matching(&vocabulary.rel_types, &prefix)),
                 Role::PropertyKey => {
-                    let keys = keys_after_dot(text, &probed, schema);
+                    let keys = keys_after_dot(text, &probed, vocabulary);
                     written_all(matching(&keys, &prefix))
                 }
                 Role::Variable | Role::Keyword | Role::Function => {
@@ -235,7 +241,7 @@ fn complete_cypher(text: &str, pos: usize, schema: &Schema) -> (usize, Vec<Strin
                         });
                     if at_map_key {
                         let pattern = pattern_of_open_map(&probed[..probed.len() - 1], &probe);
-                        let keys = keys_for(&pattern.labels, &pattern.rel_types, schema);
+                        let keys = keys_for(&pattern.labels, &pattern.rel_types, vocabulary);
                         written_all(matching(&keys, &prefix))
                     } else {
                         expression_words(text, start, &prefix)
@@ -249,7 +255,11 @@ fn complete_cypher(text: &str, pos: usize, schema: &Schema) -> (usize, Vec<Strin
 }
 
 /// Keys for `x.`: those of the labels or types `x` has in the statement, else all.
-fn keys_after_dot(text: &str, probed: &[(Scanned, Vec<Bracket>)], schema: &Schema) -> Vec<String> {
+fn keys_after_dot(
+    text: &str,
+    probed: &[(Scanned, Vec<Bracket>)],
+    vocabulary: &Vocabulary,
+) -> Vec<String> {
     let significant: Vec<&Scanned> =
         probed.iter().map(|(item, _)| item).filter(|item| item.role != Role::Comment).collect();
     let variable = significant.len().checked_sub(3).map(|at| significant[at]);
@@ -263,10 +273,10 @@ fn keys_after_dot(text: &str, probed: &[(Scanned, Vec<Bracket>)], schema: &Schem
         // Only `probed`'s text is trustworthy for spans; the whole statement gives the bindings.
         let name = word_name(&variable.token.kind, &probed_text(text, variable));
         if let Some(binding) = bindings(text).get(&name) {
-            return keys_for(&binding.labels, &binding.rel_types, schema);
+            return keys_for(&binding.labels, &binding.rel_types, vocabulary);
         }
     }
-    schema.keys.clone()
+    vocabulary.keys.clone()
 }
 
 fn probed_text(text: &str, item: &Scanned) -> String {
@@ -275,16 +285,16 @@ fn probed_text(text: &str, item: &Scanned) -> String {
 
 /// The keys nodes with these labels (or relationships of these types) have; all keys
 /// when neither is known.
-fn keys_for(labels: &[String], rel_types: &[String], schema: &Schema) -> Vec<String> {
+fn keys_for(labels: &[String], rel_types: &[String], vocabulary: &Vocabulary) -> Vec<String> {
     let mut keys: BTreeSet<&String> = BTreeSet::new();
     for label in labels {
-        keys.extend(schema.keys_by_label.get(label).into_iter().flatten());
+        keys.extend(vocabulary.keys_by_label.get(label).into_iter().flatten());
     }
     for rel_type in rel_types {
-        keys.extend(schema.keys_by_type.get(rel_type).into_iter().flatten());
+        keys.extend(vocabulary.keys_by_type.get(rel_type).into_iter().flatten());
     }
     if labels.is_empty() && rel_types.is_empty() {
-        return schema.keys.clone();
+        return vocabulary.keys.clone();
     }
     keys.into_iter().cloned().collect()
 }
@@ -326,7 +336,7 @@ fn complete_value(
     items: &[(Scanned, Vec<Bracket>)],
     quote_at: usize,
     pos: usize,
-    schema: &Schema,
+    vocabulary: &Vocabulary,
 ) -> (usize, Vec<String>) {
     let before_quote = &items[..items.len() - 1];
     let significant: Vec<&Scanned> = before_quote
@@ -364,7 +374,7 @@ fn complete_value(
     let typed = fold(&text[quote_at + 1..pos]);
     let mut starts: BTreeSet<&str> = BTreeSet::new();
     let mut contains: BTreeSet<&str> = BTreeSet::new();
-    for value in &schema.values {
+    for value in &vocabulary.values {
         if value.key != key
             || !(labels.is_empty() || labels.iter().any(|label| value.labels.contains(label)))
         {
@@ -419,16 +429,16 @@ fn written_all(names: Vec<&String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repl::schema::TextValue;
+    use crate::editor::TextValue;
 
-    fn schema() -> Schema {
+    fn vocabulary() -> Vocabulary {
         let keys = |names: &[&str]| names.iter().map(|name| (*name).to_owned()).collect();
         let value = |key: &str, label: &str, value: &str| TextValue {
             key: key.into(),
             labels: vec![label.into()],
             value: value.into(),
         };
-        Schema {
+        Vocabulary {
             labels: vec![
                 "Country".into(),
                 "DiasporaGroup".into(),
@@ -466,7 +476,7 @@ mod tests {
     fn check(marked: &str, expected: &[&str]) {
         let pos = marked.find('‸').expect("a ‸ marks the cursor");
         let text = marked.replacen('‸', "", 1);
-        let (start, candidates) = complete(&text, pos, &schema());
+        let (start, candidates) = complete(&text, pos, &vocabulary());
         assert_eq!(candidates, expected, "in {marked:?}");
         assert!(start <= pos, "start {start} after the cursor in {marked:?}");
     }
@@ -475,7 +485,7 @@ mod tests {
     fn check_start(marked: &str, expected_start: usize) {
         let pos = marked.find('‸').unwrap();
         let text = marked.replacen('‸', "", 1);
-        assert_eq!(complete(&text, pos, &schema()).0, expected_start, "in {marked:?}");
+        assert_eq!(complete(&text, pos, &vocabulary()).0, expected_start, "in {marked:?}");
     }
 
     #[test]
@@ -588,10 +598,10 @@ mod tests {
 
     #[test]
     fn odd_positions_do_not_panic() {
-        let schema = schema();
+        let vocabulary = vocabulary();
         let text = "MATCH (n:NGO {name: 'Qadın'}) RETURN n.name; // ə";
         for pos in 0..=text.len() + 2 {
-            let _ = complete(text, pos, &schema);
+            let _ = complete(text, pos, &vocabulary);
             let _ = wants_path(text, pos);
         }
     }

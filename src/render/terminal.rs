@@ -133,7 +133,7 @@ pub fn format_elapsed(elapsed: Duration) -> String {
 /// columns keep their width and only the widest ones are cut.
 ///
 /// ```
-/// use korpu::repl::output::fit_column_width;
+/// use korpu::render::terminal::fit_column_width;
 /// // Two columns, 10 and 100 wide, in 50 columns: the frame takes 7, the first keeps 10.
 /// assert_eq!(fit_column_width(&[10, 100], 50), 33);
 /// assert_eq!(fit_column_width(&[10, 20], 80), 20);
@@ -159,7 +159,7 @@ pub fn fit_column_width(natural: &[usize], total_width: usize) -> usize {
 /// and properties, paths as `(…)-[:TYPE]->(…)`.
 ///
 /// ```
-/// use korpu::{graph::{Graph, Value}, repl::output::brief_cell};
+/// use korpu::{graph::{Graph, Value}, render::terminal::brief_cell};
 /// let mut graph = Graph::default();
 /// let node = graph.add_node(None, &["NGO"], vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))]).unwrap();
 /// assert_eq!(brief_cell(&Value::Node(node), &graph), "(:NGO {name: 'Forum'})");

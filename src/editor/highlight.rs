@@ -31,7 +31,7 @@ fn colour(role: Role) -> Option<&'static str> {
 /// Colours a statement.
 ///
 /// ```
-/// use korpu::repl::highlight::highlight;
+/// use korpu::editor::highlight::highlight;
 /// assert_eq!(highlight("RETURN 1"), "\x1b[1;34mRETURN\x1b[0m \x1b[96m1\x1b[0m");
 /// ```
 pub fn highlight(text: &str) -> String {
@@ -69,7 +69,7 @@ pub fn highlight_from(text: &str, from: usize) -> String {
 /// query of `:explain` / `:export dot FILE QUERY` as Cypher.
 ///
 /// ```
-/// use korpu::repl::highlight::highlight_command;
+/// use korpu::editor::highlight::highlight_command;
 /// assert_eq!(highlight_command(":schema"), "\x1b[1m:schema\x1b[0m");
 /// ```
 pub fn highlight_command(line: &str) -> String {

@@ -1,97 +1,54 @@
-//! What the shell knows about the graph's vocabulary: labels, relationship types,
-//! property keys (overall, per label and per type), the short text values of nodes
-//! (names to complete inside quotes), and which labels each relationship type connects.
+//! Text overviews of a graph for a person at a terminal: the counts `korpu check`
+//! prints, and the shell's `:schema` overview (labels, relationship types with the
+//! labels they connect, property keys, constraints and indexes).
 //!
-//! `Schema::of` reads a graph once (the shell rebuilds it after a write); the completer
-//! then works from this snapshot, so completion needs no access to the graph.
-//! `describe` prints the `:schema` overview. Pure: graph in, values and text out.
+//! Names come from the data, so they are shown terminal-safe and padded by display
+//! width. Pure: graph in, text out.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::graph::{Graph, Value};
+use crate::graph::Graph;
+use crate::load::Loaded;
 use crate::text::{display_width, name_column_width, pad_to, terminal_safe};
 
-/// Text values longer than this are prose, not names; they are not offered as completions.
-const MAX_VALUE_CHARS: usize = 100;
-/// Beyond this many values the completer stops collecting (huge graphs).
-const MAX_VALUES: usize = 200_000;
-
-/// A node's short text property, for completing `{name: '…`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TextValue {
-    pub key: String,
-    pub labels: Vec<String>,
-    pub value: String,
-}
-
-/// The vocabulary completion draws on.
-#[derive(Clone, Debug, Default)]
-pub struct Schema {
-    pub labels: Vec<String>,
-    pub rel_types: Vec<String>,
-    /// Every property key of nodes and relationships, sorted.
-    pub keys: Vec<String>,
-    pub keys_by_label: BTreeMap<String, BTreeSet<String>>,
-    pub keys_by_type: BTreeMap<String, BTreeSet<String>>,
-    pub values: Vec<TextValue>,
-    /// Names of the session's parameters (without `$`).
-    pub params: Vec<String>,
-}
-
-impl Schema {
-    /// Reads the vocabulary of `graph`.
-    ///
-    /// ```
-    /// use korpu::{graph::Graph, repl::schema::Schema};
-    /// let mut graph = Graph::default();
-    /// graph.add_node(None, &["City"], vec![("name".into(), "Bakı".into())]).unwrap();
-    /// let schema = Schema::of(&graph);
-    /// assert_eq!(schema.labels, ["City"]);
-    /// assert_eq!(schema.values[0].value, "Bakı");
-    /// ```
-    pub fn of(graph: &Graph) -> Schema {
-        let mut schema = Schema {
-            labels: graph.label_counts().into_iter().map(|(label, _)| label.to_owned()).collect(),
-            rel_types: graph
-                .rel_type_counts()
-                .into_iter()
-                .map(|(rel_type, _)| rel_type.to_owned())
-                .collect(),
-            keys: graph.property_keys().into_iter().map(str::to_owned).collect(),
-            ..Schema::default()
-        };
-        for node in graph.nodes() {
-            let labels: Vec<String> = graph.node_labels(node).map(str::to_owned).collect();
-            for (key, value) in graph.node_properties(node) {
-                for label in &labels {
-                    schema.keys_by_label.entry(label.clone()).or_default().insert(key.to_owned());
-                }
-                if schema.values.len() >= MAX_VALUES {
-                    continue;
-                }
-                let texts: Vec<&str> = match value {
-                    Value::String(text) => vec![text],
-                    Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
-                    _ => continue,
-                };
-                for text in texts {
-                    if text.chars().count() <= MAX_VALUE_CHARS {
-                        schema.values.push(TextValue {
-                            key: key.to_owned(),
-                            labels: labels.clone(),
-                            value: text.to_owned(),
-                        });
-                    }
-                }
-            }
-        }
-        for edge in graph.edges() {
-            let keys = schema.keys_by_type.entry(graph.edge_type(edge).to_owned()).or_default();
-            keys.extend(graph.edge_properties(edge).map(|(key, _)| key.to_owned()));
-        }
-        schema
+/// What `korpu check` prints for data that loaded: the counts per label and relationship
+/// type, and whether the data is clean (loaded without warnings). Names come from the
+/// data, so they are shown terminal-safe and padded by display width (see `text::pad_to`).
+///
+/// ```
+/// use korpu::load::{load_sources, Source};
+/// let text = r#"{"nodes": [{"id": "b", "labels": ["Şəhər"]}], "edges": []}"#;
+/// let loaded = load_sources(&[Source { name: "g.json".into(), text: text.into() }]).unwrap();
+/// let report = korpu::render::overview::check_report(&loaded);
+/// assert!(report.contains("  Şəhər       1\n"), "{report}");
+/// assert!(report.ends_with("the data is clean\n"));
+/// ```
+pub fn check_report(loaded: &Loaded) -> String {
+    let graph = &loaded.graph;
+    let labels = graph.label_counts();
+    let rel_types = graph.rel_type_counts();
+    let shown = |names: &[(&str, usize)]| -> Vec<(String, usize)> {
+        names.iter().map(|(name, count)| (terminal_safe(name).into_owned(), *count)).collect()
+    };
+    let (labels, rel_types) = (shown(&labels), shown(&rel_types));
+    let width =
+        name_column_width(labels.iter().chain(&rel_types).map(|(name, _)| display_width(name)));
+    let mut text =
+        format!("{} nodes, {} relationships\n\nlabels:\n", graph.node_count(), graph.edge_count());
+    for (label, count) in &labels {
+        text.push_str(&format!("  {}  {count:>6}\n", pad_to(label, width)));
     }
+    text.push_str("\nrelationship types:\n");
+    for (rel_type, count) in &rel_types {
+        text.push_str(&format!("  {}  {count:>6}\n", pad_to(rel_type, width)));
+    }
+    if loaded.warnings.is_empty() {
+        text.push_str("\nthe data is clean\n");
+    } else {
+        text.push_str(&format!("\n{} warning(s): the data is not clean\n", loaded.warnings.len()));
+    }
+    text
 }
 
 /// The `:schema` overview: labels, relationship types (with the labels they connect)
@@ -228,6 +185,7 @@ fn label_set(graph: &Graph, node: crate::graph::NodeId) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::graph::Value;
 
     fn tiny() -> Graph {
         let mut graph = Graph::default();
@@ -242,17 +200,6 @@ mod tests {
             .unwrap();
         graph.add_edge(person, ngo, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
         graph
-    }
-
-    #[test]
-    fn vocabulary_by_label_and_type() {
-        let schema = Schema::of(&tiny());
-        assert_eq!(schema.labels, ["NGO", "Person"]);
-        assert_eq!(schema.rel_types, ["LEADS"]);
-        assert_eq!(schema.keys, ["founded", "name", "role"]);
-        assert_eq!(schema.keys_by_label["NGO"].iter().collect::<Vec<_>>(), ["founded", "name"]);
-        assert_eq!(schema.keys_by_type["LEADS"].iter().collect::<Vec<_>>(), ["role"]);
-        assert_eq!(schema.values.len(), 2, "only text values: {:?}", schema.values);
     }
 
     #[test]
