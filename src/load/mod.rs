@@ -34,6 +34,7 @@ use limits::{name_too_long, name_too_long_message, quoted};
 use locate::Locator;
 pub use problem::{LoadError, Problem, Severity};
 pub use provenance::{declares_provenance, unsourced_facts};
+pub(crate) use read::json_files;
 pub use read::{ReadFiles, read_path};
 
 /// One JSON text to load, with the name problems should cite.
