@@ -18,23 +18,25 @@ mod provenance;
 mod read;
 pub(crate) mod scan;
 pub(crate) mod schema_file;
+mod thorough;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value as Json;
 
-use crate::graph::{Graph, NodeId, Value};
+use crate::graph::{Graph, Value};
 use schema_file::{CONSTRAINTS, INDEXES, Rules, read_rules};
 
 pub use fast::LoadProgress;
 use format::{NameProblem, key_too_long, keys, list_items_agree, name_problem};
 pub use limits::{MAX_FILE_BYTES, MAX_JSON_DEPTH, MAX_NAME_CHARS};
 use limits::{name_too_long, name_too_long_message, quoted};
-use locate::Locator;
 pub use problem::{LoadError, Problem, Severity};
 pub use provenance::{declares_provenance, unsourced_facts};
+pub(crate) use read::json_files;
 pub use read::{ReadFiles, read_path};
+use thorough::load_sources_thorough;
 
 /// One JSON text to load, with the name problems should cite.
 pub struct Source {
@@ -73,16 +75,6 @@ pub fn load_path_with_progress(
     progress: Option<&LoadProgress>,
 ) -> Result<Loaded, LoadError> {
     read_path(path)?.load(progress)
-}
-
-/// A node or edge waiting for every file to be read, with where it came from.
-struct PendingEdge<'text> {
-    file: usize,
-    index: usize,
-    from: &'text str,
-    to: &'text str,
-    rel_type: &'text str,
-    properties: Vec<(String, Value)>,
 }
 
 /// Loads JSON texts into one graph. Pure: no filesystem access.
@@ -134,282 +126,6 @@ pub fn load_sources_with_progress(
         }
     }
     load_sources_thorough(sources)
-}
-
-/// Validates everything, reporting every problem with its position, and builds the
-/// graph when there is no error.
-fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadError> {
-    // One locator per file for the whole load: it remembers what it walked, so locating
-    // a problem in every element stays one pass over the file.
-    let locators: Vec<Locator<'_>> =
-        sources.iter().map(|source| Locator::new(&source.text)).collect();
-    let mut problems: Vec<Problem> = Vec::new();
-    let mut vocabulary: Option<Vocabulary> = None;
-    let mut schema_file: Option<usize> = None;
-    let mut documents: Vec<(usize, Json)> = Vec::new();
-    for (file_index, source) in sources.iter().enumerate() {
-        if source.text.len() as u64 > MAX_FILE_BYTES {
-            let message = limits::file_too_large_message(source.text.len() as u64);
-            problems.push(problem_at(source, 1, 1, None, message));
-            continue;
-        }
-        let parsed: Json = match serde_json::from_str(&source.text) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                let message = format!(
-                    "malformed JSON: {}",
-                    limits::clearer_json_message(&strip_position(&error.to_string()))
-                );
-                let line = error.line().max(1);
-                let column = locate::character_column(&source.text, line, error.column());
-                problems.push(problem_at(source, line, column, None, message));
-                continue;
-            }
-        };
-        if is_schema(source) {
-            schema_file = Some(file_index);
-            match read_vocabulary(&parsed) {
-                Ok(found) => vocabulary = Some(found),
-                Err((key, message)) => {
-                    let (line, column) = locators[file_index].top_level_key(key);
-                    problems.push(problem_at(source, line, column, None, message));
-                }
-            }
-            continue;
-        }
-        documents.push((file_index, parsed));
-    }
-
-    let mut graph = Graph::default();
-    graph.begin_bulk();
-    let mut node_origin: HashMap<NodeId, (usize, usize)> = HashMap::new();
-    let mut pending_edges: Vec<PendingEdge<'_>> = Vec::new();
-    for (file_index, document) in &documents {
-        let source = &sources[*file_index];
-        let locator = &locators[*file_index];
-        let Some(object) = document.as_object() else {
-            problems.push(problem_at(
-                source,
-                1,
-                1,
-                None,
-                "expected a JSON object with `nodes` and `edges`".to_owned(),
-            ));
-            continue;
-        };
-        for key in object.keys() {
-            if key != keys::NODES && key != keys::EDGES {
-                let (line, column) = locator.top_level_key(key);
-                problems.push(problem_at(
-                    source,
-                    line,
-                    column,
-                    None,
-                    format!("unknown top-level key {} (expected `nodes` and `edges`)", quoted(key)),
-                ));
-            }
-        }
-        match object.get(keys::NODES) {
-            None | Some(Json::Null) => {}
-            Some(Json::Array(nodes)) => {
-                for (index, node) in nodes.iter().enumerate() {
-                    let at = |field: Option<&str>| locator.element(keys::NODES, index, field);
-                    match read_node(node) {
-                        Err((field, message)) => {
-                            let (line, column) = at(field.as_deref());
-                            let id = node.get(keys::ID).and_then(Json::as_str).map(str::to_owned);
-                            problems.push(problem_at(source, line, column, id, message));
-                        }
-                        Ok(parsed) => {
-                            let labels: Vec<&str> =
-                                parsed.labels.iter().map(String::as_str).collect();
-                            match graph.add_node(Some(&parsed.id), &labels, parsed.properties) {
-                                Ok(node_id) => {
-                                    node_origin.insert(node_id, (*file_index, index));
-                                }
-                                Err(_) => {
-                                    let (line, column) = at(Some(keys::ID));
-                                    let first = graph
-                                        .node_by_key(&parsed.id)
-                                        .and_then(|existing| node_origin.get(&existing));
-                                    let earlier = match first {
-                                        Some((first_file, first_index)) => {
-                                            let (first_line, first_column) = locators[*first_file]
-                                                .element(keys::NODES, *first_index, Some(keys::ID));
-                                            format!(
-                                                " (first defined at {}:{first_line}:{first_column})",
-                                                sources[*first_file].name
-                                            )
-                                        }
-                                        None => String::new(),
-                                    };
-                                    problems.push(problem_at(
-                                        source,
-                                        line,
-                                        column,
-                                        Some(parsed.id.clone()),
-                                        format!("duplicate node id{earlier}"),
-                                    ));
-                                }
-                            }
-                            for label in &labels {
-                                if let Some(vocabulary) = &vocabulary
-                                    && !vocabulary.labels.contains(*label)
-                                {
-                                    let (line, column) = at(Some(keys::LABELS));
-                                    problems.push(Problem {
-                                            severity: Severity::Warning,
-                                            ..problem_at(source, line, column, Some(parsed.id.clone()), format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label)))
-                                        });
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Some(_) => {
-                let (line, column) = locator.top_level_key(keys::NODES);
-                problems.push(problem_at(
-                    source,
-                    line,
-                    column,
-                    None,
-                    "`nodes` must be a list".to_owned(),
-                ));
-            }
-        }
-        match object.get(keys::EDGES) {
-            None | Some(Json::Null) => {}
-            Some(Json::Array(edges)) => {
-                for (index, edge) in edges.iter().enumerate() {
-                    match read_edge(edge) {
-                        Err((field, message)) => {
-                            let (line, column) =
-                                locator.element(keys::EDGES, index, field.as_deref());
-                            problems.push(problem_at(
-                                source,
-                                line,
-                                column,
-                                edge_label(edge),
-                                message,
-                            ));
-                        }
-                        Ok((from, to, rel_type, properties)) => pending_edges.push(PendingEdge {
-                            file: *file_index,
-                            index,
-                            from,
-                            to,
-                            rel_type,
-                            properties,
-                        }),
-                    }
-                }
-            }
-            Some(_) => {
-                let (line, column) = locator.top_level_key(keys::EDGES);
-                problems.push(problem_at(
-                    source,
-                    line,
-                    column,
-                    None,
-                    "`edges` must be a list".to_owned(),
-                ));
-            }
-        }
-    }
-
-    for edge in pending_edges {
-        let source = &sources[edge.file];
-        let label = format!("{}->{}", edge.from, edge.to);
-        let endpoints = (graph.node_by_key(edge.from), graph.node_by_key(edge.to));
-        let (Some(from), Some(to)) = endpoints else {
-            let (field, missing) =
-                if endpoints.0.is_none() { (keys::FROM, edge.from) } else { (keys::TO, edge.to) };
-            let (line, column) = locators[edge.file].element(keys::EDGES, edge.index, Some(field));
-            problems.push(problem_at(
-                source,
-                line,
-                column,
-                Some(label),
-                format!("`{field}` names unknown node id {}", quoted(missing)),
-            ));
-            continue;
-        };
-        if let Some(vocabulary) = &vocabulary
-            && !vocabulary.rel_types.contains(edge.rel_type)
-        {
-            let (line, column) =
-                locators[edge.file].element(keys::EDGES, edge.index, Some(keys::TYPE));
-            problems.push(Problem {
-                severity: Severity::Warning,
-                ..problem_at(
-                    source,
-                    line,
-                    column,
-                    Some(label.clone()),
-                    format!(
-                        "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
-                        quoted(edge.rel_type)
-                    ),
-                )
-            });
-        }
-        if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
-            let (line, column) =
-                locators[edge.file].element(keys::EDGES, edge.index, Some(keys::PROPERTIES));
-            problems.push(problem_at(source, line, column, Some(label), error.to_string()));
-        }
-    }
-
-    graph.end_bulk();
-    if let (Some(vocabulary), Some(schema)) = (&vocabulary, schema_file) {
-        let source = &sources[schema];
-        for (member, message) in declare(&mut graph, &vocabulary.rules) {
-            let (line, column) = locators[schema].top_level_key(member);
-            problems.push(problem_at(source, line, column, None, message));
-        }
-        for violation in graph.constraint_violations() {
-            let (line, column) = locators[schema].top_level_key(CONSTRAINTS);
-            problems.push(Problem {
-                severity: Severity::Warning,
-                ..problem_at(
-                    source,
-                    line,
-                    column,
-                    None,
-                    violation.to_string().replacen("refused the change", "is broken", 1),
-                )
-            });
-        }
-    }
-    if problems.iter().any(|problem| problem.severity == Severity::Error) {
-        return Err(LoadError { problems });
-    }
-    Ok(Loaded { graph, warnings: problems })
-}
-
-fn problem_at(
-    source: &Source,
-    line: usize,
-    column: usize,
-    id: Option<String>,
-    message: String,
-) -> Problem {
-    Problem { severity: Severity::Error, file: source.name.clone(), line, column, id, message }
-}
-
-/// serde_json appends " at line L column C" to its messages; the problem says that itself.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(cut) => message[..cut].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
-fn edge_label(edge: &Json) -> Option<String> {
-    let from = edge.get(keys::FROM).and_then(Json::as_str)?;
-    let to = edge.get(keys::TO).and_then(Json::as_str)?;
-    Some(format!("{from}->{to}"))
 }
 
 /// Declares the indexes and constraints `schema.json` names, the constraints unchecked

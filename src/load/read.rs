@@ -41,15 +41,9 @@ pub fn read_path(path: &Path) -> Result<ReadFiles, LoadError> {
         LoadError::single(&display, format!("cannot read the graph data: {error} (looked for a JSON file or a folder of them at `{display}`)"))
     })?;
     let files: Vec<PathBuf> = if metadata.is_dir() {
-        let entries = std::fs::read_dir(path).map_err(|error| {
+        let files = json_files(path).map_err(|error| {
             LoadError::single(&display, format!("cannot list the folder: {error}"))
         })?;
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|file| file.extension().is_some_and(|ext| ext == "json"))
-            .collect();
-        files.sort();
         if files.is_empty() {
             return Err(LoadError::single(
                 &display,
@@ -68,6 +62,17 @@ pub fn read_path(path: &Path) -> Result<ReadFiles, LoadError> {
         }
     }
     Ok(read)
+}
+
+/// The `*.json` files of a folder, sorted by name.
+pub(crate) fn json_files(folder: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(folder)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|file| file.extension().is_some_and(|ext| ext == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Reads one file: refuses a file over `MAX_FILE_BYTES` before reading it (and reads no

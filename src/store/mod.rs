@@ -354,17 +354,8 @@ fn list_files(location: &Location) -> Result<Vec<PathBuf>, String> {
     match location {
         Location::Bundled | Location::Empty => Ok(Vec::new()),
         Location::File(file) => Ok(vec![file.clone()]),
-        Location::Folder(folder) => {
-            let entries =
-                fs::read_dir(folder).map_err(|error| format!("cannot list the folder: {error}"))?;
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|file| file.extension().is_some_and(|ext| ext == "json"))
-                .collect();
-            files.sort();
-            Ok(files)
-        }
+        Location::Folder(folder) => crate::load::json_files(folder)
+            .map_err(|error| format!("cannot list the folder: {error}")),
     }
 }
 

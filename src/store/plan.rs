@@ -14,7 +14,7 @@ use std::ops::Range;
 
 use serde_json::{Map, Value as Json};
 
-use crate::graph::{Graph, NodeId};
+use crate::graph::{EdgeId, Graph, NodeId};
 use crate::load::format::{
     edge_properties, edge_record, json_text, keys, node_content, node_record,
 };
@@ -134,253 +134,322 @@ fn indents(text: &str, array: Option<&ArrayLayout>) -> (String, String) {
 
 /// Plans writing `graph` over the data files it was loaded from.
 pub(crate) fn plan_save(files: &[FileText], graph: &Graph) -> Result<SavePlan, LayoutError> {
-    let mut plan = SavePlan::default();
-    let mut file_plans: Vec<FilePlan> = Vec::with_capacity(files.len());
-    // Node id → file index, for placing relationships; and what each file holds.
-    let mut file_of_id: HashMap<String, usize> = HashMap::new();
-    let mut label_files: HashMap<String, HashMap<usize, usize>> = HashMap::new();
-    let mut prefixes: HashMap<Vec<String>, HashMap<String, usize>> = HashMap::new();
-    let mut edge_records: Vec<(usize, usize, Record)> = Vec::new();
-
-    for (file_index, file) in files.iter().enumerate() {
-        let layout = scan_file(&file.text).map_err(|problem| scan_error(&file.name, problem))?;
-        let mut node_actions = Vec::new();
-        if let Some(nodes) = &layout.nodes {
-            let (indent, _) = indents(&file.text, Some(nodes));
-            for range in &nodes.elements {
-                let record = read_record(&file.text, range, &file.name)?;
-                let id = string_field(&record, keys::ID).to_owned();
-                let labels: Vec<String> = record
-                    .json
-                    .get(keys::LABELS)
-                    .and_then(Json::as_array)
-                    .map(|labels| {
-                        labels.iter().filter_map(Json::as_str).map(str::to_owned).collect()
-                    })
-                    .unwrap_or_default();
-                if let Some(first) = labels.first() {
-                    *label_files
-                        .entry(first.clone())
-                        .or_default()
-                        .entry(file_index)
-                        .or_default() += 1;
-                }
-                if let Some((prefix, _)) = id.split_once('-') {
-                    *prefixes
-                        .entry(labels.clone())
-                        .or_default()
-                        .entry(prefix.to_owned())
-                        .or_default() += 1;
-                }
-                file_of_id.insert(id.clone(), file_index);
-                let action = match graph.node_by_key(&id) {
-                    None => {
-                        plan.counts.nodes_removed += 1;
-                        Action::Delete
-                    }
-                    Some(node) => {
-                        let (now_labels, now_properties) = node_content(graph, node);
-                        if now_labels == labels && now_properties == properties_of(&record) {
-                            Action::Keep
-                        } else {
-                            plan.counts.nodes_changed += 1;
-                            Action::Replace(node_record(
-                                &id,
-                                &now_labels,
-                                &now_properties,
-                                &record.key_order,
-                                &indent,
-                            ))
-                        }
-                    }
-                };
-                node_actions.push(action);
-            }
-        }
-        let edge_count = layout.edges.as_ref().map_or(0, |edges| edges.elements.len());
-        if let Some(edges) = &layout.edges {
-            for (position, range) in edges.elements.iter().enumerate() {
-                edge_records.push((
-                    file_index,
-                    position,
-                    read_record(&file.text, range, &file.name)?,
-                ));
-            }
-        }
-        file_plans.push(FilePlan {
-            layout_nodes: layout.nodes,
-            layout_edges: layout.edges,
-            object_close: layout.object_close,
-            node_actions,
-            edge_actions: (0..edge_count).map(|_| Action::Keep).collect(),
-            new_nodes: Vec::new(),
-            new_edges: Vec::new(),
-        });
-    }
-    if file_plans.is_empty() {
+    let mut planning = Planning::read(files, graph)?;
+    if planning.file_plans.is_empty() {
         return Err(LayoutError {
             file: String::new(),
             message: "no data file to save into".into(),
         });
     }
-
-    // New nodes: a readable id and a file each.
-    let mut taken: HashSet<String> = file_of_id.keys().cloned().collect();
-    taken.extend(graph.nodes().map(|node| graph.node_key(node).to_owned()));
-    let biggest_file = (0..file_plans.len())
-        .max_by_key(|index| (file_plans[*index].node_actions.len(), usize::MAX - index))
+    // The file holding most node records takes new records that have no better place.
+    let biggest_file = (0..planning.file_plans.len())
+        .max_by_key(|index| (planning.file_plans[*index].node_actions.len(), usize::MAX - index))
         .unwrap_or(0);
-    let mut final_id: HashMap<NodeId, String> = HashMap::new();
-    for node in graph.nodes() {
-        let key = graph.node_key(node);
-        if file_of_id.contains_key(key) {
-            continue;
-        }
-        let (labels, properties) = node_content(graph, node);
-        let id = if is_generated_key(key) {
-            let id = readable_id(&labels, &properties, &prefixes, &taken);
-            taken.insert(id.clone());
-            plan.renames.push((node, id.clone()));
-            id
-        } else {
-            key.to_owned()
-        };
-        let file_index = labels
-            .first()
-            .and_then(|label| label_files.get(label))
-            .and_then(|counts| {
-                counts.iter().max_by_key(|(index, count)| (**count, usize::MAX - **index))
-            })
-            .map_or(biggest_file, |(index, _)| *index);
-        let (indent, _) = {
-            let file = &files[file_index];
-            indents(&file.text, file_plans[file_index].layout_nodes.as_ref())
-        };
-        // A new record lists its keys in the graph's order (the order keys first appeared
-        // in the data: `name` first, `source` before `quote`), not alphabetically.
-        let key_order: Vec<String> =
-            graph.node_properties(node).map(|(key, _)| key.to_owned()).collect();
-        file_plans[file_index].new_nodes.push(node_record(
-            &id,
-            &labels,
-            &properties,
-            &key_order,
-            &indent,
-        ));
-        file_of_id.insert(id.clone(), file_index);
-        final_id.insert(node, id);
-        plan.counts.nodes_added += 1;
-    }
-    let id_of = |node: NodeId| -> String {
-        final_id.get(&node).cloned().unwrap_or_else(|| graph.node_key(node).to_owned())
-    };
-
+    let final_id = planning.place_new_nodes(biggest_file);
     // Relationships: same content first, then same ends and type, then new.
-    let content_key = |from: &str, rel_type: &str, to: &str, properties: &Map<String, Json>| {
-        format!(
-            "{from}\u{1}{rel_type}\u{1}{to}\u{1}{}",
-            json_text(&Json::Object(properties.clone()))
-        )
-    };
-    let mut by_content: HashMap<String, VecDeque<usize>> = HashMap::new();
-    for (at, (_, _, record)) in edge_records.iter().enumerate() {
-        let key = content_key(
-            string_field(record, keys::FROM),
-            string_field(record, keys::TYPE),
-            string_field(record, keys::TO),
-            &properties_of(record),
-        );
-        by_content.entry(key).or_default().push_back(at);
-    }
-    let mut matched = vec![false; edge_records.len()];
-    let mut unmatched = Vec::new();
-    for edge in graph.edges() {
-        let (from, to) = graph.edge_endpoints(edge);
-        let properties = edge_properties(graph, edge);
-        let key = content_key(
-            graph.node_key(from),
-            graph.edge_type(edge),
-            graph.node_key(to),
-            &properties,
-        );
-        match by_content.get_mut(&key).and_then(VecDeque::pop_front) {
-            Some(at) => matched[at] = true,
-            None => unmatched.push((edge, properties)),
-        }
-    }
-    let mut by_ends: HashMap<(String, String, String), VecDeque<usize>> = HashMap::new();
-    for (at, (_, _, record)) in edge_records.iter().enumerate() {
-        if !matched[at] {
-            let ends = (
-                string_field(record, keys::FROM).to_owned(),
-                string_field(record, keys::TYPE).to_owned(),
-                string_field(record, keys::TO).to_owned(),
-            );
-            by_ends.entry(ends).or_default().push_back(at);
-        }
-    }
-    for (edge, properties) in unmatched {
-        let (from, to) = graph.edge_endpoints(edge);
-        let ends = (
-            graph.node_key(from).to_owned(),
-            graph.edge_type(edge).to_owned(),
-            graph.node_key(to).to_owned(),
-        );
-        match by_ends.get_mut(&ends).and_then(VecDeque::pop_front) {
-            Some(at) => {
-                matched[at] = true;
-                let (file_index, position, record) = &edge_records[at];
-                let (indent, _) = indents(
-                    &files[*file_index].text,
-                    file_plans[*file_index].layout_edges.as_ref(),
-                );
-                file_plans[*file_index].edge_actions[*position] = Action::Replace(edge_record(
-                    &ends.0,
-                    &ends.2,
-                    &ends.1,
-                    &properties,
-                    &record.key_order,
-                    &indent,
-                ));
-                plan.counts.relationships_changed += 1;
-            }
-            None => {
-                let (from_id, to_id) = (id_of(from), id_of(to));
-                let file_index = file_of_id.get(&from_id).copied().unwrap_or(biggest_file);
-                let (indent, _) = indents(
-                    &files[file_index].text,
-                    file_plans[file_index]
-                        .layout_edges
-                        .as_ref()
-                        .or(file_plans[file_index].layout_nodes.as_ref()),
-                );
-                let key_order: Vec<String> =
-                    graph.edge_properties(edge).map(|(key, _)| key.to_owned()).collect();
-                file_plans[file_index].new_edges.push(edge_record(
-                    &from_id,
-                    &to_id,
-                    graph.edge_type(edge),
-                    &properties,
-                    &key_order,
-                    &indent,
-                ));
-                plan.counts.relationships_added += 1;
-            }
-        }
-    }
-    for (at, (file_index, position, _)) in edge_records.iter().enumerate() {
-        if !matched[at] {
-            file_plans[*file_index].edge_actions[*position] = Action::Delete;
-            plan.counts.relationships_removed += 1;
-        }
-    }
-
+    let (mut matched, unmatched) = planning.match_unchanged_edges();
+    planning.place_changed_and_new_edges(&mut matched, unmatched, &final_id, biggest_file);
+    planning.delete_unmatched_edges(&matched);
+    let Planning { files, file_plans, mut plan, .. } = planning;
     for (file, file_plan) in files.iter().zip(&file_plans) {
         if let Some(text) = rewrite_file(&file.text, file_plan) {
             plan.files.push(FileText { name: file.name.clone(), text });
         }
     }
     Ok(plan)
+}
+
+/// A save being planned: the files, the graph, what the files hold and the plan so far.
+struct Planning<'a> {
+    files: &'a [FileText],
+    graph: &'a Graph,
+    file_plans: Vec<FilePlan>,
+    /// Node id → file index, for placing relationships.
+    file_of_id: HashMap<String, usize>,
+    /// First label → file index → how many nodes with that first label the file holds.
+    label_files: HashMap<String, HashMap<usize, usize>>,
+    /// Labels → id prefix → how many nodes with those labels have ids with it.
+    prefixes: HashMap<Vec<String>, HashMap<String, usize>>,
+    /// Every relationship record: its file, its position there, and the record.
+    edge_records: Vec<(usize, usize, Record)>,
+    plan: SavePlan,
+}
+
+/// A relationship and its properties, as a record would write them.
+type EdgeContent = (EdgeId, Map<String, Json>);
+
+/// The key of a relationship's whole content: its ends, its type and its properties.
+fn content_key(from: &str, rel_type: &str, to: &str, properties: &Map<String, Json>) -> String {
+    format!("{from}\u{1}{rel_type}\u{1}{to}\u{1}{}", json_text(&Json::Object(properties.clone())))
+}
+
+impl<'a> Planning<'a> {
+    /// Reads every file's records: what becomes of each node record, and the edges to match.
+    fn read(files: &'a [FileText], graph: &'a Graph) -> Result<Planning<'a>, LayoutError> {
+        let mut planning = Planning {
+            files,
+            graph,
+            file_plans: Vec::with_capacity(files.len()),
+            file_of_id: HashMap::new(),
+            label_files: HashMap::new(),
+            prefixes: HashMap::new(),
+            edge_records: Vec::new(),
+            plan: SavePlan::default(),
+        };
+        for (file_index, file) in files.iter().enumerate() {
+            let layout =
+                scan_file(&file.text).map_err(|problem| scan_error(&file.name, problem))?;
+            let node_actions = match &layout.nodes {
+                Some(nodes) => planning.plan_node_records(file_index, nodes)?,
+                None => Vec::new(),
+            };
+            let edge_count = layout.edges.as_ref().map_or(0, |edges| edges.elements.len());
+            if let Some(edges) = &layout.edges {
+                for (position, range) in edges.elements.iter().enumerate() {
+                    let record = read_record(&file.text, range, &file.name)?;
+                    planning.edge_records.push((file_index, position, record));
+                }
+            }
+            planning.file_plans.push(FilePlan {
+                layout_nodes: layout.nodes,
+                layout_edges: layout.edges,
+                object_close: layout.object_close,
+                node_actions,
+                edge_actions: (0..edge_count).map(|_| Action::Keep).collect(),
+                new_nodes: Vec::new(),
+                new_edges: Vec::new(),
+            });
+        }
+        Ok(planning)
+    }
+
+    /// What becomes of each node record of a file, noting where each id, label and prefix is.
+    fn plan_node_records(
+        &mut self,
+        file_index: usize,
+        nodes: &ArrayLayout,
+    ) -> Result<Vec<Action>, LayoutError> {
+        let file = &self.files[file_index];
+        let (indent, _) = indents(&file.text, Some(nodes));
+        let mut node_actions = Vec::new();
+        for range in &nodes.elements {
+            let record = read_record(&file.text, range, &file.name)?;
+            let id = string_field(&record, keys::ID).to_owned();
+            let labels: Vec<String> = record
+                .json
+                .get(keys::LABELS)
+                .and_then(Json::as_array)
+                .map(|labels| labels.iter().filter_map(Json::as_str).map(str::to_owned).collect())
+                .unwrap_or_default();
+            if let Some(first) = labels.first() {
+                *self
+                    .label_files
+                    .entry(first.clone())
+                    .or_default()
+                    .entry(file_index)
+                    .or_default() += 1;
+            }
+            if let Some((prefix, _)) = id.split_once('-') {
+                *self
+                    .prefixes
+                    .entry(labels.clone())
+                    .or_default()
+                    .entry(prefix.to_owned())
+                    .or_default() += 1;
+            }
+            self.file_of_id.insert(id.clone(), file_index);
+            let counts = &mut self.plan.counts;
+            let action = match self.graph.node_by_key(&id) {
+                None => {
+                    counts.nodes_removed += 1;
+                    Action::Delete
+                }
+                Some(node) => {
+                    let (now_labels, now_properties) = node_content(self.graph, node);
+                    if now_labels == labels && now_properties == properties_of(&record) {
+                        Action::Keep
+                    } else {
+                        counts.nodes_changed += 1;
+                        Action::Replace(node_record(
+                            &id,
+                            &now_labels,
+                            &now_properties,
+                            &record.key_order,
+                            &indent,
+                        ))
+                    }
+                }
+            };
+            node_actions.push(action);
+        }
+        Ok(node_actions)
+    }
+
+    /// Appends each node created since loading, with a readable id; returns the ids given.
+    fn place_new_nodes(&mut self, biggest_file: usize) -> HashMap<NodeId, String> {
+        let graph = self.graph;
+        let mut taken: HashSet<String> = self.file_of_id.keys().cloned().collect();
+        taken.extend(graph.nodes().map(|node| graph.node_key(node).to_owned()));
+        let mut final_id: HashMap<NodeId, String> = HashMap::new();
+        for node in graph.nodes() {
+            let key = graph.node_key(node);
+            if self.file_of_id.contains_key(key) {
+                continue;
+            }
+            let (labels, properties) = node_content(graph, node);
+            let id = if is_generated_key(key) {
+                let id = readable_id(&labels, &properties, &self.prefixes, &taken);
+                taken.insert(id.clone());
+                self.plan.renames.push((node, id.clone()));
+                id
+            } else {
+                key.to_owned()
+            };
+            // The file holding most nodes with its first label takes it.
+            let file_index = labels
+                .first()
+                .and_then(|label| self.label_files.get(label))
+                .and_then(|counts| {
+                    counts.iter().max_by_key(|(index, count)| (**count, usize::MAX - **index))
+                })
+                .map_or(biggest_file, |(index, _)| *index);
+            let (indent, _) = indents(
+                &self.files[file_index].text,
+                self.file_plans[file_index].layout_nodes.as_ref(),
+            );
+            // A new record lists its keys in the graph's order (the order keys first
+            // appeared in the data: `name` first, `source` before `quote`), not
+            // alphabetically.
+            let key_order: Vec<String> =
+                graph.node_properties(node).map(|(key, _)| key.to_owned()).collect();
+            self.file_plans[file_index].new_nodes.push(node_record(
+                &id,
+                &labels,
+                &properties,
+                &key_order,
+                &indent,
+            ));
+            self.file_of_id.insert(id.clone(), file_index);
+            final_id.insert(node, id);
+            self.plan.counts.nodes_added += 1;
+        }
+        final_id
+    }
+
+    /// Pairs relationships with records of the same content: the records matched, the rest.
+    fn match_unchanged_edges(&self) -> (Vec<bool>, Vec<EdgeContent>) {
+        let graph = self.graph;
+        let mut by_content: HashMap<String, VecDeque<usize>> = HashMap::new();
+        for (at, (_, _, record)) in self.edge_records.iter().enumerate() {
+            let key = content_key(
+                string_field(record, keys::FROM),
+                string_field(record, keys::TYPE),
+                string_field(record, keys::TO),
+                &properties_of(record),
+            );
+            by_content.entry(key).or_default().push_back(at);
+        }
+        let mut matched = vec![false; self.edge_records.len()];
+        let mut unmatched = Vec::new();
+        for edge in graph.edges() {
+            let (from, to) = graph.edge_endpoints(edge);
+            let properties = edge_properties(graph, edge);
+            let key = content_key(
+                graph.node_key(from),
+                graph.edge_type(edge),
+                graph.node_key(to),
+                &properties,
+            );
+            match by_content.get_mut(&key).and_then(VecDeque::pop_front) {
+                Some(at) => matched[at] = true,
+                None => unmatched.push((edge, properties)),
+            }
+        }
+        (matched, unmatched)
+    }
+
+    /// Rewrites a same-ends record for each changed relationship, and appends the new ones.
+    fn place_changed_and_new_edges(
+        &mut self,
+        matched: &mut [bool],
+        unmatched: Vec<EdgeContent>,
+        final_id: &HashMap<NodeId, String>,
+        biggest_file: usize,
+    ) {
+        let graph = self.graph;
+        let id_of = |node: NodeId| -> String {
+            final_id.get(&node).cloned().unwrap_or_else(|| graph.node_key(node).to_owned())
+        };
+        let mut by_ends: HashMap<(String, String, String), VecDeque<usize>> = HashMap::new();
+        for (at, (_, _, record)) in self.edge_records.iter().enumerate() {
+            if !matched[at] {
+                let ends = (
+                    string_field(record, keys::FROM).to_owned(),
+                    string_field(record, keys::TYPE).to_owned(),
+                    string_field(record, keys::TO).to_owned(),
+                );
+                by_ends.entry(ends).or_default().push_back(at);
+            }
+        }
+        for (edge, properties) in unmatched {
+            let (from, to) = graph.edge_endpoints(edge);
+            let ends = (
+                graph.node_key(from).to_owned(),
+                graph.edge_type(edge).to_owned(),
+                graph.node_key(to).to_owned(),
+            );
+            match by_ends.get_mut(&ends).and_then(VecDeque::pop_front) {
+                Some(at) => {
+                    matched[at] = true;
+                    let (file_index, position, record) = &self.edge_records[at];
+                    let (indent, _) = indents(
+                        &self.files[*file_index].text,
+                        self.file_plans[*file_index].layout_edges.as_ref(),
+                    );
+                    self.file_plans[*file_index].edge_actions[*position] =
+                        Action::Replace(edge_record(
+                            &ends.0,
+                            &ends.2,
+                            &ends.1,
+                            &properties,
+                            &record.key_order,
+                            &indent,
+                        ));
+                    self.plan.counts.relationships_changed += 1;
+                }
+                None => {
+                    let (from_id, to_id) = (id_of(from), id_of(to));
+                    let file_index = self.file_of_id.get(&from_id).copied().unwrap_or(biggest_file);
+                    let file_plan = &self.file_plans[file_index];
+                    let (indent, _) = indents(
+                        &self.files[file_index].text,
+                        file_plan.layout_edges.as_ref().or(file_plan.layout_nodes.as_ref()),
+                    );
+                    let key_order: Vec<String> =
+                        graph.edge_properties(edge).map(|(key, _)| key.to_owned()).collect();
+                    self.file_plans[file_index].new_edges.push(edge_record(
+                        &from_id,
+                        &to_id,
+                        graph.edge_type(edge),
+                        &properties,
+                        &key_order,
+                        &indent,
+                    ));
+                    self.plan.counts.relationships_added += 1;
+                }
+            }
+        }
+    }
+
+    /// Deletes the relationship records no relationship matched.
+    fn delete_unmatched_edges(&mut self, matched: &[bool]) {
+        for (at, (file_index, position, _)) in self.edge_records.iter().enumerate() {
+            if !matched[at] {
+                self.file_plans[*file_index].edge_actions[*position] = Action::Delete;
+                self.plan.counts.relationships_removed += 1;
+            }
+        }
+    }
 }
 
 /// The new text of a file, or `None` when nothing in it changes.

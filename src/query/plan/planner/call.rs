@@ -67,58 +67,111 @@ impl Planner<'_> {
                 ));
             }
         };
-        // Which outputs are bound, and to which variable names.
-        let chosen: Vec<(usize, ast::Ident)> = match &call.yields {
-            Some(yields) if !yields.star => {
-                let mut chosen = Vec::new();
-                for item in &yields.items {
-                    let position = signature
-                        .outputs
-                        .iter()
-                        .position(|field| field.name == item.output.name)
-                        .ok_or_else(|| {
-                            syntax(
-                                ErrorCode::UndefinedVariable,
-                                format!(
-                                    "`{name}` has no output `{}`; it yields {}",
-                                    item.output.name,
-                                    describe_outputs(&procedure)
-                                ),
-                                item.output.span,
-                            )
-                        })?;
-                    chosen.push((position, item.variable().clone()));
-                }
-                chosen
-            }
-            Some(yields) if !standalone => {
-                return Err(syntax(
-                    ErrorCode::UnexpectedSyntax,
-                    "YIELD * is allowed only in a standalone CALL; name the outputs",
-                    yields.span,
-                ));
-            }
-            // `YIELD *`, or a standalone call without `YIELD`: every output.
-            Some(_) | None if standalone => every_output(&procedure, call.name.span),
-            // In a query, a call without `YIELD` binds nothing.
-            _ => Vec::new(),
+        if let Some(yields) = &call.yields
+            && yields.star
+            && !standalone
+        {
+            return Err(syntax(
+                ErrorCode::UnexpectedSyntax,
+                "YIELD * is allowed only in a standalone CALL; name the outputs",
+                yields.span,
+            ));
+        }
+        // Without `YIELD`, a standalone call binds every output; one in a query, nothing.
+        let unyielded = if standalone { Unyielded::Every } else { Unyielded::Nothing };
+        let no_output = |output: &str, span: Span| {
+            syntax(
+                ErrorCode::UndefinedVariable,
+                format!(
+                    "`{name}` has no output `{output}`; it yields {}",
+                    describe_outputs(&procedure)
+                ),
+                span,
+            )
         };
-        let mut yields = Vec::new();
+        let (yields, columns) = self.plan_yield(
+            &procedure,
+            call.yields.as_ref(),
+            unyielded,
+            call.name.span,
+            scope,
+            no_output,
+        )?;
+        let op = Op::Call(ProcedureCall { input: Box::new(input), procedure, args, yields });
+        let predicate = call.yields.as_ref().and_then(|yields| yields.where_clause.as_ref());
+        let op = self.plan_yield_where(op, predicate, scope)?;
+        Ok((op, columns))
+    }
+
+    /// Binds the outputs a call's `YIELD` names (with `AS`), all for `*`, `unyielded` without it.
+    pub(super) fn plan_yield(
+        &mut self,
+        procedure: &Procedure,
+        yields: Option<&ast::Yield>,
+        unyielded: Unyielded<'_>,
+        span: Span,
+        scope: &mut Scope,
+        no_output: impl Fn(&str, Span) -> PlanError,
+    ) -> Result<(Vec<(usize, Slot)>, Columns), PlanError> {
+        // Outputs bound under their own names carry `span`; `no_output` words the error for
+        // a name the procedure does not yield.
+        let position_of = |name: &str, span: Span| {
+            output_position(procedure, name).ok_or_else(|| no_output(name, span))
+        };
+        // Which outputs are bound, and to which variable names.
+        let chosen: Vec<(usize, ast::Ident)> = match (yields, unyielded) {
+            (Some(yields), _) if !yields.star => yields
+                .items
+                .iter()
+                .map(|item| {
+                    Ok((position_of(&item.output.name, item.output.span)?, item.variable().clone()))
+                })
+                .collect::<Result<_, PlanError>>()?,
+            (Some(_), _) | (None, Unyielded::Every) => every_output(procedure, span),
+            (None, Unyielded::Named(names)) => names
+                .iter()
+                .map(|name| {
+                    Ok((position_of(name, span)?, ast::Ident { name: (*name).to_owned(), span }))
+                })
+                .collect::<Result<_, PlanError>>()?,
+            (None, Unyielded::Nothing) => Vec::new(),
+        };
+        let mut bound = Vec::new();
         let mut columns = Vec::new();
         for (position, variable) in chosen {
             let slot = self.bind_fresh(scope, &variable, VarKind::Value)?;
-            yields.push((position, slot));
+            bound.push((position, slot));
             columns.push((variable.name.clone(), slot));
         }
-        let mut op = Op::Call(ProcedureCall { input: Box::new(input), procedure, args, yields });
-        if let Some(predicate) =
-            call.yields.as_ref().and_then(|yields| yields.where_clause.as_ref())
-        {
-            let predicate = self.plan_expr(predicate, scope, Context::Plain)?;
-            op = Op::Filter { input: Box::new(op), predicate };
-        }
-        Ok((op, columns))
+        Ok((bound, columns))
     }
+
+    /// The `WHERE` after a procedure call's `YIELD`, as a filter over `op`.
+    pub(super) fn plan_yield_where(
+        &mut self,
+        op: Op,
+        predicate: Option<&ast::Expr>,
+        scope: &Scope,
+    ) -> Result<Op, PlanError> {
+        match predicate {
+            Some(predicate) => {
+                let predicate = self.plan_expr(predicate, scope, Context::Plain)?;
+                Ok(Op::Filter { input: Box::new(op), predicate })
+            }
+            None => Ok(op),
+        }
+    }
+}
+
+/// The outputs a procedure call binds when it has no `YIELD`.
+#[derive(Clone, Copy)]
+pub(super) enum Unyielded<'n> {
+    /// None (a call inside a query).
+    Nothing,
+    /// Every output, under its own name (a standalone call).
+    Every,
+    /// These outputs, under their own names (`SHOW`'s default columns).
+    Named(&'n [&'n str]),
 }
 
 /// An argument written as a literal of the wrong type (`korpu.find(1)`) is refused before
@@ -142,6 +195,11 @@ fn check_literal_arguments(procedure: &Procedure, args: &[Expr]) -> Result<(), P
         }
     }
     Ok(())
+}
+
+/// Where the output `name` is among the procedure's outputs.
+pub(super) fn output_position(procedure: &Procedure, name: &str) -> Option<usize> {
+    procedure.signature.outputs.iter().position(|field| field.name == name)
 }
 
 fn every_output(procedure: &Procedure, span: Span) -> Vec<(usize, ast::Ident)> {

@@ -9,6 +9,7 @@
 
 mod analysis;
 mod call;
+mod chain;
 mod checks;
 mod expressions;
 mod load_csv;

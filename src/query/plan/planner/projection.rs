@@ -24,7 +24,19 @@ struct Aggregating<'s> {
     allow_new: bool,
 }
 
+/// A projection item: its column name, its expression, and where it is written.
+type Item = (String, ast::Expr, Span);
+
+/// `DISTINCT` over the projected columns, when the projection asks for it.
+fn distinct_rows(op: Op, projection: &ast::Projection, columns: &Columns) -> Op {
+    if !projection.distinct {
+        return op;
+    }
+    Op::Distinct { input: Box::new(op), slots: columns.iter().map(|(_, slot)| *slot).collect() }
+}
+
 impl<'a> Planner<'a> {
+    /// Plans `WITH` or `RETURN`: items, aggregation or copies, ordering and paging, `WHERE`.
     pub(super) fn plan_projection(
         &mut self,
         input: Op,
@@ -32,8 +44,25 @@ impl<'a> Planner<'a> {
         scope: &Scope,
         kind: ProjectionKind,
     ) -> Result<(Op, Scope, Columns), PlanError> {
-        // 1. The items and their names.
-        let mut items: Vec<(String, ast::Expr, Span)> = Vec::new();
+        let items = self.projection_items(projection, scope, kind)?;
+        let aggregating = items.iter().any(|(_, expr, _)| contains_aggregate(expr));
+        let (op, new_scope, columns) = if aggregating {
+            self.plan_aggregating_projection(input, projection, scope, &items)?
+        } else {
+            self.plan_plain_projection(input, projection, scope, &items)?
+        };
+        let op = self.plan_projection_where(op, projection, scope, &new_scope, aggregating)?;
+        Ok((op, new_scope, columns))
+    }
+
+    /// The items a projection lists (`*` spelled out) with their column names, checked.
+    fn projection_items(
+        &self,
+        projection: &ast::Projection,
+        scope: &Scope,
+        kind: ProjectionKind,
+    ) -> Result<Vec<Item>, PlanError> {
+        let mut items: Vec<Item> = Vec::new();
         if projection.star {
             let names = scope.names();
             // `WITH *` over no variables passes the rows on (`CREATE () WITH * CREATE ()`);
@@ -76,216 +105,272 @@ impl<'a> Planner<'a> {
                 ));
             }
         }
+        Ok(items)
+    }
 
-        let aggregating = items.iter().any(|(_, expr, _)| contains_aggregate(expr));
-        let mut op = input;
+    /// Plans a projection with aggregates, its other items the grouping keys.
+    fn plan_aggregating_projection(
+        &mut self,
+        input: Op,
+        projection: &ast::Projection,
+        scope: &Scope,
+        items: &[Item],
+    ) -> Result<(Op, Scope, Columns), PlanError> {
         let mut new_scope = Scope::default();
         let mut columns = Vec::new();
-        if aggregating {
-            let mut keys: Vec<(Slot, Expr)> = Vec::new();
-            let mut key_names: Vec<(String, Slot)> = Vec::new();
-            for (name, expr, _) in &items {
-                if !contains_aggregate(expr) {
-                    let planned = self.plan_expr(expr, scope, Context::Projection)?;
-                    let slot = self.new_slot(name);
-                    keys.push((slot, planned));
-                    key_names.push((expr.to_string(), slot));
-                    new_scope.bind(name, slot, self.kind_of(expr, scope));
-                    columns.push((name.clone(), slot));
-                }
-            }
-            let complex_keys: Vec<String> = items
-                .iter()
-                .filter(|(_, expr, _)| !contains_aggregate(expr) && !is_simple_key(expr))
-                .map(|(_, expr, _)| expr.to_string())
-                .collect();
-            let mut context = Aggregating {
-                keys: key_names,
-                complex_keys: complex_keys.clone(),
-                aggregates: Vec::new(),
-                input_scope: scope,
-                allow_new: true,
-            };
-            let mut after: Vec<(Slot, Expr)> = Vec::new();
-            let mut item_slots: Vec<(String, Slot)> = Vec::new();
-            for (name, expr, _) in &items {
-                if contains_aggregate(expr) {
-                    let planned = self.plan_aggregating_expr(expr, &mut context)?;
-                    let slot = match planned.kind {
-                        ExprKind::Slot(slot)
-                            if !item_slots.iter().any(|(_, used)| *used == slot)
-                                && !columns.iter().any(|(_, used)| *used == slot) =>
-                        {
-                            self.slot_names[slot] = name.clone();
-                            slot
-                        }
-                        _ => {
-                            let slot = self.new_slot(name);
-                            after.push((slot, planned));
-                            slot
-                        }
-                    };
-                    new_scope.bind(name, slot, VarKind::Value);
-                    item_slots.push((name.clone(), slot));
-                    columns.push((name.clone(), slot));
-                }
-            }
-            // Columns in the order written.
-            columns = items
-                .iter()
-                .map(|(name, _, _)| {
-                    (
-                        name.clone(),
-                        columns
-                            .iter()
-                            .find(|(column, _)| column == name)
-                            .expect("every item has a slot")
-                            .1,
-                    )
-                })
-                .collect();
-            let aggregates = std::mem::take(&mut context.aggregates);
-            op = match (keys.is_empty(), aggregates.as_slice()) {
-                (
-                    true,
-                    [(slot, Aggregation { function: AggregateFunction::Count, arg: None, .. })],
-                ) => Op::CountRows { input: Box::new(op), slot: *slot },
-                _ => Op::Aggregate { input: Box::new(op), keys, aggregates },
-            };
-            if !after.is_empty() {
-                op = Op::Project { input: Box::new(op), items: after };
-            }
-            // ORDER BY sees the projected names and the item expressions themselves.
-            let mut order_context = Aggregating {
-                keys: items
-                    .iter()
-                    .zip(&columns)
-                    .map(|((_, expr, _), (_, slot))| (expr.to_string(), *slot))
-                    .collect(),
-                complex_keys,
-                aggregates: Vec::new(),
-                input_scope: scope,
-                allow_new: false,
-            };
-            for (name, slot) in &columns {
-                order_context.keys.push((name.clone(), *slot));
-            }
-            let sort_keys = projection
-                .order_by
-                .iter()
-                .map(|item| {
-                    let expr = if contains_aggregate(&item.expr)
-                        || self.mentions_old_variables(&item.expr, &new_scope)
-                    {
-                        self.plan_aggregating_expr(&item.expr, &mut order_context)?
-                    } else {
-                        self.plan_expr(&item.expr, &new_scope, Context::Plain)?
-                    };
-                    Ok(SortKey {
-                        expr,
-                        descending: item.direction == ast::SortDirection::Descending,
-                    })
-                })
-                .collect::<Result<Vec<_>, PlanError>>()?;
-            if projection.distinct {
-                op = Op::Distinct {
-                    input: Box::new(op),
-                    slots: columns.iter().map(|(_, slot)| *slot).collect(),
-                };
-            }
-            op = self.plan_order_skip_limit(op, sort_keys, projection)?;
-        } else {
-            let mut copies: Vec<(Slot, Expr)> = Vec::new();
-            for (name, expr, _) in &items {
-                let planned = self.plan_expr(expr, scope, Context::Plain)?;
-                let slot = match (&planned.kind, &expr.kind) {
-                    // A bare variable keeps its slot: nothing to copy.
-                    (ExprKind::Slot(slot), ast::ExprKind::Variable(_)) => *slot,
-                    _ => {
-                        let slot = self.new_slot(name);
-                        copies.push((slot, planned));
-                        slot
-                    }
-                };
+        let mut keys: Vec<(Slot, Expr)> = Vec::new();
+        let mut key_names: Vec<(String, Slot)> = Vec::new();
+        for (name, expr, _) in items {
+            if !contains_aggregate(expr) {
+                let planned = self.plan_expr(expr, scope, Context::Projection)?;
+                let slot = self.new_slot(name);
+                keys.push((slot, planned));
+                key_names.push((expr.to_string(), slot));
                 new_scope.bind(name, slot, self.kind_of(expr, scope));
                 columns.push((name.clone(), slot));
             }
-            if !copies.is_empty() {
-                op = Op::Project { input: Box::new(op), items: copies };
-            }
-            // ORDER BY may use the new names and, without DISTINCT, the old variables.
-            let mut sort_scope = if projection.distinct { Scope::default() } else { scope.clone() };
-            for (name, slot, var_kind) in &new_scope.vars {
-                sort_scope.bind(name, *slot, *var_kind);
-            }
-            let mut sort_keys = Vec::new();
-            for item in &projection.order_by {
-                if contains_aggregate(&item.expr) {
-                    return Err(syntax(
-                        ErrorCode::InvalidAggregation,
-                        "ORDER BY cannot aggregate when the projection does not",
-                        item.expr.span,
-                    ));
-                }
-                // An ORDER BY expression written like an item sorts by that item.
-                let printed = item.expr.to_string();
-                let expr = match items
-                    .iter()
-                    .zip(&columns)
-                    .find(|((_, expr, _), _)| expr.to_string() == printed)
-                {
-                    Some((_, (_, slot))) => {
-                        Expr { kind: ExprKind::Slot(*slot), span: item.expr.span }
-                    }
-                    None => match self.plan_expr(&item.expr, &sort_scope, Context::Plain) {
-                        Ok(expr) => expr,
-                        Err(error)
-                            if projection.distinct
-                                && error.code == ErrorCode::UndefinedVariable =>
-                        {
-                            return Err(syntax(
-                                ErrorCode::UndefinedVariable,
-                                format!(
-                                    "{} (after DISTINCT only projected columns can be sorted on)",
-                                    error.message
-                                ),
-                                error.span,
-                            ));
-                        }
-                        Err(error) => return Err(error),
-                    },
-                };
-                sort_keys.push(SortKey {
-                    expr,
-                    descending: item.direction == ast::SortDirection::Descending,
-                });
-            }
-            if projection.distinct {
-                op = Op::Distinct {
-                    input: Box::new(op),
-                    slots: columns.iter().map(|(_, slot)| *slot).collect(),
-                };
-            }
-            op = self.plan_order_skip_limit(op, sort_keys, projection)?;
         }
-        if let Some(predicate) = &projection.where_clause {
-            if contains_aggregate(predicate) {
+        let complex_keys: Vec<String> = items
+            .iter()
+            .filter(|(_, expr, _)| !contains_aggregate(expr) && !is_simple_key(expr))
+            .map(|(_, expr, _)| expr.to_string())
+            .collect();
+        let mut context = Aggregating {
+            keys: key_names,
+            complex_keys: complex_keys.clone(),
+            aggregates: Vec::new(),
+            input_scope: scope,
+            allow_new: true,
+        };
+        let after = self.plan_aggregate_items(items, &mut context, &mut new_scope, &mut columns)?;
+        // Columns in the order written.
+        let columns: Columns = items
+            .iter()
+            .map(|(name, _, _)| {
+                let slot = columns
+                    .iter()
+                    .find(|(column, _)| column == name)
+                    .expect("every item has a slot")
+                    .1;
+                (name.clone(), slot)
+            })
+            .collect();
+        let aggregates = std::mem::take(&mut context.aggregates);
+        let mut op = match (keys.is_empty(), aggregates.as_slice()) {
+            (true, [(slot, Aggregation { function: AggregateFunction::Count, arg: None, .. })]) => {
+                Op::CountRows { input: Box::new(input), slot: *slot }
+            }
+            _ => Op::Aggregate { input: Box::new(input), keys, aggregates },
+        };
+        if !after.is_empty() {
+            op = Op::Project { input: Box::new(op), items: after };
+        }
+        let sort_keys = self.plan_aggregated_sort_keys(
+            projection,
+            scope,
+            items,
+            &columns,
+            complex_keys,
+            &new_scope,
+        )?;
+        let op = distinct_rows(op, projection, &columns);
+        let op = self.plan_order_skip_limit(op, sort_keys, projection)?;
+        Ok((op, new_scope, columns))
+    }
+
+    /// Plans the aggregating items; returns what to compute after aggregating (`count(*) + 1`).
+    fn plan_aggregate_items(
+        &mut self,
+        items: &[Item],
+        context: &mut Aggregating<'_>,
+        new_scope: &mut Scope,
+        columns: &mut Columns,
+    ) -> Result<Vec<(Slot, Expr)>, PlanError> {
+        let mut after: Vec<(Slot, Expr)> = Vec::new();
+        let mut item_slots: Vec<(String, Slot)> = Vec::new();
+        for (name, expr, _) in items {
+            if contains_aggregate(expr) {
+                let planned = self.plan_aggregating_expr(expr, context)?;
+                let slot = match planned.kind {
+                    ExprKind::Slot(slot)
+                        if !item_slots.iter().any(|(_, used)| *used == slot)
+                            && !columns.iter().any(|(_, used)| *used == slot) =>
+                    {
+                        self.slot_names[slot] = name.clone();
+                        slot
+                    }
+                    _ => {
+                        let slot = self.new_slot(name);
+                        after.push((slot, planned));
+                        slot
+                    }
+                };
+                new_scope.bind(name, slot, VarKind::Value);
+                item_slots.push((name.clone(), slot));
+                columns.push((name.clone(), slot));
+            }
+        }
+        Ok(after)
+    }
+
+    /// The `ORDER BY` keys of an aggregating projection.
+    fn plan_aggregated_sort_keys(
+        &mut self,
+        projection: &ast::Projection,
+        scope: &Scope,
+        items: &[Item],
+        columns: &Columns,
+        complex_keys: Vec<String>,
+        new_scope: &Scope,
+    ) -> Result<Vec<SortKey>, PlanError> {
+        // ORDER BY sees the projected names and the item expressions themselves.
+        let mut order_context = Aggregating {
+            keys: items
+                .iter()
+                .zip(columns)
+                .map(|((_, expr, _), (_, slot))| (expr.to_string(), *slot))
+                .collect(),
+            complex_keys,
+            aggregates: Vec::new(),
+            input_scope: scope,
+            allow_new: false,
+        };
+        for (name, slot) in columns {
+            order_context.keys.push((name.clone(), *slot));
+        }
+        projection
+            .order_by
+            .iter()
+            .map(|item| {
+                let expr = if contains_aggregate(&item.expr)
+                    || self.mentions_old_variables(&item.expr, new_scope)
+                {
+                    self.plan_aggregating_expr(&item.expr, &mut order_context)?
+                } else {
+                    self.plan_expr(&item.expr, new_scope, Context::Plain)?
+                };
+                Ok(SortKey { expr, descending: item.direction == ast::SortDirection::Descending })
+            })
+            .collect()
+    }
+
+    /// Plans a projection without aggregates, copying each item but a bare variable to a slot.
+    fn plan_plain_projection(
+        &mut self,
+        input: Op,
+        projection: &ast::Projection,
+        scope: &Scope,
+        items: &[Item],
+    ) -> Result<(Op, Scope, Columns), PlanError> {
+        let mut op = input;
+        let mut new_scope = Scope::default();
+        let mut columns = Vec::new();
+        let mut copies: Vec<(Slot, Expr)> = Vec::new();
+        for (name, expr, _) in items {
+            let planned = self.plan_expr(expr, scope, Context::Plain)?;
+            let slot = match (&planned.kind, &expr.kind) {
+                // A bare variable keeps its slot: nothing to copy.
+                (ExprKind::Slot(slot), ast::ExprKind::Variable(_)) => *slot,
+                _ => {
+                    let slot = self.new_slot(name);
+                    copies.push((slot, planned));
+                    slot
+                }
+            };
+            new_scope.bind(name, slot, self.kind_of(expr, scope));
+            columns.push((name.clone(), slot));
+        }
+        if !copies.is_empty() {
+            op = Op::Project { input: Box::new(op), items: copies };
+        }
+        let sort_keys =
+            self.plan_plain_sort_keys(projection, scope, items, &columns, &new_scope)?;
+        let op = distinct_rows(op, projection, &columns);
+        let op = self.plan_order_skip_limit(op, sort_keys, projection)?;
+        Ok((op, new_scope, columns))
+    }
+
+    /// The `ORDER BY` keys of a projection without aggregates.
+    fn plan_plain_sort_keys(
+        &mut self,
+        projection: &ast::Projection,
+        scope: &Scope,
+        items: &[Item],
+        columns: &Columns,
+        new_scope: &Scope,
+    ) -> Result<Vec<SortKey>, PlanError> {
+        // ORDER BY may use the new names and, without DISTINCT, the old variables.
+        let mut sort_scope = if projection.distinct { Scope::default() } else { scope.clone() };
+        for (name, slot, var_kind) in &new_scope.vars {
+            sort_scope.bind(name, *slot, *var_kind);
+        }
+        let mut sort_keys = Vec::new();
+        for item in &projection.order_by {
+            if contains_aggregate(&item.expr) {
                 return Err(syntax(
                     ErrorCode::InvalidAggregation,
-                    "WHERE cannot aggregate",
-                    predicate.span,
+                    "ORDER BY cannot aggregate when the projection does not",
+                    item.expr.span,
                 ));
             }
-            // Without aggregation or DISTINCT, WITH's WHERE also sees what came before.
-            let mut where_scope =
-                if aggregating || projection.distinct { Scope::default() } else { scope.clone() };
-            for (name, slot, var_kind) in &new_scope.vars {
-                where_scope.bind(name, *slot, *var_kind);
-            }
-            let predicate = self.plan_expr(predicate, &where_scope, Context::Plain)?;
-            op = Op::Filter { input: Box::new(op), predicate };
+            // An ORDER BY expression written like an item sorts by that item.
+            let printed = item.expr.to_string();
+            let expr = match items
+                .iter()
+                .zip(columns)
+                .find(|((_, expr, _), _)| expr.to_string() == printed)
+            {
+                Some((_, (_, slot))) => Expr { kind: ExprKind::Slot(*slot), span: item.expr.span },
+                None => match self.plan_expr(&item.expr, &sort_scope, Context::Plain) {
+                    Ok(expr) => expr,
+                    Err(error)
+                        if projection.distinct && error.code == ErrorCode::UndefinedVariable =>
+                    {
+                        return Err(syntax(
+                            ErrorCode::UndefinedVariable,
+                            format!(
+                                "{} (after DISTINCT only projected columns can be sorted on)",
+                                error.message
+                            ),
+                            error.span,
+                        ));
+                    }
+                    Err(error) => return Err(error),
+                },
+            };
+            sort_keys.push(SortKey {
+                expr,
+                descending: item.direction == ast::SortDirection::Descending,
+            });
         }
-        Ok((op, new_scope, columns))
+        Ok(sort_keys)
+    }
+
+    /// `WITH`'s `WHERE` over the projected rows.
+    fn plan_projection_where(
+        &mut self,
+        op: Op,
+        projection: &ast::Projection,
+        scope: &Scope,
+        new_scope: &Scope,
+        aggregating: bool,
+    ) -> Result<Op, PlanError> {
+        let Some(predicate) = &projection.where_clause else { return Ok(op) };
+        if contains_aggregate(predicate) {
+            return Err(syntax(
+                ErrorCode::InvalidAggregation,
+                "WHERE cannot aggregate",
+                predicate.span,
+            ));
+        }
+        // Without aggregation or DISTINCT, WITH's WHERE also sees what came before.
+        let mut where_scope =
+            if aggregating || projection.distinct { Scope::default() } else { scope.clone() };
+        for (name, slot, var_kind) in &new_scope.vars {
+            where_scope.bind(name, *slot, *var_kind);
+        }
+        let predicate = self.plan_expr(predicate, &where_scope, Context::Plain)?;
+        Ok(Op::Filter { input: Box::new(op), predicate })
     }
 
     /// True when `expr` names a variable that is not among the projected names.

@@ -11,6 +11,7 @@ use crate::query::plan::ir::ProcedureCall;
 use crate::query::syntax::ast;
 
 use super::super::ir::*;
+use super::call::{Unyielded, output_position};
 use super::*;
 
 /// The columns `SHOW INDEXES` lists without `YIELD` (Neo4j 5's default set).
@@ -161,62 +162,30 @@ impl Planner<'_> {
                 show.span,
             )
         })?;
-        let position_of = |name: &str, span: Span| {
-            procedure.signature.outputs.iter().position(|field| field.name == name).ok_or_else(
-                || {
-                    let known: Vec<&str> = procedure
-                        .signature
-                        .outputs
-                        .iter()
-                        .map(|field| field.name.as_str())
-                        .collect();
-                    syntax(
-                        ErrorCode::UndefinedVariable,
-                        format!("SHOW has no column `{name}`; it has {}", known.join(", ")),
-                        span,
-                    )
-                },
+        let no_column = |name: &str, span: Span| {
+            let known: Vec<&str> =
+                procedure.signature.outputs.iter().map(|field| field.name.as_str()).collect();
+            syntax(
+                ErrorCode::UndefinedVariable,
+                format!("SHOW has no column `{name}`; it has {}", known.join(", ")),
+                span,
             )
         };
-        let chosen: Vec<(usize, ast::Ident)> = match &show.yields {
-            Some(yields) if !yields.star => yields
-                .items
-                .iter()
-                .map(|item| {
-                    Ok((position_of(&item.output.name, item.output.span)?, item.variable().clone()))
-                })
-                .collect::<Result<_, PlanError>>()?,
-            Some(_) => procedure
-                .signature
-                .outputs
-                .iter()
-                .enumerate()
-                .map(|(position, field)| {
-                    (position, ast::Ident { name: field.name.clone(), span: show.span })
-                })
-                .collect(),
-            None => defaults
-                .iter()
-                .map(|name| {
-                    Ok((
-                        position_of(name, show.span)?,
-                        ast::Ident { name: (*name).to_owned(), span: show.span },
-                    ))
-                })
-                .collect::<Result<_, PlanError>>()?,
-        };
-        let mut yields = Vec::new();
-        let mut columns = Vec::new();
-        for (position, variable) in chosen {
-            let slot = self.bind_fresh(scope, &variable, VarKind::Value)?;
-            yields.push((position, slot));
-            columns.push((variable.name.clone(), slot));
-        }
+        let (mut yields, columns) = self.plan_yield(
+            &procedure,
+            show.yields.as_ref(),
+            Unyielded::Named(defaults),
+            show.span,
+            scope,
+            no_column,
+        )?;
         // The kind filter reads the `type` output, bound to a slot no name reaches.
         let type_slot = match &allowed_types {
             Some(_) => {
                 let slot = self.new_slot("  show type");
-                yields.push((position_of("type", show.span)?, slot));
+                let position = output_position(&procedure, "type")
+                    .ok_or_else(|| no_column("type", show.span))?;
+                yields.push((position, slot));
                 Some(slot)
             }
             None => None,
@@ -242,10 +211,7 @@ impl Planner<'_> {
             .where_clause
             .as_ref()
             .or_else(|| show.yields.as_ref().and_then(|yields| yields.where_clause.as_ref()));
-        if let Some(predicate) = predicate {
-            let predicate = self.plan_expr(predicate, scope, Context::Plain)?;
-            op = Op::Filter { input: Box::new(op), predicate };
-        }
+        let op = self.plan_yield_where(op, predicate, scope)?;
         Ok((op, columns))
     }
 }
