@@ -312,20 +312,3 @@ pub fn parse_literal(text: &str) -> Result<Value, QueryError> {
         })?;
     Ok(result.rows.into_iter().next().and_then(|row| row.into_iter().next()).unwrap_or(Value::Null))
 }
-
-/// Converts a JSON value (from `--params FILE`) to a query value.
-pub fn value_from_json(json: &serde_json::Value) -> Value {
-    match json {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(flag) => Value::Bool(*flag),
-        serde_json::Value::Number(number) => match number.as_i64() {
-            Some(integer) => Value::Int(integer),
-            None => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
-        },
-        serde_json::Value::String(text) => Value::from(text.as_str()),
-        serde_json::Value::Array(items) => Value::List(items.iter().map(value_from_json).collect()),
-        serde_json::Value::Object(entries) => Value::Map(
-            entries.iter().map(|(key, item)| (key.clone(), value_from_json(item))).collect(),
-        ),
-    }
-}

@@ -24,11 +24,12 @@ use korpu::database::Database;
 use korpu::diagnostic;
 use korpu::editor::script::{ScriptItem, split_script};
 use korpu::graph::Graph;
+use korpu::load::format::value_from_json;
 use korpu::load::{self, Loaded, Problem};
 use korpu::query::{ImportDir, QueryResult};
 use korpu::render::table::{TableStyle, render_table};
 use korpu::render::{Format, csv, json};
-use korpu::session::{Session, parse_literal, value_from_json};
+use korpu::session::{Session, parse_literal};
 use korpu::store::DataFolder;
 use korpu::text::terminal_safe;
 use scripts::{Script, run_scripts};
@@ -253,7 +254,10 @@ pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
             bail!("{}: parameters must be a JSON object of name: value", file.display());
         };
         for (name, value) in entries {
-            session.params.insert(name, value_from_json(&value));
+            let value = value_from_json(&value).map_err(|error| {
+                anyhow::anyhow!("{}: parameter `{name}`: {error}", file.display())
+            })?;
+            session.params.insert(name, value);
         }
     }
     for param in &args.params {

@@ -8,7 +8,6 @@
 //! reads never mutate.
 //! Knows nothing of JSON, queries or terminals.
 
-mod check;
 mod hash;
 mod index;
 mod journal;
@@ -16,6 +15,7 @@ mod key;
 mod property_index;
 mod schema;
 mod temporal;
+mod validate;
 mod value;
 mod write;
 
@@ -490,11 +490,6 @@ impl Graph {
         self.label_sets[self.node(id).label_set as usize].contains(label)
     }
 
-    /// True when the node carries every label in `labels`.
-    pub fn has_labels(&self, id: NodeId, labels: &[Symbol]) -> bool {
-        self.label_set_has_all(self.node(id).label_set, labels)
-    }
-
     fn label_set_has_all(&self, label_set: u32, labels: &[Symbol]) -> bool {
         let set = &self.label_sets[label_set as usize];
         labels.iter().all(|label| set.contains(*label))
@@ -578,10 +573,6 @@ impl Graph {
 
     pub fn key_symbol(&self, key: &str) -> Option<Symbol> {
         self.keys.get(key)
-    }
-
-    pub fn key_name(&self, key: Symbol) -> &str {
-        self.keys.name(key)
     }
 
     /// Nodes carrying `label`, in insertion order.

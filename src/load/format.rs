@@ -153,6 +153,45 @@ pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
     Some(Temporal::parse(kind, text, 0).map(Value::Temporal))
 }
 
+/// Reads any JSON value as a query value, the one reader of JSON values: parameters
+/// (`--params FILE`, the HTTP API) take it whole, and the data loader takes it after
+/// refusing what a property cannot hold. A typed value object (`{"$type": "Date",
+/// "_value": "2010-09-15"}`, as `--format json` and the files write it) becomes the
+/// date, time, duration or special float it names; any other object becomes a map.
+///
+/// ```
+/// use korpu::graph::Value;
+/// use korpu::load::format::value_from_json;
+/// let json = serde_json::json!({"when": {"$type": "Date", "_value": "1918-05-28"}, "n": [1, 2.5]});
+/// let Value::Map(map) = value_from_json(&json).unwrap() else { panic!() };
+/// assert!(matches!(map["when"], Value::Temporal(_)));
+/// assert!(matches!(&map["n"], Value::List(items) if items.len() == 2));
+/// ```
+pub fn value_from_json(json: &Json) -> Result<Value, String> {
+    Ok(match json {
+        Json::Null => Value::Null,
+        Json::Bool(flag) => Value::Bool(*flag),
+        Json::Number(number) => match number.as_i64() {
+            Some(integer) => Value::Int(integer),
+            None if number.is_f64() => Value::Float(number.as_f64().unwrap_or(f64::NAN)),
+            None => return Err(format!("the number {number} does not fit a 64-bit integer")),
+        },
+        Json::String(text) => Value::from(text.as_str()),
+        Json::Array(items) => {
+            Value::List(items.iter().map(value_from_json).collect::<Result<_, _>>()?)
+        }
+        Json::Object(entries) => match typed_value(json) {
+            Some(typed) => typed?,
+            None => Value::Map(
+                entries
+                    .iter()
+                    .map(|(key, item)| Ok((key.clone(), value_from_json(item)?)))
+                    .collect::<Result<_, String>>()?,
+            ),
+        },
+    })
+}
+
 /// Compact JSON as the files write values: `", "` between list items, `": "` in maps.
 pub fn json_text(json: &Json) -> String {
     let mut text = String::new();

@@ -317,42 +317,33 @@ fn read_properties(properties: Option<&Json>) -> Result<Vec<(String, Value)>, Fi
 fn property_value(value: &Json) -> Result<Value, String> {
     match value {
         Json::Null => Err("null is not a property value (leave the property out)".into()),
-        Json::Bool(flag) => Ok(Value::Bool(*flag)),
-        Json::Number(number) => match number.as_i64() {
-            Some(integer) => Ok(Value::Int(integer)),
-            None => match number.as_f64() {
-                Some(float) if number.is_f64() => Ok(Value::Float(float)),
-                _ => Err(format!("the number {number} does not fit a 64-bit integer")),
-            },
-        },
-        Json::String(text) => Ok(Value::from(text.as_str())),
         Json::Array(items) => {
-            let mut converted = Vec::with_capacity(items.len());
             for item in items {
                 let typed = format::typed_value(item).is_some();
-                match item {
-                    Json::Object(_) if typed => converted.push(property_value(item)?),
-                    Json::Array(_) | Json::Object(_) | Json::Null => {
-                        return Err(format!(
-                            "lists may hold strings, numbers, booleans and typed values, found {}",
-                            json_kind(item)
-                        ));
-                    }
-                    _ => converted.push(property_value(item)?),
+                if matches!(item, Json::Array(_) | Json::Null)
+                    || (matches!(item, Json::Object(_)) && !typed)
+                {
+                    return Err(format!(
+                        "lists may hold strings, numbers, booleans and typed values, found {}",
+                        json_kind(item)
+                    ));
                 }
             }
-            if let Some(first) = converted.first()
+            let converted = format::value_from_json(value)?;
+            if let Value::List(converted) = &converted
+                && let Some(first) = converted.first()
                 && !converted.iter().all(|item| list_items_agree(first, item))
             {
                 return Err("a list must hold values of one type".into());
             }
-            Ok(Value::List(converted))
+            Ok(converted)
         }
         // A typed value (a date, NaN…) as the saver writes it; any other object is not a
         // property value.
-        Json::Object(_) => format::typed_value(value).unwrap_or_else(|| {
-            Err("expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object".into())
-        }),
+        Json::Object(_) if format::typed_value(value).is_none() => Err(
+            "expected a string, number, boolean, list or typed value (`{\"$type\": \"Date\", \"_value\": \"2024-05-01\"}`), found an object".into(),
+        ),
+        scalar_or_typed => format::value_from_json(scalar_or_typed),
     }
 }
 

@@ -16,7 +16,7 @@
 //! into `schema.json`.
 
 mod commit;
-mod plan;
+mod layout;
 
 use std::fs;
 use std::io;
@@ -25,10 +25,10 @@ use std::path::{Path, PathBuf};
 use crate::graph::Graph;
 use crate::load::{LoadError, ReadFiles, SCHEMA_FILE, Source};
 
-pub use plan::SaveCounts;
+pub use layout::SaveCounts;
 
 use commit::{Disk, RealDisk};
-use plan::FileText;
+use layout::FileText;
 
 /// Where a graph was loaded from, and what its files held then.
 #[derive(Debug)]
@@ -205,7 +205,7 @@ impl DataFolder {
         let current = self.read_unchanged()?;
         let data: Vec<FileText> =
             current.iter().filter(|file| file.name != SCHEMA_FILE).cloned().collect();
-        let plan = plan::plan_save(&data, graph)
+        let plan = layout::plan_save(&data, graph)
             .map_err(|error| SaveError::Layout { file: error.file, message: error.message })?;
         let mut files: Vec<(String, String)> =
             plan.files.iter().map(|file| (file.name.clone(), file.text.clone())).collect();
@@ -257,7 +257,7 @@ impl DataFolder {
         }
         let data: Vec<FileText> =
             current.iter().filter(|file| file.name != SCHEMA_FILE).cloned().collect();
-        let plan = plan::plan_save(&data, graph)
+        let plan = layout::plan_save(&data, graph)
             .map_err(|error| SaveError::Layout { file: error.file, message: error.message })?;
         let schema = updated_schema(&current, graph)?;
         let has_schema = current.iter().any(|file| file.name == SCHEMA_FILE);

@@ -147,6 +147,52 @@ fn parameters_come_from_flags_files_and_scripts() {
 }
 
 #[test]
+fn values_printed_as_json_come_back_as_parameters() {
+    // A date, a duration and NaN printed by `--format json` are typed objects; passed
+    // back through `--params FILE` they are the same values again.
+    let printed = korpu(&[
+        "--empty",
+        "--format",
+        "json",
+        "query",
+        "RETURN date('1918-05-28') AS day, duration('P1Y2M') AS span, 0.0 / 0.0 AS nan, {city: 'Şuşa'} AS map",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&printed)).unwrap();
+    let columns = json["columns"].as_array().unwrap();
+    let values = json["rows"][0].as_array().unwrap();
+    let row: serde_json::Map<String, serde_json::Value> = columns
+        .iter()
+        .zip(values)
+        .map(|(name, value)| (name.as_str().unwrap().to_owned(), value.clone()))
+        .collect();
+    assert_eq!(row["day"]["$type"], "Date", "{json}");
+    let dir = std::env::temp_dir().join(format!("korpu-typed-params-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("params.json");
+    std::fs::write(&file, serde_json::Value::Object(row).to_string()).unwrap();
+    let output = korpu(&[
+        "--empty",
+        "--format",
+        "csv",
+        "--params",
+        file.to_str().unwrap(),
+        "query",
+        "RETURN $day = date('1918-05-28') AS same_day, $day.year AS year, $span = duration('P1Y2M') AS same_span, $nan <> $nan AS nan, $map.city AS city",
+    ]);
+    assert_eq!(
+        stdout(&output),
+        "same_day,year,same_span,nan,city\r\ntrue,1918,true,true,Şuşa\r\n",
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(&file, r#"{"day": {"$type": "Date", "_value": "not a date"}}"#).unwrap();
+    let output = korpu(&["--empty", "--params", file.to_str().unwrap(), "query", "RETURN $day"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("parameter `day`"), "{}", stderr(&output));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn a_bad_param_value_is_a_clear_error() {
     let output = korpu(&["--empty", "--param", "x=[1,", "query", "RETURN $x"]);
     assert_eq!(output.status.code(), Some(1));

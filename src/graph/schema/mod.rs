@@ -9,9 +9,9 @@
 //! the elements a statement touched; the executor calls it before it keeps the
 //! statement, so a violation undoes the whole statement.
 
-mod check;
 mod declare;
 mod upkeep;
+mod violations;
 
 use std::fmt;
 

@@ -19,13 +19,14 @@ use korpu::editor::Vocabulary;
 use korpu::editor::complete::complete;
 use korpu::editor::scan::scan;
 use korpu::graph::Graph;
+use korpu::load::format::value_from_json;
 use korpu::query::Outcome;
 use korpu::query::error::{ErrorKind, QueryError};
 use korpu::render::csv::render_csv;
 use korpu::render::dot::{DotOptions, Subgraph, caption, style_of};
 use korpu::render::json::{error_json, node_json, relationship_json, result_json};
 use korpu::render::table::{TableStyle, render_table};
-use korpu::session::{AccessMode, Session, value_from_json};
+use korpu::session::{AccessMode, Session};
 
 /// Longest tab id kept in the table of running statements.
 const MAX_TAB_ID: usize = 64;
@@ -140,7 +141,10 @@ fn query(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
         None | Some(Json::Null) => {}
         Some(Json::Object(entries)) => {
             for (name, value) in entries {
-                session.params.insert(name.clone(), value_from_json(value));
+                let value = value_from_json(value).map_err(|error| {
+                    Reply::error(400, "BadRequest", &format!("parameter `{name}`: {error}"))
+                })?;
+                session.params.insert(name.clone(), value);
             }
         }
         Some(_) => {

@@ -10,12 +10,12 @@
 mod analysis;
 mod call;
 mod chain;
-mod checks;
 mod expressions;
 mod load_csv;
 mod patterns;
 mod projection;
 mod schema;
+mod type_checks;
 mod vocabulary;
 mod writes;
 
@@ -29,8 +29,8 @@ use crate::query::syntax::ast;
 
 use super::ir::*;
 use analysis::*;
-use checks::*;
 use load_csv::keep_load_csv_position;
+use type_checks::*;
 
 /// Plans a parsed statement. `source` is the statement's text (column names come from
 /// it); `graph` supplies statistics; `procedures` are what `CALL` may name.

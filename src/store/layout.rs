@@ -1,5 +1,6 @@
-//! Planning a save: the data files as they were loaded, and the graph as it is now →
-//! the new text of each file that changes, and readable ids for new nodes.
+//! The layout of a save, which record goes where: the data files as they were loaded
+//! and the graph as it is now → the new text of each file that changes, and readable
+//! ids for new nodes.
 //!
 //! A node record is matched to its node by id; a relationship record to a relationship
 //! with the same ends, type and properties, else to one with the same ends and type
