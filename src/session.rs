@@ -9,6 +9,7 @@
 //! Does no printing: it hands back results, plans and timings for a renderer.
 
 use std::ops::Deref;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
@@ -79,8 +80,18 @@ pub enum SessionError {
 
 struct Transaction {
     guard: TransactionGuard,
-    savepoint: Savepoint,
+    /// Taken out by `commit` and `rollback`; a transaction dropped with it still in
+    /// place (a client that vanished, a thread that panicked) is rolled back.
+    savepoint: Option<Savepoint>,
     changes: usize,
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        if let Some(savepoint) = self.savepoint.take() {
+            self.guard.graph.rollback_to(savepoint);
+        }
+    }
 }
 
 /// Whether a session may change the database.
@@ -183,22 +194,23 @@ impl Session {
         let control = self.control();
         if let Some(transaction) = &mut self.transaction {
             let access = GraphAccess::Exclusive(&mut transaction.guard.graph);
-            let outcome = prepared.run(access, &self.params, &control);
+            let outcome = contained(|| prepared.run(access, &self.params, &control));
             transaction.changes += changes(&outcome);
             let view = GraphView::Held(&transaction.guard);
             return Answer { outcome, times: prepared.times(), view };
         }
         if prepared.changes_graph() {
             let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
-            let outcome =
-                prepared.run(GraphAccess::Exclusive(&mut guard.graph), &self.params, &control);
+            let access = GraphAccess::Exclusive(&mut guard.graph);
+            let outcome = contained(|| prepared.run(access, &self.params, &control));
             guard.unsaved += changes(&outcome);
             // Let other readers in while this answer is rendered.
             let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
             return Answer { outcome, times: prepared.times(), view };
         }
         let guard = self.database.read();
-        let outcome = prepared.run(GraphAccess::Shared(&guard.graph), &self.params, &control);
+        let access = GraphAccess::Shared(&guard.graph);
+        let outcome = contained(|| prepared.run(access, &self.params, &control));
         Answer { outcome, times: prepared.times(), view: GraphView::Shared(guard) }
     }
 
@@ -209,25 +221,27 @@ impl Session {
             return Err(SessionError::TransactionOpen);
         }
         let mut guard = self.database.write_owned();
-        let savepoint = guard.graph.savepoint();
+        let savepoint = Some(guard.graph.savepoint());
         self.transaction = Some(Transaction { guard, savepoint, changes: 0 });
         Ok(())
     }
 
     /// Keeps the open transaction's changes; returns how many there were.
     pub fn commit(&mut self) -> Result<usize, SessionError> {
-        let Transaction { mut guard, savepoint, changes } =
-            self.transaction.take().ok_or(SessionError::NoTransaction)?;
-        guard.graph.release(savepoint);
-        guard.unsaved += changes;
-        Ok(changes)
+        let mut transaction = self.transaction.take().ok_or(SessionError::NoTransaction)?;
+        if let Some(savepoint) = transaction.savepoint.take() {
+            transaction.guard.graph.release(savepoint);
+        }
+        transaction.guard.unsaved += transaction.changes;
+        Ok(transaction.changes)
     }
 
     /// Undoes the open transaction's changes; returns how many there were.
     pub fn rollback(&mut self) -> Result<usize, SessionError> {
-        let Transaction { mut guard, savepoint, changes } =
-            self.transaction.take().ok_or(SessionError::NoTransaction)?;
-        guard.graph.rollback_to(savepoint);
+        let transaction = self.transaction.take().ok_or(SessionError::NoTransaction)?;
+        let changes = transaction.changes;
+        // Dropping the transaction with its savepoint in place undoes it.
+        drop(transaction);
         Ok(changes)
     }
 
@@ -266,6 +280,26 @@ impl Session {
         stored.unsaved = 0;
         Ok(report)
     }
+}
+
+/// Runs a statement so that a panic inside it (a bug) becomes an error for this client
+/// alone: the statement's savepoint has undone its changes while the panic unwound, the
+/// lock it held is released by its guard, and the other sessions go on.
+fn contained(run: impl FnOnce() -> Result<Outcome, QueryError>) -> Result<Outcome, QueryError> {
+    std::panic::catch_unwind(AssertUnwindSafe(run)).unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(QueryError::Exec(ExecError::new(
+            ErrorKind::Internal,
+            ErrorCode::UnknownError,
+            format!(
+                "an internal error stopped the statement ({message}); nothing it changed was kept"
+            ),
+        )))
+    })
 }
 
 /// The refusal of a statement that would change a read-only session's database.

@@ -29,6 +29,8 @@ pub enum ErrorKind {
     /// The statement needs a permission this session was not given (writing to a
     /// read-only server).
     Forbidden,
+    /// Körpü's own fault: the statement hit a bug (a panic), was undone and stopped.
+    Internal,
 }
 
 impl ErrorKind {
@@ -45,6 +47,7 @@ impl ErrorKind {
             ErrorKind::Cancelled => "Cancelled",
             ErrorKind::ResourceLimit => "ResourceLimit",
             ErrorKind::Forbidden => "Forbidden",
+            ErrorKind::Internal => "Internal",
         }
     }
 }
@@ -123,6 +126,8 @@ error_codes! {
     WriteWithReadAccess,
     /// A statement that changes the graph, sent to a session that may only read.
     ForbiddenOnReadOnlyDatabase,
+    /// A bug stopped the statement (it panicked); what it changed was undone.
+    UnknownError,
     ProcedureCallFailed,
     /// Körpü's own: Ctrl-C or a client's cancel.
     Cancelled,

@@ -1,12 +1,14 @@
 //! Several sessions over one database: readers never see half a transaction, and each
 //! session's cancel flag is its own.
 
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use korpu::database::Database;
 use korpu::graph::{Graph, Value};
+use korpu::query::procedures::Procedure;
 use korpu::session::Session;
 
 fn count(session: &mut Session, query: &str) -> i64 {
@@ -75,4 +77,67 @@ fn many_readers_share_the_graph_at_once() {
     for reader in readers {
         assert_eq!(reader.join().unwrap(), 5000);
     }
+}
+
+/// Procedures that panic on purpose: a bug injected into a running statement.
+fn with_a_panicking_procedure(session: &mut Session) {
+    let mut procedures = (*session.procedures).clone();
+    procedures.register(
+        Procedure::new("test.explode() :: (x :: INTEGER?)", |_, _| panic!("injected fault"))
+            .unwrap(),
+    );
+    session.procedures = Arc::new(procedures);
+}
+
+#[test]
+fn a_panic_mid_write_is_undone_and_the_database_serves_on() {
+    let database = Database::new(Graph::default(), None);
+    let mut client = Session::new(database.clone());
+    count(&mut client, "CREATE (:Kept {n: 1}) RETURN 1");
+    with_a_panicking_procedure(&mut client);
+    // The CREATE runs before the call explodes, in the same statement.
+    let error = client
+        .run("UNWIND range(1, 50) AS i CREATE (:Half {i: i}) WITH count(*) AS made CALL test.explode() YIELD x RETURN x")
+        .into_outcome()
+        .unwrap_err();
+    assert_eq!(error.code().as_str(), "UnknownError");
+    assert!(error.to_string().contains("injected fault"), "{error}");
+    assert!(error.to_string().contains("nothing it changed was kept"), "{error}");
+    // Inside an explicit transaction: the statement is undone, the transaction's
+    // earlier work stays until its rollback.
+    client.begin().unwrap();
+    count(&mut client, "CREATE (:InTx) RETURN 1");
+    assert!(
+        client
+            .run("CREATE (:Half) WITH 1 AS one CALL test.explode() YIELD x RETURN x")
+            .into_outcome()
+            .is_err()
+    );
+    assert_eq!(count(&mut client, "MATCH (n:InTx) RETURN count(n)"), 1);
+    client.rollback().unwrap();
+    // Another client reads and writes as before, and every index agrees with the data.
+    let mut other = Session::new(database.clone());
+    assert_eq!(count(&mut other, "MATCH (n:Half) RETURN count(n)"), 0);
+    assert_eq!(count(&mut other, "MATCH (n:InTx) RETURN count(n)"), 0);
+    assert_eq!(count(&mut other, "MATCH (n:Kept) RETURN count(n)"), 1);
+    count(&mut other, "CREATE (:After) RETURN 1");
+    database.read().graph.validate().unwrap();
+}
+
+#[test]
+fn a_session_dropped_mid_transaction_leaves_no_trace() {
+    let database = Database::new(Graph::default(), None);
+    // A server thread that opens a transaction, writes, and dies while holding it.
+    let shared = database.clone();
+    let thread = std::thread::spawn(move || {
+        let mut client = Session::new(shared);
+        client.begin().unwrap();
+        count(&mut client, "UNWIND range(1, 10) AS i CREATE (:Gone {i: i}) RETURN count(*)");
+        panic!("the connection's thread died");
+    });
+    assert!(thread.join().is_err());
+    let mut other = Session::new(database.clone());
+    assert_eq!(count(&mut other, "MATCH (n:Gone) RETURN count(n)"), 0);
+    count(&mut other, "CREATE (:After) RETURN 1");
+    database.read().graph.validate().unwrap();
 }

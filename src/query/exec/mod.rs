@@ -21,7 +21,7 @@ use std::cell::Cell;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use crate::graph::{Graph, Value};
+use crate::graph::{Graph, Savepoint, Value};
 use crate::query::error::{ErrorCode, ErrorKind, ExecError};
 use crate::query::plan::ir::{Op, Plan};
 use crate::query::{Control, Params, QueryResult, WriteStats};
@@ -136,18 +136,55 @@ pub fn execute_profiled(
     if !plan.writes() {
         return execute_segments(Access::Read(graph), plan, params, control, profile);
     }
-    let savepoint = graph.savepoint();
-    let result = execute_segments(Access::Write(&mut *graph), plan, params, control, profile)
-        .and_then(|result| {
-            graph.flush_indexes();
-            graph.check_constraints_since(&savepoint).map_err(schema::violation_error)?;
-            Ok(result)
-        });
-    match result {
-        Ok(_) => graph.release(savepoint),
-        Err(_) => graph.rollback_to(savepoint),
+    let mut statement = StatementSavepoint::open(graph);
+    let result = execute_segments(Access::Write(statement.graph()), plan, params, control, profile)
+        .and_then(|result| statement.check_constraints().map(|()| result));
+    if result.is_ok() {
+        statement.release();
     }
+    // Otherwise dropping `statement` undoes every change.
     result
+}
+
+/// A writing statement's savepoint that undoes the statement when dropped unreleased:
+/// on an error, and also when a panic unwinds through the statement, so no other
+/// client ever sees half of one.
+struct StatementSavepoint<'g> {
+    graph: &'g mut Graph,
+    savepoint: Option<Savepoint>,
+}
+
+impl<'g> StatementSavepoint<'g> {
+    fn open(graph: &'g mut Graph) -> Self {
+        let savepoint = Some(graph.savepoint());
+        StatementSavepoint { graph, savepoint }
+    }
+
+    fn graph(&mut self) -> &mut Graph {
+        self.graph
+    }
+
+    /// Sweeps the indexes and checks the constraints over what the statement touched.
+    fn check_constraints(&mut self) -> Result<(), ExecError> {
+        self.graph.flush_indexes();
+        let savepoint = self.savepoint.as_ref().expect("checked before release");
+        self.graph.check_constraints_since(savepoint).map_err(schema::violation_error)
+    }
+
+    /// Keeps the statement's changes.
+    fn release(mut self) {
+        if let Some(savepoint) = self.savepoint.take() {
+            self.graph.release(savepoint);
+        }
+    }
+}
+
+impl Drop for StatementSavepoint<'_> {
+    fn drop(&mut self) {
+        if let Some(savepoint) = self.savepoint.take() {
+            self.graph.rollback_to(savepoint);
+        }
+    }
 }
 
 /// Runs a plan that only reads, with shared access to the graph (many at once).

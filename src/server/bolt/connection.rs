@@ -33,6 +33,7 @@ use super::status::{self, status_code};
 use super::values::{Dialect, pack_value, parameter};
 use korpu::database::Database;
 use korpu::query::WriteStats;
+use korpu::query::error::ErrorKind;
 use korpu::query::{Outcome, StatementKind};
 use korpu::session::{AccessMode, Session};
 
@@ -409,6 +410,10 @@ impl Connection<'_> {
         let graph = answer.graph();
         let (columns, records, stats) = match &answer.outcome {
             Err(error) => {
+                if error.kind() == ErrorKind::Internal {
+                    // A bug, contained by the session: logged for the operator.
+                    eprintln!("korpu serve: {error} (Bolt statement: {query})");
+                }
                 return Err(Failure::new(
                     status_code(error),
                     status::failure_message(error, query),

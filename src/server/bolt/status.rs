@@ -51,6 +51,7 @@ pub(crate) fn status_code(error: &QueryError) -> &'static str {
         (ErrorKind::Cancelled, _) => "Neo.ClientError.Transaction.Terminated",
         (ErrorKind::ResourceLimit, _) => "Neo.ClientError.Statement.ExecutionFailed",
         (ErrorKind::Forbidden, _) => "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+        (ErrorKind::Internal, _) => "Neo.DatabaseError.General.UnknownError",
     }
 }
 

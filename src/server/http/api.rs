@@ -107,6 +107,10 @@ fn schema(shared: &Shared) -> Reply {
 /// A statement's error as the API answers it: the CLI's JSON shape and the diagnostic;
 /// a write refused by a read-only server is 403 with Neo4j's code for it.
 fn query_error(error: &QueryError, text: &str) -> Reply {
+    if error.kind() == ErrorKind::Internal {
+        // A bug, contained by the session: logged for the operator.
+        eprintln!("korpu serve: {error} (statement: {text})");
+    }
     let mut object = error_json(error, text);
     if error.kind() == ErrorKind::Forbidden {
         object["error"]["code"] = Json::from(FORBIDDEN_ON_READ_ONLY);
