@@ -17,15 +17,17 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
 
-use crate::database::{Database, Stored, TransactionGuard};
+use crate::database::{AfterCheckpoint, CheckpointError, Database, Stored, TransactionGuard};
 use crate::graph::{Graph, Savepoint, Value};
+use crate::query::QueryResult;
 use crate::query::error::{ErrorCode, ErrorKind, ExecError, QueryError};
+use crate::query::plan::Mode;
 use crate::query::procedures::Procedures;
 use crate::query::syntax;
 use crate::query::{
     Control, GraphAccess, ImportDir, LoadProgress, Outcome, Params, Prepared, StageTimes, prepare,
 };
-use crate::store::{SaveError, SaveReport};
+use crate::store::{LogError, SaveError, SaveReport};
 
 /// The database as one session sees it: shared with others, or held by its transaction.
 pub enum GraphView<'s> {
@@ -76,6 +78,21 @@ pub enum SessionError {
     NoDataFolder,
     #[error(transparent)]
     Save(#[from] SaveError),
+    /// The commit could not be made durable; it was undone.
+    #[error("the commit could not be written to the transaction log, so it was undone: {0}")]
+    CommitFailed(#[from] LogError),
+    #[error(transparent)]
+    Checkpoint(CheckpointError),
+}
+
+impl From<CheckpointError> for SessionError {
+    fn from(error: CheckpointError) -> Self {
+        match error {
+            CheckpointError::NoDataFolder => SessionError::NoDataFolder,
+            CheckpointError::Save(error) => SessionError::Save(error),
+            other => SessionError::Checkpoint(other),
+        }
+    }
 }
 
 struct Transaction {
@@ -191,6 +208,10 @@ impl Session {
             let outcome = Err(forbidden(prepared));
             return Answer { outcome, times: prepared.times(), view: self.view() };
         }
+        if prepared.calls(CHECKPOINT_PROCEDURE) && prepared.mode() == Mode::Run {
+            let outcome = self.checkpoint_statement();
+            return Answer { outcome, times: prepared.times(), view: self.view() };
+        }
         let control = self.control();
         if let Some(transaction) = &mut self.transaction {
             let access = GraphAccess::Exclusive(&mut transaction.guard.graph);
@@ -201,9 +222,23 @@ impl Session {
         }
         if prepared.changes_graph() {
             let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
-            let access = GraphAccess::Exclusive(&mut guard.graph);
-            let outcome = contained(|| prepared.run(access, &self.params, &control));
+            let stored = &mut *guard;
+            // With a log, the statement's changes are read from the journal at commit.
+            let savepoint = stored.log.is_some().then(|| stored.graph.savepoint());
+            let access = GraphAccess::Exclusive(&mut stored.graph);
+            let mut outcome = contained(|| prepared.run(access, &self.params, &control));
+            if let Some(savepoint) = savepoint {
+                match &outcome {
+                    Ok(_) => {
+                        if let Err(error) = stored.commit(savepoint) {
+                            outcome = Err(commit_failed(&error));
+                        }
+                    }
+                    Err(_) => stored.graph.rollback_to(savepoint),
+                }
+            }
             guard.unsaved += changes(&outcome);
+            checkpoint_if_due(&mut guard);
             // Let other readers in while this answer is rendered.
             let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
             return Answer { outcome, times: prepared.times(), view };
@@ -230,9 +265,11 @@ impl Session {
     pub fn commit(&mut self) -> Result<usize, SessionError> {
         let mut transaction = self.transaction.take().ok_or(SessionError::NoTransaction)?;
         if let Some(savepoint) = transaction.savepoint.take() {
-            transaction.guard.graph.release(savepoint);
+            // Durable first (when logged), then kept; undone when it cannot be logged.
+            transaction.guard.commit(savepoint)?;
         }
         transaction.guard.unsaved += transaction.changes;
+        checkpoint_if_due(&mut transaction.guard);
         Ok(transaction.changes)
     }
 
@@ -261,11 +298,39 @@ impl Session {
             return Err(SessionError::SaveInTransaction);
         }
         let mut guard = self.database.write();
-        let stored = &mut *guard;
-        let data = stored.data.as_mut().ok_or(SessionError::NoDataFolder)?;
-        let report = data.save(&mut stored.graph)?;
-        stored.unsaved = 0;
-        Ok(report)
+        Ok(guard.checkpoint(AfterCheckpoint::Continue)?)
+    }
+
+    /// `CALL db.checkpoint()`: writes the committed changes into the data files and
+    /// starts the transaction log afresh; refused to a read-only session.
+    fn checkpoint_statement(&mut self) -> Result<Outcome, QueryError> {
+        if self.access == AccessMode::ReadOnly {
+            return Err(QueryError::Exec(ExecError::new(
+                ErrorKind::Forbidden,
+                ErrorCode::ForbiddenOnReadOnlyDatabase,
+                "db.checkpoint() writes the data files, and the database is read-only here",
+            )));
+        }
+        let message = match self.save() {
+            Ok(report) if report.files.is_empty() => {
+                "nothing to write: the files hold every commit".to_owned()
+            }
+            Ok(report) => {
+                format!("wrote {} into {}", report.files.join(", "), report.folder.display())
+            }
+            Err(error) => {
+                return Err(QueryError::Exec(ExecError::new(
+                    ErrorKind::ProcedureError,
+                    ErrorCode::ProcedureCallFailed,
+                    format!("db.checkpoint() failed: {error}"),
+                )));
+            }
+        };
+        Ok(Outcome::Rows(QueryResult {
+            columns: vec!["success".to_owned(), "message".to_owned()],
+            rows: vec![vec![Value::Bool(true), Value::from(message.as_str())]],
+            ..QueryResult::default()
+        }))
     }
 
     /// Writes the whole graph into a new folder, which later saves then go to.
@@ -300,6 +365,28 @@ fn contained(run: impl FnOnce() -> Result<Outcome, QueryError>) -> Result<Outcom
             ),
         )))
     })
+}
+
+/// The name under which the catalogue lists the checkpoint the session performs.
+const CHECKPOINT_PROCEDURE: &str = "db.checkpoint";
+
+/// Checkpoints when the log has grown past its limit; a failure leaves the log as it
+/// is (every commit in it stays durable) and is tried again at the next commit.
+fn checkpoint_if_due(stored: &mut Stored) {
+    if stored.wants_checkpoint() {
+        let _ = stored.checkpoint(AfterCheckpoint::Continue);
+    }
+}
+
+/// The error of a statement whose commit could not be logged (and was undone).
+fn commit_failed(error: &LogError) -> QueryError {
+    QueryError::Exec(ExecError::new(
+        ErrorKind::Internal,
+        ErrorCode::TransactionCommitFailed,
+        format!(
+            "the commit could not be written to the transaction log, so it was undone: {error}"
+        ),
+    ))
 }
 
 /// The refusal of a statement that would change a read-only session's database.

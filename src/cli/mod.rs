@@ -124,6 +124,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
         Some(Command::Serve { http, bolt, open, allow_writes, auth_file }) => {
+            if *allow_writes {
+                keep_served_writes(&session)?;
+            }
             let options = crate::server::ServeOptions {
                 http: http.clone(),
                 bolt: bolt.clone(),
@@ -210,14 +213,32 @@ fn source_document(args: &Args) -> Option<String> {
     }
 }
 
+/// Makes a server's writes durable: on a data folder every commit goes to its
+/// transaction log before it is acknowledged; elsewhere the user hears that writes last
+/// only as long as the process.
+fn keep_served_writes(session: &Session) -> Result<()> {
+    let database = session.database();
+    let has_folder = database.read().data.as_ref().is_some_and(|data| data.folder().is_some());
+    if has_folder {
+        database.log_commits().context("opening the transaction log")?;
+    } else {
+        eprintln!(
+            "warning: --allow-writes on a graph with no data folder (the bundled graph, or --empty): changes are kept in memory only and lost when the server stops; serve a folder with --data DIR to keep them"
+        );
+    }
+    Ok(())
+}
+
 /// Loads the graph the arguments ask for and applies parameters and limits.
 pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
     let started = Instant::now();
+    let mut unsaved = 0;
     let (graph, data) = if args.empty {
         (Graph::default(), None)
     } else {
-        let (loaded, data) = load_data(args)?;
+        let (loaded, data, recovered) = load_data(args)?;
         print_warnings(&loaded.warnings);
+        unsaved = recovered;
         (loaded.graph, Some(data))
     };
     if timing {
@@ -228,7 +249,9 @@ pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
             graph.edge_count()
         );
     }
-    let mut session = Session::new(Database::new(graph, data));
+    let database = Database::new(graph, data);
+    database.write().unsaved = unsaved;
+    let mut session = Session::new(database);
     session.timeout = args.timeout.map(Duration::from_secs_f64);
     session.import_dir = match &args.import_dir {
         Some(dir) => Some(Arc::new(
@@ -276,13 +299,24 @@ pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
 }
 
 /// Loads the graph the arguments name, with where it came from (for saving).
-fn load_data(args: &Args) -> Result<(Loaded, DataFolder)> {
+/// The graph the arguments name, its folder, and how many changes the folder's
+/// transaction log added that its files do not hold yet.
+fn load_data(args: &Args) -> Result<(Loaded, DataFolder, usize)> {
     let (data, files) = match &args.data {
         Some(path) => DataFolder::read(path).map_err(|error| anyhow::anyhow!("{error}"))?,
         None => DataFolder::bundled(),
     };
-    let loaded = load_with_progress_bar(&files).map_err(|error| anyhow::anyhow!("{error}"))?;
-    Ok((loaded, data))
+    let mut loaded = load_with_progress_bar(&files).map_err(|error| anyhow::anyhow!("{error}"))?;
+    // Commits a server acknowledged and had not yet written into the files.
+    let recovered =
+        data.recover_log(&mut loaded.graph).map_err(|error| anyhow::anyhow!("{error}"))?;
+    if recovered.commits > 0 {
+        eprintln!(
+            "recovered {} commit(s) from the transaction log ({} not yet in the data files; :save or a server's checkpoint writes them)",
+            recovered.commits, recovered.changes
+        );
+    }
+    Ok((loaded, data, recovered.changes))
 }
 
 /// Loads a graph, drawing a progress bar on stderr when the load takes more than a

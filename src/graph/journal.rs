@@ -104,6 +104,11 @@ impl Journal {
         touched
     }
 
+    /// The undo records written since `savepoint`, oldest first.
+    pub(super) fn entries_since(&self, savepoint: &Savepoint) -> &[Undo] {
+        &self.entries[savepoint.entries.min(self.entries.len())..]
+    }
+
     /// Records `undo` when a savepoint is open; bulk loading records nothing.
     pub(super) fn record(&mut self, undo: Undo) {
         if self.depth > 0 {

@@ -8,6 +8,7 @@
 //! reads never mutate.
 //! Knows nothing of JSON, queries or terminals.
 
+mod changes;
 mod hash;
 mod index;
 mod journal;
@@ -26,6 +27,7 @@ use journal::Journal;
 use key::CompactKey;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 
+pub use changes::ChangeSet;
 pub use hash::{FastMap, FastSet};
 pub use index::{Bound, RangeIndex};
 pub use journal::Savepoint;
@@ -154,6 +156,10 @@ pub enum GraphError {
     /// A plain `DELETE` of a node that still has relationships.
     #[error("cannot delete node `{0}`: it still has relationships (use DETACH DELETE)")]
     NodeHasRelationships(String),
+    /// Restoring an element at an id that is already used (a replayed log out of step
+    /// with the data it was written against).
+    #[error("cannot restore {0}: that id is already used")]
+    IdInUse(String),
 }
 
 /// The in-memory property graph.

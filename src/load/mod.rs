@@ -146,6 +146,25 @@ fn declare(graph: &mut Graph, rules: &Rules) -> Vec<(&'static str, String)> {
     problems
 }
 
+/// Makes the rules declared on `graph` exactly those of `document` (a `schema.json`
+/// holding rules, as `schema_file::rules_document` writes it): every rule is dropped
+/// and the document's are declared, constraints unchecked. For replaying a log.
+pub(crate) fn redeclare_rules(graph: &mut Graph, document: &Json) -> Result<(), String> {
+    let rules = read_rules(document).map_err(|(member, message)| format!("{member}: {message}"))?;
+    let constraints: Vec<String> = graph.constraints().iter().map(|c| c.name.clone()).collect();
+    for name in constraints {
+        graph.drop_constraint(&name, true).map_err(|error| error.to_string())?;
+    }
+    let indexes: Vec<String> = graph.indexes().map(|index| index.name.clone()).collect();
+    for name in indexes {
+        graph.drop_index(&name, true).map_err(|error| error.to_string())?;
+    }
+    match declare(graph, &rules).into_iter().next() {
+        None => Ok(()),
+        Some((member, message)) => Err(format!("{member}: {message}")),
+    }
+}
+
 /// Reads `schema.json`; a problem names the top-level key it is in, to locate it.
 fn read_vocabulary(document: &Json) -> Result<Vocabulary, (&'static str, String)> {
     let names = |key: &'static str| -> Result<BTreeSet<String>, (&'static str, String)> {

@@ -147,6 +147,40 @@ pub(crate) fn rules_of(graph: &Graph) -> Rules {
     }
 }
 
+/// The rules declared on `graph` as a `schema.json` document holding only them (what
+/// the transaction log keeps when a commit changed them).
+pub(crate) fn rules_document(graph: &Graph) -> Json {
+    let rules = rules_of(graph);
+    let indexes: Vec<Json> = rules
+        .indexes
+        .iter()
+        .map(|index| {
+            Json::Object(
+                index_record(index)
+                    .into_iter()
+                    .map(|(key, value)| (key.to_owned(), value))
+                    .collect(),
+            )
+        })
+        .collect();
+    let constraints: Vec<Json> = rules
+        .constraints
+        .iter()
+        .map(|constraint| {
+            Json::Object(
+                constraint_record(constraint)
+                    .into_iter()
+                    .map(|(key, value)| (key.to_owned(), value))
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut document = Map::new();
+    document.insert(INDEXES.to_owned(), Json::Array(indexes));
+    document.insert(CONSTRAINTS.to_owned(), Json::Array(constraints));
+    Json::Object(document)
+}
+
 /// The new text of `schema.json` when the graph's rules differ from those of `current`
 /// (`None` when they do not): only the two members are rewritten, each record of an
 /// unchanged rule keeps its other keys.

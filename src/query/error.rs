@@ -128,6 +128,8 @@ error_codes! {
     ForbiddenOnReadOnlyDatabase,
     /// A bug stopped the statement (it panicked); what it changed was undone.
     UnknownError,
+    /// The commit could not be made durable (the transaction log could not be written).
+    TransactionCommitFailed,
     ProcedureCallFailed,
     /// Körpü's own: Ctrl-C or a client's cancel.
     Cancelled,

@@ -200,6 +200,23 @@ impl Prepared {
         &self.plan.notifications
     }
 
+    /// True when the statement is a standalone `CALL` of procedure `name`.
+    pub fn calls(&self, name: &str) -> bool {
+        match self.plan.segments.as_slice() {
+            [segment] if segment.write.is_none() => {
+                let mut op = &segment.reads;
+                loop {
+                    match op {
+                        Op::Call(call) => return call.procedure.name() == name,
+                        Op::Project { input, .. } | Op::Filter { input, .. } => op = input,
+                        _ => return false,
+                    }
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// The plan it runs (EXPLAIN's tree when printed).
     pub fn plan(&self) -> &Plan {
         &self.plan

@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result};
 
 use bolt::BoltConfig;
-use korpu::database::Database;
+use korpu::database::{AfterCheckpoint, Database};
 
 /// What `korpu serve` was asked for, beyond the graph itself.
 #[derive(Debug, Clone)]
@@ -52,6 +52,7 @@ pub(crate) fn serve(
     options: ServeOptions,
     bolt_config: BoltConfig,
 ) -> Result<()> {
+    let database_for_shutdown = database.clone();
     let http_address = match (&options.http, &options.bolt) {
         (None, None) => Some(DEFAULT_HTTP.to_owned()),
         (http, _) => http.clone(),
@@ -107,7 +108,39 @@ pub(crate) fn serve(
     // Waiting on the channel rather than joining the accept loops lets Ctrl-C end the
     // process even while requests are being served; connection threads end with it.
     let _ = stopped.recv();
+    final_checkpoint(&database_for_shutdown);
     Ok(())
+}
+
+/// How long a stopping server waits for an open write transaction before it leaves the
+/// checkpoint to the next start (the log keeps every commit either way).
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
+
+/// On a clean stop (SIGINT, SIGTERM) of a server that logs commits: writes the graph
+/// into the data files and empties the log.
+fn final_checkpoint(database: &Database) {
+    if database.read().log.is_none() {
+        return;
+    }
+    let Some(mut stored) = database.try_write_for(SHUTDOWN_WAIT) else {
+        eprintln!(
+            "a transaction is still open: the transaction log keeps every commit for the next start"
+        );
+        return;
+    };
+    match stored.checkpoint(AfterCheckpoint::Stop) {
+        Ok(report) if report.files.is_empty() => {
+            eprintln!("checkpoint: the data files hold every commit")
+        }
+        Ok(report) => eprintln!(
+            "checkpoint: wrote {} into {}",
+            report.files.join(", "),
+            report.folder.display()
+        ),
+        Err(error) => {
+            eprintln!("checkpoint failed, the transaction log keeps every commit: {error}")
+        }
+    }
 }
 
 /// Asks the desktop to open `url`; failing to is reported, not fatal.

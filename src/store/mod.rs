@@ -17,6 +17,7 @@
 
 mod commit;
 mod layout;
+mod wal;
 
 use std::fs;
 use std::io;
@@ -26,6 +27,7 @@ use crate::graph::Graph;
 use crate::load::{LoadError, ReadFiles, SCHEMA_FILE, Source};
 
 pub use layout::SaveCounts;
+pub use wal::{LOG_FILE, LogError, Recovered, TransactionLog, recover};
 
 use commit::{Disk, RealDisk};
 use layout::FileText;
@@ -184,15 +186,62 @@ impl DataFolder {
         }
     }
 
+    /// Replays the folder's transaction log onto `graph`, freshly loaded from these
+    /// files (nothing for the bundled graph or one begun empty).
+    pub fn recover_log(&self, graph: &mut Graph) -> Result<Recovered, LogError> {
+        match self.folder() {
+            Some(folder) => recover(folder, self.fingerprint(), graph),
+            None => Ok(Recovered::default()),
+        }
+    }
+
+    /// The folder's transaction log, opened for appending after `recover_log` (`None`
+    /// for the bundled graph or one begun empty).
+    pub fn open_log(&self) -> Result<Option<TransactionLog>, LogError> {
+        self.folder().map(|folder| TransactionLog::open(folder, self.fingerprint())).transpose()
+    }
+
+    /// True when the folder has a transaction log file.
+    pub fn has_log(&self) -> bool {
+        self.folder().is_some_and(|folder| folder.join(LOG_FILE).exists())
+    }
+
+    /// A fingerprint of the data files as this folder last read or wrote them (names,
+    /// lengths and contents): what a transaction log is written against.
+    pub fn fingerprint(&self) -> u64 {
+        let mut stamps: Vec<&Stamp> = self.stamps.iter().collect();
+        stamps.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut text = Vec::new();
+        for stamp in stamps {
+            text.extend_from_slice(stamp.name.as_bytes());
+            text.push(0);
+            text.extend_from_slice(&(stamp.length as u64).to_le_bytes());
+            text.extend_from_slice(&stamp.hash.to_le_bytes());
+        }
+        fingerprint(&text)
+    }
+
     /// Writes the changes in `graph` into the files it was loaded from.
     pub fn save(&mut self, graph: &mut Graph) -> Result<SaveReport, SaveError> {
-        self.save_with(graph, &mut RealDisk)
+        self.save_with(graph, &mut RealDisk, &mut |_| Ok(()))
+    }
+
+    /// `save`, telling `before_commit` the fingerprint the files will have just before
+    /// they are replaced (a transaction log notes it, to recognise a finished
+    /// checkpoint after a crash); an error from it stops the save with nothing written.
+    pub fn save_announced(
+        &mut self,
+        graph: &mut Graph,
+        before_commit: &mut dyn FnMut(u64) -> io::Result<()>,
+    ) -> Result<SaveReport, SaveError> {
+        self.save_with(graph, &mut RealDisk, before_commit)
     }
 
     fn save_with(
         &mut self,
         graph: &mut Graph,
         disk: &mut dyn Disk,
+        before_commit: &mut dyn FnMut(u64) -> io::Result<()>,
     ) -> Result<SaveReport, SaveError> {
         if self.is_read_only() {
             return Err(SaveError::ReadOnly);
@@ -212,19 +261,22 @@ impl DataFolder {
         if let Some(schema) = updated_schema(&current, graph)? {
             files.push((SCHEMA_FILE.to_owned(), schema));
         }
+        let mut after = DataFolder { location: self.location.clone(), stamps: self.stamps.clone() };
+        for (name, text) in &files {
+            let stamp = Stamp::of(name, text.as_bytes());
+            match after.stamps.iter_mut().find(|existing| existing.name == *name) {
+                Some(existing) => *existing = stamp,
+                None => after.stamps.push(stamp),
+            }
+        }
+        before_commit(after.fingerprint()).map_err(io_error(&root))?;
         if !files.is_empty() {
             commit::replace_files(disk, &root, &files).map_err(io_error(&root))?;
         }
         for (node, id) in &plan.renames {
             graph.rename_node(*node, id);
         }
-        for (name, text) in &files {
-            let stamp = Stamp::of(name, text.as_bytes());
-            match self.stamps.iter_mut().find(|existing| existing.name == *name) {
-                Some(existing) => *existing = stamp,
-                None => self.stamps.push(stamp),
-            }
-        }
+        self.stamps = after.stamps;
         Ok(SaveReport {
             counts: plan.counts,
             files: files.into_iter().map(|(name, _)| name).collect(),

@@ -282,7 +282,7 @@ fn a_crash_at_any_step_of_a_save_leaves_the_old_graph_or_the_new() {
             run(&mut graph, change);
         }
         let mut disk = DyingDisk { allowed, dead: false };
-        let finished = folder.save_with(&mut graph, &mut disk).is_ok();
+        let finished = folder.save_with(&mut graph, &mut disk, &mut |_| Ok(())).is_ok();
         // A new process reads the folder: it finishes or undoes the save first.
         let after = content(&load(&scratch.0).1);
         if after == old {
@@ -324,7 +324,7 @@ fn recovery_interrupted_itself_still_ends_old_or_new() {
         }
         let files = folder.read_unchanged().unwrap().len();
         let mut disk = DyingDisk { allowed: files + 3, dead: false };
-        let _ = folder.save_with(&mut graph, &mut disk);
+        let _ = folder.save_with(&mut graph, &mut disk, &mut |_| Ok(()));
         let _ =
             commit::recover(&mut DyingDisk { allowed: recovery_steps, dead: false }, &scratch.0);
         assert_eq!(

@@ -6,6 +6,7 @@ mod architecture;
 mod bolt;
 mod cli;
 mod data;
+mod durability;
 mod embedding;
 mod explorer;
 mod export;

@@ -8,6 +8,10 @@ const FIND_LIMIT: usize = 100;
 
 /// Every built-in procedure. A unit test checks each signature parses, so the
 /// `expect`s below cannot fire at run time.
+/// The Neo4j version whose Cypher Körpü speaks, as `dbms.components()` and the Bolt
+/// server's agent string report it.
+pub const NEO4J_VERSION: &str = "5.26.0";
+
 pub(super) fn procedures() -> Vec<Procedure> {
     vec![
         Procedure::new("db.labels() :: (label :: STRING)", |_, graph| {
@@ -22,13 +26,22 @@ pub(super) fn procedures() -> Vec<Procedure> {
         Procedure::new(
             "dbms.components() :: (name :: STRING, versions :: LIST OF STRING, edition :: STRING)",
             |_, _| {
+                // Tools compare the first version with Neo4j's to decide what Cypher they
+                // may send: it is the Neo4j version whose Cypher Körpü speaks (the one
+                // its Bolt server names), Körpü's own version follows.
                 Ok(vec![vec![
                     "Körpü".into(),
-                    Value::List(vec![env!("CARGO_PKG_VERSION").into()]),
+                    Value::List(vec![
+                        NEO4J_VERSION.into(),
+                        concat!("korpu-", env!("CARGO_PKG_VERSION")).into(),
+                    ]),
                     "community".into(),
                 ]])
             },
         ),
+        Procedure::new("db.checkpoint() :: (success :: BOOLEAN, message :: STRING)", |_, _| {
+            Err("a checkpoint writes a data folder's files: run it through a session over one (the shell, a script or a server)".to_owned())
+        }),
         Procedure::new(super::schema::INDEXES_SIGNATURE, |_, graph| {
             Ok(super::schema::indexes(graph))
         }),

@@ -13,6 +13,7 @@ mod builtin;
 mod schema;
 mod signature;
 
+pub use builtin::NEO4J_VERSION;
 pub use signature::{FieldType, Signature, SignatureError, TypeName};
 
 use std::collections::BTreeMap;

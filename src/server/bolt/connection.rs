@@ -35,10 +35,12 @@ use korpu::database::Database;
 use korpu::query::WriteStats;
 use korpu::query::error::ErrorKind;
 use korpu::query::{Outcome, StatementKind};
-use korpu::session::{AccessMode, Session};
+use korpu::session::{AccessMode, Session, SessionError};
 
 /// What the server calls itself: drivers of the 5.x line refuse an agent that does not
 /// start with `Neo4j/`, so Körpü follows that with its own name.
+/// Names the Neo4j version whose Cypher Körpü speaks (`procedures::NEO4J_VERSION`, the
+/// version `dbms.components()` reports; a test keeps the two equal), then Körpü's own.
 pub(crate) const SERVER_AGENT: &str = concat!("Neo4j/5.26.0 Korpu/", env!("CARGO_PKG_VERSION"));
 
 /// The one database name Körpü answers to.
@@ -545,9 +547,13 @@ impl Connection<'_> {
             )
         })?;
         if transaction.holds_graph {
-            self.session
-                .commit()
-                .map_err(|error| Failure::new(status::TRANSACTION_NOT_FOUND, error.to_string()))?;
+            self.session.commit().map_err(|error| {
+                let code = match error {
+                    SessionError::CommitFailed(_) => status::COMMIT_FAILED,
+                    _ => status::TRANSACTION_NOT_FOUND,
+                };
+                Failure::new(code, error.to_string())
+            })?;
         }
         Ok(Metadata::default().with("bookmark", PackValue::String(next_bookmark())))
     }
@@ -601,4 +607,15 @@ impl Connection<'_> {
 /// Every connection sees every commit at once, so Körpü needs none to be causal.
 fn next_bookmark() -> String {
     format!("korpu:{}", COMMITS.fetch_add(1, Ordering::Relaxed) + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SERVER_AGENT;
+
+    #[test]
+    fn the_agent_names_the_neo4j_version_dbms_components_reports() {
+        let expected = format!("Neo4j/{} ", korpu::query::procedures::NEO4J_VERSION);
+        assert!(SERVER_AGENT.starts_with(&expected), "{SERVER_AGENT}");
+    }
 }

@@ -12,6 +12,7 @@ pub(crate) const TRANSACTION_NOT_FOUND: &str = "Neo.ClientError.Transaction.Tran
 pub(crate) const PARAMETER_TYPE: &str = "Neo.ClientError.Statement.TypeError";
 pub(crate) const RESULT_LIMIT: &str = "Neo.ClientError.Request.ResourceExhaustion";
 pub(crate) const ACCESS_MODE: &str = "Neo.ClientError.Statement.AccessMode";
+pub(crate) const COMMIT_FAILED: &str = "Neo.DatabaseError.Transaction.TransactionCommitFailed";
 
 /// The Neo4j status code of a query error.
 pub(crate) fn status_code(error: &QueryError) -> &'static str {
@@ -51,6 +52,7 @@ pub(crate) fn status_code(error: &QueryError) -> &'static str {
         (ErrorKind::Cancelled, _) => "Neo.ClientError.Transaction.Terminated",
         (ErrorKind::ResourceLimit, _) => "Neo.ClientError.Statement.ExecutionFailed",
         (ErrorKind::Forbidden, _) => "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
+        (_, ErrorCode::TransactionCommitFailed) => COMMIT_FAILED,
         (ErrorKind::Internal, _) => "Neo.DatabaseError.General.UnknownError",
     }
 }
