@@ -2,10 +2,15 @@
 //! the shared `Database`; the one way statements are run for the CLI, scripts, the
 //! REPL and the servers (parse → plan → execute, timed stage by stage).
 //!
-//! A statement that only reads shares the graph with other sessions; one that writes
-//! has it to itself for its length, and an explicit transaction (`begin` … `commit` /
-//! `rollback`) keeps it until it ends. The answer holds the graph it was computed on,
-//! so results that name nodes are rendered against that same state.
+//! `prepare` parses and plans once (`query::prepare`, which decides the statement's
+//! kind); `execute` picks the lock from that kind. A statement that only reads shares
+//! the graph with other sessions; one that writes has it to itself for its length, and
+//! an explicit transaction (`begin` … `commit` / `rollback`) keeps it until it ends.
+//! The answer holds the graph it was computed on, so results that name nodes are
+//! rendered against that same state. A read-only session (`AccessMode::ReadOnly`, what
+//! the servers give their clients without `--allow-writes`) refuses any statement that
+//! would change the data or the schema with `ForbiddenOnReadOnlyDatabase`, before it
+//! runs.
 //! Does no printing: it hands back results, plans and timings for a renderer.
 
 use std::ops::Deref;

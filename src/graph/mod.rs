@@ -3,9 +3,12 @@
 //! `Graph` wraps a petgraph `StableDiGraph` and keeps beside it what queries read in
 //! bulk: property columns, contiguous adjacency lists, and the indexes queries start
 //! from (by label, by stable id, by `name`, numeric ranges per label and key).
-//! Labels, relationship types and property keys are interned to small integers. The
-//! graph changes only through `add_node` and `add_edge`, which keep every index in step;
-//! reads never mutate.
+//! Labels, relationship types and property keys are interned to small integers, and
+//! each adjacency entry carries a copy of the neighbour's label set, so label tests
+//! while expanding never visit the neighbour. The graph changes only through its
+//! mutation API (`add_node`, `add_edge`, and the setters and deletions in `write`),
+//! which keeps every index in step and journals each change; reads never mutate.
+//! Deleted elements stay behind as tombstones, so no id is ever reused.
 //! Knows nothing of JSON, queries or terminals.
 
 mod changes;

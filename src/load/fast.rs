@@ -3,7 +3,8 @@
 //! graph. It only succeeds on clean data; at the first problem of any kind it gives up
 //! and the caller reruns the thorough path, which finds and locates every problem.
 //! That includes anything past the loader's limits (`limits`): a name too long here is
-//! only a reason to give up; the thorough path says where it is.
+//! only a reason to give up; the thorough path says where it is. Its unit tests tie
+//! serde's field names here to `format::keys`.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -16,7 +16,9 @@
 //! duration is `{"$type": "Duration", "_value": "P14DT16H"}` and a date-time in a named
 //! zone keeps the name (`2015-07-21T21:40:32+01:00[Europe/London]`).
 //! `typed_value` reads that object back; the loader calls it, so the two directions are
-//! defined in one place.
+//! defined in one place. `value_from_json` is the one reader of any JSON value into a
+//! `Value`: the loader, the command line's `--params` file and the explorer's query
+//! parameters all go through it.
 //!
 //! Layout follows the bundled files: one record per block, `"id"`/`"labels"` (or
 //! `"from"`/`"to"`/`"type"`) on their own lines, one property per line, lists inline.

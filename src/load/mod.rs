@@ -8,6 +8,11 @@
 //! Reading files is the only IO here (`load_path`); `load_sources` is pure. What the
 //! loader accepts at most (names, file size, nesting) is in `limits`, which both paths
 //! enforce.
+//!
+//! The indexes and constraints `schema.json` declares (`schema_file`) are declared once
+//! the data is in, the constraints unchecked: an element that breaks one is reported as
+//! a warning rather than refusing the folder, so a curator can open it and fix it
+//! (`korpu check` counts warnings as unclean).
 
 mod fast;
 pub mod format;

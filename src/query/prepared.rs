@@ -7,7 +7,8 @@
 //! is the one place a plan is handed to the executor with its mode (run, `EXPLAIN`,
 //! `PROFILE`). A plan depends on the declared indexes it was chosen for, so a prepared
 //! statement remembers the graph's schema generation and is planned again when an index
-//! has come or gone since.
+//! has come or gone since. Before a plan runs it must have every parameter it reads
+//! (else `ParameterMissing`), so no statement stops halfway for want of one.
 
 use std::time::{Duration, Instant};
 

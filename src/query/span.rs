@@ -1,7 +1,8 @@
 //! `Span`: a byte range in the query text, and the line/column lookup errors need.
 //!
 //! Every token, AST node and query error carries one, so any message can point at the
-//! exact words it is about.
+//! exact words it is about. It sits beside `error` rather than inside `syntax`, so
+//! those two never need to import each other.
 
 /// A byte range `start..end` in the query text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]

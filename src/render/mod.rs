@@ -2,7 +2,12 @@
 //!
 //! `table` aligns by display width, `json` follows the contract scripts rely on (one
 //! object per statement), `csv` quotes per RFC 4180, `dot` draws the subgraph a result
-//! touches. All are pure functions of a result and the graph it came from.
+//! touches. All are pure functions of a result and the graph it came from. `terminal`
+//! is how the shell shows a result (tables fitted to its width) and `overview` the text
+//! overviews of a whole graph (`korpu check`, `:schema`).
+//!
+//! `Format` is the one list of result formats: the command line's `--format` converts
+//! into it in one place (`Args::output_format`), and the shell's `:format` keeps one.
 
 pub mod csv;
 pub mod dot;

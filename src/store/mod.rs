@@ -4,10 +4,10 @@
 //! `DataFolder` remembers where the graph came from and a stamp of every file as it was
 //! read. `save` refuses when any file changed on disk since (another korpu saved, a
 //! person edited it: no lost update), holds an exclusive lock while it works (two
-//! savers cannot interleave), plans the new texts (`plan`: unchanged records keep their
-//! bytes, so one changed fact is a diff of a few lines), and replaces the files all at
-//! once through `commit`, whose journal makes a crash at any instant leave the old
-//! folder or the new one. Reading a folder first finishes or undoes any save a crash
+//! savers cannot interleave), lays out the new texts (`layout`: unchanged records keep
+//! their bytes, so one changed fact is a diff of a few lines), and replaces the files
+//! all at once through `commit`, whose journal makes a crash at any instant leave the
+//! old folder or the new one. Reading a folder first finishes or undoes any save a crash
 //! interrupted. The bundled graph is read-only; `save_as` writes a copy elsewhere.
 //!
 //! Records are written by `load::format`, the one module of the graph-data record format

@@ -5,6 +5,9 @@
 //! handed from a write to the next segment are materialised. Writes (`CREATE`) run
 //! between segments, when no reader borrows the graph. A `Control` lets another thread
 //! cancel a running query, and caps what a variable-length expansion may walk.
+//! A statement that writes runs inside a savepoint (`execute_profiled`): an error, a
+//! timeout, a cancel, or a constraint broken by the elements it touched (checked before
+//! it is kept) rolls the whole statement back.
 //! Never sees the AST or query text: only slots and plan expressions.
 
 mod aggregate;

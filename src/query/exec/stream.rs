@@ -8,7 +8,8 @@
 //! the last clause), the statement instead runs through all its segments once per batch
 //! of `BATCH_ROWS` records, in file order: Neo4j's lazy, row-by-row semantics for
 //! `LOAD CSV`, where a later record sees what earlier records wrote. The statement stays
-//! one savepoint, so an error in any batch undoes every batch.
+//! one savepoint, so an error in any batch undoes every batch. `PROFILE` runs such a
+//! statement without batches.
 
 use super::operators::load_csv::{open_csv, record_row};
 use super::{Access, Context, Output, Run};

@@ -1,6 +1,12 @@
 //! The explorer's page and every file it loads, compiled into the binary so the page
 //! works offline and the server needs no files beside it. The vendored libraries keep
 //! their licence files beside them in `assets/vendor/` (served too, for the record).
+//!
+//! Two libraries, copied as published, neither needing a bundler: cytoscape.js draws
+//! the graph (it laid out a thousand nodes in seconds where vis-network took minutes),
+//! and CodeMirror 5 is the editor, with `show-hint` for completion. The SVG export is
+//! our own code in `graph-view.js`. The page's scripts put data into the page as text,
+//! never as HTML.
 
 /// One served file.
 pub(super) struct Asset {

@@ -2,11 +2,16 @@
 //! (`api`) that the page and scripts use.
 //!
 //! One thread accepts connections and hands each to a thread of its own, up to
-//! `Limits::concurrent_requests` (one request per connection, `wire`); each request runs on a `Session` of its own over
-//! the shared `Database`, so tabs run at once and wait on each other only where a
-//! writer needs the graph to itself. Before any handler runs, `security` checks the
-//! Host and Origin (and the token when writes are allowed), and every answer carries
-//! a strict Content-Security-Policy and no CORS headers.
+//! `Limits::concurrent_requests` (one request per connection, `wire`); each request
+//! runs on a `Session` of its own over the shared `Database`, so tabs run at once and
+//! wait on each other only where a writer needs the graph to itself. Before any handler
+//! runs, `security` checks the Host and Origin (and the token when writes are allowed),
+//! and every answer carries a strict Content-Security-Policy and no CORS headers.
+//! Without `--allow-writes` every session is read-only. Each request is bounded in body
+//! size, rows sent and time (`Limits`, `--timeout`).
+//!
+//! The page holds no query logic: highlighting and completion come from the library's
+//! `editor` through the API, results from the same renderers as the command line.
 //!
 //! - `wire`: reading a request and writing a response.
 //! - `security`: Host/Origin and token checks.

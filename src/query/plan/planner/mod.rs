@@ -3,8 +3,9 @@
 //! Resolves every variable to a row slot and reports what openCypher rejects before
 //! running (undefined variables, type conflicts, misplaced aggregation, bad `SKIP`),
 //! each with the span of the offending words. Chooses where each pattern starts (an
-//! equality on `name`, else the smallest label), expands from there and places every
-//! `WHERE` conjunct right after the operator that binds its last variable.
+//! equality that a declared index or the `name` index answers, else the smallest label;
+//! see `chain`), expands from there and places every `WHERE` conjunct right after the
+//! operator that binds its last variable.
 //! Reads only statistics from the graph (label counts, known keys), never its data.
 
 mod analysis;
