@@ -62,7 +62,7 @@ impl Drop for Server {
 }
 
 /// The virtual environments to run the driver suite with, or why there are none.
-fn driver_environments() -> Result<Vec<PathBuf>, String> {
+pub(crate) fn driver_environments() -> Result<Vec<PathBuf>, String> {
     if let Ok(listed) = std::env::var("KORPU_BOLT_VENVS") {
         let venvs: Vec<PathBuf> =
             listed.split(':').filter(|s| !s.is_empty()).map(PathBuf::from).collect();

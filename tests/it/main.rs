@@ -5,6 +5,7 @@
 mod architecture;
 mod bolt;
 mod cli;
+mod crash;
 mod data;
 mod durability;
 mod embedding;
