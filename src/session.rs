@@ -20,9 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
-use parking_lot::{RwLockReadGuard, RwLockWriteGuard};
-
-use crate::database::{AfterCheckpoint, CheckpointError, Database, Stored, TransactionGuard};
+use crate::database::{AfterCheckpoint, CheckpointError, Database, Writer, WriterGuard};
 use crate::graph::{Graph, Savepoint, Value};
 use crate::query::QueryResult;
 use crate::query::error::{ErrorCode, ErrorKind, ExecError, QueryError};
@@ -34,19 +32,26 @@ use crate::query::{
 };
 use crate::store::{LogError, SaveError, SaveReport};
 
-/// The database as one session sees it: shared with others, or held by its transaction.
+/// The graph as one session sees it: the last committed version (a snapshot no writer
+/// changes), or its own transaction's copy.
 pub enum GraphView<'s> {
-    Shared(RwLockReadGuard<'s, Stored>),
-    Held(&'s Stored),
+    Snapshot(Arc<Graph>),
+    Held(&'s Graph),
+}
+
+impl GraphView<'_> {
+    pub fn graph(&self) -> &Graph {
+        self
+    }
 }
 
 impl Deref for GraphView<'_> {
-    type Target = Stored;
+    type Target = Graph;
 
-    fn deref(&self) -> &Stored {
+    fn deref(&self) -> &Graph {
         match self {
-            GraphView::Shared(guard) => guard,
-            GraphView::Held(stored) => stored,
+            GraphView::Snapshot(graph) => graph,
+            GraphView::Held(graph) => graph,
         }
     }
 }
@@ -61,7 +66,7 @@ pub struct Answer<'s> {
 impl Answer<'_> {
     /// The graph the outcome's nodes and relationships belong to.
     pub fn graph(&self) -> &Graph {
-        &self.view.graph
+        &self.view
     }
 
     /// The outcome alone, letting go of the graph (render first).
@@ -101,17 +106,20 @@ impl From<CheckpointError> for SessionError {
 }
 
 struct Transaction {
-    guard: TransactionGuard,
+    /// The writer lock, held from the transaction's first write to its end: writers
+    /// wait for it, readers never do.
+    guard: WriterGuard,
     /// Taken out by `commit` and `rollback`; a transaction dropped with it still in
     /// place (a client that vanished, a thread that panicked) is rolled back.
     savepoint: Option<Savepoint>,
     changes: usize,
+    database: Database,
 }
 
 impl Drop for Transaction {
     fn drop(&mut self) {
         if let Some(savepoint) = self.savepoint.take() {
-            self.guard.graph.rollback_to(savepoint);
+            self.database.rollback(&mut self.guard, savepoint);
         }
     }
 }
@@ -171,8 +179,10 @@ impl Session {
     /// The graph as this session sees it now (its own transaction's changes included).
     pub fn view(&self) -> GraphView<'_> {
         match &self.transaction {
-            Some(transaction) => GraphView::Held(&transaction.guard),
-            None => GraphView::Shared(self.database.read()),
+            Some(transaction) => GraphView::Held(
+                transaction.guard.working_graph().expect("a transaction has its copy"),
+            ),
+            None => GraphView::Snapshot(self.database.snapshot()),
         }
     }
 
@@ -190,7 +200,7 @@ impl Session {
     /// Parses and plans `text` against the graph as this session sees it, without
     /// running it: the prepared statement knows its kind, columns and notifications.
     pub fn prepare(&self, text: &str) -> Result<Prepared, QueryError> {
-        prepare(text, &self.view().graph, &self.procedures)
+        prepare(text, &self.view(), &self.procedures)
     }
 
     /// Prepares and runs one statement, timing each stage.
@@ -218,51 +228,70 @@ impl Session {
             return Answer { outcome, times: prepared.times(), view: self.view() };
         }
         let control = self.control();
-        if let Some(transaction) = &mut self.transaction {
-            let access = GraphAccess::Exclusive(&mut transaction.guard.graph);
-            let outcome = contained(|| prepared.run(access, &self.params, &control));
+        if let Some(transaction) = self.transaction.as_mut() {
+            let graph = self.database.working(&mut transaction.guard);
+            let outcome =
+                contained(|| prepared.run(GraphAccess::Exclusive(graph), &self.params, &control));
             transaction.changes += changes(&outcome);
-            let view = GraphView::Held(&transaction.guard);
-            return Answer { outcome, times: prepared.times(), view };
+            let held = self.transaction.as_ref().and_then(|open| open.guard.working_graph());
+            let held = held.expect("made ready above");
+            return Answer { outcome, times: prepared.times(), view: GraphView::Held(held) };
         }
         if prepared.changes_graph() {
-            let mut guard: RwLockWriteGuard<'_, Stored> = self.database.write();
-            let stored = &mut *guard;
-            // With a log, the statement's changes are read from the journal at commit.
-            let savepoint = stored.log.is_some().then(|| stored.graph.savepoint());
-            let access = GraphAccess::Exclusive(&mut stored.graph);
-            let mut outcome = contained(|| prepared.run(access, &self.params, &control));
-            if let Some(savepoint) = savepoint {
-                match &outcome {
-                    Ok(_) => {
-                        if let Err(error) = stored.commit(savepoint) {
-                            outcome = Err(commit_failed(&error));
-                        }
-                    }
-                    Err(_) => stored.graph.rollback_to(savepoint),
-                }
-            }
-            guard.unsaved += changes(&outcome);
-            checkpoint_if_due(&mut guard);
-            // Let other readers in while this answer is rendered.
-            let view = GraphView::Shared(RwLockWriteGuard::downgrade(guard));
-            return Answer { outcome, times: prepared.times(), view };
+            let outcome = self.write_and_commit(prepared, &control);
+            return Answer { outcome, times: prepared.times(), view: self.view() };
         }
-        let guard = self.database.read();
-        let access = GraphAccess::Shared(&guard.graph);
+        let snapshot = self.database.snapshot();
+        let access = GraphAccess::Shared(&snapshot);
         let outcome = contained(|| prepared.run(access, &self.params, &control));
-        Answer { outcome, times: prepared.times(), view: GraphView::Shared(guard) }
+        Answer { outcome, times: prepared.times(), view: GraphView::Snapshot(snapshot) }
     }
 
-    /// Opens an explicit transaction: until it ends, this session has the graph to
-    /// itself and every statement it runs can be undone together.
+    /// Runs a statement that writes, outside a transaction: with the writer lock, on the
+    /// writer's copy, then commits it (logged first when commits are logged).
+    fn write_and_commit(
+        &mut self,
+        prepared: &mut Prepared,
+        control: &Control,
+    ) -> Result<Outcome, QueryError> {
+        let mut writer = self.database.writer();
+        let graph = self.database.working(&mut writer);
+        let savepoint = graph.savepoint();
+        let access = GraphAccess::Exclusive(graph);
+        let outcome = contained(|| prepared.run(access, &self.params, control));
+        let outcome = match outcome {
+            Ok(outcome) => match self.database.commit(&mut writer, savepoint) {
+                Ok(_) => Ok(outcome),
+                Err(error) => Err(commit_failed(&error)),
+            },
+            Err(error) => {
+                self.database.rollback(&mut writer, savepoint);
+                Err(error)
+            }
+        };
+        self.database.add_unsaved(changes(&outcome));
+        self.checkpoint_if_due(&mut writer);
+        outcome
+    }
+
+    /// Checkpoints when the log has grown past its limit; a failure leaves the log as
+    /// it is (every commit in it stays durable) and is tried again at the next commit.
+    fn checkpoint_if_due(&self, writer: &mut Writer) {
+        if Database::wants_checkpoint(writer) {
+            let _ = self.database.checkpoint_with(writer, AfterCheckpoint::Continue);
+        }
+    }
+
+    /// Opens an explicit transaction: until it ends, this session is the one writer,
+    /// working on its own copy; other sessions go on reading the last commit.
     pub fn begin(&mut self) -> Result<(), SessionError> {
         if self.transaction.is_some() {
             return Err(SessionError::TransactionOpen);
         }
-        let mut guard = self.database.write_owned();
-        let savepoint = Some(guard.graph.savepoint());
-        self.transaction = Some(Transaction { guard, savepoint, changes: 0 });
+        let mut guard = self.database.writer_owned();
+        let savepoint = Some(self.database.working(&mut guard).savepoint());
+        let database = self.database.clone();
+        self.transaction = Some(Transaction { guard, savepoint, changes: 0, database });
         Ok(())
     }
 
@@ -270,11 +299,12 @@ impl Session {
     pub fn commit(&mut self) -> Result<usize, SessionError> {
         let mut transaction = self.transaction.take().ok_or(SessionError::NoTransaction)?;
         if let Some(savepoint) = transaction.savepoint.take() {
-            // Durable first (when logged), then kept; undone when it cannot be logged.
-            transaction.guard.commit(savepoint)?;
+            // Durable first (when logged), then published; undone when it cannot be
+            // logged.
+            self.database.commit(&mut transaction.guard, savepoint)?;
         }
-        transaction.guard.unsaved += transaction.changes;
-        checkpoint_if_due(&mut transaction.guard);
+        self.database.add_unsaved(transaction.changes);
+        self.checkpoint_if_due(&mut transaction.guard);
         Ok(transaction.changes)
     }
 
@@ -294,7 +324,7 @@ impl Session {
 
     /// Changes committed and not saved yet.
     pub fn unsaved(&self) -> usize {
-        self.view().unsaved
+        self.database.unsaved()
     }
 
     /// Writes the committed changes into the files the graph was loaded from.
@@ -302,8 +332,7 @@ impl Session {
         if self.transaction.is_some() {
             return Err(SessionError::SaveInTransaction);
         }
-        let mut guard = self.database.write();
-        Ok(guard.checkpoint(AfterCheckpoint::Continue)?)
+        Ok(self.database.checkpoint(AfterCheckpoint::Continue)?)
     }
 
     /// `CALL db.checkpoint()`: writes the committed changes into the data files and
@@ -343,12 +372,7 @@ impl Session {
         if self.transaction.is_some() {
             return Err(SessionError::SaveInTransaction);
         }
-        let mut guard = self.database.write();
-        let stored = &mut *guard;
-        let data = stored.data.get_or_insert_with(crate::store::DataFolder::empty);
-        let report = data.save_as(&mut stored.graph, folder)?;
-        stored.unsaved = 0;
-        Ok(report)
+        Ok(self.database.save_as(folder)?)
     }
 }
 
@@ -374,14 +398,6 @@ fn contained(run: impl FnOnce() -> Result<Outcome, QueryError>) -> Result<Outcom
 
 /// The name under which the catalogue lists the checkpoint the session performs.
 const CHECKPOINT_PROCEDURE: &str = "db.checkpoint";
-
-/// Checkpoints when the log has grown past its limit; a failure leaves the log as it
-/// is (every commit in it stays durable) and is tried again at the next commit.
-fn checkpoint_if_due(stored: &mut Stored) {
-    if stored.wants_checkpoint() {
-        let _ = stored.checkpoint(AfterCheckpoint::Continue);
-    }
-}
 
 /// The error of a statement whose commit could not be logged (and was undone).
 fn commit_failed(error: &LogError) -> QueryError {

@@ -185,12 +185,12 @@ fn export(
         (ExportFormat::Json, Some(_)) => bail!(
             "--dialect applies to --format cypher; the graph-data JSON is the same for every database"
         ),
-        (ExportFormat::Json, None) => korpu::export::to_json(&view.graph),
+        (ExportFormat::Json, None) => korpu::export::to_json(view.graph()),
         (ExportFormat::Cypher, None | Some(Dialect::Neo4j)) => {
-            korpu::export::to_cypher(&view.graph)?
+            korpu::export::to_cypher(view.graph())?
         }
         (ExportFormat::Cypher, Some(Dialect::Kuzu)) => {
-            let script = korpu::export::to_kuzu(&view.graph)?;
+            let script = korpu::export::to_kuzu(view.graph())?;
             for note in &script.notes {
                 eprintln!("note: {}", terminal_safe(&note.to_string()));
             }
@@ -218,8 +218,7 @@ fn source_document(args: &Args) -> Option<String> {
 /// only as long as the process.
 fn keep_served_writes(session: &Session) -> Result<()> {
     let database = session.database();
-    let has_folder = database.read().data.as_ref().is_some_and(|data| data.folder().is_some());
-    if has_folder {
+    if database.has_data_folder() {
         database.log_commits().context("opening the transaction log")?;
     } else {
         eprintln!(
@@ -250,7 +249,7 @@ pub(crate) fn open_session(args: &Args, timing: bool) -> Result<Session> {
         );
     }
     let database = Database::new(graph, data);
-    database.write().unsaved = unsaved;
+    database.add_unsaved(unsaved);
     let mut session = Session::new(database);
     session.timeout = args.timeout.map(Duration::from_secs_f64);
     session.import_dir = match &args.import_dir {
@@ -377,7 +376,7 @@ fn print_warnings(warnings: &[Problem]) {
 
 fn find(session: &Session, args: &Args, text: &str, limit: usize) -> Result<ExitCode> {
     let view = session.view();
-    let graph = &view.graph;
+    let graph = view.graph();
     let hits = korpu::search::find(graph, text, limit);
     let result = QueryResult {
         columns: vec![

@@ -214,7 +214,7 @@ fn write_dot_output(
     args: &Args,
 ) -> Result<()> {
     let view = session.view();
-    let graph = &view.graph;
+    let graph = view.graph();
     let subgraph = Subgraph::collect(results, graph);
     let too_large = subgraph.size_warning();
     if let Some(warning) = &too_large {

@@ -53,7 +53,7 @@ fn nodes_is_empty(list: &NodeList) -> bool {
 
 /// Numeric values of one property over the nodes of one label, sorted, for range
 /// predicates (`n.founded > 2005`) and their counts.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RangeIndex {
     integers: Runs<i64>,
     floats: Runs<f64>,
@@ -108,7 +108,7 @@ impl Key for f64 {
 /// million numbers set one `SET` at a time cost a pass per clause rather than a move of
 /// the index per value. Until then reads take the recent entries into account by looking
 /// at each of them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Runs<K> {
     main: Vec<(K, NodeId)>,
     recent: Vec<(K, NodeId)>,

@@ -71,6 +71,14 @@ pub(super) struct Journal {
     fresh_from: Vec<(u32, u32)>,
 }
 
+/// A copy of a graph starts with no savepoint open: its journal is empty.
+impl Clone for Journal {
+    fn clone(&self) -> Self {
+        debug_assert_eq!(self.depth, 0, "a graph is cloned with no savepoint open");
+        Journal::default()
+    }
+}
+
 impl Journal {
     /// True when `node` was created since the innermost open savepoint.
     pub(super) fn is_fresh_node(&self, node: NodeId) -> bool {

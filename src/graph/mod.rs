@@ -65,7 +65,7 @@ pub enum Dir {
     Both,
 }
 
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 struct Interner {
     names: Vec<Arc<str>>,
     ids: FastMap<Arc<str>, Symbol>,
@@ -101,20 +101,20 @@ impl Interner {
 
 /// A node's record in the petgraph store: its stable id and its set of labels.
 /// Properties live in per-key columns (`Graph::node_columns`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct NodeRecord {
     key: CompactKey,
     label_set: u32,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct EdgeRecord {
     rel_type: Symbol,
     properties: Box<[(Symbol, Value)]>,
 }
 
 /// A distinct combination of labels; nodes point at one by index.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct LabelSet {
     labels: Box<[Symbol]>,
     /// Bit `s` set for each label symbol `s < 64`, for a one-instruction `has_label`.
@@ -171,7 +171,9 @@ pub enum GraphError {
 /// graph keeps what queries read in bulk: node properties in one column per key
 /// (indexed by node), each node's relationships in one contiguous list, nodes by label,
 /// by id and by `name`, and sorted numeric values per (label, key) for range predicates.
-#[derive(Default, Debug)]
+/// Cloning copies everything (a server's writer keeps a second copy beside the one
+/// readers see); a graph is cloned only with no savepoint open.
+#[derive(Default, Debug, Clone)]
 pub struct Graph {
     store: StableDiGraph<NodeRecord, EdgeRecord, u32>,
     labels: Interner,

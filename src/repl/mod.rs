@@ -140,8 +140,8 @@ fn run_terminal(
         println!(
             "Körpü {} — {} nodes, {} relationships. End statements with `;`; :help for help.",
             env!("CARGO_PKG_VERSION"),
-            view.graph.node_count(),
-            view.graph.edge_count()
+            view.graph().node_count(),
+            view.graph().edge_count()
         );
     }
     let mut shell = Shell::new(

@@ -109,7 +109,7 @@ impl Shell {
         err: Box<dyn Write>,
         terminal_width: fn() -> Option<usize>,
     ) -> Self {
-        let mut vocabulary = Vocabulary::of(&session.view().graph);
+        let mut vocabulary = Vocabulary::of(session.view().graph());
         vocabulary.params = session.params.keys().cloned().collect();
         Shell {
             session,
@@ -299,7 +299,7 @@ impl Shell {
     }
 
     fn refresh_schema(&mut self) {
-        let mut vocabulary = Vocabulary::of(&self.session.view().graph);
+        let mut vocabulary = Vocabulary::of(self.session.view().graph());
         vocabulary.params = self.session.params.keys().cloned().collect();
         self.vocabulary = Rc::new(vocabulary);
     }
@@ -340,7 +340,7 @@ impl Shell {
                 Err(message) => self.fail(&message),
             },
             MetaCommand::Schema => {
-                let text = overview::describe(&self.session.view().graph);
+                let text = overview::describe(self.session.view().graph());
                 self.say(&text);
             }
             MetaCommand::Find(text) => self.find(&text),
@@ -362,7 +362,7 @@ impl Shell {
                 let mut text = String::new();
                 let view = self.session.view();
                 for (name, value) in &self.session.params {
-                    let value = value_text(value, &view.graph);
+                    let value = value_text(value, view.graph());
                     text.push_str(&format!("${name} = {}\n", terminal_safe(&value)));
                 }
                 drop(view);
@@ -435,7 +435,7 @@ impl Shell {
 
     fn render_find(&self, text: &str, table: &View) -> Option<String> {
         let view = self.session.view();
-        let graph = &view.graph;
+        let graph = view.graph();
         let hits = korpu::search::find(graph, text, 10);
         if hits.is_empty() {
             return None;
@@ -540,7 +540,7 @@ impl Shell {
         };
         let (dot, warning, nodes, edges) = {
             let view = self.session.view();
-            let graph = &view.graph;
+            let graph = view.graph();
             let subgraph = Subgraph::collect([result], graph);
             let options =
                 DotOptions { left_to_right: subgraph.has_paths, ..self.settings.dot.clone() };

@@ -53,6 +53,13 @@ pub(crate) fn serve(
     bolt_config: BoltConfig,
 ) -> Result<()> {
     let database_for_shutdown = database.clone();
+    // Installed before any address is printed: a client that reads the address and
+    // stops the server at once gets the clean stop, checkpoint included.
+    let (stop, stopped) = mpsc::channel();
+    ctrlc::set_handler(move || {
+        let _ = stop.send(());
+    })
+    .context("installing the Ctrl-C handler")?;
     let http_address = match (&options.http, &options.bolt) {
         (None, None) => Some(DEFAULT_HTTP.to_owned()),
         (http, _) => http.clone(),
@@ -100,11 +107,6 @@ pub(crate) fn serve(
     if let (true, Some(url)) = (options.open, &explorer_url) {
         open_browser(url);
     }
-    let (stop, stopped) = mpsc::channel();
-    ctrlc::set_handler(move || {
-        let _ = stop.send(());
-    })
-    .context("installing the Ctrl-C handler")?;
     // Waiting on the channel rather than joining the accept loops lets Ctrl-C end the
     // process even while requests are being served; connection threads end with it.
     let _ = stopped.recv();
@@ -119,16 +121,16 @@ const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
 /// On a clean stop (SIGINT, SIGTERM) of a server that logs commits: writes the graph
 /// into the data files and empties the log.
 fn final_checkpoint(database: &Database) {
-    if database.read().log.is_none() {
+    if !database.logs_commits() {
         return;
     }
-    let Some(mut stored) = database.try_write_for(SHUTDOWN_WAIT) else {
+    let Some(mut writer) = database.try_writer_for(SHUTDOWN_WAIT) else {
         eprintln!(
             "a transaction is still open: the transaction log keeps every commit for the next start"
         );
         return;
     };
-    match stored.checkpoint(AfterCheckpoint::Stop) {
+    match database.checkpoint_with(&mut writer, AfterCheckpoint::Stop) {
         Ok(report) if report.files.is_empty() => {
             eprintln!("checkpoint: the data files hold every commit")
         }

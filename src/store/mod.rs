@@ -27,7 +27,7 @@ use crate::graph::Graph;
 use crate::load::{LoadError, ReadFiles, SCHEMA_FILE, Source};
 
 pub use layout::SaveCounts;
-pub use wal::{LOG_FILE, LogError, Recovered, TransactionLog, recover};
+pub use wal::{Commit, LOG_FILE, LogError, Recovered, TransactionLog, recover};
 
 use commit::{Disk, RealDisk};
 use layout::FileText;

@@ -56,7 +56,7 @@ pub enum LogError {
 }
 
 /// The final state of a node a commit created or changed.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct NodeState {
     id: u32,
     /// Present when the commit created the node.
@@ -67,7 +67,7 @@ struct NodeState {
 }
 
 /// The final state of a relationship a commit created or changed.
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 struct EdgeState {
     id: u32,
     /// The ends and type, present when the commit created it.
@@ -76,9 +76,11 @@ struct EdgeState {
     properties: Map<String, Json>,
 }
 
-/// One committed transaction, as the log keeps it.
-#[derive(Serialize, Deserialize)]
-struct Commit {
+/// One committed transaction, as the log keeps it: built from the graph at commit,
+/// replayed onto a copy of the graph as it was before (a log on recovery, a server's
+/// second copy as it catches up).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Commit {
     nodes: Vec<NodeState>,
     edges: Vec<EdgeState>,
     deleted_nodes: Vec<u32>,
@@ -90,7 +92,8 @@ struct Commit {
 }
 
 impl Commit {
-    fn of(graph: &Graph, changes: &ChangeSet) -> Commit {
+    /// The commit that made `changes` (read before the savepoint is released).
+    pub fn of(graph: &Graph, changes: &ChangeSet) -> Commit {
         let properties = |pairs: &mut dyn Iterator<Item = (&str, &crate::graph::Value)>| {
             pairs.map(|(key, value)| (key.to_owned(), value_to_json(value))).collect()
         };
@@ -123,27 +126,33 @@ impl Commit {
         }
     }
 
-    /// Applies the commit to `graph`; the number of elements it touched.
-    fn replay(self, graph: &mut Graph) -> Result<usize, String> {
-        let values = |properties: Map<String, Json>| -> Result<Vec<_>, String> {
-            properties.into_iter().map(|(key, json)| Ok((key, value_from_json(&json)?))).collect()
-        };
-        let touched = self.nodes.len()
+    /// How many elements the commit touched (a measure of what replaying it costs).
+    pub fn size(&self) -> usize {
+        self.nodes.len()
             + self.edges.len()
             + self.deleted_nodes.len()
             + self.deleted_edges.len()
-            + usize::from(self.rules.is_some());
+            + usize::from(self.rules.is_some())
+    }
+
+    /// Applies the commit to `graph`, which must be the graph it was made from as it was
+    /// before; the number of elements it touched.
+    pub fn replay(&self, graph: &mut Graph) -> Result<usize, String> {
+        let values = |properties: &Map<String, Json>| -> Result<Vec<_>, String> {
+            properties.iter().map(|(key, json)| Ok((key.clone(), value_from_json(json)?))).collect()
+        };
+        let touched = self.size();
         let mut new_edges = Vec::new();
         let mut changed_edges = Vec::new();
-        for edge in self.edges {
+        for edge in &self.edges {
             match edge.ends {
                 Some(_) => new_edges.push(edge),
                 None => changed_edges.push(edge),
             }
         }
-        for node in self.nodes {
+        for node in &self.nodes {
             let labels: Vec<&str> = node.labels.iter().map(String::as_str).collect();
-            let properties = values(node.properties)?;
+            let properties = values(&node.properties)?;
             let result = match &node.key {
                 Some(key) => graph.restore_node(NodeId(node.id), key, &labels, properties),
                 None => live_node(graph, node.id)
@@ -151,16 +160,17 @@ impl Commit {
             };
             result.map_err(|error| error.to_string())?;
         }
-        for id in self.deleted_edges {
+        for &id in &self.deleted_edges {
             if !graph.delete_edge(EdgeId(id)) {
                 return Err(format!("relationship {id} is not there to delete"));
             }
         }
         for edge in new_edges {
-            let (from, to, rel_type) = edge.ends.expect("sorted by `ends` above");
-            let properties = values(edge.properties)?;
+            let (from, to, rel_type) = edge.ends.as_ref().expect("sorted by `ends` above");
+            let (from, to) = (*from, *to);
+            let properties = values(&edge.properties)?;
             graph
-                .restore_edge(EdgeId(edge.id), (NodeId(from), NodeId(to)), &rel_type, properties)
+                .restore_edge(EdgeId(edge.id), (NodeId(from), NodeId(to)), rel_type, properties)
                 .map_err(|error| error.to_string())?;
         }
         for edge in changed_edges {
@@ -169,10 +179,10 @@ impl Commit {
                 return Err(format!("relationship {} is not there to change", edge.id));
             }
             graph
-                .replace_edge_properties(id, values(edge.properties)?)
+                .replace_edge_properties(id, values(&edge.properties)?)
                 .map_err(|e| e.to_string())?;
         }
-        for id in self.deleted_nodes {
+        for &id in &self.deleted_nodes {
             let node = live_node(graph, id).map_err(|error| error.to_string())?;
             graph.delete_node(node).map_err(|error| error.to_string())?;
         }
@@ -363,11 +373,11 @@ impl TransactionLog {
         Ok(())
     }
 
-    /// Appends the commit that made `changes` in `graph` and flushes it to the device;
-    /// when this returns `Ok` the commit survives a crash.
-    pub fn append(&mut self, graph: &Graph, changes: &ChangeSet) -> Result<(), LogError> {
-        let payload = serde_json::to_vec(&Commit::of(graph, changes))
-            .expect("a commit of JSON values always serialises");
+    /// Appends `commit` and flushes it to the device; when this returns `Ok` the commit
+    /// survives a crash.
+    pub fn append(&mut self, commit: &Commit) -> Result<(), LogError> {
+        let payload =
+            serde_json::to_vec(commit).expect("a commit of JSON values always serialises");
         self.write_record(COMMIT, &payload)?;
         self.commits += 1;
         Ok(())

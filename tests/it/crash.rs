@@ -127,7 +127,7 @@ fn kill_9_while_clients_commit_loses_no_acknowledged_commit_and_keeps_none_in_pa
     let lost: Vec<_> =
         acknowledged.iter().filter(|commit| !per_commit.contains_key(commit)).collect();
     assert!(lost.is_empty(), "acknowledged commits lost: {lost:?}");
-    database.read().graph.validate().unwrap();
+    database.snapshot().validate().unwrap();
     drop(database);
     eprintln!(
         "kill -9: {ROUNDS} rounds, {} acknowledged commits, {} recovered",
@@ -143,7 +143,7 @@ fn kill_9_while_clients_commit_loses_no_acknowledged_commit_and_keeps_none_in_pa
     assert!(String::from_utf8_lossy(&output.stderr).contains("checkpoint: wrote"));
     assert_eq!(std::fs::metadata(folder.path().join(LOG_FILE)).unwrap().len(), 20);
     let (clean, _) = Database::open(folder.path()).unwrap();
-    assert_eq!(clean.read().unsaved, 0);
+    assert_eq!(clean.unsaved(), 0);
     assert_eq!(parts_per_commit(&clean), per_commit);
 }
 

@@ -366,7 +366,7 @@ fn accepted(
     ];
     let outcome = guarded("the query", failures, || session.run(QUERY).into_outcome());
     let view = session.view();
-    let graph = &view.graph;
+    let graph = view.graph();
     match outcome.as_ref().map(|outcome| outcome.as_ref().map(|outcome| outcome.result())) {
         Some(Ok(Some(result))) => {
             let rows = result.rows.len();

@@ -54,7 +54,7 @@ fn text(value: &str) -> Value {
 }
 
 fn node_count(session: &Session) -> usize {
-    session.view().graph.node_count()
+    session.view().graph().node_count()
 }
 
 #[test]
@@ -272,7 +272,7 @@ fn big_imports_run_in_batches_and_stay_all_or_nothing() {
             Value::Int(25_000)
         ]]
     );
-    assert!(session.view().graph.validate().is_ok());
+    assert!(session.view().graph().validate().is_ok());
 }
 
 #[test]
@@ -495,5 +495,5 @@ fn a_northwind_import_answers_as_the_csv_files_say() {
     expected.sort_by(|left, right| format!("{left:?}").cmp(&format!("{right:?}")));
     assert_eq!(quoted.len(), 2);
     assert_eq!(quoted.len(), expected.len());
-    assert!(session.view().graph.validate().is_ok());
+    assert!(session.view().graph().validate().is_ok());
 }

@@ -78,8 +78,8 @@ fn new_session(shared: &Shared) -> Session {
 
 /// Counts per label and relationship type, and the vocabulary, for the overview.
 fn schema(shared: &Shared) -> Reply {
-    let stored = shared.database.read();
-    let graph = &stored.graph;
+    let snapshot = shared.database.snapshot();
+    let graph: &korpu::graph::Graph = &snapshot;
     let labels: Vec<Json> = graph
         .label_counts()
         .into_iter()
@@ -297,8 +297,8 @@ fn expand(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
 fn find(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     let text = string_field(body, "text")?;
     let limit = count_field(body, "limit", 10)?.min(MAX_HITS);
-    let stored = shared.database.read();
-    let graph = &stored.graph;
+    let snapshot = shared.database.snapshot();
+    let graph: &korpu::graph::Graph = &snapshot;
     let hits: Vec<Json> = korpu::search::find(graph, text, limit)
         .iter()
         .map(|hit| {
@@ -318,7 +318,7 @@ fn find(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
 fn completions(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
     let text = string_field(body, "text")?;
     let position = byte_offset(text, count_field(body, "pos", text.len())?);
-    let schema = Vocabulary::of(&shared.database.read().graph);
+    let schema = Vocabulary::of(&shared.database.snapshot());
     let (start, candidates) = complete(text, position, &schema);
     Ok(Reply::json(200, &json!({ "start": utf16_offset(text, start), "candidates": candidates })))
 }
