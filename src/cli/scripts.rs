@@ -180,11 +180,11 @@ fn write_outcome(
         (Outcome::Explained(plan), _) => write!(out, "{plan}")?,
         (Outcome::Profiled(plan, result), Format::Json) => {
             let mut value = json::result_json(result, graph);
-            value["profile"] = serde_json::Value::String(plan.clone());
+            value["profile"] = serde_json::Value::String(plan.text.clone());
             writeln!(out, "{value}")?;
         }
         (Outcome::Profiled(plan, result), Format::Table) => {
-            write!(out, "{plan}")?;
+            write!(out, "{}", plan.text)?;
             write!(out, "{}", render_table(result, graph, &TableStyle::default()))?;
         }
         (Outcome::Profiled(_, result) | Outcome::Rows(result), Format::Dot) => {

@@ -14,7 +14,7 @@ pub mod syntax;
 pub use control::{Control, LoadProgress, Params};
 pub use exec::ImportDir;
 pub use prepared::{GraphAccess, Prepared, StageTimes, StatementKind, prepare};
-pub use result::{Outcome, QueryResult, WriteStats};
+pub use result::{Outcome, ProfiledPlan, QueryResult, WriteStats};
 
 use crate::graph::Graph;
 use error::QueryError;

@@ -20,7 +20,7 @@ use crate::query::plan::ir::{Op, Write};
 use crate::query::plan::{self, Mode, Plan};
 use crate::query::procedures::Procedures;
 use crate::query::syntax;
-use crate::query::{Control, Outcome, Params, QueryResult};
+use crate::query::{Control, Outcome, Params, ProfiledPlan, QueryResult};
 
 /// What running a statement does to the database, in Neo4j's four kinds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -269,13 +269,14 @@ impl Prepared {
     }
 }
 
-/// The plan with rows and time per operator, as `PROFILE` prints it.
-fn profiled_plan(plan: &Plan, profile: &Profile) -> String {
-    plan.render_with(&|op| {
+/// The plan with rows and time per operator, as `PROFILE` prints it and as a tree.
+fn profiled_plan(plan: &Plan, profile: &Profile) -> ProfiledPlan {
+    let text = plan.render_with(&|op| {
         profile
             .figures(op)
             .map(|(rows, time)| format!("rows={rows} time={:.3}ms", time.as_secs_f64() * 1000.0))
-    })
+    });
+    ProfiledPlan { text, tree: plan.tree(&|op| profile.figures(op)) }
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 
 use crate::graph::Value;
 use crate::query::notification::Notification;
+use crate::query::plan::ir::PlanNode;
 
 /// What a statement changed, counted as Neo4j counts it (a property set twice counts
 /// twice; a label added to a node that has it does not count).
@@ -66,7 +67,14 @@ pub enum Outcome {
     /// `EXPLAIN`: the plan, not run.
     Explained(String),
     /// `PROFILE`: the plan with rows and time per operator, and the rows.
-    Profiled(String, QueryResult),
+    Profiled(ProfiledPlan, QueryResult),
+}
+
+/// A `PROFILE`d plan: as the shell prints it, and as a tree for clients that read it.
+#[derive(Debug)]
+pub struct ProfiledPlan {
+    pub text: String,
+    pub tree: PlanNode,
 }
 
 impl Outcome {

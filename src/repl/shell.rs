@@ -257,7 +257,7 @@ impl Shell {
                 Ok(Outcome::Explained(plan)) => plan.clone(),
                 Ok(Outcome::Rows(result)) => render_result(result, answer.graph(), &view),
                 Ok(Outcome::Profiled(plan, result)) => {
-                    format!("{plan}{}", render_result(result, answer.graph(), &view))
+                    format!("{}{}", plan.text, render_result(result, answer.graph(), &view))
                 }
                 Err(_) => String::new(),
             };

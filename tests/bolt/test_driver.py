@@ -450,3 +450,36 @@ def test_a_server_without_allow_writes_refuses_every_change():
             with reader.session() as session:
                 summary = session.run("EXPLAIN CREATE (:Şəhər)").consume()
             assert summary.query_type == "w"
+
+
+def test_summaries_carry_the_plan_the_profile_the_kind_and_notifications(bolt_driver):
+    with bolt_driver.session() as session:
+        explained = session.run("EXPLAIN MATCH (o:Organization)-[:LOCATED_IN]->(c) RETURN o.name AS name")
+        assert list(explained) == []
+        summary = explained.consume()
+        assert summary.query_type == "r"
+        plan = summary.plan
+        assert plan["operatorType"] == "ProduceResults"
+        assert plan["identifiers"] == ["name"]
+
+        def operators(node):
+            yield node["operatorType"]
+            for child in node["children"]:
+                yield from operators(child)
+
+        assert any("Expand" in name for name in operators(plan)), plan
+        profiled = session.run("PROFILE MATCH (o:Organization) RETURN count(o) AS n")
+        assert profiled.single()["n"] > 0
+        profile = profiled.consume().profile
+        assert profile["operatorType"] == "ProduceResults"
+        assert profile["children"][0]["rows"] >= 1
+        # Each kind, as Neo4j reports it.
+        assert session.run("EXPLAIN CREATE (:Şəhər)").consume().query_type == "w"
+        assert session.run("EXPLAIN MATCH (n) SET n.x = 1").consume().query_type == "rw"
+        assert session.run("EXPLAIN CREATE INDEX FOR (n:Şəhər) ON (n.ad)").consume().query_type == "s"
+        # A label the graph lacks is a notification, with its position.
+        summary = session.run("MATCH (n:Organisation) RETURN n").consume()
+        notes = summary.notifications
+        assert notes and notes[0]["code"] == "Neo.ClientNotification.Statement.UnknownLabelWarning", notes
+        assert "Organization" in notes[0]["description"]
+        assert notes[0]["position"]["line"] == 1

@@ -65,7 +65,8 @@ def test_schema_query_click_expand_collapse_export(page, url):
     run_baltic_question(page)
     keys = drawn_keys(page)
     assert FORUM in keys, keys
-    # Highlighting came from the server's lexer.
+    # Highlighting came from the server's lexer (an answer that may still be on its way).
+    page.locator(".cm-role-keyword").first.wait_for(timeout=20000)
     assert page.locator(".cm-role-keyword").count() > 0
     assert page.locator(".cm-role-label").count() > 0
 

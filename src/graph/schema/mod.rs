@@ -351,14 +351,17 @@ pub struct ConstraintViolation {
     pub rule: String,
     /// What is wrong, naming the element, the key and the value.
     pub detail: String,
+    /// The same in Neo4j's words (`Node(x) already exists with label `L` and property
+    /// `p` = 'v'`), which drivers' users and tools parse; printed first.
+    pub neo4j: String,
 }
 
 impl fmt::Display for ConstraintViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "constraint `{}` ({}) refused the change: {}",
-            self.constraint, self.rule, self.detail
+            "{}: constraint `{}` ({}) refused the change: {}",
+            self.neo4j, self.constraint, self.rule, self.detail
         )
     }
 }

@@ -7,6 +7,14 @@ use super::{
 use crate::graph::property_index::IndexKey;
 use crate::graph::{EdgeId, Graph, NodeId, Savepoint, Symbol, Value};
 
+/// How Neo4j names an element in a constraint message.
+struct Neo4jWords {
+    /// `label` or `type`.
+    owner: &'static str,
+    /// The offending element, as `Node(id)`.
+    this: String,
+}
+
 impl Graph {
     /// Every element of the graph that breaks a declared constraint.
     pub fn constraint_violations(&self) -> Vec<ConstraintViolation> {
@@ -127,19 +135,27 @@ impl Graph {
             false => format!("node `{}` (:{})", self.node_key(node), constraint.label),
         };
         let value_of = |key: &str| self.node_property_by_name(node, key);
-        let problem =
-            self.element_problem(constraint, &value_of, &describe, |index, key| match index {
-                Physical::Nodes(index) => index
-                    .equal(&key.0)
-                    .iter()
-                    .find(|other| **other != node)
-                    .map(|other| format!("node `{}`", self.node_key(*other))),
+        let words = Neo4jWords { owner: "label", this: format!("Node({})", self.node_key(node)) };
+        let (detail, neo4j) = self.element_problem(
+            constraint,
+            &value_of,
+            &describe,
+            &words,
+            |index, key| match index {
+                Physical::Nodes(index) => {
+                    index.equal(&key.0).iter().find(|other| **other != node).map(|other| {
+                        let key = self.node_key(*other);
+                        (format!("node `{key}`"), format!("Node({key})"))
+                    })
+                }
                 Physical::Edges(_) => None,
-            })?;
+            },
+        )?;
         Some(ConstraintViolation {
             constraint: constraint.name.clone(),
             rule: constraint.rule(),
-            detail: problem,
+            detail,
+            neo4j,
         })
     }
 
@@ -159,42 +175,57 @@ impl Graph {
         };
         let value_of =
             |key: &str| self.key_symbol(key).and_then(|key| self.edge_property(edge, key));
-        let problem =
-            self.element_problem(constraint, &value_of, &describe, |index, key| match index {
+        let words = Neo4jWords { owner: "type", this: format!("Relationship({})", edge.0) };
+        let (detail, neo4j) = self.element_problem(
+            constraint,
+            &value_of,
+            &describe,
+            &words,
+            |index, key| match index {
                 Physical::Edges(index) => {
                     index.equal(&key.0).iter().find(|other| **other != edge).map(|other| {
                         let (from, to) = self.edge_endpoints(*other);
-                        format!(
+                        let words = format!(
                             "relationship ({})-[:{}]->({})",
                             self.node_key(from),
                             constraint.label,
                             self.node_key(to)
-                        )
+                        );
+                        (words, format!("Relationship({})", other.0))
                     })
                 }
                 Physical::Nodes(_) => None,
-            })?;
+            },
+        )?;
         Some(ConstraintViolation {
             constraint: constraint.name.clone(),
             rule: constraint.rule(),
-            detail: problem,
+            detail,
+            neo4j,
         })
     }
 
-    /// What is wrong with one element under one constraint, in words.
+    /// What is wrong with one element under one constraint: in Körpü's words, and in
+    /// Neo4j's (which tools parse, neomodel's `UniqueProperty` among them).
     fn element_problem<'v>(
         &self,
         constraint: &ConstraintDefinition,
         value_of: &dyn Fn(&str) -> Option<&'v Value>,
         describe: &dyn Fn() -> String,
-        duplicate: impl Fn(&Physical, &IndexKey) -> Option<String>,
-    ) -> Option<String> {
+        words: &Neo4jWords,
+        duplicate: impl Fn(&Physical, &IndexKey) -> Option<(String, String)>,
+    ) -> Option<(String, String)> {
+        let Neo4jWords { owner, this } = words;
+        let label = &constraint.label;
         let requires_presence =
             matches!(constraint.kind, ConstraintKind::NotNull | ConstraintKind::Key);
         if requires_presence
             && let Some(missing) = constraint.properties.iter().find(|key| value_of(key).is_none())
         {
-            return Some(format!("{} has no `{missing}`", describe()));
+            return Some((
+                format!("{} has no `{missing}`", describe()),
+                format!("{this} with {owner} `{label}` must have the property `{missing}`"),
+            ));
         }
         match &constraint.kind {
             ConstraintKind::Typed(types) => {
@@ -202,12 +233,19 @@ impl Graph {
                     if let Some(value) = value_of(key)
                         && !types.iter().any(|wanted| wanted.admits(value))
                     {
-                        return Some(format!(
-                            "{} has {key} = {}, a {} (expected {})",
-                            describe(),
-                            shown(value),
-                            value.type_name(),
-                            types.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ")
+                        let expected =
+                            types.iter().map(ToString::to_string).collect::<Vec<_>>().join(" | ");
+                        return Some((
+                            format!(
+                                "{} has {key} = {}, a {} (expected {expected})",
+                                describe(),
+                                shown(value),
+                                value.type_name(),
+                            ),
+                            format!(
+                                "{this} with {owner} `{label}` required the property `{key}` to be of type `{expected}`, but was of type `{}`",
+                                value.type_name().to_uppercase()
+                            ),
                         ));
                     }
                 }
@@ -224,14 +262,25 @@ impl Graph {
                         IndexKey(Value::List(many.iter().map(|value| (*value).clone()).collect()))
                     }
                 };
-                let other = duplicate(physical, &key)?;
-                let shown: Vec<String> = constraint
+                let (other, other_id) = duplicate(physical, &key)?;
+                let pairs: Vec<(&String, String)> = constraint
                     .properties
                     .iter()
                     .zip(&values)
-                    .map(|(key, value)| format!("{key} = {}", shown(value)))
+                    .map(|(key, value)| (key, shown(value)))
                     .collect();
-                Some(format!("{} has {}, as {other} already does", describe(), shown.join(", ")))
+                let ours: Vec<String> =
+                    pairs.iter().map(|(key, value)| format!("{key} = {value}")).collect();
+                let theirs: Vec<String> =
+                    pairs.iter().map(|(key, value)| format!("`{key}` = {value}")).collect();
+                let noun = if pairs.len() == 1 { "property" } else { "properties" };
+                Some((
+                    format!("{} has {}, as {other} already does", describe(), ours.join(", ")),
+                    format!(
+                        "{other_id} already exists with {owner} `{label}` and {noun} {}",
+                        theirs.join(", ")
+                    ),
+                ))
             }
             ConstraintKind::NotNull => None,
         }

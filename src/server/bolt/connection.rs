@@ -35,6 +35,8 @@ use korpu::database::Database;
 use korpu::query::WriteStats;
 use korpu::query::error::ErrorKind;
 use korpu::query::{Outcome, StatementKind};
+
+use super::summary::{self, Figures};
 use korpu::session::{AccessMode, Session, SessionError};
 
 /// What the server calls itself: drivers of the 5.x line refuse an agent that does not
@@ -70,6 +72,8 @@ struct OpenResult {
     stats: WriteStats,
     /// The statement's kind, reported as the summary's `type`.
     kind: StatementKind,
+    /// The rest of the final summary: `plan` or `profile`, `notifications`.
+    summary: Vec<(String, PackValue)>,
 }
 
 /// An explicit transaction.
@@ -410,6 +414,7 @@ impl Connection<'_> {
         let dialect = self.dialect;
         let answer = self.session.execute(&mut prepared);
         let graph = answer.graph();
+        let mut summary = Vec::new();
         let (columns, records, stats) = match &answer.outcome {
             Err(error) => {
                 if error.kind() == ErrorKind::Internal {
@@ -421,13 +426,18 @@ impl Connection<'_> {
                     status::failure_message(error, query),
                 ));
             }
-            Ok(Outcome::Explained(plan)) => {
-                let mut body = Vec::new();
-                record_header(&mut body, 1);
-                pack_value(&mut body, &korpu::graph::Value::from(plan.as_str()), graph, dialect);
-                (vec!["plan".to_owned()], VecDeque::from([body]), WriteStats::default())
+            // As Neo4j: no records, the statement's own columns, the plan in the summary.
+            Ok(Outcome::Explained(_)) => {
+                let tree = prepared.plan().tree(&|_| None);
+                summary.push(("plan".to_owned(), summary::plan_map(&tree, Figures::Without)));
+                let columns = prepared.columns().map(str::to_owned).collect();
+                (columns, VecDeque::new(), WriteStats::default())
             }
-            Ok(Outcome::Rows(result) | Outcome::Profiled(_, result)) => {
+            Ok(outcome @ (Outcome::Rows(result) | Outcome::Profiled(_, result))) => {
+                if let Outcome::Profiled(profiled, _) = outcome {
+                    let profile = summary::plan_map(&profiled.tree, Figures::With);
+                    summary.push(("profile".to_owned(), profile));
+                }
                 let records = result
                     .rows
                     .iter()
@@ -443,12 +453,16 @@ impl Connection<'_> {
                 (result.columns.clone(), records, result.stats)
             }
         };
+        if !prepared.notifications().is_empty() {
+            let notifications = summary::notifications(prepared.notifications());
+            summary.push(("notifications".to_owned(), notifications));
+        }
         drop(answer);
         let elapsed = started.elapsed().as_millis() as i64;
         let mut metadata = Metadata::default()
             .with("fields", string_list(&columns.iter().map(String::as_str).collect::<Vec<_>>()))
             .with("t_first", PackValue::Int(elapsed));
-        let mut result = OpenResult { qid: 0, records, stats, kind: prepared.kind() };
+        let mut result = OpenResult { qid: 0, records, stats, kind: prepared.kind(), summary };
         match &mut self.transaction {
             Some(transaction) => {
                 result.qid = transaction.next_qid;
@@ -508,6 +522,9 @@ impl Connection<'_> {
             let mut stats = counters;
             stats.push(("contains-updates".to_owned(), PackValue::Bool(true)));
             metadata = metadata.with("stats", PackValue::Map(stats));
+        }
+        for (key, value) in std::mem::take(&mut result.summary) {
+            metadata = metadata.with(&key, value);
         }
         let finished = result.qid;
         match &mut self.transaction {

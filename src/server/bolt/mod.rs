@@ -17,6 +17,7 @@ mod handshake;
 mod messages;
 mod packstream;
 mod status;
+mod summary;
 mod values;
 
 use std::io;

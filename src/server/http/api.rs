@@ -191,7 +191,7 @@ fn query(shared: &Shared, body: &Json) -> Result<Reply, Reply> {
                 object["truncated"] = json!({ "shown": limit, "total": total });
             }
             if let Outcome::Profiled(profile, _) = outcome {
-                object["profile"] = Json::from(profile.as_str());
+                object["profile"] = Json::from(profile.text.as_str());
             }
             Reply::json(200, &object)
         }

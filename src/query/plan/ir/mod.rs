@@ -9,11 +9,13 @@
 mod functions;
 mod operators;
 mod print;
+mod tree;
 mod writes;
 
 pub use functions::*;
 pub use operators::{BinaryOp, Quantifier, UnaryOp};
 pub use print::ExprDisplay;
+pub use tree::PlanNode;
 pub use writes::*;
 
 use std::collections::BTreeMap;

@@ -85,7 +85,7 @@ fn describe_schema_change(change: &SchemaChange) -> String {
     }
 }
 
-fn describe_write(write: &Write, plan: &Plan) -> String {
+pub(super) fn describe_write(write: &Write, plan: &Plan) -> String {
     match write {
         Write::Create(create) => format!("Create {}", describe_create(create, plan)),
         Write::Merge(merge) => {
@@ -161,7 +161,7 @@ fn describe_create(create: &CreateSpec, plan: &Plan) -> String {
     parts.join(", ")
 }
 
-fn op_line(op: &Op, plan: &Plan) -> String {
+pub(super) fn op_line(op: &Op, plan: &Plan) -> String {
     let name = |slot: Slot| plan.slot_name(slot).to_owned();
     let types = |types: &[String]| {
         if types.is_empty() { String::new() } else { format!(":{}", types.join("|")) }
