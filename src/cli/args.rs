@@ -153,9 +153,24 @@ pub(crate) enum Command {
         /// URL then carries the token every request must present.
         #[arg(long)]
         allow_writes: bool,
-        /// Require basic authentication from Bolt clients: one `user:password` per line.
+        /// Require basic authentication from Bolt clients: one `user:password` per line
+        /// (the password as an argon2 hash, as `korpu passwd` writes it, or as written).
         #[arg(long, value_name = "FILE")]
         auth_file: Option<PathBuf>,
+        /// Allow listening on an address other than loopback without TLS (and, for Bolt,
+        /// without --auth-file): anyone on the network can then read the traffic.
+        #[arg(long)]
+        insecure: bool,
+    },
+    /// Set a user's password in an auth file (stored as an argon2 hash), reading the
+    /// password from standard input: `printf '%s\n' "$PASSWORD" | korpu passwd anna
+    /// --auth-file users`.
+    Passwd {
+        /// The user whose password to set (added when the file does not name them).
+        user: String,
+        /// The auth file to change (made, readable by its owner only, when missing).
+        #[arg(long, value_name = "FILE")]
+        auth_file: PathBuf,
     },
 }
 

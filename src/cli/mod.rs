@@ -39,6 +39,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
     let timing = args.timing;
     match &args.command {
         Some(Command::Check) => return check::check(&args),
+        Some(Command::Passwd { user, auth_file }) => return passwd(user, auth_file),
         Some(Command::Export { dialect, export_format }) => {
             return export(&args, *dialect, *export_format);
         }
@@ -123,7 +124,13 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
-        Some(Command::Serve { http, bolt, open, allow_writes, auth_file }) => {
+        Some(Command::Serve { http, bolt, open, allow_writes, auth_file, insecure }) => {
+            crate::server::check_exposure(
+                http.as_deref(),
+                bolt.as_deref(),
+                auth_file.is_some(),
+                *insecure,
+            )?;
             if *allow_writes {
                 keep_served_writes(&session)?;
             }
@@ -150,7 +157,9 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             crate::server::serve(session.database().clone(), options, bolt_config)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check | Command::Export { .. }) => unreachable!("handled above"),
+        Some(Command::Check | Command::Export { .. } | Command::Passwd { .. }) => {
+            unreachable!("handled above")
+        }
     }
 }
 
@@ -211,6 +220,45 @@ fn source_document(args: &Args) -> Option<String> {
         None => Some(korpu::bundled::SOURCE_DOCUMENT.to_owned()),
         Some(path) => std::fs::read_to_string(path.join("source.txt")).ok(),
     }
+}
+
+/// `korpu passwd USER --auth-file FILE`: reads a password from stdin and stores its
+/// argon2 hash as USER's line, writing the file aside and renaming it into place.
+fn passwd(user: &str, file: &Path) -> Result<ExitCode> {
+    if user.is_empty() || user.contains(':') || user.contains(char::is_whitespace) {
+        bail!("a user name must be non-empty, without `:` or spaces");
+    }
+    if io::stdin().is_terminal() {
+        eprint!("password for {user} (shown as you type; pipe it in to keep it off the screen): ");
+    }
+    let mut password = String::new();
+    io::stdin().read_line(&mut password).context("reading the password from stdin")?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        bail!("an empty password cannot be set");
+    }
+    let current = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => String::new(),
+        Err(error) => return Err(error).with_context(|| format!("reading {}", file.display())),
+    };
+    let hash = crate::server::bolt::hash_password(password).map_err(anyhow::Error::msg)?;
+    let text = crate::server::bolt::with_user(&current, user, &hash);
+    let aside = file.with_extension("korpu-new");
+    {
+        use std::io::Write as _;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut out =
+            options.open(&aside).with_context(|| format!("writing {}", aside.display()))?;
+        out.write_all(text.as_bytes())?;
+        out.sync_all()?;
+    }
+    std::fs::rename(&aside, file).with_context(|| format!("replacing {}", file.display()))?;
+    eprintln!("set the password of {user} in {}", file.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Makes a server's writes durable: on a data folder every commit goes to its

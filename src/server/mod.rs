@@ -43,6 +43,46 @@ pub(crate) struct ServeOptions {
     pub import_dir: Option<std::sync::Arc<korpu::query::ImportDir>>,
 }
 
+/// Refuses to listen beyond loopback without protection: Körpü speaks neither TLS nor
+/// HTTP authentication yet, so an address another machine can reach is allowed for Bolt
+/// only with an auth file, and for HTTP not at all, unless the user says `--insecure`.
+pub(crate) fn check_exposure(
+    http: Option<&str>,
+    bolt: Option<&str>,
+    auth_file: bool,
+    insecure: bool,
+) -> Result<()> {
+    if insecure {
+        return Ok(());
+    }
+    if let Some(address) = bolt
+        && !auth_file
+        && !is_loopback(address)?
+    {
+        anyhow::bail!(
+            "refusing to serve Bolt on {address}, which other machines can reach, without --auth-file (and Körpü has no TLS yet): add --auth-file FILE, listen on 127.0.0.1, or say --insecure"
+        );
+    }
+    if let Some(address) = http
+        && !is_loopback(address)?
+    {
+        anyhow::bail!(
+            "refusing to serve HTTP on {address}, which other machines can reach: the explorer has neither TLS nor logins yet; listen on 127.0.0.1 (and tunnel to it), or say --insecure"
+        );
+    }
+    Ok(())
+}
+
+/// True when every address `address` resolves to is a loopback one.
+fn is_loopback(address: &str) -> Result<bool> {
+    use std::net::ToSocketAddrs as _;
+    let resolved: Vec<_> = address
+        .to_socket_addrs()
+        .with_context(|| format!("`{address}` is not an address to listen on (HOST:PORT)"))?
+        .collect();
+    Ok(!resolved.is_empty() && resolved.iter().all(|socket| socket.ip().is_loopback()))
+}
+
 /// The default HTTP address when neither `--http` nor `--bolt` is given.
 pub(crate) const DEFAULT_HTTP: &str = "127.0.0.1:7474";
 

@@ -483,3 +483,29 @@ def test_summaries_carry_the_plan_the_profile_the_kind_and_notifications(bolt_dr
         assert notes and notes[0]["code"] == "Neo.ClientNotification.Statement.UnknownLabelWarning", notes
         assert "Organization" in notes[0]["description"]
         assert notes[0]["position"]["line"] == 1
+
+
+def test_hashed_passwords_written_by_korpu_passwd(tmp_path):
+    users = tmp_path / "users"
+    users.write_text("# who may connect\n")
+    for user, password in [("rəşad", "gizli söz"), ("anna", "first")]:
+        subprocess.run(
+            [os.environ["KORPU_BIN"], "passwd", user, "--auth-file", str(users)],
+            input=password + "\n", text=True, check=True, capture_output=True,
+        )
+    subprocess.run(
+        [os.environ["KORPU_BIN"], "passwd", "anna", "--auth-file", str(users)],
+        input="second\n", text=True, check=True, capture_output=True,
+    )
+    text = users.read_text()
+    assert "gizli" not in text and "second" not in text, text
+    assert text.count("anna:$argon2id$") == 1 and "rəşad:$argon2id$" in text, text
+    with own_server("--empty", ["--auth-file", str(users)]) as uri:
+        with GraphDatabase.driver(uri, auth=("rəşad", "gizli söz")) as good:
+            assert single(good, "RETURN 7 AS seven")["seven"] == 7
+        with GraphDatabase.driver(uri, auth=("anna", "second")) as good:
+            good.verify_connectivity()
+        for user, password in [("anna", "first"), ("rəşad", "gizli soz")]:
+            with GraphDatabase.driver(uri, auth=(user, password)) as bad:
+                with pytest.raises(AuthError):
+                    bad.verify_connectivity()

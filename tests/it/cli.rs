@@ -324,3 +324,18 @@ fn a_reader_closing_the_pipe_early_is_not_an_error() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+#[test]
+fn serving_beyond_loopback_needs_protection_or_insecure() {
+    for (args, says) in [
+        (vec!["--empty", "serve", "--bolt", "0.0.0.0:0"], "without --auth-file"),
+        (vec!["--empty", "serve", "--http", "0.0.0.0:0"], "neither TLS nor logins"),
+    ] {
+        let output = korpu(&args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains(says), "{}", stderr(&output));
+        assert!(stderr(&output).contains("--insecure"), "{}", stderr(&output));
+    }
+    let output = korpu(&["--empty", "serve", "--bolt", "nowhere"]);
+    assert!(stderr(&output).contains("not an address"), "{}", stderr(&output));
+}

@@ -3,8 +3,10 @@
 //!
 //! The file holds one `user:password` per line (blank lines and lines starting with `#`
 //! are skipped), so no password has to appear on a command line, where other users of
-//! the machine could read it in the process list. Without a file every client is let
-//! in, which is why the server binds to loopback unless told otherwise.
+//! the machine could read it in the process list. A password may be stored as an argon2
+//! hash (`user:$argon2id$…`, what `korpu passwd` writes), so the file gives nobody who
+//! reads it the password. Without a file every client is let in, which is why the
+//! server binds to loopback unless told otherwise.
 
 use std::path::Path;
 
@@ -76,9 +78,55 @@ impl Users {
         // Compare every entry fully so the time taken does not tell which part failed.
         entries.iter().fold(false, |found, (known_user, known_password)| {
             found
-                | (constant_time_eq(known_user, user) & constant_time_eq(known_password, password))
+                | (constant_time_eq(known_user, user) & password_matches(known_password, password))
         })
     }
+}
+
+/// Whether `given` is the password `stored` holds: an argon2 hash, or the password as
+/// written (compared in constant time).
+fn password_matches(stored: &str, given: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    if stored.starts_with("$argon2") {
+        return PasswordHash::new(stored).is_ok_and(|hash| {
+            argon2::Argon2::default().verify_password(given.as_bytes(), &hash).is_ok()
+        });
+    }
+    constant_time_eq(stored, given)
+}
+
+/// An argon2id hash of `password` with a fresh salt, as an auth file stores it.
+pub(crate) fn hash_password(password: &str) -> Result<String, String> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|error| format!("cannot hash the password: {error}"))
+}
+
+/// The auth file's text with `user`'s line set to `user:hash` (added when missing);
+/// comments, blank lines and other users' lines stay as they were.
+pub(crate) fn with_user(text: &str, user: &str, hash: &str) -> String {
+    let line = format!("{user}:{hash}");
+    let mut replaced = false;
+    let mut lines: Vec<String> = text
+        .lines()
+        .map(|existing| {
+            let is_user = !existing.trim_start().starts_with('#')
+                && existing.split_once(':').is_some_and(|(name, _)| name == user);
+            if is_user && !replaced {
+                replaced = true;
+                line.clone()
+            } else {
+                existing.to_owned()
+            }
+        })
+        .collect();
+    if !replaced {
+        lines.push(line);
+    }
+    lines.join("\n") + "\n"
 }
 
 fn constant_time_eq(left: &str, right: &str) -> bool {
@@ -115,6 +163,23 @@ mod tests {
                 .admits(&PackValue::Map(vec![("scheme".into(), PackValue::String("none".into()))]))
         );
         assert!(Users::anyone().admits(&PackValue::Map(vec![])));
+    }
+
+    #[test]
+    fn hashed_passwords_are_checked_against_their_hash() {
+        let hash = hash_password("gizli söz").unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        let text = with_user("# users\nanna:pw\n", "rəşad", &hash);
+        assert!(text.starts_with("# users\nanna:pw\nrəşad:$argon2id$"), "{text}");
+        let users = Users::parse(&text, "f").unwrap();
+        assert!(users.admits(&basic("rəşad", "gizli söz")));
+        assert!(!users.admits(&basic("rəşad", "gizli soz")));
+        assert!(!users.admits(&basic("rəşad", &hash)), "the hash itself is no password");
+        assert!(users.admits(&basic("anna", "pw")));
+        // Setting it again replaces the line rather than adding one.
+        let again = with_user(&text, "rəşad", &hash_password("yeni").unwrap());
+        assert_eq!(again.matches("rəşad:").count(), 1);
+        assert!(Users::parse(&again, "f").unwrap().admits(&basic("rəşad", "yeni")));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-pub(crate) use auth::Users;
+pub(crate) use auth::{Users, hash_password, with_user};
 
 use korpu::database::Database;
 
