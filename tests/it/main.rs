@@ -24,4 +24,5 @@ mod sessions;
 mod support;
 mod tck;
 mod temporal;
+mod tools;
 mod writes;
