@@ -157,8 +157,14 @@ pub(crate) enum Command {
         /// (the password as an argon2 hash, as `korpu passwd` writes it, or as written).
         #[arg(long, value_name = "FILE")]
         auth_file: Option<PathBuf>,
-        /// Allow listening on an address other than loopback without TLS (and, for Bolt,
-        /// without --auth-file): anyone on the network can then read the traffic.
+        /// Serve `bolt+s://` and `https://` with this certificate chain (PEM).
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM) of --tls-cert.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Allow listening on an address other machines can reach without TLS (and, for
+        /// Bolt, without --auth-file): anyone on the network can then read the traffic.
         #[arg(long)]
         insecure: bool,
     },

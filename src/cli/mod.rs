@@ -124,13 +124,26 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Some(Command::Find { text, limit }) => find(&session, &args, &text.join(" "), *limit),
-        Some(Command::Serve { http, bolt, open, allow_writes, auth_file, insecure }) => {
-            crate::server::check_exposure(
-                http.as_deref(),
-                bolt.as_deref(),
-                auth_file.is_some(),
-                *insecure,
-            )?;
+        Some(Command::Serve {
+            http,
+            bolt,
+            open,
+            allow_writes,
+            auth_file,
+            tls_cert,
+            tls_key,
+            insecure,
+        }) => {
+            let protection = crate::server::Protection {
+                tls: tls_cert.is_some(),
+                auth_file: auth_file.is_some(),
+                insecure: *insecure,
+            };
+            crate::server::check_exposure(http.as_deref(), bolt.as_deref(), protection)?;
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(crate::server::tls::load(cert, key)?),
+                _ => None,
+            };
             if *allow_writes {
                 keep_served_writes(&session)?;
             }
@@ -142,6 +155,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 timeout: session.timeout,
                 source_document: source_document(&args),
                 import_dir: served_import_dir(&args, &session),
+                tls: tls.clone(),
             };
             let users = match auth_file {
                 Some(file) => crate::server::bolt::Users::from_file(file)?,
@@ -152,6 +166,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 statement_timeout: args.timeout.map(Duration::from_secs_f64),
                 import_dir: served_import_dir(&args, &session),
                 allow_writes: *allow_writes,
+                tls,
                 ..crate::server::bolt::BoltConfig::default()
             };
             crate::server::serve(session.database().clone(), options, bolt_config)?;

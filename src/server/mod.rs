@@ -12,6 +12,7 @@
 
 pub(crate) mod bolt;
 pub(crate) mod http;
+pub(crate) mod tls;
 
 use std::io::{self, Write};
 use std::net::TcpListener;
@@ -39,35 +40,46 @@ pub(crate) struct ServeOptions {
     pub timeout: Option<Duration>,
     /// The source document the provenance panel quotes from, when there is one.
     pub source_document: Option<String>,
+    /// TLS for both listeners (`--tls-cert`/`--tls-key`): `bolt+s://` and `https://`.
+    pub tls: Option<tls::Tls>,
     /// Where `LOAD CSV` may read (`--import-dir`), for every client's session.
     pub import_dir: Option<std::sync::Arc<korpu::query::ImportDir>>,
 }
 
-/// Refuses to listen beyond loopback without protection: Körpü speaks neither TLS nor
-/// HTTP authentication yet, so an address another machine can reach is allowed for Bolt
-/// only with an auth file, and for HTTP not at all, unless the user says `--insecure`.
+/// What protects a server that other machines can reach.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Protection {
+    pub(crate) tls: bool,
+    pub(crate) auth_file: bool,
+    /// The user said `--insecure`.
+    pub(crate) insecure: bool,
+}
+
+/// Refuses to listen beyond loopback unprotected: an address another machine can reach
+/// needs TLS and, for Bolt, an auth file (the explorer has no logins, only the write
+/// token), unless the user says `--insecure`.
 pub(crate) fn check_exposure(
     http: Option<&str>,
     bolt: Option<&str>,
-    auth_file: bool,
-    insecure: bool,
+    protection: Protection,
 ) -> Result<()> {
-    if insecure {
+    if protection.insecure {
         return Ok(());
     }
     if let Some(address) = bolt
-        && !auth_file
+        && !(protection.tls && protection.auth_file)
         && !is_loopback(address)?
     {
         anyhow::bail!(
-            "refusing to serve Bolt on {address}, which other machines can reach, without --auth-file (and Körpü has no TLS yet): add --auth-file FILE, listen on 127.0.0.1, or say --insecure"
+            "refusing to serve Bolt on {address}, which other machines can reach, without both --tls-cert/--tls-key and --auth-file: add them, listen on 127.0.0.1, or say --insecure"
         );
     }
     if let Some(address) = http
+        && !protection.tls
         && !is_loopback(address)?
     {
         anyhow::bail!(
-            "refusing to serve HTTP on {address}, which other machines can reach: the explorer has neither TLS nor logins yet; listen on 127.0.0.1 (and tunnel to it), or say --insecure"
+            "refusing to serve HTTP on {address}, which other machines can reach, without TLS: add --tls-cert/--tls-key (the explorer has no logins, only the write token), listen on 127.0.0.1, or say --insecure"
         );
     }
     Ok(())
@@ -110,9 +122,10 @@ pub(crate) fn serve(
         let listener = TcpListener::bind(address)
             .with_context(|| format!("cannot listen for Bolt on {address}"))?;
         let bound = listener.local_addr().context("the Bolt listener has no address")?;
+        let scheme = if bolt_config.tls.is_some() { "bolt+s" } else { "bolt" };
         bolt::start(listener, database.clone(), bolt_config)
             .context("cannot start the Bolt server")?;
-        lines.push(format!("bolt://{bound}"));
+        lines.push(format!("{scheme}://{bound}"));
     }
     let mut explorer_url = None;
     if let Some(address) = http_address {
@@ -127,10 +140,12 @@ pub(crate) fn serve(
             source_document: options.source_document.clone(),
             import_dir: options.import_dir.clone(),
             limits: http::Limits::default(),
+            tls: options.tls.clone(),
         };
+        let scheme = if options.tls.is_some() { "https" } else { "http" };
         let url = match &token {
-            Some(token) => format!("http://{local}/?token={token}"),
-            None => format!("http://{local}/"),
+            Some(token) => format!("{scheme}://{local}/?token={token}"),
+            None => format!("{scheme}://{local}/"),
         };
         http::start(listener, database, config)?;
         lines.insert(0, url.clone());

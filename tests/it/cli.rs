@@ -328,8 +328,8 @@ fn a_reader_closing_the_pipe_early_is_not_an_error() {
 #[test]
 fn serving_beyond_loopback_needs_protection_or_insecure() {
     for (args, says) in [
-        (vec!["--empty", "serve", "--bolt", "0.0.0.0:0"], "without --auth-file"),
-        (vec!["--empty", "serve", "--http", "0.0.0.0:0"], "neither TLS nor logins"),
+        (vec!["--empty", "serve", "--bolt", "0.0.0.0:0"], "without both --tls-cert"),
+        (vec!["--empty", "serve", "--http", "0.0.0.0:0"], "without TLS"),
     ] {
         let output = korpu(&args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");

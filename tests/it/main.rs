@@ -24,5 +24,6 @@ mod sessions;
 mod support;
 mod tck;
 mod temporal;
+mod tls;
 mod tools;
 mod writes;

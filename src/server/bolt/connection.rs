@@ -18,7 +18,9 @@
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
-use std::net::{Shutdown, TcpStream};
+use std::net::TcpStream;
+
+use crate::server::tls::Transport;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -127,15 +129,18 @@ impl Drop for Connection<'_> {
 }
 
 /// Serves one accepted socket until the client leaves or misbehaves.
-pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConfig) {
+pub(crate) fn serve(socket: TcpStream, database: Database, config: &BoltConfig) {
     // Responses are written whole; without this, Nagle's algorithm would hold back the
     // small ones waiting for an acknowledgement the client delays.
-    let _ = stream.set_nodelay(true);
+    let _ = socket.set_nodelay(true);
+    let address =
+        socket.local_addr().map_or_else(|_| "127.0.0.1:7687".to_owned(), |a| a.to_string());
+    let Ok(mut stream) = Transport::accept(socket, config.tls.as_ref()) else {
+        return;
+    };
     let Some(version) = handshake(&mut stream) else {
         return;
     };
-    let address =
-        stream.local_addr().map_or_else(|_| "127.0.0.1:7687".to_owned(), |a| a.to_string());
     let mut session = Session::new(database);
     session.timeout = config.statement_timeout;
     session.import_dir = config.import_dir.clone();
@@ -153,9 +158,6 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
         autocommit: None,
         transaction: None,
     };
-    let Ok(mut reader) = stream.try_clone() else {
-        return;
-    };
     let mut out = Vec::new();
     loop {
         // A client idle inside a transaction that holds the graph blocks every writer,
@@ -164,8 +166,8 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
             Some(transaction) if transaction.holds_graph => config.transaction_idle_timeout,
             _ => config.idle_timeout,
         };
-        let _ = reader.set_read_timeout(Some(idle));
-        let bytes = match read_message(&mut reader, config.max_message_bytes) {
+        let _ = stream.set_read_timeout(Some(idle));
+        let bytes = match read_message(&mut stream, config.max_message_bytes) {
             Ok(bytes) => bytes,
             Err(FrameError::TooLarge { limit }) => {
                 let message = format!("a message is larger than the limit of {limit} bytes");
@@ -198,10 +200,10 @@ pub(crate) fn serve(mut stream: TcpStream, database: Database, config: &BoltConf
 /// reaches it: closing a socket with unread input resets it, and a reset can destroy
 /// the failure message still in flight. So: stop writing, then read and discard what
 /// the client still sends, for at most a second and a few megabytes.
-fn close_after_failure(stream: &mut TcpStream) {
+fn close_after_failure(stream: &mut Transport) {
     const LINGER: Duration = Duration::from_secs(1);
     const MOST: usize = 4 << 20;
-    if stream.shutdown(Shutdown::Write).is_err() {
+    if stream.shutdown_write().is_err() {
         return;
     }
     let started = Instant::now();
@@ -217,7 +219,7 @@ fn close_after_failure(stream: &mut TcpStream) {
 }
 
 /// Reads the preamble and the proposals and answers them; `None` ends the connection.
-fn handshake(stream: &mut TcpStream) -> Option<Version> {
+fn handshake(stream: &mut Transport) -> Option<Version> {
     stream.set_read_timeout(Some(HANDSHAKE_TIMEOUT)).ok()?;
     let mut preamble = [0; 4];
     stream.read_exact(&mut preamble).ok()?;

@@ -51,6 +51,8 @@ pub(crate) struct BoltConfig {
     pub transaction_idle_timeout: Duration,
     /// Where `LOAD CSV` may read (`--import-dir`).
     pub import_dir: Option<Arc<korpu::query::ImportDir>>,
+    /// Serve Bolt over TLS (`bolt+s://`) with this certificate and key.
+    pub tls: Option<crate::server::tls::Tls>,
     /// Accept statements that change the data or the schema (`--allow-writes`);
     /// without it every such statement is refused as on a read-only database.
     pub allow_writes: bool,
@@ -68,6 +70,7 @@ impl Default for BoltConfig {
             transaction_idle_timeout: Duration::from_secs(60),
             import_dir: None,
             allow_writes: false,
+            tls: None,
         }
     }
 }

@@ -26,6 +26,8 @@ mod wire;
 use std::collections::HashMap;
 use std::io::{self, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+
+use crate::server::tls::Transport;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -70,6 +72,8 @@ pub(crate) struct HttpConfig {
     pub(crate) source_document: Option<String>,
     pub(crate) import_dir: Option<Arc<korpu::query::ImportDir>>,
     pub(crate) limits: Limits,
+    /// Serve `https://` with this certificate and key.
+    pub(crate) tls: Option<crate::server::tls::Tls>,
 }
 
 /// State shared by the request threads.
@@ -141,7 +145,11 @@ pub(crate) fn start(
             if busy >= shared.config.limits.concurrent_requests {
                 shared.active.fetch_sub(1, Ordering::SeqCst);
                 let busy = Reply::error(503, "Busy", "too many requests at once; try again");
-                send(stream, busy, false);
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+                if let Ok(mut transport) = Transport::accept(stream, shared.config.tls.as_ref()) {
+                    send(&mut transport, busy, false);
+                }
                 continue;
             }
             let worker = Arc::clone(&shared);
@@ -158,27 +166,25 @@ pub(crate) fn start(
 }
 
 /// Reads one request from the connection, answers it and closes.
-fn serve_connection(shared: &Shared, stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
-    let Ok(reading) = stream.try_clone() else { return };
+fn serve_connection(shared: &Shared, socket: TcpStream) {
+    let _ = socket.set_read_timeout(Some(READ_TIMEOUT));
+    let _ = socket.set_write_timeout(Some(READ_TIMEOUT));
+    let Ok(mut stream) = Transport::accept(socket, shared.config.tls.as_ref()) else { return };
     let mut head_only = false;
-    let reply =
-        match wire::read_request(&mut BufReader::new(reading), shared.config.limits.body_bytes) {
-            Ok(request) => {
-                head_only = request.method == "HEAD";
-                handle(shared, &request)
-            }
-            Err(WireError::Io(_)) => return,
-            Err(error @ WireError::BodyTooLarge(_)) => {
-                Reply::error(413, "TooLarge", &error.to_string())
-            }
-            Err(error @ WireError::HeadTooLarge) => {
-                Reply::error(431, "TooLarge", &error.to_string())
-            }
-            Err(error) => Reply::error(400, "BadRequest", &error.to_string()),
-        };
-    send(stream, reply, head_only);
+    let limit = shared.config.limits.body_bytes;
+    let reply = match wire::read_request(&mut BufReader::new(&mut stream), limit) {
+        Ok(request) => {
+            head_only = request.method == "HEAD";
+            handle(shared, &request)
+        }
+        Err(WireError::Io(_)) => return,
+        Err(error @ WireError::BodyTooLarge(_)) => {
+            Reply::error(413, "TooLarge", &error.to_string())
+        }
+        Err(error @ WireError::HeadTooLarge) => Reply::error(431, "TooLarge", &error.to_string()),
+        Err(error) => Reply::error(400, "BadRequest", &error.to_string()),
+    };
+    send(&mut stream, reply, head_only);
 }
 
 /// Checks a request and routes it.
@@ -231,7 +237,7 @@ fn json_body(request: &Request) -> Result<Json, Reply> {
 }
 
 /// Writes the reply (only its head when answering HEAD) and closes the connection.
-fn send(mut stream: TcpStream, reply: Reply, head_only: bool) {
+fn send(stream: &mut Transport, reply: Reply, head_only: bool) {
     let headers = [
         ("Content-Type", reply.content_type),
         ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
@@ -241,13 +247,13 @@ fn send(mut stream: TcpStream, reply: Reply, head_only: bool) {
         ("Cache-Control", "no-store"),
     ];
     // The client may have gone away; there is no one left to tell.
-    let _ = wire::write_response(&mut stream, reply.status, &headers, &reply.body, head_only);
+    let _ = wire::write_response(stream, reply.status, &headers, &reply.body, head_only);
     // Closing with unread input would reset the connection and could destroy the answer
     // before the client reads it (a refused large body is left unread), so finish
     // writing, then let the client close first, reading what it still sends for a while.
-    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.shutdown_write();
     let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
-    let _ = io::copy(&mut io::Read::take(&mut stream, DRAIN_BYTES), &mut io::sink());
+    let _ = io::copy(&mut io::Read::take(stream, DRAIN_BYTES), &mut io::sink());
 }
 
 /// Most bytes read and dropped after answering, so that the answer is not lost.

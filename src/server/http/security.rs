@@ -54,7 +54,10 @@ pub(crate) fn check_origin(
         return Err(Refusal::ForeignHost(host.to_owned()));
     }
     if let Some(origin) = origin {
-        let own = origin.strip_prefix("http://").is_some_and(|rest| is_own_host(rest, bound));
+        let own = origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            .is_some_and(|rest| is_own_host(rest, bound));
         if !own {
             return Err(Refusal::ForeignOrigin(origin.to_owned()));
         }
