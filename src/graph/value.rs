@@ -36,6 +36,8 @@ pub enum Value {
     Node(NodeId),
     Relationship(EdgeId),
     Path(Arc<Path>),
+    /// A byte array (Neo4j's `ByteArray`): a parameter or property value, no literal.
+    Bytes(Arc<[u8]>),
     Temporal(Temporal),
     /// A `Duration`, its parts kept inline (not as one field) so the variant fits beside
     /// the tag and `Value` stays 32 bytes; `as_duration` and `From<Duration>` convert.
@@ -118,6 +120,7 @@ impl Value {
             Value::Node(_) => "Node",
             Value::Relationship(_) => "Relationship",
             Value::Path(_) => "Path",
+            Value::Bytes(_) => "ByteArray",
             Value::Temporal(temporal) => temporal.type_name(),
             Value::Duration { .. } => "Duration",
         }
@@ -131,6 +134,7 @@ impl Value {
             | Value::Int(_)
             | Value::Float(_)
             | Value::String(_)
+            | Value::Bytes(_)
             | Value::Temporal(_)
             | Value::Duration { .. } => true,
             Value::List(items) => items.iter().all(|item| {
@@ -190,6 +194,7 @@ impl Value {
             (Value::Node(a), Value::Node(b)) => Some(a == b),
             (Value::Relationship(a), Value::Relationship(b)) => Some(a == b),
             (Value::Path(a), Value::Path(b)) => Some(a == b),
+            (Value::Bytes(a), Value::Bytes(b)) => Some(a == b),
             (Value::Temporal(a), Value::Temporal(b)) => {
                 Some(a.compare(*b) == Some(Ordering::Equal))
             }
@@ -231,7 +236,7 @@ impl Value {
             Value::Node(_) => 1,
             Value::Relationship(_) => 2,
             Value::List(_) => 3,
-            Value::Path(_) => 4,
+            Value::Path(_) | Value::Bytes(_) => 4,
             Value::Temporal(_) => 5,
             Value::Duration { .. } => 6,
             Value::String(_) => 7,
@@ -295,6 +300,10 @@ impl Value {
             (Value::Duration { .. }, Value::Duration { .. }) => {
                 self.as_duration().cmp(&other.as_duration())
             }
+            (Value::Bytes(a), Value::Bytes(b)) => a.cmp(b),
+            // Byte arrays share paths' rank (openCypher has no place for them): after.
+            (Value::Path(_), Value::Bytes(_)) => Ordering::Less,
+            (Value::Bytes(_), Value::Path(_)) => Ordering::Greater,
             _ => Ordering::Equal,
         }
     }
@@ -387,6 +396,7 @@ fn hash_equivalence<H: Hasher>(value: &Value, state: &mut H) {
         Value::Node(id) => (6u8, id).hash(state),
         Value::Relationship(id) => (7u8, id).hash(state),
         Value::Path(path) => (8u8, path).hash(state),
+        Value::Bytes(bytes) => (11u8, bytes).hash(state),
         // Equal temporals of an offset type may differ in offset: hash what they compare by.
         Value::Temporal(temporal) => (9u8, temporal.kind_rank(), temporal.sort_key()).hash(state),
         Value::Duration { months, days, seconds, nanos } => {

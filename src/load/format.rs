@@ -23,6 +23,7 @@
 //! Layout follows the bundled files: one record per block, `"id"`/`"labels"` (or
 //! `"from"`/`"to"`/`"type"`) on their own lines, one property per line, lists inline.
 
+use base64::Engine as _;
 use serde_json::{Map, Value as Json};
 
 use super::limits::name_too_long;
@@ -81,6 +82,9 @@ pub(crate) fn list_items_agree(first: &Value, item: &Value) -> bool {
     item.type_name() == first.type_name() || (numeric(item) && numeric(first))
 }
 
+/// Byte arrays travel in JSON as standard base64, as Neo4j's Query API writes them.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
 /// The key that marks a typed value object.
 const TYPE_KEY: &str = "$type";
 const VALUE_KEY: &str = "_value";
@@ -100,6 +104,7 @@ pub fn value_to_json(value: &Value) -> Json {
             }
         },
         Value::String(text) => Json::String(text.to_string()),
+        Value::Bytes(bytes) => typed("Base64", &BASE64.encode(bytes)),
         Value::List(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Temporal(temporal) => typed(temporal.type_name(), &temporal.to_string()),
         duration @ Value::Duration { .. } => {
@@ -136,6 +141,14 @@ pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
         "LocalDateTime" => TemporalKind::LocalDateTime,
         "DateTime" => TemporalKind::DateTime,
         "Duration" => return Some(Duration::parse(text).map(Value::from)),
+        "Base64" => {
+            return Some(
+                BASE64
+                    .decode(text)
+                    .map(|bytes| Value::Bytes(bytes.into()))
+                    .map_err(|error| format!("`{text}` is not base64: {error}")),
+            );
+        }
         "Float" => {
             return Some(match text {
                 "NaN" => Ok(Value::Float(f64::NAN)),
@@ -146,7 +159,7 @@ pub fn typed_value(json: &Json) -> Option<Result<Value, String>> {
         }
         other => {
             return Some(Err(format!(
-                "unknown `{TYPE_KEY}` `{other}` (expected Date, LocalTime, Time, LocalDateTime, DateTime, Duration or Float)"
+                "unknown `{TYPE_KEY}` `{other}` (expected Date, LocalTime, Time, LocalDateTime, DateTime, Duration, Float or Base64)"
             )));
         }
     };

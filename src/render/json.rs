@@ -102,7 +102,9 @@ pub fn value_json(value: &Value, graph: &Graph) -> Json {
         // Values JSON cannot hold plainly (NaN and the infinities, dates, times,
         // durations) come out typed, `{"$type": "Date", "_value": "2010-09-15"}`, as
         // Neo4j's Query API writes them; the graph-data writer is the one writer of them.
-        Value::Float(_) | Value::Temporal(_) | Value::Duration { .. } => value_to_json(value),
+        Value::Float(_) | Value::Temporal(_) | Value::Duration { .. } | Value::Bytes(_) => {
+            value_to_json(value)
+        }
         Value::List(items) => {
             Json::Array(items.iter().map(|item| value_json(item, graph)).collect())
         }

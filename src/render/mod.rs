@@ -125,6 +125,13 @@ fn write_value(text: &mut String, value: &Value, graph: &Graph, quoting: Quoting
         Value::Temporal(temporal) => {
             let _ = write!(text, "{temporal}");
         }
+        // Bytes as hexadecimal, two digits a byte: `0x4bc3b672`.
+        Value::Bytes(bytes) => {
+            text.push_str("0x");
+            for byte in bytes.iter() {
+                let _ = write!(text, "{byte:02x}");
+            }
+        }
         duration @ Value::Duration { .. } => {
             let _ = write!(text, "{}", duration.as_duration().unwrap_or_default());
         }

@@ -339,3 +339,27 @@ fn serving_beyond_loopback_needs_protection_or_insecure() {
     let output = korpu(&["--empty", "serve", "--bolt", "nowhere"]);
     assert!(stderr(&output).contains("not an address"), "{}", stderr(&output));
 }
+
+#[test]
+fn byte_arrays_print_as_hex_and_travel_as_base64() {
+    let dir = std::env::temp_dir().join(format!("korpu-bytes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("params.json");
+    // "Körpü" in UTF-8, as Neo4j's Query API writes a byte array.
+    std::fs::write(&file, r#"{"b": {"$type": "Base64", "_value": "S8O2cnDDvA=="}}"#).unwrap();
+    let params = file.to_str().unwrap();
+    let table = korpu(&["--empty", "--params", params, "query", "RETURN $b AS b"]);
+    assert!(stdout(&table).contains("0x4bc3b67270c3bc"), "{}", stdout(&table));
+    let json =
+        korpu(&["--empty", "--format", "json", "--params", params, "query", "RETURN $b AS b"]);
+    assert!(
+        stdout(&json).contains(r#"{"$type":"Base64","_value":"S8O2cnDDvA=="}"#),
+        "{}",
+        stdout(&json)
+    );
+    std::fs::write(&file, r#"{"b": {"$type": "Base64", "_value": "not base64!"}}"#).unwrap();
+    let bad = korpu(&["--empty", "--params", params, "query", "RETURN $b"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(stderr(&bad).contains("is not base64"), "{}", stderr(&bad));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

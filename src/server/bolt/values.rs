@@ -11,8 +11,8 @@
 use std::collections::BTreeMap;
 
 use super::packstream::{
-    PackValue, pack_bool, pack_float, pack_int, pack_list_header, pack_map_header, pack_null,
-    pack_string, pack_struct_header,
+    PackValue, pack_bool, pack_bytes, pack_float, pack_int, pack_list_header, pack_map_header,
+    pack_null, pack_string, pack_struct_header,
 };
 use korpu::graph::{Duration, EdgeId, Graph, NodeId, Path, Temporal, Value, Zone, ZoneId};
 
@@ -61,6 +61,7 @@ pub(crate) fn pack_value(out: &mut Vec<u8>, value: &Value, graph: &Graph, dialec
         Value::Int(number) => pack_int(out, *number),
         Value::Float(number) => pack_float(out, *number),
         Value::String(text) => pack_string(out, text),
+        Value::Bytes(bytes) => pack_bytes(out, bytes),
         Value::List(items) => {
             pack_list_header(out, items.len());
             for item in items {
@@ -245,8 +246,6 @@ fn pack_temporal(out: &mut Vec<u8>, temporal: Temporal, dialect: Dialect) {
 /// Why a client's value cannot be a query parameter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub(crate) enum ParameterError {
-    #[error("byte arrays cannot be parameters: Körpü has no byte array values")]
-    Bytes,
     #[error("a {0} cannot be a parameter; pass its id or properties instead")]
     GraphElement(&'static str),
     #[error("structure 0x{tag:02X} with {fields} fields is not a value Körpü knows")]
@@ -309,7 +308,7 @@ pub(crate) fn parameter(value: &PackValue, dialect: Dialect) -> Result<Value, Pa
         PackValue::Int(number) => Value::Int(*number),
         PackValue::Float(number) => Value::Float(*number),
         PackValue::String(text) => Value::from(text.as_str()),
-        PackValue::Bytes(_) => return Err(ParameterError::Bytes),
+        PackValue::Bytes(bytes) => Value::Bytes(bytes.as_slice().into()),
         PackValue::List(items) => Value::List(
             items.iter().map(|item| parameter(item, dialect)).collect::<Result<_, _>>()?,
         ),
@@ -456,7 +455,6 @@ mod tests {
     #[test]
     fn impossible_parameters_are_refused() {
         let refused = |value: PackValue| parameter(&value, BOLT5).unwrap_err();
-        assert_eq!(refused(PackValue::Bytes(vec![1])), ParameterError::Bytes);
         let node = PackValue::Struct { tag: tag::NODE, fields: vec![] };
         assert_eq!(refused(node), ParameterError::GraphElement("node"));
         let time = PackValue::Struct { tag: tag::LOCAL_TIME, fields: vec![PackValue::Int(-1)] };

@@ -388,6 +388,10 @@ pub(super) fn from_engine(value: &Value, graph: &Graph) -> TckValue {
         Value::String(text) => TckValue::String(text.to_string()),
         // The TCK writes temporal values as their ISO 8601 text in quotes.
         Value::Temporal(temporal) => TckValue::String(temporal.to_string()),
+        // The TCK has no byte arrays; none of its scenarios can produce one.
+        Value::Bytes(bytes) => {
+            TckValue::List(bytes.iter().map(|byte| TckValue::Int(i64::from(*byte))).collect())
+        }
         duration @ Value::Duration { .. } => {
             TckValue::String(duration.as_duration().unwrap_or_default().to_string())
         }
