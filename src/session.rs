@@ -3,11 +3,14 @@
 //! REPL and the servers (parse → plan → execute, timed stage by stage).
 //!
 //! `prepare` parses and plans once (`query::prepare`, which decides the statement's
-//! kind); `execute` picks the lock from that kind. A statement that only reads shares
-//! the graph with other sessions; one that writes has it to itself for its length, and
-//! an explicit transaction (`begin` … `commit` / `rollback`) keeps it until it ends.
-//! The answer holds the graph it was computed on, so results that name nodes are
-//! rendered against that same state. A read-only session (`AccessMode::ReadOnly`, what
+//! kind); `execute` runs it by that kind. A statement that only reads runs on the last
+//! committed snapshot and never waits; one that writes runs as the database's one
+//! writer, on the writer's copy, and is committed (logged first, when commits are
+//! logged) when it ends; an explicit transaction (`begin` … `commit` / `rollback`) stays
+//! the writer until it ends. A panic inside a statement is contained: the statement is
+//! undone and the client answered `UnknownError`. `CALL db.checkpoint()` is the
+//! session's own. The answer holds the graph it was computed on, so results that name
+//! nodes are rendered against that same state. A read-only session (`AccessMode::ReadOnly`, what
 //! the servers give their clients without `--allow-writes`) refuses any statement that
 //! would change the data or the schema with `ForbiddenOnReadOnlyDatabase`, before it
 //! runs.
