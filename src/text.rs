@@ -197,7 +197,23 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
 
 /// Cypher literals of the two scalars whose spelling needs care, the one place they are
 /// written: the syntax tree's printer, EXPLAIN, exports and tables all call these.
-/// Writes a float so that it reads back as a float (`1.0`, `1e300`, never `1`).
+/// Writes a float as Neo4j does (Java's `Double.toString`), which also reads back as a
+/// float: the shortest digits that give the number back, in plain notation with at least
+/// one decimal between 10⁻³ and 10⁷ (`0.001`, `1.5`, `1234567.0`), in scientific
+/// notation outside (`1.0E7`, `1.5E-4`, `1.0E20`); `NaN`, `Infinity`, `-Infinity`.
+///
+/// ```
+/// use korpu::text::write_float;
+/// let shown = |number: f64| { let mut text = String::new(); write_float(&mut text, number).unwrap(); text };
+/// assert_eq!(shown(1.0E7), "1.0E7");
+/// assert_eq!(shown(1.5E7), "1.5E7");
+/// assert_eq!(shown(0.0001), "1.0E-4");
+/// assert_eq!(shown(1e20), "1.0E20");
+/// assert_eq!(shown(9999999.0), "9999999.0");
+/// assert_eq!(shown(0.001), "0.001");
+/// assert_eq!(shown(-2.5), "-2.5");
+/// assert_eq!(shown(-0.0), "-0.0");
+/// ```
 pub fn write_float(f: &mut impl std::fmt::Write, number: f64) -> std::fmt::Result {
     if number.is_nan() {
         return f.write_str("NaN");
@@ -205,8 +221,20 @@ pub fn write_float(f: &mut impl std::fmt::Write, number: f64) -> std::fmt::Resul
     if number.is_infinite() {
         return f.write_str(if number > 0.0 { "Infinity" } else { "-Infinity" });
     }
-    let text = format!("{number:?}");
-    f.write_str(&text)
+    let magnitude = number.abs();
+    if magnitude == 0.0 || (1e-3..1e7).contains(&magnitude) {
+        // Rust's shortest round-trip digits, in plain notation in this range.
+        let text = format!("{number}");
+        f.write_str(&text)?;
+        return if text.contains('.') { Ok(()) } else { f.write_str(".0") };
+    }
+    let text = format!("{number:e}");
+    let (mantissa, exponent) = text.split_once('e').expect("`{:e}` writes an exponent");
+    f.write_str(mantissa)?;
+    if !mantissa.contains('.') {
+        f.write_str(".0")?;
+    }
+    write!(f, "E{exponent}")
 }
 
 /// Writes a single-quoted Cypher string literal with escapes.
