@@ -120,9 +120,24 @@ impl<K> Default for Runs<K> {
     }
 }
 
+/// The fewest recent insertions a flush merges into the main run.
+const RECENT_MIN: usize = 64;
+
 impl<K: Key> Runs<K> {
     fn insert_sorted(&mut self, entry: (K, NodeId)) {
         self.recent.push(entry);
+    }
+
+    /// Merges the recent insertions in once there are enough of them to pay for a pass
+    /// over the main run: at least `RECENT_MIN`, and at least √(main run). A write that
+    /// adds one number per commit then costs a merge every √n commits, not one each;
+    /// reads look at the few recent entries one by one meanwhile. Recent entries never
+    /// duplicate main ones here: a changed or removed number marks the index stale, and
+    /// a stale index is swept (`sweep`), which merges everything.
+    fn merge_if_due(&mut self) {
+        if self.recent.len() >= RECENT_MIN.max(self.main.len().isqrt()) {
+            self.merge();
+        }
     }
 
     /// One sorted run again, without duplicates (a removal not yet swept leaves its entry,
@@ -140,8 +155,10 @@ impl<K: Key> Runs<K> {
         self.main.sort_by(order::<K>);
     }
 
+    /// The main run is sorted, and the recent one no longer than a flush leaves it.
     fn is_sorted(&self) -> bool {
-        self.recent.is_empty() && self.main.is_sorted_by(|left, right| !K::less(right, left))
+        self.recent.len() < RECENT_MIN.max(self.main.len().isqrt())
+            && self.main.is_sorted_by(|left, right| !K::less(right, left))
     }
 
     fn len(&self) -> usize {
@@ -260,10 +277,11 @@ impl RangeIndex {
         self.integers.len() == 0 && self.floats.len() == 0
     }
 
-    /// Merges the insertions since the last flush into the sorted run.
+    /// Merges the insertions since the last flush into the sorted run, once they are
+    /// many enough (see `Runs::merge_if_due`).
     pub(super) fn merge_recent(&mut self) {
-        self.integers.merge();
-        self.floats.merge();
+        self.integers.merge_if_due();
+        self.floats.merge_if_due();
     }
 
     /// Every entry, integers first, for `Graph::validate`.
@@ -337,10 +355,21 @@ mod tests {
             let found: Vec<NodeId> = index.nodes(lower, upper).take(expected.len()).collect();
             assert_eq!(found, expected);
         }
-        // The same entry again (as a stale one awaiting a sweep) is kept once.
+        // The same entry again (as a stale one awaiting a sweep) is kept once: a flush
+        // sweeps a stale index, which merges everything.
         let (value, node) = naive[123];
         index.insert(&Value::Int(value), NodeId(node), true);
-        index.merge_recent();
+        index.sweep(|_, _| true);
         assert_eq!(index.entries().count(), 60_003);
+        // A few insertions wait in the recent run; reads see them, a flush leaves them.
+        for node in 60_000..60_010u32 {
+            index.insert(&Value::Int(5), NodeId(node), true);
+        }
+        index.merge_recent();
+        assert!(index.is_sorted());
+        assert_eq!(
+            index.count(Bound::Included(5.0), Bound::Included(5.0)),
+            naive.iter().filter(|(v, _)| *v == 5).count() + 10
+        );
     }
 }
