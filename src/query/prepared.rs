@@ -16,7 +16,7 @@ use crate::graph::Graph;
 use crate::query::error::{ExecError, QueryError};
 use crate::query::exec::{self, Profile};
 use crate::query::notification::Notification;
-use crate::query::plan::ir::{Op, Write};
+use crate::query::plan::ir::{Op, Write, op_children};
 use crate::query::plan::{self, Mode, Plan};
 use crate::query::procedures::Procedures;
 use crate::query::syntax;
@@ -129,30 +129,17 @@ fn kind_of(plan: &Plan) -> StatementKind {
 /// True when an operator tree looks anything up in the graph (rather than only working
 /// on values the statement supplies).
 fn reads_graph(op: &Op) -> bool {
-    match op {
-        Op::Argument => false,
+    matches!(
+        op,
         Op::NodeScan { .. }
-        | Op::NodeIndexSeek { .. }
-        | Op::NodeRangeSeek(_)
-        | Op::NodeIndexScan(_)
-        | Op::Expand(_)
-        | Op::VarExpand(_)
-        | Op::ShortestPath(_)
-        | Op::Call(_) => true,
-        Op::Optional { input, inner, .. } => reads_graph(input) || reads_graph(inner),
-        Op::Union { branches, .. } => branches.iter().any(reads_graph),
-        Op::Filter { input, .. }
-        | Op::Project { input, .. }
-        | Op::Aggregate { input, .. }
-        | Op::Distinct { input, .. }
-        | Op::Sort { input, .. }
-        | Op::Top { input, .. }
-        | Op::Skip { input, .. }
-        | Op::Limit { input, .. }
-        | Op::Unwind { input, .. }
-        | Op::CountRows { input, .. } => reads_graph(input),
-        Op::LoadCsv(load) => reads_graph(&load.input),
-    }
+            | Op::NodeIndexSeek { .. }
+            | Op::NodeRangeSeek(_)
+            | Op::NodeIndexScan(_)
+            | Op::Expand(_)
+            | Op::VarExpand(_)
+            | Op::ShortestPath(_)
+            | Op::Call(_)
+    ) || op_children(op).into_iter().any(reads_graph)
 }
 
 /// How a run holds the graph: shared for statements that only read, exclusive for the

@@ -19,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 /// A `korpu serve --bolt 127.0.0.1:0` process, stopped when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    address: String,
+    pub(crate) address: String,
 }
 
 impl Server {
@@ -30,7 +30,7 @@ impl Server {
         Server::start(&[], &["--allow-writes"])
     }
 
-    fn start(extra: &[&str], serve_options: &[&str]) -> Server {
+    pub(crate) fn start(extra: &[&str], serve_options: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
             .args(extra)
             .args(["serve", "--bolt", "127.0.0.1:0"])

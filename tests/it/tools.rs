@@ -2,36 +2,10 @@
 //! makes them): neomodel against a writable server, neo4j-graphrag's version checks.
 //! Under `CI` a missing environment fails the test; elsewhere it is skipped, saying so.
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-/// A `korpu … serve --bolt 127.0.0.1:0 …` process, killed when dropped.
-struct Server(Child, String);
-
-impl Server {
-    fn start(global: &[&str], serve: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_korpu"))
-            .args(global)
-            .args(["serve", "--bolt", "127.0.0.1:0"])
-            .args(serve)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let address = line.trim().strip_prefix("bolt://").expect("serve prints bolt://").to_owned();
-        Server(child, address)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::bolt::Server;
 
 /// The virtual environment `variable` names (default `/tmp/<folder>`), if it has python.
 fn venv(variable: &str, folder: &str) -> Option<PathBuf> {
@@ -63,7 +37,7 @@ fn run_suite(venv: PathBuf, file: &str, server: &Server) {
             file,
         ])
         .current_dir(&suite)
-        .env("KORPU_BOLT_ADDRESS", &server.1)
+        .env("KORPU_BOLT_ADDRESS", &server.address)
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&output.stdout);

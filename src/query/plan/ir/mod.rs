@@ -14,7 +14,7 @@ mod writes;
 
 pub use functions::*;
 pub use operators::{BinaryOp, Quantifier, UnaryOp};
-pub use print::ExprDisplay;
+pub use print::{ExprDisplay, op_children};
 pub use tree::PlanNode;
 pub use writes::*;
 

@@ -354,7 +354,7 @@ fn sort_keys(keys: &[SortKey], plan: &Plan) -> String {
 }
 
 /// The operators an operator reads from, in order.
-pub(super) fn op_children(op: &Op) -> Vec<&Op> {
+pub fn op_children(op: &Op) -> Vec<&Op> {
     match op {
         Op::Argument => Vec::new(),
         Op::NodeRangeSeek(seek) => vec![&seek.input],
