@@ -14,6 +14,7 @@ mod export;
 mod fuzz_data;
 mod golden;
 mod load_csv;
+mod neo4j_answers;
 mod procedures;
 mod repl;
 mod robustness;

@@ -15,11 +15,21 @@ pub(crate) struct Accumulator {
 
 enum State {
     Count(i64),
-    Sum { integer: i64, float: f64, is_float: bool, any: bool },
-    Avg { total: f64, count: u64 },
+    Sum {
+        integer: i64,
+        float: f64,
+        is_float: bool,
+        any: bool,
+    },
+    Avg {
+        total: f64,
+        count: u64,
+    },
     Extreme(Option<Value>),
     Collect(Vec<Value>),
-    Values(Vec<f64>, Option<f64>),
+    /// The numbers, the percentile (read from the first row), and whether every number
+    /// was an integer (`percentileDisc` then answers an integer, as Neo4j does).
+    Values(Vec<f64>, Option<f64>, bool),
 }
 
 impl Accumulator {
@@ -32,7 +42,7 @@ impl Accumulator {
             AggregateFunction::Avg => State::Avg { total: 0.0, count: 0 },
             AggregateFunction::Min | AggregateFunction::Max => State::Extreme(None),
             AggregateFunction::Collect => State::Collect(Vec::new()),
-            _ => State::Values(Vec::new(), None),
+            _ => State::Values(Vec::new(), None, true),
         };
         Accumulator { seen: aggregation.distinct.then(HashSet::new), state }
     }
@@ -40,7 +50,7 @@ impl Accumulator {
     /// True while the accumulator still needs the aggregation's extra argument (the
     /// percentile of `percentileDisc`/`percentileCont`, read from the first row).
     pub(crate) fn needs_extra(&self) -> bool {
-        matches!(self.state, State::Values(_, None))
+        matches!(self.state, State::Values(_, None, _))
     }
 
     /// Adds one row's evaluated argument (`None` for `count(*)`) and, while
@@ -132,10 +142,13 @@ impl Accumulator {
                 }
             }
             State::Collect(items) => items.push(value),
-            State::Values(values, percentile) => {
+            State::Values(values, percentile, all_integers) => {
                 let number = match value {
                     Value::Int(number) => number as f64,
-                    Value::Float(number) => number,
+                    Value::Float(number) => {
+                        *all_integers = false;
+                        number
+                    }
                     other => {
                         return Err(ExecError::type_error(format!(
                             "{}() needs numbers, found {}",
@@ -192,7 +205,7 @@ impl Accumulator {
             }
             State::Extreme(best) => best.unwrap_or(Value::Null),
             State::Collect(items) => Value::List(items),
-            State::Values(mut values, percentile) => {
+            State::Values(mut values, percentile, all_integers) => {
                 if values.is_empty() {
                     return Ok(Value::Null);
                 }
@@ -215,7 +228,11 @@ impl Accumulator {
                             let index = ((p * values.len() as f64).ceil() as usize)
                                 .saturating_sub(1)
                                 .min(values.len() - 1);
-                            Value::Float(values[index])
+                            if all_integers {
+                                Value::Int(values[index] as i64)
+                            } else {
+                                Value::Float(values[index])
+                            }
                         } else {
                             let position = p * (values.len() - 1) as f64;
                             let lower = position.floor() as usize;

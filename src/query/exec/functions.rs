@@ -399,6 +399,35 @@ pub(crate) fn call(
         Asin => float_map(function, &first, f64::asin)?,
         Acos => float_map(function, &first, f64::acos)?,
         Atan => float_map(function, &first, f64::atan)?,
+        Cot => float_map(function, &first, |x| 1.0 / x.tan())?,
+        Degrees => float_map(function, &first, f64::to_degrees)?,
+        Radians => float_map(function, &first, f64::to_radians)?,
+        Haversin => float_map(function, &first, |x| (1.0 - x.cos()) / 2.0)?,
+        IsNaN => match first {
+            Value::Float(number) => Value::Bool(number.is_nan()),
+            Value::Int(_) => Value::Bool(false),
+            other => return Err(wrong_type(function, &other)),
+        },
+        // Each element as `toStringOrNull` makes it.
+        ToStringList => match first {
+            Value::List(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(|item| match item {
+                        Value::Temporal(value) => Value::from(value.to_string()),
+                        ref duration @ Value::Duration { .. } => {
+                            Value::from(duration.as_duration().unwrap_or_default().to_string())
+                        }
+                        scalar @ (Value::String(_)
+                        | Value::Int(_)
+                        | Value::Float(_)
+                        | Value::Bool(_)) => Value::from(to_string(&scalar)),
+                        _ => Value::Null,
+                    })
+                    .collect(),
+            ),
+            other => return Err(wrong_type(function, &other)),
+        },
         Atan2 => {
             let (Some(y), Some(x)) = (number(function, &first)?, number(function, &args[1])?)
             else {

@@ -1,0 +1,83 @@
+//! Answers that must be Neo4j's to the letter, found by comparing with Neo4j's manual
+//! rather than the openCypher TCK: how floats print, the functions Neo4j 5 added, and
+//! aggregates that keep their argument's type.
+
+use korpu::graph::{Graph, Value};
+use korpu::query::{Control, Params, run};
+
+/// The one value `RETURN <expression>` gives.
+fn value(expression: &str) -> Value {
+    let mut graph = Graph::default();
+    let text = format!("RETURN {expression} AS v");
+    let result = run(&mut graph, &text, &Params::new(), &Control::default())
+        .unwrap_or_else(|error| panic!("{text}: {error}"));
+    result.rows[0][0].clone()
+}
+
+fn text(expression: &str) -> String {
+    match value(expression) {
+        Value::String(text) => text.to_string(),
+        other => panic!("{expression} gave {other:?}"),
+    }
+}
+
+fn float(expression: &str) -> f64 {
+    match value(expression) {
+        Value::Float(number) => number,
+        other => panic!("{expression} gave {other:?}"),
+    }
+}
+
+#[test]
+fn floats_print_as_java_prints_them() {
+    assert_eq!(text("toString(1.0E7)"), "1.0E7");
+    assert_eq!(text("'x' + 1.5E7"), "x1.5E7");
+    assert_eq!(text("toString(0.0001)"), "1.0E-4");
+    assert_eq!(text("toString(1e20)"), "1.0E20");
+    assert_eq!(text("toString(1234567.0)"), "1234567.0");
+    assert_eq!(text("toString(0.001)"), "0.001");
+    assert_eq!(text("toString(-2.5)"), "-2.5");
+    assert_eq!(text("toString(1.0 / 3)"), "0.3333333333333333");
+}
+
+#[test]
+fn neo4j_5_functions() {
+    assert_eq!(text("lower('BAKI')"), "baki");
+    assert_eq!(text("upper('gəncə')"), "GƏNCƏ");
+    assert_eq!(text("LOWER('ABC')"), "abc", "function names ignore case");
+    assert!(matches!(value("isNaN(0.0 / 0.0)"), Value::Bool(true)));
+    assert!(matches!(value("isNaN(1)"), Value::Bool(false)));
+    assert!(matches!(value("isNaN(null)"), Value::Null));
+    assert!((float("degrees(pi())") - 180.0).abs() < 1e-12);
+    assert!((float("radians(180)") - std::f64::consts::PI).abs() < 1e-12);
+    assert!((float("cot(1.0)") - 1.0 / 1.0f64.tan()).abs() < 1e-12);
+    assert!((float("haversin(0.5)") - (1.0 - 0.5f64.cos()) / 2.0).abs() < 1e-12);
+    match value("toStringList([1, 2.5, 'a', true, null, [1]])") {
+        Value::List(items) => {
+            let shown: Vec<String> = items
+                .iter()
+                .map(|item| match item {
+                    Value::String(text) => text.to_string(),
+                    Value::Null => "null".to_owned(),
+                    other => format!("{other:?}"),
+                })
+                .collect();
+            assert_eq!(shown, ["1", "2.5", "a", "true", "null", "null"]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn percentile_disc_keeps_integers() {
+    let mut graph = Graph::default();
+    let answer = |text: &str, graph: &mut Graph| {
+        run(graph, text, &Params::new(), &Control::default()).unwrap().rows[0][0].clone()
+    };
+    let disc = answer("UNWIND [10, 58, 33, 97] AS x RETURN percentileDisc(x, 0.5)", &mut graph);
+    assert!(matches!(disc, Value::Int(33)), "{disc:?}");
+    let mixed = answer("UNWIND [10, 58.0, 33] AS x RETURN percentileDisc(x, 0.5)", &mut graph);
+    assert!(matches!(mixed, Value::Float(number) if number == 33.0), "{mixed:?}");
+    let cont = answer("UNWIND [10, 20] AS x RETURN percentileCont(x, 0.5)", &mut graph);
+    assert!(matches!(cont, Value::Float(number) if number == 15.0), "{cont:?}");
+}
