@@ -81,3 +81,16 @@ fn percentile_disc_keeps_integers() {
     let cont = answer("UNWIND [10, 20] AS x RETURN percentileCont(x, 0.5)", &mut graph);
     assert!(matches!(cont, Value::Float(number) if number == 15.0), "{cont:?}");
 }
+
+#[test]
+fn setting_null_counts_only_what_it_removes() {
+    let mut graph = Graph::default();
+    let stats = |text: &str, graph: &mut Graph| {
+        run(graph, text, &Params::new(), &Control::default()).unwrap().stats.properties_set
+    };
+    let created = "MERGE (p:Person {name: 'Aysel'}) ON CREATE SET p.born = null, p.city = 'Bakı'";
+    // name from the pattern, city from ON CREATE; the null `born` sets nothing.
+    assert_eq!(stats(created, &mut graph), 2);
+    assert_eq!(stats("MATCH (p:Person) SET p.city = null", &mut graph), 1);
+    assert_eq!(stats("MATCH (p:Person) SET p.city = null", &mut graph), 0);
+}

@@ -7,7 +7,8 @@
 //! refused; nothing else in `exec` touches the filesystem, and without an `ImportDir`
 //! `LOAD CSV` is refused, so the library stays pure for callers that never configure
 //! one. Parsing is the `csv` crate's; this module adds what Neo4j's `LOAD CSV` means on
-//! top (empty fields are null, headers must match, an unterminated quote is an error).
+//! top (empty fields are null, a row's fields map onto the header as far as both go, an
+//! unterminated quote is an error).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fs::File;
@@ -159,19 +160,15 @@ impl CsvFile {
         let field = |text: &str| if text.is_empty() { Value::Null } else { Value::from(text) };
         let value = match &self.headers {
             None => Value::List(self.record.iter().map(field).collect()),
+            // As Neo4j: each header takes its field; fields past the header are ignored,
+            // and a header with no field left for it is null.
             Some(headers) => {
-                if self.record.len() != headers.len() {
-                    return Err(failed(format!(
-                        "{} line {line}: {} field(s), but the header has {}",
-                        self.name,
-                        self.record.len(),
-                        headers.len()
-                    )));
-                }
                 let map: BTreeMap<String, Value> = headers
                     .iter()
-                    .zip(self.record.iter())
-                    .map(|(header, text)| (header.clone(), field(text)))
+                    .enumerate()
+                    .map(|(position, header)| {
+                        (header.clone(), self.record.get(position).map_or(Value::Null, field))
+                    })
                     .collect();
                 Value::Map(map)
             }

@@ -331,12 +331,24 @@ impl Writer<'_> {
                 format!("property `{key}` cannot hold a {}", value.type_name()),
             ));
         }
+        // Neo4j counts a null set only when it removes a property that was there.
+        let counts = !value.is_null()
+            || match element {
+                Element::Node(node) => self.graph.node_property_by_name(node, key).is_some(),
+                Element::Relationship(edge) => self
+                    .graph
+                    .key_symbol(key)
+                    .and_then(|symbol| self.graph.edge_property(edge, symbol))
+                    .is_some(),
+            };
         let result = match element {
             Element::Node(node) => self.graph.set_node_property(node, key, value),
             Element::Relationship(edge) => self.graph.set_edge_property(edge, key, value),
         };
         result.map_err(graph_error)?;
-        self.stats.properties_set += 1;
+        if counts {
+            self.stats.properties_set += 1;
+        }
         Ok(())
     }
 
