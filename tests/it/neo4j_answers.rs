@@ -94,3 +94,12 @@ fn setting_null_counts_only_what_it_removes() {
     assert_eq!(stats("MATCH (p:Person) SET p.city = null", &mut graph), 1);
     assert_eq!(stats("MATCH (p:Person) SET p.city = null", &mut graph), 0);
 }
+
+#[test]
+fn a_map_projection_is_named_by_its_variable() {
+    let mut graph = Graph::default();
+    let text =
+        "CREATE (keanu:Person {name: 'Keanu', born: 1964}) RETURN keanu{.name, .born}, keanu.name";
+    let result = run(&mut graph, text, &Params::new(), &Control::default()).unwrap();
+    assert_eq!(result.columns, ["keanu", "keanu.name"]);
+}

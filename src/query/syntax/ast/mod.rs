@@ -258,12 +258,19 @@ pub struct ProjectionItem {
 impl ProjectionItem {
     /// The column name: the alias, or the expression's text as written.
     pub fn column_name(&self, source: &str) -> String {
-        match &self.alias {
-            Some(alias) => alias.name.clone(),
-            None => source
-                .get(self.expr.span.start..self.expr.span.end)
-                .map_or_else(|| self.expr.to_string(), str::to_owned),
+        if let Some(alias) = &self.alias {
+            return alias.name.clone();
         }
+        // As Neo4j: a map projection's column is its variable (`keanu`, not the text
+        // `keanu{.name, movies: movies}`).
+        if let ExprKind::MapProjection(subject, _) = &self.expr.kind
+            && let ExprKind::Variable(name) = &subject.kind
+        {
+            return name.clone();
+        }
+        source
+            .get(self.expr.span.start..self.expr.span.end)
+            .map_or_else(|| self.expr.to_string(), str::to_owned)
     }
 }
 
