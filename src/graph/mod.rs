@@ -42,7 +42,7 @@ pub use schema::{
 pub use temporal::{
     Duration, DurationUnit, Temporal, TemporalKind, Zone, ZoneId, between as temporal_between,
 };
-pub use value::{GroupKey, Path, Value};
+pub use value::{GroupKey, Path, Value, list_items_agree};
 
 /// A node's handle; stable for the graph's life: a deleted node's id is never given to
 /// another node, so a kept result cannot silently point at something else.
@@ -154,8 +154,8 @@ impl AdjacencyEntry {
 pub enum GraphError {
     #[error("a node with id `{0}` already exists")]
     DuplicateId(String),
-    #[error("property `{key}` cannot hold a {type_name}")]
-    UnstorableValue { key: String, type_name: &'static str },
+    #[error("property `{key}` cannot hold {what}")]
+    UnstorableValue { key: String, what: String },
     /// A plain `DELETE` of a node that still has relationships.
     #[error("cannot delete node `{0}`: it still has relationships (use DETACH DELETE)")]
     NodeHasRelationships(String),
@@ -373,7 +373,8 @@ impl Graph {
         let mut interned: Vec<(Symbol, Value)> = Vec::with_capacity(properties.len());
         for (key, value) in properties {
             if !value.is_storable() {
-                return Err(GraphError::UnstorableValue { key, type_name: value.type_name() });
+                let what = value.unstorable_description();
+                return Err(GraphError::UnstorableValue { key, what });
             }
             // A null property is the same as no property in openCypher.
             if value.is_null() {

@@ -126,6 +126,22 @@ impl Value {
         }
     }
 
+    /// What a property cannot hold, in words for an error: `a Map`, or for a list
+    /// `a list mixing String and Integer (a list property holds one type)`.
+    pub fn unstorable_description(&self) -> String {
+        if let Value::List(items) = self
+            && let Some(first) = items.first()
+            && let Some(other) = items.iter().find(|item| !list_items_agree(first, item))
+        {
+            return format!(
+                "a list mixing {} and {} (a list property holds values of one type)",
+                first.type_name(),
+                other.type_name()
+            );
+        }
+        format!("a {}", self.type_name())
+    }
+
     /// True for values a property may hold (no graph elements, lists of simple values).
     pub fn is_storable(&self) -> bool {
         match self {
@@ -137,17 +153,22 @@ impl Value {
             | Value::Bytes(_)
             | Value::Temporal(_)
             | Value::Duration { .. } => true,
-            Value::List(items) => items.iter().all(|item| {
-                matches!(
-                    item,
-                    Value::Bool(_)
-                        | Value::Int(_)
-                        | Value::Float(_)
-                        | Value::String(_)
-                        | Value::Temporal(_)
-                        | Value::Duration { .. }
-                )
-            }),
+            // As Neo4j: a list property holds one type of value (numbers may mix).
+            Value::List(items) => {
+                items.iter().all(|item| {
+                    matches!(
+                        item,
+                        Value::Bool(_)
+                            | Value::Int(_)
+                            | Value::Float(_)
+                            | Value::String(_)
+                            | Value::Temporal(_)
+                            | Value::Duration { .. }
+                    )
+                }) && items
+                    .first()
+                    .is_none_or(|first| items.iter().all(|item| list_items_agree(first, item)))
+            }
             Value::Map(_) | Value::Node(_) | Value::Relationship(_) | Value::Path(_) => false,
         }
     }
@@ -352,6 +373,14 @@ impl Hash for GroupKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         hash_equivalence(&self.0, state);
     }
+}
+
+/// Whether `item` may sit in a list property whose first item is `first`: the same
+/// type, or both numbers. The one rule the loaders and the mutation API share.
+#[inline]
+pub fn list_items_agree(first: &Value, item: &Value) -> bool {
+    let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
+    item.type_name() == first.type_name() || (numeric(item) && numeric(first))
 }
 
 /// Hashes so that equivalent values hash alike: an integer and a float of the same value

@@ -181,7 +181,7 @@ impl Graph {
         if !value.is_storable() {
             return Err(GraphError::UnstorableValue {
                 key: key.to_owned(),
-                type_name: value.type_name(),
+                what: value.unstorable_description(),
             });
         }
         Ok(match self.keys.get(key) {

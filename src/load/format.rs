@@ -74,13 +74,7 @@ pub(crate) fn key_too_long(key: &str) -> bool {
     name_too_long(key)
 }
 
-/// Whether `item` may sit in a list whose first item is `first`: the same type, or both
-/// numbers.
-#[inline]
-pub(crate) fn list_items_agree(first: &Value, item: &Value) -> bool {
-    let numeric = |value: &Value| matches!(value, Value::Int(_) | Value::Float(_));
-    item.type_name() == first.type_name() || (numeric(item) && numeric(first))
-}
+pub(crate) use crate::graph::list_items_agree;
 
 /// Byte arrays travel in JSON as standard base64, as Neo4j's Query API writes them.
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;

@@ -103,3 +103,17 @@ fn a_map_projection_is_named_by_its_variable() {
     let result = run(&mut graph, text, &Params::new(), &Control::default()).unwrap();
     assert_eq!(result.columns, ["keanu", "keanu.name"]);
 }
+
+#[test]
+fn a_list_property_holds_one_type() {
+    let mut graph = Graph::default();
+    let refused = run(&mut graph, "CREATE (:X {l: ['a', 1]})", &Params::new(), &Control::default())
+        .unwrap_err();
+    assert!(refused.to_string().contains("a list mixing String and Integer"), "{refused}");
+    // Numbers may mix, as one numeric list; other lists of one type are stored.
+    for list in ["[1, 2.5]", "['a', 'b']", "[date('2024-01-01')]", "[]"] {
+        let text = format!("CREATE (:X {{l: {list}}})");
+        run(&mut graph, &text, &Params::new(), &Control::default())
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+}

@@ -184,7 +184,7 @@ impl Writer<'_> {
                 return Err(ExecError::new(
                     ErrorKind::TypeError,
                     ErrorCode::InvalidPropertyType,
-                    format!("property `{key}` cannot hold a {}", value.type_name()),
+                    format!("property `{key}` cannot hold {}", value.unstorable_description()),
                 ));
             }
         }
@@ -328,7 +328,7 @@ impl Writer<'_> {
             return Err(ExecError::new(
                 ErrorKind::TypeError,
                 ErrorCode::InvalidPropertyType,
-                format!("property `{key}` cannot hold a {}", value.type_name()),
+                format!("property `{key}` cannot hold {}", value.unstorable_description()),
             ));
         }
         // Neo4j counts a null set only when it removes a property that was there.
