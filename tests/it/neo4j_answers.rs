@@ -117,3 +117,43 @@ fn a_list_property_holds_one_type() {
             .unwrap_or_else(|e| panic!("{text}: {e}"));
     }
 }
+
+#[test]
+fn rounding_trimming_and_the_other_neo4j_5_scalars() {
+    let cases = [
+        ("round(2.345, 2)", 2.35),
+        ("round(-2.345, 2)", -2.35),
+        ("round(2.5, 0, 'HALF_EVEN')", 2.0),
+        ("round(3.5, 0, 'half_even')", 4.0),
+        ("round(-2.5, 0)", -3.0),
+        ("round(-2.5, 0, 'HALF_DOWN')", -2.0),
+        ("round(1234.5678, -2)", 1200.0),
+        ("round(0.00123, 1, 'UP')", 0.1),
+        ("round(9.999, 2)", 10.0),
+        ("round(5.67891, 3, 'DOWN')", 5.678),
+        ("round(-1.5, 0, 'CEILING')", -1.0),
+        ("round(-1.5, 0, 'FLOOR')", -2.0),
+        ("round(12, 1)", 12.0),
+    ];
+    for (expression, expected) in cases {
+        assert_eq!(float(expression), expected, "{expression}");
+    }
+    let mut graph = Graph::default();
+    let error =
+        run(&mut graph, "RETURN round(1.5, 0, 'SIDEWAYS')", &Params::new(), &Control::default())
+            .unwrap_err();
+    assert!(error.to_string().contains("HALF_EVEN, not `SIDEWAYS`"), "{error}");
+    assert_eq!(text("btrim('xxaxbxx', 'x')"), "axb");
+    assert_eq!(text("btrim('  Şəki ')"), "Şəki");
+    assert_eq!(text("ltrim('xxab', 'x')"), "ab");
+    assert_eq!(text("rtrim('abyy', 'y')"), "ab");
+    assert!(matches!(value("nullIf(1, 1)"), Value::Null));
+    assert!(matches!(value("nullIf('a', 'b')"), Value::String(_)));
+    assert!(matches!(value("char_length('Körpü')"), Value::Int(5)));
+    assert!(matches!(value("character_length('ə')"), Value::Int(1)));
+    assert!(matches!(value("timestamp() > 1700000000000"), Value::Bool(true)));
+    assert!(
+        matches!(value("timestamp() = timestamp()"), Value::Bool(true)),
+        "one clock per statement"
+    );
+}

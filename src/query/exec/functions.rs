@@ -271,8 +271,37 @@ pub(crate) fn call(
         ToLower => string_map(function, &first, |text| text.to_lowercase())?,
         ToUpper => string_map(function, &first, |text| text.to_uppercase())?,
         Trim => string_map(function, &first, |text| text.trim().to_owned())?,
-        LTrim => string_map(function, &first, |text| text.trim_start().to_owned())?,
-        RTrim => string_map(function, &first, |text| text.trim_end().to_owned())?,
+        LTrim | RTrim | BTrim => {
+            // Whitespace, or each character of the second argument (Neo4j 5's form).
+            let characters = match args.get(1) {
+                None => None,
+                Some(Value::String(characters)) => Some(characters.to_string()),
+                Some(Value::Null) => return Ok(Value::Null),
+                Some(other) => return Err(wrong_type(function, other)),
+            };
+            let trimmed = |text: &str| -> String {
+                let strip = |c: char| match &characters {
+                    Some(characters) => characters.contains(c),
+                    None => c.is_whitespace(),
+                };
+                match function {
+                    LTrim => text.trim_start_matches(strip).to_owned(),
+                    RTrim => text.trim_end_matches(strip).to_owned(),
+                    _ => text.trim_matches(strip).to_owned(),
+                }
+            };
+            string_map(function, &first, trimmed)?
+        }
+        CharLength => match first {
+            Value::String(text) => Value::Int(text.chars().count() as i64),
+            other => return Err(wrong_type(function, &other)),
+        },
+        NullIf => match first.cypher_eq(&args[1]) {
+            Some(true) => Value::Null,
+            _ => first,
+        },
+        // Milliseconds since 1970 at the statement's start, like every clock in it.
+        Timestamp => Value::Int((context.now / 1_000_000) as i64),
         Fold => string_map(function, &first, crate::text::fold)?,
         Substring => {
             let Value::String(text) = &first else { return Err(wrong_type(function, &first)) };
@@ -372,6 +401,7 @@ pub(crate) fn call(
         },
         Ceil => float_map(function, &first, f64::ceil)?,
         Floor => float_map(function, &first, f64::floor)?,
+        Round if args.len() > 1 => round_to(function, &first, &args[1], args.get(2))?,
         Round => match first {
             Value::Int(number) => Value::Float(number as f64),
             // openCypher rounds half up (towards positive infinity).
@@ -461,6 +491,103 @@ fn parse_integer_text(text: &str) -> Value {
         }
         _ => Value::Null,
     }
+}
+
+/// `round(value, precision[, mode])`: to `precision` decimals, halves away from zero
+/// unless `mode` names another of Java's rounding modes, as Neo4j does.
+fn round_to(
+    function: Function,
+    value: &Value,
+    precision: &Value,
+    mode: Option<&Value>,
+) -> Result<Value, ExecError> {
+    let number = match value {
+        Value::Int(number) => *number as f64,
+        Value::Float(number) => *number,
+        other => return Err(wrong_type(function, other)),
+    };
+    let Value::Int(precision) = precision else {
+        return match precision {
+            Value::Null => Ok(Value::Null),
+            other => Err(wrong_type(function, other)),
+        };
+    };
+    let mode = match mode {
+        None => "HALF_UP".to_owned(),
+        Some(Value::String(mode)) => mode.to_uppercase(),
+        Some(Value::Null) => return Ok(Value::Null),
+        Some(other) => return Err(wrong_type(function, other)),
+    };
+    if !number.is_finite() {
+        return Ok(Value::Float(number));
+    }
+    // On the shortest decimal that gives the number back (Java's BigDecimal.valueOf, as
+    // Neo4j rounds), so round(2.345, 2) is 2.35 although 2.345 is stored a hair below.
+    let text = format!("{:e}", number.abs());
+    let (mantissa, exponent) = text.split_once('e').expect("`{:e}` writes an exponent");
+    let exponent: i64 = exponent.parse().expect("an integer exponent");
+    let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|d| d - b'0').collect();
+    // The value is 0.d1d2d3… × 10^point; the digits in front of the cut, read as a whole
+    // number K, give K × 10^-precision.
+    let point = exponent + 1;
+    let precision = (*precision).clamp(-400, 400);
+    let keep = point + precision;
+    let negative = number < 0.0;
+    let nonzero = |digits: &[u8]| digits.iter().any(|digit| *digit != 0);
+    let (mut kept, first_dropped, rest_nonzero) = match usize::try_from(keep) {
+        Ok(0) | Err(_) => {
+            let (first, rest) =
+                if keep == 0 { (digits[0], &digits[1..]) } else { (0, &digits[..]) };
+            (Vec::new(), first, nonzero(rest))
+        }
+        Ok(keep) if keep >= digits.len() => {
+            // Nothing to cut: the digits, with zeros down to the kept place.
+            let mut padded = digits.clone();
+            padded.resize(keep.min(800), 0);
+            (padded, 0, false)
+        }
+        Ok(keep) => (digits[..keep].to_vec(), digits[keep], nonzero(&digits[keep + 1..])),
+    };
+    let any_dropped = first_dropped != 0 || rest_nonzero;
+    let last_odd = kept.last().is_some_and(|digit| digit % 2 == 1);
+    let up = match mode.as_str() {
+        "UP" => any_dropped,
+        "DOWN" => false,
+        "CEILING" => any_dropped && !negative,
+        "FLOOR" => any_dropped && negative,
+        "HALF_UP" => first_dropped >= 5,
+        "HALF_DOWN" => first_dropped > 5 || (first_dropped == 5 && rest_nonzero),
+        "HALF_EVEN" => first_dropped > 5 || (first_dropped == 5 && (rest_nonzero || last_odd)),
+        other => {
+            return Err(ExecError::argument_error(
+                ErrorCode::InvalidArgumentValue,
+                format!(
+                    "round() knows the modes UP, DOWN, CEILING, FLOOR, HALF_UP, HALF_DOWN and HALF_EVEN, not `{other}`"
+                ),
+            ));
+        }
+    };
+    if up {
+        // One more in the last kept place, carrying.
+        let mut position = kept.len();
+        loop {
+            if position == 0 {
+                kept.insert(0, 1);
+                break;
+            }
+            position -= 1;
+            if kept[position] == 9 {
+                kept[position] = 0;
+            } else {
+                kept[position] += 1;
+                break;
+            }
+        }
+    }
+    let whole: String = kept.iter().map(|digit| char::from(b'0' + digit)).collect();
+    let whole = if whole.is_empty() { "0".to_owned() } else { whole };
+    let rounded: f64 = format!("{whole}e{}", -precision).parse().unwrap_or(0.0);
+    Ok(Value::Float(if negative { -rounded } else { rounded }))
 }
 
 fn string_map(
