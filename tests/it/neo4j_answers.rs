@@ -157,3 +157,20 @@ fn rounding_trimming_and_the_other_neo4j_5_scalars() {
         "one clock per statement"
     );
 }
+
+#[test]
+fn a_simple_case_branch_may_list_several_values() {
+    let case =
+        |x: i64| text(&format!("CASE {x} WHEN 1, 2 THEN 'low' WHEN 3 THEN 'mid' ELSE 'high' END"));
+    assert_eq!([case(1), case(2), case(3), case(4)], ["low", "low", "mid", "high"]);
+    // Only the simple form takes a list; the searched form says what it expected.
+    let mut graph = Graph::default();
+    let error = run(
+        &mut graph,
+        "RETURN CASE WHEN true, false THEN 1 END",
+        &Params::new(),
+        &Control::default(),
+    )
+    .unwrap_err();
+    assert!(error.to_string().contains("expected THEN"), "{error}");
+}

@@ -662,10 +662,21 @@ pub(super) fn case_expression(input: Tokens<'_>) -> PResult<'_, Expr> {
     };
     let mut branches = Vec::new();
     while peek_keyword(input, "WHEN") {
-        let (rest, condition) = cut(expression).parse(input.skip(1))?;
+        let (mut rest, condition) = cut(expression).parse(input.skip(1))?;
+        // `CASE x WHEN 1, 2 THEN …` (Neo4j 5): one branch per value, the same result.
+        let mut conditions = vec![condition];
+        while operand.is_some()
+            && let Ok((after_comma, _)) = punct(Punct::Comma)(rest)
+        {
+            let (after, another) = cut(expression).parse(after_comma)?;
+            conditions.push(another);
+            rest = after;
+        }
         let (rest, _) = cut(keyword("THEN")).parse(rest)?;
         let (rest, result) = cut(expression).parse(rest)?;
-        branches.push((condition, result));
+        for condition in conditions {
+            branches.push((condition, result.clone()));
+        }
         input = rest;
     }
     if branches.is_empty() {
