@@ -11,7 +11,7 @@ use super::{Args, ClusterBy, ImageFormat, Language};
 use korpu::diagnostic;
 use korpu::editor::commands::{MetaCommand, parse_command};
 use korpu::editor::script::ScriptItem;
-use korpu::graph::Graph;
+use korpu::graph::{Graph, Value};
 use korpu::query::Outcome;
 use korpu::query::QueryResult;
 use korpu::query::StageTimes;
@@ -159,6 +159,20 @@ fn script_command(session: &mut Session, line: &str, overridden: &[String]) -> R
             session.params.insert(name, value);
             Ok(())
         }
+        MetaCommand::ParamMap(map) => match parse_literal(&map) {
+            Ok(Value::Map(entries)) => {
+                for (name, value) in entries {
+                    if !overridden.contains(&name) {
+                        session.params.insert(name, value);
+                    }
+                }
+                Ok(())
+            }
+            Ok(other) => {
+                Err(format!("`:param {{…}}` takes a map of name: value, not {}", other.type_name()))
+            }
+            Err(error) => Err(format!("`:param {{…}}`: {}", error.message())),
+        },
         _ => {
             let name = line.trim_start_matches(':').split_whitespace().next().unwrap_or("");
             Err(format!("`:{name}` is not a script command (scripts accept `:param NAME VALUE`)"))

@@ -50,7 +50,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "param",
         usage: "NAME VALUE",
         summary: "set the parameter $NAME to a Cypher literal",
-        details: "VALUE is a Cypher literal: `:param city 'Bakı'`, `:param years [2001, 2002]`, `:param filter {name: 'x'}`. Use it as `$city` in statements.",
+        details: "VALUE is a Cypher literal: `:param city 'Bakı'`, `:param years [2001, 2002]`, `:param filter {name: 'x'}`. Neo4j Browser's spellings work too: `:param city => 'Bakı'`, `:param city: 'Bakı'`, and `:param {city: 'Bakı', year: 2024}` for several at once (in a script the map may span lines). Use it as `$city` in statements.",
     },
     CommandSpec {
         name: "params",
@@ -133,6 +133,8 @@ pub enum MetaCommand {
     Schema,
     Find(String),
     Format(Option<Format>),
+    /// `:param {name: value, …}`: several parameters from one map literal.
+    ParamMap(String),
     Param {
         name: String,
         value: String,
@@ -188,11 +190,23 @@ pub fn parse_command(line: &str) -> Result<MetaCommand, String> {
             "csv" => Some(Format::Csv),
             other => return Err(format!("unknown format `{other}`; {}", usage("format"))),
         }),
+        // `:param {a: 1, b: 'x'}` sets several at once, as Neo4j Browser does.
+        "param" if rest.starts_with('{') => MetaCommand::ParamMap(rest.to_owned()),
         "param" => {
+            // `:param NAME VALUE`, and Neo4j Browser's `:param NAME => VALUE`,
+            // `:param NAME: VALUE` and `:param NAME=VALUE`.
             let (param, value) = rest
-                .split_once(|character: char| character.is_whitespace() || character == '=')
+                .split_once(|character: char| {
+                    character.is_whitespace() || character == '=' || character == ':'
+                })
                 .ok_or_else(|| usage("param"))?;
-            let value = value.trim().trim_start_matches('=').trim();
+            let value = value.trim_start();
+            let value = value
+                .strip_prefix("=>")
+                .or_else(|| value.strip_prefix('='))
+                .or_else(|| value.strip_prefix(':'))
+                .unwrap_or(value)
+                .trim();
             if param.is_empty() || value.is_empty() {
                 return Err(usage("param"));
             }

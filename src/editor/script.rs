@@ -39,13 +39,20 @@ pub fn split_script(script: &str) -> Vec<ScriptItem> {
             && token.kind == TokenKind::Punct(Punct::Colon)
             && starts_line(script, token.span.start)
         {
-            let line_end = script[token.span.start..]
-                .find('\n')
-                .map_or(script.len(), |offset| token.span.start + offset);
+            // `:auto` (Neo4j Browser's mark for a statement that runs its own
+            // transactions) only introduces the statement after it.
+            if let Some(next) = tokens.get(index + 1)
+                && next.span.start == token.span.end
+                && script[next.span.start..next.span.end].eq_ignore_ascii_case("auto")
+            {
+                index += 2;
+                continue;
+            }
+            let end = command_end(script, &tokens, index);
             items.push(ScriptItem::Command {
-                span: Span::new(token.span.start, script[..line_end].trim_end().len()),
+                span: Span::new(token.span.start, script[..end].trim_end().len()),
             });
-            while index < tokens.len() && tokens[index].span.start < line_end {
+            while index < tokens.len() && tokens[index].span.start < end {
                 index += 1;
             }
             continue;
@@ -65,6 +72,29 @@ pub fn split_script(script: &str) -> Vec<ScriptItem> {
         items.push(ScriptItem::Statement { span: Span::new(start, statement_end) });
     }
     items
+}
+
+/// Where the command whose `:` is `tokens[colon]` ends: at the end of its line, or, when
+/// a bracket is still open there (a `:param` map written over several lines), at the end
+/// of the line where the brackets close.
+fn command_end(script: &str, tokens: &[crate::query::syntax::lexer::Token], colon: usize) -> usize {
+    let line_end = |from: usize| script[from..].find('\n').map_or(script.len(), |at| from + at);
+    let mut end = line_end(tokens[colon].span.start);
+    let mut depth: i64 = 0;
+    for token in &tokens[colon..] {
+        if token.span.start >= end && depth <= 0 {
+            break;
+        }
+        match token.kind {
+            TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
+            TokenKind::Punct(Punct::RParen | Punct::RBracket | Punct::RBrace) => depth -= 1,
+            _ => {}
+        }
+        if token.span.end > end {
+            end = line_end(token.span.end.min(script.len()));
+        }
+    }
+    end
 }
 
 fn starts_line(script: &str, offset: usize) -> bool {

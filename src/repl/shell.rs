@@ -358,6 +358,20 @@ impl Shell {
                     self.fail(rendered.trim_end());
                 }
             },
+            MetaCommand::ParamMap(map) => match parse_literal(&map) {
+                Ok(Value::Map(entries)) => {
+                    self.session.params.extend(entries);
+                    self.refresh_schema();
+                }
+                Ok(other) => self.fail(&format!(
+                    "`:param {{…}}` takes a map of name: value, not {}",
+                    other.type_name()
+                )),
+                Err(error) => {
+                    let rendered = diagnostic::render(&error, &map, "value");
+                    self.fail(rendered.trim_end());
+                }
+            },
             MetaCommand::Params => {
                 let mut text = String::new();
                 let view = self.session.view();

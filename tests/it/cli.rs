@@ -363,3 +363,16 @@ fn byte_arrays_print_as_hex_and_travel_as_base64() {
     assert!(stderr(&bad).contains("is not base64"), "{}", stderr(&bad));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn scripts_pasted_from_neo4j_browser_run_as_written() {
+    // `:param` in each of Neo4j Browser's spellings, a map over several lines, and
+    // `:auto` before a statement: the statement runs whole (three nodes, not one).
+    let script = ":param a => 1\n:param b: 'iki'\n:param {c: 3,\n  d: [4,\n      5]}\n:auto UNWIND range(1, 3) AS i\nCREATE (:T {i: i});\nMATCH (t:T) RETURN $a AS a, $b AS b, $c AS c, size($d) AS d, count(t) AS n;\n";
+    let output = korpu_stdin(&["--empty", "--format", "csv", "run", "-"], script);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // The CREATE prints an empty CSV (no columns), then the answer.
+    assert!(stdout(&output).ends_with("a,b,c,d,n\r\n1,iki,3,2,3\r\n"), "{}", stdout(&output));
+    let bad = korpu_stdin(&["--empty", "run", "-"], ":param {c: 3\n");
+    assert_eq!(bad.status.code(), Some(1));
+}
