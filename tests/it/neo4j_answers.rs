@@ -174,3 +174,16 @@ fn a_simple_case_branch_may_list_several_values() {
     .unwrap_err();
     assert!(error.to_string().contains("expected THEN"), "{error}");
 }
+
+#[test]
+fn normalize_gives_each_unicode_form() {
+    // "ə" and "é" written as a letter plus a combining mark.
+    assert!(matches!(value("char_length(normalize('e\\u0301'))"), Value::Int(1)));
+    assert!(matches!(value("char_length(normalize('\\u00e9', 'NFD'))"), Value::Int(2)));
+    assert_eq!(text("normalize('\\ufb01', 'nfkc')"), "fi");
+    let mut graph = Graph::default();
+    let error =
+        run(&mut graph, "RETURN normalize('x', 'NFX')", &Params::new(), &Control::default())
+            .unwrap_err();
+    assert!(error.to_string().contains("NFKD, not `NFX`"), "{error}");
+}

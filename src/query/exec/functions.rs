@@ -292,6 +292,38 @@ pub(crate) fn call(
             };
             string_map(function, &first, trimmed)?
         }
+        // Unicode normalization, NFC unless the second argument names NFD, NFKC or NFKD.
+        Normalize => {
+            use unicode_normalization::UnicodeNormalization as _;
+            let form = match args.get(1) {
+                None => "NFC".to_owned(),
+                Some(Value::String(form)) => form.to_uppercase(),
+                Some(other) => return Err(wrong_type(function, other)),
+            };
+            let normalized = |text: &str| -> Option<String> {
+                Some(match form.as_str() {
+                    "NFC" => text.nfc().collect(),
+                    "NFD" => text.nfd().collect(),
+                    "NFKC" => text.nfkc().collect(),
+                    "NFKD" => text.nfkd().collect(),
+                    _ => return None,
+                })
+            };
+            match &first {
+                Value::String(text) => match normalized(text) {
+                    Some(text) => Value::from(text.as_str()),
+                    None => {
+                        return Err(ExecError::argument_error(
+                            ErrorCode::InvalidArgumentValue,
+                            format!(
+                                "normalize() knows the forms NFC, NFD, NFKC and NFKD, not `{form}`"
+                            ),
+                        ));
+                    }
+                },
+                other => return Err(wrong_type(function, other)),
+            }
+        }
         CharLength => match first {
             Value::String(text) => Value::Int(text.chars().count() as i64),
             other => return Err(wrong_type(function, &other)),

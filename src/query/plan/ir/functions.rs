@@ -59,6 +59,7 @@ pub enum Function {
     Atan,
     Atan2,
     BTrim,
+    Normalize,
     NullIf,
     CharLength,
     Timestamp,
@@ -258,6 +259,12 @@ pub const FUNCTIONS: &[FunctionSpec] = &[
     FunctionSpec { name: "rTrim", function: RTrim, arity: (1, 2), nulls: NullRule::NullInNullOut },
     FunctionSpec { name: "btrim", function: BTrim, arity: (1, 2), nulls: NullRule::NullInNullOut },
     FunctionSpec { name: "nullIf", function: NullIf, arity: (2, 2), nulls: NullRule::Handled },
+    FunctionSpec {
+        name: "normalize",
+        function: Normalize,
+        arity: (1, 2),
+        nulls: NullRule::NullInNullOut,
+    },
     FunctionSpec {
         name: "char_length",
         function: CharLength,
