@@ -61,6 +61,28 @@ impl Drop for Server {
     }
 }
 
+/// Runs pytest from `venv` in `suite` (a folder of the repository) on `files` (all when
+/// empty) against `server`, and fails with pytest's report unless every test passes.
+pub(crate) fn run_pytest(venv: &std::path::Path, suite: &str, files: &[&str], server: &Server) {
+    let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(suite);
+    let output = Command::new(venv.join("bin/python"))
+        .args(["-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"])
+        .args(files)
+        .current_dir(&folder)
+        .env("KORPU_BOLT_ADDRESS", &server.address)
+        .env("KORPU_BIN", env!("CARGO_BIN_EXE_korpu"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{suite} failed with {}:\n{report}\n{}",
+        venv.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    eprintln!("{}: {}", venv.display(), report.lines().last().unwrap_or_default());
+}
+
 /// The virtual environments to run the driver suite with, or why there are none.
 pub(crate) fn driver_environments() -> Result<Vec<PathBuf>, String> {
     if let Ok(listed) = std::env::var("KORPU_BOLT_VENVS") {
@@ -139,32 +161,9 @@ fn the_official_python_drivers_pass_the_suite() {
             return;
         }
     };
-    let suite = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/bolt");
     for venv in venvs {
         let mut server = Server::writable();
-        let output = Command::new(venv.join("bin/python"))
-            .args([
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-W",
-                "ignore::DeprecationWarning",
-            ])
-            .current_dir(&suite)
-            .env("KORPU_BOLT_ADDRESS", &server.address)
-            .env("KORPU_BIN", env!("CARGO_BIN_EXE_korpu"))
-            .output()
-            .unwrap();
-        let report = String::from_utf8_lossy(&output.stdout);
-        assert!(
-            output.status.success(),
-            "the driver suite failed with {}:\n{report}\n{}",
-            venv.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        eprintln!("{}: {}", venv.display(), report.lines().last().unwrap_or_default());
+        run_pytest(&venv, "tests/bolt", &[], &server);
         server.assert_running();
     }
 }
