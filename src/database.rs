@@ -194,27 +194,30 @@ impl Database {
     /// commits are logged (undone, and the error returned, when that fails), then
     /// published to readers. Answers how many elements the commit touched.
     pub fn commit(&self, writer: &mut Writer, savepoint: Savepoint) -> Result<usize, LogError> {
+        let logged = writer.log.is_some();
         let graph = self.working(writer);
         let changes = graph.changes_since(&savepoint);
         if changes.is_empty() {
             graph.release(savepoint);
             return Ok(0);
         }
-        let commit = Commit::of(graph, &changes);
-        if let Some(log) = &mut writer.log
-            && let Err(error) = log.append(&commit)
+        let size = changes.size();
+        let elements = graph.node_count() + graph.edge_count();
+        // The old copy is caught up by replaying the commit, unless the commit was most of
+        // the graph (a big import): then it is dropped, and the record is made only for
+        // the log, if there is one.
+        let replay = size.saturating_mul(REPLAY_SHARE) <= elements;
+        let commit = (replay || logged).then(|| Commit::of(graph, &changes));
+        if let (Some(log), Some(commit)) = (&mut writer.log, &commit)
+            && let Err(error) = log.append(commit)
         {
             self.working(writer).rollback_to(savepoint);
             return Err(error);
         }
-        let graph = self.working(writer);
-        graph.release(savepoint);
-        let size = commit.size();
-        let elements = graph.node_count() + graph.edge_count();
+        self.working(writer).release(savepoint);
         let new = Arc::new(writer.working.take().expect("made ready above"));
         let old = std::mem::replace(&mut *self.shared.published.write(), new);
-        // The old copy is caught up later, unless the commit was most of the graph.
-        writer.behind = (size.saturating_mul(REPLAY_SHARE) <= elements).then_some((old, commit));
+        writer.behind = commit.filter(|_| replay).map(|commit| (old, commit));
         Ok(size)
     }
 

@@ -38,6 +38,17 @@ pub struct ChangeSet {
 }
 
 impl ChangeSet {
+    /// How many elements changed (and whether the rules did, as one).
+    pub fn size(&self) -> usize {
+        self.created_nodes.len()
+            + self.changed_nodes.len()
+            + self.deleted_nodes.len()
+            + self.created_edges.len()
+            + self.changed_edges.len()
+            + self.deleted_edges.len()
+            + usize::from(self.schema_changed)
+    }
+
     /// True when nothing at all changed (not even an id was used up).
     pub fn is_empty(&self) -> bool {
         self.created_nodes.is_empty()
