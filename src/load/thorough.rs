@@ -36,6 +36,9 @@ struct Thorough<'s> {
     vocabulary: Option<Vocabulary>,
     schema_file: Option<usize>,
     problems: Vec<Problem>,
+    /// For each name outside the vocabulary, its one warning (the first use) and how
+    /// many more elements use it: a thousand nodes of a new label make one line.
+    unknown_names: HashMap<String, (usize, usize)>,
 }
 
 /// Validates everything, reporting every problem with its position, and builds the
@@ -47,6 +50,7 @@ pub(super) fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadEr
         vocabulary: None,
         schema_file: None,
         problems: Vec::new(),
+        unknown_names: HashMap::new(),
     };
     let documents = load.parse_sources();
     let mut graph = Graph::default();
@@ -55,6 +59,7 @@ pub(super) fn load_sources_thorough(sources: &[Source]) -> Result<Loaded, LoadEr
     load.add_edges(&mut graph, pending_edges);
     graph.end_bulk();
     load.declare_rules(&mut graph);
+    load.count_unknown_names();
     let problems = load.problems;
     if problems.iter().any(|problem| problem.severity == Severity::Error) {
         return Err(LoadError { problems });
@@ -69,6 +74,32 @@ impl<'s> Thorough<'s> {
     }
 
     /// Notes a warning at `(line, column)` of file `file`.
+    /// Warns of a name outside the vocabulary at its first use only, counting the rest.
+    fn unknown_name(
+        &mut self,
+        file: usize,
+        at: (usize, usize),
+        id: Option<String>,
+        message: String,
+    ) {
+        if let Some((_, more)) = self.unknown_names.get_mut(&message) {
+            *more += 1;
+            return;
+        }
+        self.unknown_names.insert(message.clone(), (self.problems.len(), 0));
+        self.warning(file, at, id, message);
+    }
+
+    /// Adds to each unknown name's warning how many more elements use it.
+    fn count_unknown_names(&mut self) {
+        for (index, more) in self.unknown_names.values() {
+            if *more > 0 {
+                let problem = &mut self.problems[*index];
+                problem.message.push_str(&format!(" ({more} more use it)"));
+            }
+        }
+    }
+
     fn warning(&mut self, file: usize, at: (usize, usize), id: Option<String>, message: String) {
         self.problems.push(Problem {
             severity: Severity::Warning,
@@ -239,7 +270,7 @@ impl<'s> Thorough<'s> {
                 let at = self.locators[file].element(keys::NODES, index, Some(keys::LABELS));
                 let message =
                     format!("label {} is not in the vocabulary of {SCHEMA_FILE}", quoted(label));
-                self.warning(file, at, Some(parsed.id.clone()), message);
+                self.unknown_name(file, at, Some(parsed.id.clone()), message);
             }
         }
     }
@@ -269,7 +300,7 @@ impl<'s> Thorough<'s> {
                     "relationship type {} is not in the vocabulary of {SCHEMA_FILE}",
                     quoted(edge.rel_type)
                 );
-                self.warning(edge.file, at, Some(label.clone()), message);
+                self.unknown_name(edge.file, at, Some(label.clone()), message);
             }
             if let Err(error) = graph.add_edge(from, to, edge.rel_type, edge.properties) {
                 let at = self.locators[edge.file].element(

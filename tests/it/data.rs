@@ -260,7 +260,7 @@ fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
     .unwrap();
     std::fs::write(
         dir.join("data.json"),
-        "{\"nodes\": [\n  {\"id\": \"baki\", \"labels\": [\"City\", \"Capital\"]}\n], \"edges\": []}\n",
+        "{\"nodes\": [\n  {\"id\": \"baki\", \"labels\": [\"City\", \"Capital\"]},\n  {\"id\": \"x\", \"labels\": [\"Capital\"]},\n  {\"id\": \"y\", \"labels\": [\"Capital\"]}\n], \"edges\": []}\n",
     )
     .unwrap();
     let check = Command::new(env!("CARGO_BIN_EXE_korpu"))
@@ -271,7 +271,9 @@ fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
         .unwrap();
     let stderr = String::from_utf8(check.stderr).unwrap();
     assert_eq!(check.status.code(), Some(1));
-    assert!(stderr.contains("data.json:2:28: warning: `baki`: label `Capital` is not in the vocabulary of schema.json"), "{stderr}");
+    // One warning per unknown name, at its first use, counting the others.
+    assert!(stderr.contains("data.json:2:28: warning: `baki`: label `Capital` is not in the vocabulary of schema.json (2 more use it)"), "{stderr}");
+    assert_eq!(stderr.matches("label `Capital`").count(), 1, "{stderr}");
     // The graph still loads for queries; the warning is printed.
     let query = Command::new(env!("CARGO_BIN_EXE_korpu"))
         .arg("--data")
@@ -279,7 +281,7 @@ fn labels_outside_the_vocabulary_are_warnings_that_make_check_fail() {
         .args(["--format", "csv", "query", "MATCH (c:Capital) RETURN c.id IS NULL AS loaded"])
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(query.stdout).unwrap(), "loaded\r\ntrue\r\n");
+    assert_eq!(String::from_utf8(query.stdout).unwrap(), "loaded\r\ntrue\r\ntrue\r\ntrue\r\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
