@@ -188,18 +188,7 @@ mod tests {
     use crate::graph::Value;
 
     fn tiny() -> Graph {
-        let mut graph = Graph::default();
-        let person =
-            graph.add_node(Some("p"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
-        let ngo = graph
-            .add_node(
-                Some("o"),
-                &["NGO"],
-                vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))],
-            )
-            .unwrap();
-        graph.add_edge(person, ngo, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
-        graph
+        crate::editor::tiny_graph()
     }
 
     #[test]
