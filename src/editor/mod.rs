@@ -13,6 +13,4 @@ pub mod scan;
 pub mod script;
 mod vocabulary;
 
-#[cfg(test)]
-pub(crate) use vocabulary::tiny_graph;
 pub use vocabulary::{TextValue, Vocabulary};

@@ -182,13 +182,31 @@ fn label_set(graph: &Graph, node: crate::graph::NodeId) -> String {
     graph.node_labels(node).map(|label| format!(":{}", terminal_safe(label))).collect()
 }
 
+/// A person who leads an NGO: the small graph the vocabulary and overview tests share.
+#[cfg(test)]
+pub(crate) fn tiny_graph() -> Graph {
+    use crate::graph::Value;
+    let mut graph = Graph::default();
+    let person =
+        graph.add_node(Some("p"), &["Person"], vec![("name".into(), "Aysel".into())]).unwrap();
+    let ngo = graph
+        .add_node(
+            Some("o"),
+            &["NGO"],
+            vec![("name".into(), "Forum".into()), ("founded".into(), Value::Int(2001))],
+        )
+        .unwrap();
+    graph.add_edge(person, ngo, "LEADS", vec![("role".into(), "chair".into())]).unwrap();
+    graph
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::graph::Value;
 
     fn tiny() -> Graph {
-        crate::editor::tiny_graph()
+        tiny_graph()
     }
 
     #[test]
